@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout and dependency direction: see ARCHITECTURE.md.
+// Pure targets (SieveCompiler, ManageSieveProtocol, Config) import neither Foundation nor Glibc.
+let package = Package(
+    name: "managesieved",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "managesieved", targets: ["managesieved"]),
+        .executable(name: "managesievectl", targets: ["managesievectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // System C libraries.
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+
+        // Pure targets.
+        .target(name: "SieveCompiler"),
+        .target(name: "ManageSieveProtocol"),
+        .target(name: "Config"),
+
+        // The operating system.
+        .target(name: "Posix", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "SieveStorage", dependencies: ["Posix"]),
+        .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL"]),
+        .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
+        .target(name: "Transcript", dependencies: ["Posix"]),
+        .target(
+            name: "ManageSieveServer",
+            dependencies: ["ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "Transcript", "Posix"]
+        ),
+
+        // Executables.
+        .executableTarget(
+            name: "managesieved",
+            dependencies: ["ManageSieveServer", "Config", "TLS", "Transcript", "Auth", "SieveStorage", "Posix"]
+        ),
+        .executableTarget(
+            name: "managesievectl",
+            dependencies: [
+                "ManageSieveServer", "Config", "TLS", "Transcript", "Auth", "SieveStorage", "Posix", "SieveCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"]),
+        .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "PosixTests", dependencies: ["Posix"]),
+        .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix"]),
+        .testTarget(
+            name: "ManageSieveServerTests",
+            dependencies: ["ManageSieveServer", "ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

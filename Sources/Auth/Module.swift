@@ -1,0 +1,1 @@
+// Module Auth: implementation files live beside this one.

@@ -1,0 +1,1 @@
+// Module Config: implementation files live beside this one.

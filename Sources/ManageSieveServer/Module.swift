@@ -1,0 +1,1 @@
+// Module ManageSieveServer: implementation files live beside this one.

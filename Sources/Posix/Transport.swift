@@ -1,0 +1,57 @@
+// The byte pipe under a session: plain fds, TLS, or a transcript decorator over either.
+
+/// The outcome of one read.
+public enum ReadResult: Equatable, Sendable {
+    /// This many octets were appended to the buffer.
+    case data(Int)
+    /// The peer closed its side.
+    case eof
+    /// Nothing arrived within the timeout.
+    case timeout
+}
+
+/// An I/O failure: the failed operation and errno (or a TLS layer's own description).
+public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var errno: Int32
+    public var detail: String?
+    public init(operation: String, errno: Int32, detail: String? = nil) {
+        self.operation = operation
+        self.errno = errno
+        self.detail = detail
+    }
+    public var description: String {
+        if let detail { return "\(operation): \(detail)" }
+        return "\(operation): \(ErrnoText.describe(errno))"
+    }
+}
+
+/// A bidirectional byte stream. Implementations retry EINTR and write completely.
+public protocol Transport: AnyObject {
+    /// Reads at most `maxCount` octets, appending them to `buffer`. `timeoutMilliseconds == nil` waits forever.
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult
+    /// Writes all of `bytes`.
+    func write(_ bytes: [UInt8]) throws(IOError)
+    /// Tells the transport that a session event happened (transcripts record them; others ignore it).
+    func note(_ event: TransportEvent)
+}
+
+extension Transport {
+    public func note(_ event: TransportEvent) {}
+}
+
+/// Session events a transport decorator may record.
+public enum TransportEvent: Equatable, Sendable {
+    /// TLS is now active (protocol version and cipher).
+    case tlsStarted(String)
+    /// The client's next bytes are a SASL exchange for this mechanism; redact them.
+    case saslBegin(mechanism: String)
+    /// The SASL exchange has ended (the server's status line follows unredacted).
+    case saslEnd
+    /// A user has logged in.
+    case login(user: String)
+    /// The session is ending for this reason.
+    case disconnect(reason: String)
+    /// Any other event worth recording.
+    case other(String)
+}

@@ -1,0 +1,1 @@
+// Module SieveCompiler: implementation files live beside this one.

@@ -1,0 +1,1 @@
+// Module TLS: implementation files live beside this one.

@@ -1,0 +1,1 @@
+// Module Transcript: implementation files live beside this one.

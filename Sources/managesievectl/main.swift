@@ -1,0 +1,1 @@
+print("managesievectl: not yet built")

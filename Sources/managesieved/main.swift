@@ -1,0 +1,1 @@
+print("managesieved: not yet built")
