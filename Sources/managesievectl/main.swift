@@ -1,1 +1,0 @@
-print("managesievectl: not yet built")
