@@ -1,0 +1,1 @@
+if address :all :is "from" "a@example.com" { keep; }

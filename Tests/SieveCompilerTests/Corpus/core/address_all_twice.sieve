@@ -1,0 +1,1 @@
+if address :all :all "from" "a" { keep; }

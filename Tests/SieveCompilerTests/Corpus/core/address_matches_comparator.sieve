@@ -1,0 +1,1 @@
+if address :matches :comparator "i;octet" :localpart "from" "J*" { keep; }

@@ -1,0 +1,1 @@
+if address :is ["reply-to", "return-path", "delivered-to", "errors-to"] "a@b" { keep; }

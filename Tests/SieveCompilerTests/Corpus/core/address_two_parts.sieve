@@ -1,0 +1,1 @@
+if address :localpart :domain "from" "a" { keep; }

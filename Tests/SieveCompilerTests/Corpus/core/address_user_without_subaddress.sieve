@@ -1,0 +1,1 @@
+if address :user "to" "a" { keep; }

@@ -1,0 +1,1 @@
+if address :is "x-original-from" "a@b" { keep; }

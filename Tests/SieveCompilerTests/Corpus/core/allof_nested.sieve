@@ -1,0 +1,1 @@
+if allof (anyof (true, false), not false, allof (true)) { keep; }

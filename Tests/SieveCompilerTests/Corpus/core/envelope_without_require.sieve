@@ -1,0 +1,1 @@
+if envelope "from" "a@b" { keep; }

@@ -1,0 +1,1 @@
+if exists 1 { keep; }

@@ -1,0 +1,1 @@
+if exists :comparator "i;octet" "from" { keep; }

@@ -1,0 +1,1 @@
+if header :comparator "i;ascii-numeric" "x-n" "5" { keep; }

@@ -1,0 +1,1 @@
+if header :comparator "i;frob" "subject" "a" { keep; }

@@ -1,0 +1,1 @@
+if header :count "ge" "received" "3" { keep; }

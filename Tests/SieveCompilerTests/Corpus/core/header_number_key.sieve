@@ -1,0 +1,1 @@
+if header "subject" 5 { keep; }

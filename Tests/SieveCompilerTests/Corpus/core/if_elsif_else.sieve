@@ -1,0 +1,7 @@
+if header :is "subject" "a" {
+  keep;
+} elsif header :is "subject" "b" {
+  discard;
+} else {
+  stop;
+}

@@ -1,0 +1,2 @@
+KEEP;
+Stop;

@@ -1,0 +1,1 @@
+redirect "John Doe <john@example.com>";

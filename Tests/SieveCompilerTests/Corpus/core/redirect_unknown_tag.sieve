@@ -1,0 +1,1 @@
+redirect :foo "a@example.com";

@@ -1,0 +1,2 @@
+require "comparator-i;ascii-casemap";
+keep;

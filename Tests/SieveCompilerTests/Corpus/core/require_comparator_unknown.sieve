@@ -1,0 +1,2 @@
+require "comparator-i;unicode-casemap";
+keep;

@@ -1,0 +1,4 @@
+if true {
+  require "fileinto";
+  fileinto "x";
+}

@@ -1,0 +1,3 @@
+require ["fileinto", "reject"];
+fileinto "Junk";
+reject "no";

@@ -1,0 +1,1 @@
+if size :over 17592186044416M { keep; }

@@ -1,0 +1,1 @@
+if size :comparator "i;octet" :over 1 { keep; }
