@@ -1,0 +1,1 @@
+if address :all :contains :comparator "i;octet" "to" "@" { keep; }

@@ -1,0 +1,1 @@
+if address :domain :matches "to" "*.example.com" { keep; }

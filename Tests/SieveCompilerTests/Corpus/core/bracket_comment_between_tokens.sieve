@@ -1,0 +1,1 @@
+if /* c */ header /* c */ :is /* c */ "subject" /* c */ "a" /* c */ { keep; }

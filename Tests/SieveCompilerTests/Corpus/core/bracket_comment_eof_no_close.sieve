@@ -1,0 +1,2 @@
+keep;
+/* unterminated at eof

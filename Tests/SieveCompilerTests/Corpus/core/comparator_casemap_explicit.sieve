@@ -1,0 +1,1 @@
+if header :comparator "i;ascii-casemap" :is "subject" "A" { keep; }

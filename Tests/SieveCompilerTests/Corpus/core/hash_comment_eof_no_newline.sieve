@@ -1,0 +1,2 @@
+keep;
+# comment at eof without newline

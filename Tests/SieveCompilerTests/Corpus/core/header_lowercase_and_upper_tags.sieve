@@ -1,0 +1,1 @@
+if header :CONTAINS :Comparator "i;octet" "subject" "A" { keep; }

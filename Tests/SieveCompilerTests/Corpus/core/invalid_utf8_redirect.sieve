@@ -1,0 +1,1 @@
+redirect "café@example.com";

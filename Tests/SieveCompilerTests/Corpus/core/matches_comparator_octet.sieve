@@ -1,0 +1,1 @@
+if header :matches :comparator "i;octet" "subject" "A*" { keep; }

@@ -1,0 +1,1 @@
+if anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(anyof(true))))))))))))))))))))))))))))))))) { keep; }

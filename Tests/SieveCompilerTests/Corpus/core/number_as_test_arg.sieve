@@ -1,0 +1,1 @@
+if header 1 2 { keep; }

@@ -1,0 +1,3 @@
+keep;
+keep "x";
+discard "y";

@@ -1,0 +1,2 @@
+if header :is "subject" "line one
+line two" { keep; }

@@ -1,0 +1,1 @@
+if header :abcdefghijabcdefghijabcdefghijabc "a" "b" { keep; }

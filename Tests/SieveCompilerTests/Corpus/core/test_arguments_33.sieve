@@ -1,0 +1,1 @@
+if header :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is :is "a" "b" { keep; }

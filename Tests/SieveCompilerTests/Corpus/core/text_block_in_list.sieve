@@ -1,0 +1,4 @@
+if header :is "subject" [text:
+hello
+.
+, "x"] { keep; }
