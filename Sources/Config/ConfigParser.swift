@@ -1,0 +1,142 @@
+// The configuration file grammar:
+//   file    = *(line LF)           ; CRLF also accepted
+//   line    = WSP* [ key WSP* "=" WSP* [ value ] ] WSP* [ comment ]
+//   key     = 1*(ALPHA / DIGIT / "_")
+//   value   = quoted / bare
+//   quoted  = DQUOTE *(qchar / "\" DQUOTE / "\\") DQUOTE
+//   comment = "#" *any             ; a whole line, or after a value when preceded by whitespace
+
+/// Reads `managesieved.conf`.
+public enum ConfigParser {
+    /// Parses the whole text of a configuration file. Unknown keys, duplicate keys and bad values are errors.
+    public static func parse(_ text: [UInt8], fileName: String) throws(ConfigError) -> Settings {
+        var settings = Settings()
+        var seen: [String: Int] = [:]
+        var lineNumber = 0
+        for rawLine in text.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            func fail(_ message: String) -> ConfigError { ConfigError(file: fileName, line: lineNumber, message: message) }
+            var bytes = rawLine
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            guard let line = String(validating: bytes, as: UTF8.self) else { throw fail("invalid UTF-8") }
+            guard let (key, value) = try splitLine(line, fail: fail) else { continue }
+            guard let setting = SettingKey.named(key) else {
+                var message = "unknown key '\(key)'"
+                if let suggestion = suggestion(for: key) { message += " (did you mean '\(suggestion)'?)" }
+                throw fail(message)
+            }
+            if let first = seen[key] { throw fail("duplicate key '\(key)' (first set on line \(first))") }
+            seen[key] = lineNumber
+            do {
+                try setting.apply(&settings, value)
+            } catch {
+                throw fail(error.message)
+            }
+        }
+        return settings
+    }
+
+    /// The value as it must be written in a file: quoted when it has surrounding blanks, a `#` or a quote.
+    public static func quoteIfNeeded(_ value: String) -> String {
+        let needsQuotes =
+            value.first == " " || value.first == "\t" || value.last == " " || value.last == "\t"
+            || value.contains("#") || value.first == "\""
+        guard needsQuotes else { return value }
+        var out = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
+    }
+
+    private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" }
+
+    /// Returns nil for a blank or comment line, else the key and the unquoted value.
+    private static func splitLine(
+        _ line: String, fail: (String) -> ConfigError
+    ) throws(ConfigError) -> (String, String)? {
+        let trimmed = line.drop(while: isBlank)
+        if trimmed.isEmpty || trimmed.first == "#" { return nil }
+        guard let equals = trimmed.firstIndex(of: "=") else {
+            throw fail("expected 'key = value', found '\(trimmed)'")
+        }
+        let key = String(trimmed[..<equals].reversed().drop(while: isBlank).reversed())
+        guard !key.isEmpty else { throw fail("missing key before '='") }
+        guard key.utf8.allSatisfy({ isKeyByte($0) }) else {
+            throw fail("invalid key '\(key)' (keys are letters, digits and '_'; sections are not supported)")
+        }
+        var rest = trimmed[trimmed.index(after: equals)...].drop(while: isBlank)
+        if rest.first == "\"" {
+            rest = rest.dropFirst()
+            var value = ""
+            var escaped = false
+            while let character = rest.first {
+                rest = rest.dropFirst()
+                if escaped {
+                    if character != "\"" && character != "\\" { value.append("\\") }
+                    value.append(character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    let after = rest.drop(while: isBlank)
+                    guard after.isEmpty || after.first == "#" else {
+                        throw fail("unexpected text after the closing quote of '\(key)'")
+                    }
+                    return (key, value)
+                } else {
+                    value.append(character)
+                }
+            }
+            throw fail("missing closing quote in the value of '\(key)'")
+        }
+        // A bare value ends at a "#" that follows whitespace.
+        var value = Substring(rest)
+        var previousBlank = false
+        for index in rest.indices {
+            let character = rest[index]
+            if character == "#" && previousBlank {
+                value = rest[..<index]
+                break
+            }
+            previousBlank = isBlank(character)
+        }
+        let bare = String(value.reversed().drop(while: isBlank).reversed())
+        return (key, bare)
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+    }
+
+    /// The closest known key, when it is close enough to be a typo.
+    static func suggestion(for key: String) -> String? {
+        let lowered = Array(key.lowercased().utf8)
+        var best: (name: String, distance: Int)?
+        for name in Settings.allKeys {
+            let distance = editDistance(lowered, Array(name.utf8))
+            if distance < (best?.distance ?? Int.max) { best = (name, distance) }
+        }
+        guard let best else { return nil }
+        let allowed = max(1, min(3, lowered.count / 4))
+        return best.distance <= allowed ? best.name : nil
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

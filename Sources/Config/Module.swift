@@ -1,1 +1,0 @@
-// Module Config: implementation files live beside this one.

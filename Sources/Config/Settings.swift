@@ -1,0 +1,107 @@
+// The server's typed settings with their defaults. Key names follow Dovecot's where Dovecot has the
+// setting, so an admin's knowledge (and often their lines) carries over.
+
+/// How TLS is offered (`ssl`).
+public enum SSLMode: String, Equatable, Sendable, CaseIterable {
+    /// No TLS at all; STARTTLS is not offered.
+    case no
+    /// STARTTLS is offered.
+    case yes
+    /// STARTTLS is offered and required before any login.
+    case required
+}
+
+/// Every setting of managesieved, with defaults. Times are in milliseconds, sizes in octets.
+public struct Settings: Equatable, Sendable {
+    /// `passwd_file`: the Dovecot-format passwd-file.
+    public var passwdFile: String = "/etc/managesieved/passwd"
+    /// `sieve_storage`: the per-user script folder (a template, see `PathExpansion`).
+    public var sieveStorage: String = "~/sieve"
+    /// `sieve`: the active-script symlink (a template, see `PathExpansion`).
+    public var sieve: String = "~/.dovecot.sieve"
+    /// `managesieve_implementation_string`: the IMPLEMENTATION capability.
+    public var implementationString: String = "managesieved"
+    /// `managesieve_max_line_length`: the longest command line accepted.
+    public var maxLineLength: Int = 65536
+    /// `managesieve_max_compile_errors`: errors reported per script.
+    public var maxCompileErrors: Int = 5
+    /// `sieve_max_script_size`: 0 means unlimited (the server still caps at 64 MiB).
+    public var maxScriptSize: UInt64 = 1 << 20
+    /// `sieve_quota_max_scripts`: 0 means unlimited.
+    public var quotaMaxScripts: UInt64 = 0
+    /// `sieve_quota_max_storage`: 0 means unlimited.
+    public var quotaMaxStorage: UInt64 = 0
+    /// `sieve_extensions`: Dovecot's list syntax (`+ext -ext` or a plain list), passed through.
+    public var sieveExtensions: String? = nil
+    /// `sieve_max_redirects`: the MAXREDIRECTS capability.
+    public var maxRedirects: Int = 4
+    /// `first_valid_uid`: lower uids may not log in.
+    public var firstValidUID: UInt32 = 500
+    /// `last_valid_uid`: higher uids may not log in; 0 means no upper bound.
+    public var lastValidUID: UInt32 = 0
+    /// `auth_failure_delay`: the pause before a failed login's NO.
+    public var authFailureDelayMilliseconds: Int = 2000
+    /// `auth_max_attempts`: failed logins before BYE.
+    public var authMaxAttempts: Int = 3
+    /// `log_path`: a log file instead of syslog.
+    public var logPath: String? = nil
+    /// `syslog_facility`.
+    public var syslogFacility: String = "mail"
+    /// `managesieve_idle_timeout`: an idle session ends after this long.
+    public var idleTimeoutMilliseconds: Int = 30 * 60 * 1000
+    /// `managesieve_command_timeout`: the longest a command (with its literals) may take to arrive.
+    public var commandTimeoutMilliseconds: Int = 60 * 1000
+    /// `managesieve_login_timeout`: the longest a session may stay unauthenticated.
+    public var loginTimeoutMilliseconds: Int = 60 * 1000
+    /// `managesieve_max_commands`: 0 means unlimited.
+    public var maxCommands: Int = 0
+    /// `managesieve_max_bad_commands`: invalid commands before BYE.
+    public var maxBadCommands: Int = 3
+    /// `sieve_lock_timeout`: how long to wait for the storage lock.
+    public var lockTimeoutMilliseconds: Int = 10 * 1000
+    /// `ssl`.
+    public var ssl: SSLMode = .no
+    /// `ssl_cert`: PEM certificate chain file.
+    public var sslCert: String? = nil
+    /// `ssl_key`: PEM private key file.
+    public var sslKey: String? = nil
+    /// `ssl_ca`: CA file for verifying client certificates.
+    public var sslCA: String? = nil
+    /// `ssl_min_protocol`: one of `Settings.sslProtocols`.
+    public var sslMinProtocol: String = "TLSv1.2"
+    /// `ssl_cipher_list`: OpenSSL cipher list (TLS 1.2 and lower).
+    public var sslCipherList: String? = nil
+    /// `ssl_prefer_server_ciphers`.
+    public var sslPreferServerCiphers: Bool = false
+    /// `disable_plaintext_auth`: nil means "yes when ssl is not no" (see `effectiveDisablePlaintextAuth`).
+    public var disablePlaintextAuth: Bool? = nil
+    /// `ssl_sniff_timeout`: 0 disables sniffing for a direct TLS handshake.
+    public var sslSniffTimeoutMilliseconds: Int = 0
+    /// `ssl_verify_client_cert`.
+    public var sslVerifyClientCert: Bool = false
+    /// `ssl_cert_username_field`: the certificate field that names the user (SASL EXTERNAL).
+    public var sslCertUsernameField: String = "commonName"
+    /// `rawlog_dir`: where session transcripts go; nil means none.
+    public var rawlogDir: String? = nil
+    /// `rawlog_users`: users whose sessions are transcribed.
+    public var rawlogUsers: [String] = []
+    /// `rawlog_peers`: peer addresses or networks whose sessions are transcribed.
+    public var rawlogPeers: [String] = []
+    /// `rawlog_max_literal`: literal bytes kept per literal in a transcript.
+    public var rawlogMaxLiteral: Int = 64 * 1024
+    /// `proxy_user`: proxy this login elsewhere (see the proxy issue).
+    public var proxyUser: String? = nil
+    /// `haproxy_trusted_networks`: peers allowed to send a PROXY header.
+    public var haproxyTrustedNetworks: [String] = []
+
+    /// All defaults.
+    public init() {}
+
+    /// The accepted `ssl_min_protocol` values, oldest first.
+    public static let sslProtocols = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+    /// Whether PLAIN/LOGIN are refused before TLS: as set, or, when unset, whenever TLS is offered.
+    public var effectiveDisablePlaintextAuth: Bool {
+        disablePlaintextAuth ?? (ssl != .no)
+    }
+}
