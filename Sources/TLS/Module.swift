@@ -1,1 +1,0 @@
-// Module TLS: implementation files live beside this one.
