@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix"]),
         .testTarget(
             name: "ManageSieveServerTests",
