@@ -14,6 +14,18 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
         self.errno = errno
     }
     public var description: String { "\(operation) \(path): \(ErrnoText.describe(errno))" }
+
+    /// ENOENT: the entry does not exist.
+    public var isNotFound: Bool { errno == ENOENT }
+    /// EEXIST: the entry exists already.
+    public var isAlreadyExists: Bool { errno == EEXIST }
+    /// ELOOP: a final component is a link that O_NOFOLLOW refused to follow.
+    public var isSymbolicLink: Bool { errno == ELOOP }
+
+    /// EINVAL, for callers that reject an argument before any call (they do not import Glibc).
+    public static let invalidArgument: Int32 = EINVAL
+    /// EINVAL as set by `openForReading` for an entry that is not a regular file.
+    public var isInvalidArgument: Bool { errno == EINVAL }
 }
 
 /// What `fstatat` says about one directory entry.

@@ -1,0 +1,86 @@
+import Posix
+
+// The active link: reading it, replacing it atomically, and rescuing a regular file found in its place.
+
+extension FileScriptStore {
+    /// The active script's name: the link must be a symlink whose target, taken relative to the link's
+    /// directory (or absolute), names a regular `*.sieve` file directly inside the storage. A dangling link
+    /// or one pointing anywhere else means no active script; the link itself is never followed.
+    func resolveActive(in directory: DirectoryHandle) throws(StorageError) -> String? {
+        guard let linkDirectory = try openLinkDirectory(create: false) else { return nil }
+        let target = try Self.io { () throws(FileSystemError) in try linkDirectory.readSymbolicLink(linkName) }
+        guard let target, let fileName = scriptFileName(fromLinkTarget: target),
+            let name = Self.scriptName(forFile: fileName)
+        else { return nil }
+        let status = try Self.io { () throws(FileSystemError) in try directory.status(fileName) }
+        return status?.kind == .regular ? name : nil
+    }
+
+    /// The file name inside the storage that a link target designates, if it designates one.
+    func scriptFileName(fromLinkTarget target: String) -> String? {
+        let full = target.hasPrefix("/") ? target : linkDirectoryPath + "/" + target
+        guard let normalized = StoragePath.normalize(full), let parts = StoragePath.split(normalized),
+            parts.directory == storagePath
+        else { return nil }
+        return parts.name
+    }
+
+    /// Points the active link at `fileName` atomically: a symlink under a temporary name in the link's
+    /// directory, renamed over the link, then an fsync of that directory.
+    func replaceActiveLink(with fileName: String, in linkDirectory: DirectoryHandle) throws(StorageError) {
+        removeStaleTemporaries(in: linkDirectory, prefix: "." + linkName + ".", kind: .symbolicLink)
+        let temporary = Self.temporaryName(base: linkName)
+        try Self.io { () throws(FileSystemError) in
+            try linkDirectory.createSymbolicLink(temporary, target: linkTargetPrefix + fileName)
+            do throws(FileSystemError) {
+                try linkDirectory.rename(temporary, to: linkName)
+            } catch {
+                try? linkDirectory.unlink(temporary)
+                throw error
+            }
+            try linkDirectory.sync()
+        }
+    }
+
+    /// Before the first operation: if a regular file sits where the active link belongs (a user's script from
+    /// before ManageSieve), take the lock and rescue it. Cheap once checked.
+    func prepare() throws(StorageError) {
+        guard !migrationChecked else { return }
+        guard let linkDirectory = try openLinkDirectory(create: false) else {
+            migrationChecked = true
+            return
+        }
+        let status = try Self.io { () throws(FileSystemError) in try linkDirectory.status(linkName) }
+        guard status?.kind == .regular else {
+            migrationChecked = true
+            return
+        }
+        try withLock { _ throws(StorageError) in }
+    }
+
+    /// Under the lock: copies a regular file at the link's place into the storage as `dovecot.orig.sieve`
+    /// (or `dovecot.orig-2.sieve`, …, whichever is free), durably, and only then replaces it with a link to
+    /// the copy. A crash in between leaves the original in place (and at worst an unused copy), so no script
+    /// is ever lost. Quota is not applied: the script exists already.
+    func migrateRegularActiveFile(into directory: DirectoryHandle) throws(StorageError) {
+        guard let linkDirectory = try openLinkDirectory(create: false) else {
+            migrationChecked = true
+            return
+        }
+        let status = try Self.io { () throws(FileSystemError) in try linkDirectory.status(linkName) }
+        guard status?.kind == .regular else {
+            migrationChecked = true
+            return
+        }
+        let content = try Self.io { () throws(FileSystemError) in try linkDirectory.readFile(linkName) }
+        var suffix = 1
+        var fileName = Self.migratedScriptName + Self.scriptSuffix
+        while try Self.io({ () throws(FileSystemError) in try directory.status(fileName) }) != nil {
+            suffix += 1
+            fileName = Self.migratedScriptName + "-\(suffix)" + Self.scriptSuffix
+        }
+        try writeAtomically(content, to: fileName, in: directory)
+        try replaceActiveLink(with: fileName, in: linkDirectory)
+        migrationChecked = true
+    }
+}

@@ -1,0 +1,98 @@
+import Posix
+
+// Mutations: each holds the storage lock for its whole duration and ends with the relevant directory fsynced.
+
+extension FileScriptStore {
+    public func putScript(_ name: String, content: [UInt8]) throws(StorageError) {
+        let fileName = try Self.fileName(for: name)
+        try prepare()
+        try withLock { directory throws(StorageError) in
+            // Quota before anything is written.
+            try checkQuota(in: directory, fileName: fileName, size: UInt64(content.count))
+            removeStaleTemporaries(in: directory, prefix: ".", kind: .regular)
+            try writeAtomically(content, to: fileName, in: directory)
+        }
+    }
+
+    public func deleteScript(_ name: String) throws(StorageError) {
+        let fileName = try Self.fileName(for: name)
+        try prepare()
+        try withLock { directory throws(StorageError) in
+            guard try Self.io({ () throws(FileSystemError) in try directory.status(fileName) })?.kind == .regular else {
+                throw .notFound(name)
+            }
+            if try resolveActive(in: directory) == name { throw .isActive(name) }
+            do throws(FileSystemError) {
+                try directory.unlink(fileName)
+                try directory.sync()
+            } catch {
+                if error.isNotFound { throw .notFound(name) }
+                throw Self.storageError(error)
+            }
+        }
+    }
+
+    /// An inactive script is renamed with RENAME_NOREPLACE. An active one is kept active: a hard link under
+    /// the new name, the active link swapped to it, then the old name unlinked. A crash between the steps
+    /// leaves both names holding the same content (the link on the old one until the swap, on the new one
+    /// after it); nothing is lost and the link never dangles.
+    public func renameScript(_ oldName: String, to newName: String) throws(StorageError) {
+        let oldFile = try Self.fileName(for: oldName)
+        let newFile = try Self.fileName(for: newName)
+        try prepare()
+        try withLock { directory throws(StorageError) in
+            guard try Self.io({ () throws(FileSystemError) in try directory.status(oldFile) })?.kind == .regular else {
+                throw .notFound(oldName)
+            }
+            if try Self.io({ () throws(FileSystemError) in try directory.status(newFile) }) != nil {
+                throw .alreadyExists(newName)
+            }
+            if try resolveActive(in: directory) == oldName {
+                guard let linkDirectory = try openLinkDirectory(create: false) else { throw .notFound(oldName) }
+                do throws(FileSystemError) {
+                    try directory.link(oldFile, to: newFile)
+                    try directory.sync()
+                } catch {
+                    if error.isAlreadyExists { throw .alreadyExists(newName) }
+                    throw Self.storageError(error)
+                }
+                try replaceActiveLink(with: newFile, in: linkDirectory)
+                try Self.io { () throws(FileSystemError) in
+                    try directory.unlink(oldFile)
+                    try directory.sync()
+                }
+            } else {
+                do throws(FileSystemError) {
+                    try directory.renameNoReplace(oldFile, to: newFile)
+                    try directory.sync()
+                } catch {
+                    if error.isAlreadyExists { throw .alreadyExists(newName) }
+                    if error.isNotFound { throw .notFound(oldName) }
+                    throw Self.storageError(error)
+                }
+            }
+        }
+    }
+
+    /// Activation replaces the link atomically; `nil` removes it, but only if it is a symlink (a regular file
+    /// there has already been rescued into the storage by then).
+    public func setActive(_ name: String?) throws(StorageError) {
+        let fileName = try name.map { n throws(StorageError) in try Self.fileName(for: n) }
+        try prepare()
+        try withLock { directory throws(StorageError) in
+            if let name, let fileName {
+                guard try Self.io({ () throws(FileSystemError) in try directory.status(fileName) })?.kind == .regular
+                else { throw .notFound(name) }
+                guard let linkDirectory = try openLinkDirectory(create: true) else { throw .notFound(name) }
+                try replaceActiveLink(with: fileName, in: linkDirectory)
+            } else {
+                guard let linkDirectory = try openLinkDirectory(create: false) else { return }
+                try Self.io { () throws(FileSystemError) in
+                    guard try linkDirectory.status(linkName)?.kind == .symbolicLink else { return }
+                    try linkDirectory.unlink(linkName)
+                    try linkDirectory.sync()
+                }
+            }
+        }
+    }
+}

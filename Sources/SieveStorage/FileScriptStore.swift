@@ -1,0 +1,187 @@
+import Posix
+
+/// One user's scripts in Pigeonhole's layout, so its delivery agent reads them:
+/// `NAME.sieve` files in the storage directory and the active script as a symlink at `activeLinkPath`
+/// whose target is a relative path into the storage (`sieve/foo.sieve` for `~/.dovecot.sieve` and `~/sieve`).
+///
+/// Every operation goes through an O_DIRECTORY descriptor of the storage (*at calls, O_NOFOLLOW on final
+/// components), so nothing outside it is touched even if a script file is replaced by a link. Mutations hold
+/// an flock on `.managesieved.lock` in the storage and write through a temporary file, fsync, rename and an
+/// fsync of the directory; readers therefore see the old or the new content, never a part.
+///
+/// Not thread-safe: one instance per session (each session is its own process); concurrent instances,
+/// in threads or processes, coordinate through the lock file.
+public final class FileScriptStore: ScriptStore {
+    /// The storage directory, normalised.
+    let storagePath: String
+    /// The directory holding the active link, normalised.
+    let linkDirectoryPath: String
+    /// The active link's own name.
+    let linkName: String
+    /// The relative path from the link's directory to the storage, "" or ending in "/".
+    let linkTargetPrefix: String
+    /// The limits `putScript` and `checkSpace` enforce.
+    public let quota: QuotaLimits
+    let lockTimeoutMilliseconds: Int
+    /// The storage directory once it exists.
+    var storage: DirectoryHandle?
+    /// Set once the active link was seen not to be a regular file (or after migrating it).
+    var migrationChecked = false
+
+    static let scriptSuffix = ".sieve"
+    static let lockFileName = ".managesieved.lock"
+    static let temporarySuffix = ".tmp"
+    /// Temporary files older than this are stale whoever made them.
+    static let staleTemporaryAge: Int64 = 3600
+    /// The name a rescued pre-existing active file gets (then `dovecot.orig-2`, …).
+    static let migratedScriptName = "dovecot.orig"
+
+    /// Both paths absolute (the server expands `~` and `%u` first). Creates nothing until the first write.
+    public init(
+        storageDirectory: String, activeLinkPath: String, quota: QuotaLimits, lockTimeoutMilliseconds: Int = 10_000
+    ) throws(StorageError) {
+        guard let storagePath = StoragePath.normalize(storageDirectory) else {
+            throw .io(operation: "open storage", path: storageDirectory, errno: FileSystemError.invalidArgument)
+        }
+        guard let link = StoragePath.normalize(activeLinkPath).flatMap(StoragePath.split), link.name != ".." else {
+            throw .io(operation: "open storage", path: activeLinkPath, errno: FileSystemError.invalidArgument)
+        }
+        guard StoragePath.normalize(activeLinkPath) != storagePath else {
+            throw .io(operation: "open storage", path: activeLinkPath, errno: FileSystemError.invalidArgument)
+        }
+        self.storagePath = storagePath
+        self.linkDirectoryPath = link.directory
+        self.linkName = link.name
+        self.linkTargetPrefix = StoragePath.relativePrefix(from: link.directory, to: storagePath)
+        self.quota = quota
+        self.lockTimeoutMilliseconds = max(0, lockTimeoutMilliseconds)
+    }
+
+    // MARK: Reading
+
+    public func listScripts() throws(StorageError) -> [StoredScript] {
+        try prepare()
+        guard let directory = try openStorage(create: false) else { return [] }
+        let active = try resolveActive(in: directory)
+        let scripts = try scriptFiles(in: directory).map { file in
+            StoredScript(name: file.name, isActive: file.name == active, size: Int(clamping: file.size))
+        }
+        return scripts.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    public func getScript(_ name: String) throws(StorageError) -> [UInt8] {
+        let fileName = try Self.fileName(for: name)
+        try prepare()
+        guard let directory = try openStorage(create: false) else { throw .notFound(name) }
+        do {
+            return try directory.readFile(fileName)
+        } catch {
+            // A link (ELOOP) or anything but a regular file (EINVAL) is not a script.
+            if error.isNotFound || error.isSymbolicLink || error.isInvalidArgument { throw .notFound(name) }
+            throw Self.storageError(error)
+        }
+    }
+
+    public func scriptExists(_ name: String) throws(StorageError) -> Bool {
+        let fileName = try Self.fileName(for: name)
+        try prepare()
+        guard let directory = try openStorage(create: false) else { return false }
+        return try Self.io { () throws(FileSystemError) in try directory.status(fileName)?.kind == .regular }
+    }
+
+    public func checkSpace(name: String, size: UInt64) throws(StorageError) {
+        let fileName = try Self.fileName(for: name)
+        try prepare()
+        let directory = try openStorage(create: false)
+        try checkQuota(in: directory, fileName: fileName, size: size)
+    }
+
+    public func activeScript() throws(StorageError) -> String? {
+        try prepare()
+        guard let directory = try openStorage(create: false) else { return nil }
+        return try resolveActive(in: directory)
+    }
+
+    // MARK: Names and files
+
+    /// NAME → NAME.sieve. Empty names and names with "/" or NUL cannot be stored (the protocol layer refuses
+    /// them first; this is defence in depth). "." and ".." become "..sieve" and "...sieve", which are safe.
+    static func fileName(for name: String) throws(StorageError) -> String {
+        guard !name.isEmpty, !name.utf8.contains(UInt8(ascii: "/")), !name.utf8.contains(0) else {
+            throw .invalidName(name)
+        }
+        return name + scriptSuffix
+    }
+
+    /// NAME.sieve → NAME; `nil` for any other file name.
+    static func scriptName(forFile fileName: String) -> String? {
+        guard fileName.hasSuffix(scriptSuffix), fileName.utf8.count > scriptSuffix.utf8.count else { return nil }
+        return String(fileName.dropLast(scriptSuffix.count))
+    }
+
+    /// The regular `*.sieve` files of the storage (links and other entries are not scripts).
+    func scriptFiles(in directory: DirectoryHandle) throws(StorageError) -> [(name: String, size: UInt64)] {
+        var result: [(name: String, size: UInt64)] = []
+        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+            guard let name = Self.scriptName(forFile: entry) else { continue }
+            let status: FileSystemStatus?
+            do {
+                status = try directory.status(entry)
+            } catch {
+                throw Self.storageError(error)
+            }
+            guard let status, status.kind == .regular else { continue }
+            result.append((name, status.size))
+        }
+        return result
+    }
+
+    /// The storage directory, created (mode 0700, parents too) when `create` is set; `nil` if it does not exist.
+    func openStorage(create: Bool) throws(StorageError) -> DirectoryHandle? {
+        if let storage { return storage }
+        do {
+            storage = try DirectoryHandle(path: storagePath)
+        } catch {
+            guard error.isNotFound else { throw Self.storageError(error) }
+            guard create else { return nil }
+            do {
+                try FileSystem.makeDirectories(storagePath, mode: 0o700)
+                storage = try DirectoryHandle(path: storagePath)
+            } catch {
+                throw Self.storageError(error)
+            }
+        }
+        return storage
+    }
+
+    /// The directory of the active link; created when `create` is set; `nil` if it does not exist.
+    func openLinkDirectory(create: Bool) throws(StorageError) -> DirectoryHandle? {
+        do {
+            return try DirectoryHandle(path: linkDirectoryPath)
+        } catch {
+            guard error.isNotFound else { throw Self.storageError(error) }
+            guard create else { return nil }
+            do {
+                try FileSystem.makeDirectories(linkDirectoryPath, mode: 0o700)
+                return try DirectoryHandle(path: linkDirectoryPath)
+            } catch {
+                throw Self.storageError(error)
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    static func storageError(_ error: FileSystemError) -> StorageError {
+        .io(operation: error.operation, path: error.path, errno: error.errno)
+    }
+
+    /// Runs a file-system call, turning its error into `.io`.
+    static func io<T>(_ body: () throws(FileSystemError) -> T) throws(StorageError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw storageError(error)
+        }
+    }
+}
