@@ -1,0 +1,2 @@
+require "comparator-I;ASCII-NUMERIC";
+keep;

@@ -1,0 +1,2 @@
+require "comparator-i;ascii-numeric";
+if header :comparator "i;ascii-numeric" :is "x-priority" "1" { keep; }

@@ -1,0 +1,2 @@
+require ["copy", "vacation"];
+vacation :copy "x";

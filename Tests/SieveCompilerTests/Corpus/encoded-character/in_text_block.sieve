@@ -1,0 +1,5 @@
+require ["encoded-character", "reject"];
+reject text:
+Hello ${unicode:263A}
+.
+;

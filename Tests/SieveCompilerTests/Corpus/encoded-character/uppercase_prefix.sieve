@@ -1,0 +1,2 @@
+require "encoded-character";
+if header :is "subject" "${HEX:48}${Unicode:41}" { keep; }

@@ -1,0 +1,2 @@
+require "envelope";
+envelope "from" "a";

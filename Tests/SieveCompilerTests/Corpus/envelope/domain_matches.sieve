@@ -1,0 +1,2 @@
+require "envelope";
+if envelope :domain :matches "from" "*.example.com" { keep; }

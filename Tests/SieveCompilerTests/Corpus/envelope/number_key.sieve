@@ -1,0 +1,2 @@
+require "envelope";
+if envelope "from" 1 { keep; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "subject" "a" { keep; } elsif true { fileinto "b"; }

@@ -1,0 +1,2 @@
+require ["imap4flags", "relational"];
+if hasflag :count "ge" "2" { keep; }

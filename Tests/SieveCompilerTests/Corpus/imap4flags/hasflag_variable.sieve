@@ -1,0 +1,3 @@
+require ["imap4flags", "variables"];
+set "f" "";
+if hasflag "f" "\\Seen" { keep; }

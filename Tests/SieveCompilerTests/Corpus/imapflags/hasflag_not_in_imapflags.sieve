@@ -1,0 +1,2 @@
+require "imapflags";
+if hasflag "\\Seen" { keep; }

@@ -1,0 +1,2 @@
+require "include";
+include "circular_2";

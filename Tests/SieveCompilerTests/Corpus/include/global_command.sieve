@@ -1,0 +1,3 @@
+require ["include", "variables"];
+global "foo";
+set "foo" "bar";

@@ -1,0 +1,2 @@
+require "include";
+include "does_not_exist";

@@ -1,0 +1,2 @@
+require ["include", "encoded-character"];
+include "lib${hex:00}a";

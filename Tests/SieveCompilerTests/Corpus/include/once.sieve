@@ -1,0 +1,2 @@
+require "include";
+include :once "lib_a";

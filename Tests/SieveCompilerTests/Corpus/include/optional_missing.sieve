@@ -1,0 +1,2 @@
+require "include";
+include :optional "does_not_exist";

@@ -1,0 +1,3 @@
+require ["include", "variables"];
+set "n" "lib_a";
+include "${n}";

@@ -1,0 +1,2 @@
+require "regex";
+if address :regex :localpart "from" "^(bob|alice)$" { keep; }

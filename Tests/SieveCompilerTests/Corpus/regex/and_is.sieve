@@ -1,0 +1,2 @@
+require "regex";
+if header :regex :is "subject" "a" { keep; }

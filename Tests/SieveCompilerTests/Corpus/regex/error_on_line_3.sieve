@@ -1,0 +1,3 @@
+require "regex";
+keep;
+if header :regex "subject" "a)" { keep; }

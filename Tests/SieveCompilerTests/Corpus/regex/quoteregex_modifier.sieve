@@ -1,0 +1,2 @@
+require ["regex", "variables"];
+set :quoteregex "x" "a.b";

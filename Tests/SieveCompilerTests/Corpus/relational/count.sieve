@@ -1,0 +1,2 @@
+require "relational";
+if header :count "ge" "received" "10" { discard; }

@@ -1,0 +1,2 @@
+require "relational";
+if address :count "eq" :all "to" "1" { keep; }

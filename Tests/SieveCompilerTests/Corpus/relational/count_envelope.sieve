@@ -1,0 +1,2 @@
+require ["relational", "envelope"];
+if envelope :count "eq" "to" "1" { keep; }

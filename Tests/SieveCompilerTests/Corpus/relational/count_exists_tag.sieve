@@ -1,0 +1,2 @@
+require "relational";
+if exists :count "eq" "x" { keep; }

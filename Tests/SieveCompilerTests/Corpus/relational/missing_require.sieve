@@ -1,0 +1,1 @@
+if header :value "gt" "x" "5" { keep; }

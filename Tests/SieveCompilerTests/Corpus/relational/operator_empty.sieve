@@ -1,0 +1,2 @@
+require "relational";
+if header :value "" "x" "5" { keep; }

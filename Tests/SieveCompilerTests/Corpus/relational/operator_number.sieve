@@ -1,0 +1,2 @@
+require "relational";
+if header :value 5 "x" "5" { keep; }

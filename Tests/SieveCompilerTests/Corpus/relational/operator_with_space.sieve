@@ -1,0 +1,2 @@
+require "relational";
+if header :value "gt " "x" "5" { keep; }

@@ -1,0 +1,2 @@
+require "relational";
+if header :value "GT" "x" "5" { keep; }

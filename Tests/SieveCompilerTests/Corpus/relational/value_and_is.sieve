@@ -1,0 +1,2 @@
+require "relational";
+if header :value "gt" :is "x" "5" { keep; }

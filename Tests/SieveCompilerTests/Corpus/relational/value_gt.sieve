@@ -1,0 +1,2 @@
+require "relational";
+if header :value "gt" "x-spam-score" "5" { keep; }

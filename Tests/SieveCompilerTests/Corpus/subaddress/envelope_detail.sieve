@@ -1,0 +1,2 @@
+require ["subaddress", "envelope"];
+if envelope :detail "to" "x" { keep; }

@@ -1,0 +1,2 @@
+require "subaddress";
+if header :detail "to" "x" { keep; }

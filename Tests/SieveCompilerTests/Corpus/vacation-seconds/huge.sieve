@@ -1,0 +1,2 @@
+require "vacation-seconds";
+vacation :seconds 99999999999 "away";

@@ -1,0 +1,2 @@
+require "vacation";
+vacation :handle 1 "away";

@@ -1,0 +1,2 @@
+require "vacation";
+vacation :seconds 60 "away";
