@@ -1,0 +1,2 @@
+require "body";
+if body :content "te xt" :contains "x" { keep; }

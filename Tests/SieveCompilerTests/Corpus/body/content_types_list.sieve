@@ -1,0 +1,2 @@
+require "body";
+if body :content ["text", "multipart/mixed", "application/pdf"] :is "" { keep; }

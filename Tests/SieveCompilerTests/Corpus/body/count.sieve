@@ -1,0 +1,2 @@
+require ["body", "relational"];
+if body :count "eq" "1" { keep; }

@@ -1,0 +1,2 @@
+require "body";
+if body :contains "x" { keep; }

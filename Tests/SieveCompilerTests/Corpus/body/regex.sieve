@@ -1,0 +1,2 @@
+require ["body", "regex"];
+if body :regex "a+b" { keep; }

@@ -1,0 +1,2 @@
+require "date";
+if currentdate :originalzone "hour" "12" { keep; }

@@ -1,0 +1,2 @@
+require "date";
+if currentdate "date" "year" "2024" { keep; }

@@ -1,0 +1,1 @@
+if currentdate "year" "2024" { keep; }

@@ -1,0 +1,2 @@
+require "date";
+if date :originalzone "date" "hour" "12" { keep; }

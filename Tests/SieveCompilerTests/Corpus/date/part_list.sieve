@@ -1,0 +1,2 @@
+require "date";
+if currentdate ["year", "month"] "1" { keep; }

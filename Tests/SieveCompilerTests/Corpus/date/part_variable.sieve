@@ -1,0 +1,3 @@
+require ["date", "variables"];
+set "p" "year";
+if currentdate "${p}" "2024" { keep; }

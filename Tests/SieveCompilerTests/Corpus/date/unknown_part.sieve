@@ -1,0 +1,2 @@
+require "date";
+if currentdate :is "fortnight" "1" { keep; }

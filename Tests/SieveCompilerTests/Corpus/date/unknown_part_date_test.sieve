@@ -1,0 +1,2 @@
+require "date";
+if date :is "received" "fortnight" "1" { keep; }

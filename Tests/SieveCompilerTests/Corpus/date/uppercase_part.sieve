@@ -1,0 +1,2 @@
+require "date";
+if currentdate :is "YEAR" "2024" { keep; }

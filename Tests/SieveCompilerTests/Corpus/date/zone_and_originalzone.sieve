@@ -1,0 +1,2 @@
+require "date";
+if date :zone "+0000" :originalzone "date" "hour" "12" { keep; }

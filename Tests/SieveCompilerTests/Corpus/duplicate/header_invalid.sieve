@@ -1,0 +1,2 @@
+require "duplicate";
+if duplicate :header "bad header" { discard; }

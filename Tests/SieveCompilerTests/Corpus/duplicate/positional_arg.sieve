@@ -1,0 +1,2 @@
+require "duplicate";
+if duplicate "x" { discard; }

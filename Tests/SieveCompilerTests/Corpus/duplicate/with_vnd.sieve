@@ -1,0 +1,2 @@
+require ["duplicate", "vnd.dovecot.duplicate"];
+keep;

@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance "0" "mailto:a@example.com";

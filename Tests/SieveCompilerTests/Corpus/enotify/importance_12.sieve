@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance "12" "mailto:a@example.com";

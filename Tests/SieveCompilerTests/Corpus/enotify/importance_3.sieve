@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance "3" "mailto:a@example.com";

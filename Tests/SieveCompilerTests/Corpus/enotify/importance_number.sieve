@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance 1 "mailto:a@example.com";

@@ -1,0 +1,3 @@
+require ["enotify", "variables"];
+set "i" "9";
+notify :importance "${i}" "mailto:a@example.com";

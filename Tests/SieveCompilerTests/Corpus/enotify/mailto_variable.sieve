@@ -1,0 +1,3 @@
+require ["enotify", "variables"];
+set "to" "not an address";
+notify "mailto:${to}";

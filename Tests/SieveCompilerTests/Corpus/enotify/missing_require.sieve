@@ -1,0 +1,1 @@
+notify "mailto:alice@example.com";

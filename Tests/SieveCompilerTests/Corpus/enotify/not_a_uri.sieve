@@ -1,0 +1,2 @@
+require "enotify";
+notify "alice@example.com";

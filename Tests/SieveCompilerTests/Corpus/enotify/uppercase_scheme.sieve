@@ -1,0 +1,2 @@
+require "enotify";
+notify "MAILTO:a@example.com";

@@ -1,0 +1,2 @@
+require ["environment", "relational"];
+if environment :count "eq" "domain" "1" { keep; }

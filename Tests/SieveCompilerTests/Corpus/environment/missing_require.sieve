@@ -1,0 +1,1 @@
+if environment "domain" "x" { keep; }

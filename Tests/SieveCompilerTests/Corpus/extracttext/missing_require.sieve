@@ -1,0 +1,2 @@
+require ["foreverypart", "variables"];
+foreverypart { extracttext "text"; }

@@ -1,0 +1,2 @@
+require ["variables", "extracttext"];
+keep;

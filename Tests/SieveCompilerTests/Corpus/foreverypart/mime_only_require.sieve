@@ -1,0 +1,2 @@
+require "mime";
+foreverypart { keep; }

@@ -1,0 +1,2 @@
+require ["foreverypart", "mime"];
+foreverypart :name "outer" { foreverypart :name "inner" { break :name "outer"; } }

@@ -1,0 +1,2 @@
+require ["foreverypart", "mime"];
+foreverypart { if header :mime :type "content-type" "image" { discard; } }

@@ -1,0 +1,2 @@
+require "ihave";
+if ihave "frobnicate" { frob :x [1 2; }

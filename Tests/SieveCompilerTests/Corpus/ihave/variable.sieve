@@ -1,0 +1,3 @@
+require ["ihave", "variables"];
+set "c" "fileinto";
+if ihave "${c}" { keep; }

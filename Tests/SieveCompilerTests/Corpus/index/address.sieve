@@ -1,0 +1,2 @@
+require "index";
+if address :index 1 :all "from" "a@b" { keep; }

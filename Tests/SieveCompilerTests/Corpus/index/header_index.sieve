@@ -1,0 +1,2 @@
+require "index";
+if header :index 2 "received" "x" { keep; }

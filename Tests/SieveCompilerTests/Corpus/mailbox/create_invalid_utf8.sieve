@@ -1,0 +1,2 @@
+require ["mailbox", "fileinto"];
+fileinto :create "café";

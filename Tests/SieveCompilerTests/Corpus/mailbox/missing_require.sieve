@@ -1,0 +1,2 @@
+require "fileinto";
+if mailboxexists "Junk" { keep; }

@@ -1,0 +1,2 @@
+require "mime";
+if address :mime :all "from" "a@b" { keep; }

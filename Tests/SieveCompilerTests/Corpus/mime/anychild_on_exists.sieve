@@ -1,0 +1,2 @@
+require "mime";
+if exists :mime :anychild "content-type" { keep; }

@@ -1,0 +1,2 @@
+require "mime";
+if header :anychild "content-type" "x" { keep; }

@@ -1,0 +1,2 @@
+require "mime";
+if exists :mime "content-type" { keep; }

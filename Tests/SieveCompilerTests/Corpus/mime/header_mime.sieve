@@ -1,0 +1,2 @@
+require ["mime"];
+if header :mime :type "content-type" "text" { keep; }

@@ -1,0 +1,2 @@
+require "mime";
+if header :mime :anychild :subtype "content-type" "html" { keep; }

@@ -1,0 +1,1 @@
+if header :mime :type "content-type" "text" { keep; }

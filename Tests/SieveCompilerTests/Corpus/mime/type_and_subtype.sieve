@@ -1,0 +1,2 @@
+require "mime";
+if header :mime :type :subtype "content-type" "text" { keep; }

@@ -1,0 +1,3 @@
+require ["variables", "fileinto", "encoded-character"];
+set "f" "${hex:E9}";
+fileinto "${f}";

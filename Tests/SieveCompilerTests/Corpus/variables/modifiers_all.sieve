@@ -1,0 +1,2 @@
+require "variables";
+set :lower :upper :lowerfirst :upperfirst :quotewildcard :length "a" "b";

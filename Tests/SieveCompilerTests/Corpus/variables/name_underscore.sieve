@@ -1,0 +1,2 @@
+require "variables";
+set "_under_score_1" "x";

@@ -1,0 +1,3 @@
+require "variables";
+set "n" "x";
+set "${n}" "y";

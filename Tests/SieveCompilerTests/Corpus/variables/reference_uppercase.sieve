@@ -1,0 +1,3 @@
+require "variables";
+set "ABC" "x";
+set "d" "${abc}";

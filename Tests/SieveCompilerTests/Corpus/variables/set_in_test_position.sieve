@@ -1,0 +1,2 @@
+require "variables";
+if set "a" "b" { keep; }

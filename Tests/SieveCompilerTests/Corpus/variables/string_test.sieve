@@ -1,0 +1,3 @@
+require "variables";
+set "a" "x";
+if string :is "${a}" "x" { keep; }

@@ -1,0 +1,2 @@
+require ["variables", "relational"];
+if string :count "eq" "${a}" "1" { keep; }

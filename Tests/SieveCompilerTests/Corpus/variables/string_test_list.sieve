@@ -1,0 +1,2 @@
+require "variables";
+if string :contains ["${a}", "b"] ["x", "y"] { keep; }

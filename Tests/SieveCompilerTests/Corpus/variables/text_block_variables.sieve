@@ -1,0 +1,6 @@
+require ["variables", "reject"];
+set "who" "me";
+reject text:
+Rejected by ${who}.
+.
+;
