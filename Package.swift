@@ -49,7 +49,7 @@ let package = Package(
         ),
 
         // Tests (Swift Testing).
-        .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"]),
+        .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),
         .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
