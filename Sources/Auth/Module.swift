@@ -1,1 +1,0 @@
-// Module Auth: implementation files live beside this one.

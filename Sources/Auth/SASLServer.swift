@@ -1,0 +1,139 @@
+/// The server side of one SASL exchange (RFC 4422), as a state machine without I/O.
+///
+/// Usage: `init` with the client's mechanism name, `start` with its initial response (nil when none),
+/// then `step` with each answer while the result is `.challenge`. A new mechanism (SCRAM, EXTERNAL) is a
+/// new case of `State` plus its handler; the public surface stays the same.
+public struct SASLServer {
+    /// Mechanisms that send the password itself (refused before TLS when plaintext auth is disabled).
+    public static let plaintextMechanisms = ["PLAIN", "LOGIN"]
+    /// Every mechanism this type implements, in the order to advertise them.
+    public static let supportedMechanisms = plaintextMechanisms
+
+    /// The canonical (upper-case) mechanism name.
+    public let mechanism: String
+    let lookup: (String) -> PasswdEntry?
+    let context: SASLContext
+    private var state: State
+
+    private enum State {
+        /// PLAIN before `start`.
+        case plainInitial
+        /// PLAIN sent its empty challenge and waits for `authzid NUL authcid NUL passwd`.
+        case plainAwaitingResponse
+        /// LOGIN before `start`.
+        case loginInitial
+        /// LOGIN asked "Username:".
+        case loginAwaitingUser
+        /// LOGIN asked "Password:" for this user.
+        case loginAwaitingPassword(user: String)
+        /// Success or failure has been returned; nothing more is accepted.
+        case finished
+    }
+
+    /// nil when `mechanism` (case-insensitive) is not one this server implements.
+    public init?(mechanism: String, lookup: @escaping (String) -> PasswdEntry?) {
+        self.init(mechanism: mechanism, context: SASLContext(), lookup: lookup)
+    }
+
+    /// Like `init(mechanism:lookup:)`, with what the connection knows (TLS, channel bindings).
+    public init?(mechanism: String, context: SASLContext, lookup: @escaping (String) -> PasswdEntry?) {
+        let name = mechanism.uppercased()
+        switch name {
+        case "PLAIN": state = .plainInitial
+        case "LOGIN": state = .loginInitial
+        default: return nil
+        }
+        self.mechanism = name
+        self.context = context
+        self.lookup = lookup
+    }
+
+    /// Begins the exchange. `initialResponse` nil means the client sent none; an empty one is treated the same
+    /// (RFC 5804 clients send `""` to ask for the first challenge).
+    public mutating func start(initialResponse: [UInt8]?) -> SASLStep {
+        switch state {
+        case .plainInitial:
+            guard let response = initialResponse, !response.isEmpty else {
+                state = .plainAwaitingResponse
+                return .challenge([])
+            }
+            return finish(plain(response))
+        case .loginInitial:
+            guard let response = initialResponse, !response.isEmpty else {
+                state = .loginAwaitingUser
+                return .challenge(Array("Username:".utf8))
+            }
+            return loginUser(response)
+        case .plainAwaitingResponse, .loginAwaitingUser, .loginAwaitingPassword, .finished:
+            return finish(.failure(.malformed("the exchange has already started")))
+        }
+    }
+
+    /// Handles the client's answer to the last challenge.
+    public mutating func step(_ response: [UInt8]) -> SASLStep {
+        switch state {
+        case .plainAwaitingResponse:
+            return finish(plain(response))
+        case .loginAwaitingUser:
+            return loginUser(response)
+        case .loginAwaitingPassword(let user):
+            return finish(verify(user: user, password: response))
+        case .plainInitial, .loginInitial, .finished:
+            return finish(.failure(.unsupportedMechanism))
+        }
+    }
+
+    private mutating func finish(_ step: SASLStep) -> SASLStep {
+        state = .finished
+        return step
+    }
+
+    // MARK: PLAIN (RFC 4616 §2)
+
+    // message   = [authzid] UTF8NUL authcid UTF8NUL passwd
+    // authcid   = 1*SAFE ; MUST accept up to 255 octets
+    // authzid   = 1*SAFE ; MUST accept up to 255 octets
+    // passwd    = 1*SAFE ; MUST accept up to 255 octets
+    private func plain(_ message: [UInt8]) -> SASLStep {
+        let parts = message.split(separator: 0, omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            return .failure(.malformed("PLAIN message has \(parts.count - 1) NUL separators, expected 2"))
+        }
+        guard let authzid = String(validating: parts[0], as: UTF8.self),
+            let authcid = String(validating: parts[1], as: UTF8.self)
+        else { return .failure(.malformed("PLAIN identity is not UTF-8")) }
+        guard !authcid.isEmpty else { return .failure(.malformed("PLAIN authentication identity is empty")) }
+        guard !parts[2].isEmpty else { return .failure(.malformed("PLAIN password is empty")) }
+        // Check the password first so that a foreign authzid costs the same work as any other attempt.
+        let result = verify(user: authcid, password: Array(parts[2]))
+        if case .success = result, !authzid.isEmpty, authzid != authcid {
+            return .failure(.authorizationRefused(authzid))
+        }
+        return result
+    }
+
+    // MARK: LOGIN (draft-murchison-sasl-login)
+
+    private mutating func loginUser(_ response: [UInt8]) -> SASLStep {
+        guard !response.isEmpty, !response.contains(0), let user = String(validating: response, as: UTF8.self) else {
+            return finish(.failure(.malformed("LOGIN user name is empty, contains NUL or is not UTF-8")))
+        }
+        state = .loginAwaitingPassword(user: user)
+        return .challenge(Array("Password:".utf8))
+    }
+
+    // MARK: credentials
+
+    /// Looks the user up and checks the password; an unknown user costs the same work and gives the same
+    /// answer as a wrong password. A `nologin` entry never logs in.
+    private func verify(user: String, password: [UInt8]) -> SASLStep {
+        guard let entry = lookup(user) else {
+            PasswordVerifier.burnEquivalentWork(password)
+            return .failure(.credentialsRejected(user: user))
+        }
+        guard PasswordVerifier.verify(password, against: entry.password), !entry.flags.contains("nologin") else {
+            return .failure(.credentialsRejected(user: user))
+        }
+        return .success(entry, serverFinal: nil)
+    }
+}

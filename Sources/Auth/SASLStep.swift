@@ -1,0 +1,38 @@
+/// What a SASL mechanism wants next. Bytes are decoded: the session does the base64.
+public enum SASLStep: Equatable, Sendable {
+    /// Send this challenge and pass the client's answer to `SASLServer.step`.
+    case challenge([UInt8])
+    /// The user is authenticated. `serverFinal`, when present, goes in `OK (SASL "…")` (RFC 5804 §2.1).
+    case success(PasswdEntry, serverFinal: [UInt8]?)
+    /// The exchange failed; the session answers NO (after the failure delay).
+    case failure(SASLFailure)
+}
+
+/// Why a SASL exchange failed. A wrong password and an unknown user are the same case, on purpose.
+public enum SASLFailure: Error, Equatable, Sendable {
+    /// The client's message does not follow the mechanism's syntax (what is wrong, for the log only).
+    case malformed(String)
+    /// Unknown user or wrong password (the authentication identity, when one was given, for the log).
+    case credentialsRejected(user: String?)
+    /// The credentials were right, but the client asked to act as this other identity.
+    case authorizationRefused(String)
+    /// The mechanism is not offered, or `step` was called when no exchange is running.
+    case unsupportedMechanism
+}
+
+/// What the session knows about the connection that mechanisms may need. Today only the TLS flag matters;
+/// SCRAM-*-PLUS will read its channel-binding data from here, EXTERNAL the verified certificate identity.
+public struct SASLContext: Sendable {
+    /// TLS is active on the connection.
+    public var tlsActive: Bool
+    /// Channel-binding data by type name (`tls-exporter`, `tls-server-end-point`), when TLS provides it.
+    public var channelBindings: [String: [UInt8]]
+    /// The identity from a verified client certificate (for EXTERNAL).
+    public var certificateUser: String?
+
+    public init(tlsActive: Bool = false, channelBindings: [String: [UInt8]] = [:], certificateUser: String? = nil) {
+        self.tlsActive = tlsActive
+        self.channelBindings = channelBindings
+        self.certificateUser = certificateUser
+    }
+}
