@@ -1,0 +1,104 @@
+import Glibc
+
+/// A `Transport` over plain file descriptors: fd 0 in and fd 1 out under inetd or socat, or any pair
+/// of pipe or socket descriptors in tests.
+///
+/// Reads wait in `poll()` so that timeouts (idle, slow-drip, login) work on blocking descriptors too.
+/// Writes loop until every octet is out; a descriptor in non-blocking mode is waited for with `poll()`
+/// on EAGAIN. The process ignores SIGPIPE (`ProcessControl.ignoreSIGPIPE()`), so a peer that went away
+/// shows up as an `IOError` with EPIPE rather than killing the process.
+public final class FDTransport: Transport {
+    /// The descriptor read from.
+    public let input: Int32
+    /// The descriptor written to.
+    public let output: Int32
+    /// How long a `write` may wait each time for the peer to make room, in milliseconds; nil waits forever.
+    /// When set, every `write()` is preceded by a `poll()` for POLLOUT. Only a non-blocking `output` is
+    /// bounded fully: a blocking `write()` may still sleep in the kernel once `poll()` reported some room.
+    public var writeTimeoutMilliseconds: Int?
+    /// Octets read so far (for the session summary line).
+    public private(set) var bytesRead: UInt64 = 0
+    /// Octets written so far (for the session summary line).
+    public private(set) var bytesWritten: UInt64 = 0
+
+    /// The most one `read` appends, whatever `maxCount` asks for.
+    static let largestRead = 1 << 20
+
+    public init(input: Int32 = 0, output: Int32 = 1) {
+        self.input = input
+        self.output = output
+    }
+
+    /// Waits up to `timeoutMilliseconds` (nil: forever) for input, then appends at most `maxCount` octets.
+    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+        -> ReadResult
+    {
+        precondition(maxCount > 0, "FDTransport.read needs room for at least one octet")
+        // A short read is always allowed; the cap keeps a careless maxCount from allocating without bound.
+        let maxCount = min(maxCount, FDTransport.largestRead)
+        let deadline = timeoutMilliseconds.map { Clock.monotonicMilliseconds() &+ UInt64(max(0, $0)) }
+        while true {
+            var remaining: Int? = nil
+            if let deadline {
+                let now = Clock.monotonicMilliseconds()
+                remaining = deadline > now ? Int(deadline - now) : 0
+            }
+            let ready = try SystemCall.pollOne(
+                input, events: Int16(POLLIN), timeoutMilliseconds: remaining, operation: "poll")
+            if ready == 0 { return .timeout }
+            // POLLIN, POLLHUP or POLLERR: read() now tells us which (data, 0 for EOF, or the error).
+            switch try readAvailable(into: &buffer, maxCount: maxCount) {
+            case .some(let count):
+                return count == 0 ? .eof : .data(count)
+            case .none:
+                continue  // EAGAIN on a non-blocking descriptor after a spurious wake-up: wait again.
+            }
+        }
+    }
+
+    /// One `read()` straight into the tail of `buffer` (no intermediate copy). Returns nil on EAGAIN.
+    private func readAvailable(into buffer: inout [UInt8], maxCount: Int) throws(IOError) -> Int? {
+        let oldCount = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        let result = buffer.withUnsafeMutableBytes { raw in
+            SystemCall.retryingEINTR { Glibc.read(input, raw.baseAddress! + oldCount, maxCount) }
+        }
+        let code = errno
+        buffer.removeLast(maxCount - max(0, result))
+        if result < 0 {
+            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            throw IOError(operation: "read", errno: code)
+        }
+        bytesRead &+= UInt64(result)
+        return result
+    }
+
+    /// Writes all of `bytes`, retrying after EINTR and partial writes, and waiting in `poll()` on EAGAIN.
+    public func write(_ bytes: [UInt8]) throws(IOError) {
+        var offset = 0
+        while offset < bytes.count {
+            if writeTimeoutMilliseconds != nil { try waitUntilWritable() }
+            let result = bytes.withUnsafeBytes { raw in
+                SystemCall.retryingEINTR { Glibc.write(output, raw.baseAddress! + offset, bytes.count - offset) }
+            }
+            if result < 0 {
+                let code = errno
+                guard code == EAGAIN || code == EWOULDBLOCK else {
+                    throw IOError(operation: "write", errno: code)
+                }
+                try waitUntilWritable()
+                continue
+            }
+            offset += result
+            bytesWritten &+= UInt64(result)
+        }
+    }
+
+    /// Waits for room in `output` (POLLOUT, or POLLERR/POLLHUP, which the next `write()` turns into
+    /// an error), at most `writeTimeoutMilliseconds`.
+    private func waitUntilWritable() throws(IOError) {
+        let ready = try SystemCall.pollOne(
+            output, events: Int16(POLLOUT), timeoutMilliseconds: writeTimeoutMilliseconds, operation: "poll")
+        if ready == 0 { throw IOError(operation: "write", errno: ETIMEDOUT) }
+    }
+}

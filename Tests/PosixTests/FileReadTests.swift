@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Posix
+
+@Suite("FileRead")
+struct FileReadTests {
+    @Test("reads a whole file, empty or larger than one read")
+    func readsWholeFile() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let big = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        try Data(big).write(to: URL(fileURLWithPath: dir.file("big")))
+        try Data().write(to: URL(fileURLWithPath: dir.file("empty")))
+        #expect(try FileRead.readFile(path: dir.file("big"), maxSize: 200_000) == big)
+        #expect(try FileRead.readFile(path: dir.file("empty"), maxSize: 10) == [])
+    }
+
+    @Test("refuses a file over the limit with EFBIG and a clear detail")
+    func refusesLargeFile() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        try Data(repeating: 0x61, count: 101).write(to: URL(fileURLWithPath: dir.file("f")))
+        let error = try #require(throws: IOError.self) { try FileRead.readFile(path: dir.file("f"), maxSize: 100) }
+        #expect(error.errno == EFBIG)
+        #expect(error.description.contains("101"))
+        #expect(error.description.contains("100"))
+        #expect(error.description.contains(dir.file("f")))
+    }
+
+    @Test("a missing file throws ENOENT naming the path")
+    func missing() throws {
+        let error = try #require(throws: IOError.self) {
+            try FileRead.readFile(path: "/nonexistent/managesieved.conf", maxSize: 100)
+        }
+        #expect(error == IOError(operation: "open /nonexistent/managesieved.conf", errno: ENOENT))
+    }
+
+    @Test("a directory or a device is not read")
+    func notRegular() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(throws: IOError(operation: "read \(dir.path)", errno: EISDIR)) {
+            try FileRead.readFile(path: dir.path, maxSize: 100)
+        }
+        let error = try #require(throws: IOError.self) { try FileRead.readFile(path: "/dev/zero", maxSize: 100) }
+        #expect(error.errno == EINVAL)
+    }
+
+    @Test("exists and isReadable")
+    func existsAndReadable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        try Data([1]).write(to: URL(fileURLWithPath: dir.file("f")))
+        #expect(FileRead.exists(dir.file("f")))
+        #expect(FileRead.isReadable(dir.file("f")))
+        #expect(!FileRead.exists(dir.file("missing")))
+        #expect(!FileRead.isReadable(dir.file("missing")))
+        // A dangling symbolic link exists (it is something at that path) but cannot be read.
+        #expect(symlink("missing", dir.file("link")) == 0)
+        #expect(FileRead.exists(dir.file("link")))
+        #expect(!FileRead.isReadable(dir.file("link")))
+    }
+}
