@@ -1,0 +1,70 @@
+# managesieved — build, test, demo, install.
+#   make demo      build and serve a demo on 127.0.0.1:4190 (as root: installs what it needs)
+#   make test      unit, golden, interoperability and launcher tests
+#   make install   PREFIX=/usr/local DESTDIR= (static release binaries, man pages, example config)
+
+SWIFT       ?= swift
+PYTHON      ?= python3
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SYSCONFDIR  ?= /etc
+SBINDIR      = $(PREFIX)/sbin
+MANDIR       = $(PREFIX)/share/man
+DOCDIR       = $(PREFIX)/share/doc/managesieved
+# The server is fully static: start-up is paid on every connection (see ARCHITECTURE.md).
+STATIC_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
+RELEASE_DIR  = .build/release
+DEBUG_DIR    = .build/debug
+
+.PHONY: all build release test unit-test integration-test purity demo install uninstall clean bench fuzz format lint
+
+all: release
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build $(STATIC_FLAGS) --product managesieved
+	$(SWIFT) build -c release --static-swift-stdlib --product managesievectl
+
+test: build purity lint unit-test integration-test
+
+purity:
+	tools/check-purity
+
+lint:
+	tools/check-format
+
+unit-test:
+	$(SWIFT) test
+
+integration-test: build
+	MANAGESIEVED_BIN_DIR=$(CURDIR)/$(DEBUG_DIR) $(PYTHON) -m pytest -q Tests/Integration
+
+format:
+	swift-format format --in-place --recursive --parallel Sources Tests Package.swift
+
+demo: release
+	tools/demo
+
+install: release
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -m 0755 $(RELEASE_DIR)/managesieved $(RELEASE_DIR)/managesievectl $(DESTDIR)$(SBINDIR)/
+	install -m 0644 man/managesieved.8 man/managesievectl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/managesieved.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	cp -R contrib/. $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/managesieved.conf ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/managesieved.conf"; \
+	else \
+		install -m 0644 contrib/managesieved.conf $(DESTDIR)$(SYSCONFDIR)/managesieved.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/managesieved $(DESTDIR)$(SBINDIR)/managesievectl
+	rm -f $(DESTDIR)$(MANDIR)/man8/managesieved.8 $(DESTDIR)$(MANDIR)/man8/managesievectl.8 $(DESTDIR)$(MANDIR)/man5/managesieved.conf.5
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@echo "left $(DESTDIR)$(SYSCONFDIR)/managesieved.conf in place (remove it by hand if you want)"
+
+clean:
+	rm -rf .build demo
