@@ -1,0 +1,2 @@
+require "editheader";
+addheader "Received" "from nowhere";

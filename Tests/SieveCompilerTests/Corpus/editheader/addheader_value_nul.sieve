@@ -1,0 +1,2 @@
+require ["editheader", "encoded-character"];
+addheader "X-A" "a${hex:00}b";

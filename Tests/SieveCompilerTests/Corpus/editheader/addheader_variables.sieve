@@ -1,0 +1,3 @@
+require ["editheader", "variables"];
+set "v" "x";
+addheader "X-${v}" "y";

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "editheader";
+addheader "X-Filtered" "yes";

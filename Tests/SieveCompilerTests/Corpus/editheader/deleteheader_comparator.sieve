@@ -1,0 +1,2 @@
+require "editheader";
+deleteheader :comparator "i;octet" :contains "X-Spam-Status" "Yes";

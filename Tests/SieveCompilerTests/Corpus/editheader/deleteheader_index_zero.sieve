@@ -1,0 +1,2 @@
+require ["editheader", "index"];
+deleteheader :index 0 "X-A";

@@ -1,0 +1,2 @@
+require ["editheader", "regex"];
+deleteheader :regex "X-A" "(";

@@ -1,0 +1,2 @@
+require "editheader";
+deleteheader :matches "X-Spam-Status" ["Yes*", "*score=1?*"];

@@ -1,0 +1,3 @@
+require ["editheader", "variables"];
+set "h" "received";
+deleteheader "${h}";

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "imapsieve";
+keep;

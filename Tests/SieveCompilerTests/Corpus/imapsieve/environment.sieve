@@ -1,0 +1,2 @@
+require ["imapsieve", "environment"];
+if environment :is "imap.cause" "COPY" { keep; }

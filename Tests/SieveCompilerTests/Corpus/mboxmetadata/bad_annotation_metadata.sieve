@@ -1,0 +1,2 @@
+require "mboxmetadata";
+if metadata "INBOX" "/shared/a b" "y" { keep; }

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "mboxmetadata";
+if metadataexists "INBOX" "/private/comment" { keep; }

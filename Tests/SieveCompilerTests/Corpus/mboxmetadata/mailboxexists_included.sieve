@@ -1,0 +1,2 @@
+require "mboxmetadata";
+if mailboxexists "INBOX" { keep; }

@@ -1,0 +1,1 @@
+if metadataexists "INBOX" "/private/comment" { keep; }

@@ -1,0 +1,2 @@
+require "notify";
+notify :method "mailto" :options "not an address";

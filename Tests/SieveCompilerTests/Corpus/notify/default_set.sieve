@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "notify";
+notify :method "mailto" :options "a@example.com";

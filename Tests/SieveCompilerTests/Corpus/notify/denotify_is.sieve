@@ -1,0 +1,2 @@
+require "notify";
+denotify :is "id1" :high;

@@ -1,0 +1,2 @@
+require "notify";
+notify :id "x" :method "mailto" :options "a@example.com";

@@ -1,0 +1,2 @@
+require "notify";
+notify :options "a@example.com";

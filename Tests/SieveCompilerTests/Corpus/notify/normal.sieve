@@ -1,0 +1,2 @@
+require "notify";
+notify :normal :method "mailto" :options ["a@example.com", "b@example.com"];

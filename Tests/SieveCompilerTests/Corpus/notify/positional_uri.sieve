@@ -1,0 +1,2 @@
+require "notify";
+notify "mailto:a@example.com";

@@ -1,0 +1,2 @@
+require "notify";
+notify :method "xmpp" :options "a@example.com";

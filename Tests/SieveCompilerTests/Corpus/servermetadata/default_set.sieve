@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "servermetadata";
+if servermetadataexists "/shared/admin" { keep; }

@@ -1,0 +1,2 @@
+require "servermetadata";
+if metadataexists "INBOX" "/private/comment" { keep; }

@@ -1,0 +1,1 @@
+if servermetadataexists "/shared/admin" { keep; }

@@ -1,0 +1,2 @@
+require "servermetadata";
+if servermetadata :contains "/shared/admin" "@" { keep; }

@@ -1,0 +1,2 @@
+require "servermetadata";
+if servermetadataexists "/shared/admin" { keep; }

@@ -1,0 +1,2 @@
+require "servermetadata";
+if servermetadata "INBOX" "/shared/admin" "x" { keep; }

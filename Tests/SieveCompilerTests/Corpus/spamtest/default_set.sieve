@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "spamtest";
+if spamtest "10" { discard; }

@@ -1,0 +1,2 @@
+require "spamtest";
+if spamtest :matches "1*" { discard; }

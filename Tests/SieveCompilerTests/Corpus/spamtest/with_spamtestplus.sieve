@@ -1,0 +1,2 @@
+require ["spamtest", "spamtestplus"];
+if spamtest :percent "50" { discard; }

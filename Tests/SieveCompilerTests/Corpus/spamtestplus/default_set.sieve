@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "spamtestplus";
+if spamtest :percent "50" { discard; }

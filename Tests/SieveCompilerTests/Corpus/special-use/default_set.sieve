@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require ["special-use", "fileinto"];
+fileinto :specialuse "\\Junk" "Spam";

@@ -1,0 +1,2 @@
+require "special-use";
+keep :specialuse "\\Junk";

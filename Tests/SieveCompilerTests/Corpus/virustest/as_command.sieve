@@ -1,0 +1,2 @@
+require "virustest";
+virustest "1";

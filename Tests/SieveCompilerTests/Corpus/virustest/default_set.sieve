@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "virustest";
+if virustest "5" { discard; }

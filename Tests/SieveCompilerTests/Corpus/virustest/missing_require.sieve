@@ -1,0 +1,1 @@
+if virustest "5" { discard; }

@@ -1,0 +1,2 @@
+require "virustest";
+if virustest :percent "5" { discard; }

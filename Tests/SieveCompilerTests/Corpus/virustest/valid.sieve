@@ -1,0 +1,2 @@
+require ["virustest", "relational", "comparator-i;ascii-numeric"];
+if virustest :value "eq" :comparator "i;ascii-numeric" "4" { discard; }

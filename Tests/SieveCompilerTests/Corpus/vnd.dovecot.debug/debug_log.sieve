@@ -1,0 +1,2 @@
+require "vnd.dovecot.debug";
+debug_log "hello";

@@ -1,0 +1,3 @@
+require ["vnd.dovecot.debug", "variables"];
+set "x" "y";
+debug_log "x = ${x}";

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "vnd.dovecot.duplicate";
+if duplicate { discard; }

@@ -1,0 +1,2 @@
+require "vnd.dovecot.duplicate";
+if duplicate :handle "x" { discard; }

@@ -1,0 +1,2 @@
+require "vnd.dovecot.duplicate";
+if duplicate :header "x" :value "y" { discard; }

@@ -1,0 +1,2 @@
+require ["variables", "environment"];
+set "a" "${env.domain}";

@@ -1,0 +1,2 @@
+require ["environment", "vnd.dovecot.environment"];
+if environment "vnd.dovecot.default-mailbox" "INBOX" { keep; }

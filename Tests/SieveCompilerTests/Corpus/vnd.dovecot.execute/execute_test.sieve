@@ -1,0 +1,2 @@
+require "vnd.dovecot.execute";
+if execute "check" { keep; }

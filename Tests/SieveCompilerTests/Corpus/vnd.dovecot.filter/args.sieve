@@ -1,0 +1,2 @@
+require "vnd.dovecot.filter";
+filter "x" ["a", "b"];

@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "abuse" "spam" "not an address";

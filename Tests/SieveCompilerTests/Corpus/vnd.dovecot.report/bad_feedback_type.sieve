@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "frobnicate" "spam" "abuse@example.com";

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "vnd.dovecot.report";
+report "abuse" "This is spam." "abuse@example.com";

@@ -1,0 +1,1 @@
+report "abuse" "spam" "abuse@example.com";
