@@ -1,0 +1,160 @@
+import Foundation
+import Glibc
+import Posix
+import Testing
+
+@testable import SieveStorage
+
+@Suite("FileScriptStore: locking, crashes and concurrency")
+struct ConcurrencyTests {
+    @Test("a lock held by another open file gives tryLater within the timeout, then works again")
+    func lockContention() throws {
+        let home = TemporaryHome()
+        let store = try home.store(lockTimeoutMilliseconds: 300)
+        try store.putScript("a", content: bytes("old"))
+        let directory = try DirectoryHandle(path: home.storage)
+        let holder = try directory.openOrCreate(".managesieved.lock")
+        #expect(try holder.tryLockExclusive())
+        let started = FileSystem.monotonicMilliseconds()
+        #expect(throws: StorageError.tryLater) { try store.putScript("a", content: bytes("new")) }
+        #expect(throws: StorageError.tryLater) { try store.setActive("a") }
+        #expect(throws: StorageError.tryLater) { try store.deleteScript("a") }
+        #expect(throws: StorageError.tryLater) { try store.renameScript("a", to: "b") }
+        let elapsed = FileSystem.monotonicMilliseconds() - started
+        #expect(elapsed >= 4 * 300 && elapsed < 4 * 300 + 2_000)
+        // Reads never take the lock.
+        #expect(try store.getScript("a") == bytes("old"))
+        #expect(try store.listScripts().count == 1)
+        try holder.unlock()
+        try store.putScript("a", content: bytes("new"))
+        #expect(try store.getScript("a") == bytes("new"))
+    }
+
+    @Test("a lock released during the wait is taken")
+    func lockReleasedDuringWait() throws {
+        let home = TemporaryHome()
+        let store = try home.store(lockTimeoutMilliseconds: 5_000)
+        try store.putScript("a", content: bytes("old"))
+        let directory = try DirectoryHandle(path: home.storage)
+        let holder = try directory.openOrCreate(".managesieved.lock")
+        #expect(try holder.tryLockExclusive())
+        let descriptor = holder.descriptor
+        let releaser = Thread {
+            FileSystem.sleep(milliseconds: 200)
+            flock(descriptor, LOCK_UN)
+        }
+        releaser.start()
+        try store.putScript("a", content: bytes("new"))
+        withExtendedLifetime(holder) {}
+        #expect(try store.getScript("a") == bytes("new"))
+    }
+
+    /// A process id that does not exist right now.
+    func deadProcessID() -> Int32 {
+        var pid: Int32 = 4_000_000
+        while FileSystem.processExists(pid) { pid -= 1 }
+        return pid
+    }
+
+    @Test("an interrupted write leaves the old content; its stale temporary file is removed on the next write")
+    func interruptedWrite() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        try store.putScript("a", content: bytes("old content"))
+        // What a session killed mid-upload leaves: a partial temporary file.
+        let dead = deadProcessID()
+        home.write("sieve/.a.sieve.\(dead).0123456789abcdef.tmp", "partial ne")
+        // A fresh one from a live process (pid 1) and from this process: work in progress, kept.
+        home.write("sieve/.a.sieve.1.00000000000000aa.tmp", "in progress")
+        home.write("sieve/.b.sieve.\(getpid()).00000000000000bb.tmp", "in progress")
+        // An old one from a live process: stale by age.
+        home.write("sieve/.c.sieve.1.00000000000000cc.tmp", "ancient")
+        var times = [
+            timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0),
+        ]
+        #expect(utimes(home.storage + "/.c.sieve.1.00000000000000cc.tmp", &times) == 0)
+        // Not ours at all: left alone.
+        home.write("sieve/.editor-swap.tmp", "x")
+        #expect(try store.getScript("a") == bytes("old content"))
+        #expect(try store.listScripts() == [StoredScript(name: "a", isActive: false, size: 11)])
+        try store.putScript("b", content: bytes("B"))
+        #expect(
+            home.entries("sieve") == [
+                ".a.sieve.1.00000000000000aa.tmp", ".b.sieve.\(getpid()).00000000000000bb.tmp", ".editor-swap.tmp",
+                ".managesieved.lock", "a.sieve", "b.sieve",
+            ])
+        #expect(try store.getScript("a") == bytes("old content"))
+    }
+
+    @Test("a stale temporary link from a killed SETACTIVE is removed by the next one")
+    func staleLinkTemporary() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        try store.putScript("a", content: bytes("A"))
+        // Temporary names are "." + the link's name + ".PID.RANDOM.tmp".
+        home.symlink("..dovecot.sieve.\(deadProcessID()).0123456789abcdef.tmp", to: "sieve/a.sieve")
+        try store.setActive("a")
+        #expect(home.entries("") == [".dovecot.sieve", "sieve"])
+    }
+
+    @Test("temporary names are hidden, unique and name their creator")
+    func temporaryNames() {
+        let name = FileScriptStore.temporaryName(base: "a.sieve")
+        #expect(name.hasPrefix(".a.sieve.\(getpid())."))
+        #expect(name.hasSuffix(".tmp"))
+        #expect(FileScriptStore.temporaryCreator(name) == getpid())
+        #expect(FileScriptStore.scriptName(forFile: name) == nil)
+        #expect(name != FileScriptStore.temporaryName(base: "a.sieve"))
+        let long = FileScriptStore.temporaryName(base: String(repeating: "x", count: 240) + ".sieve")
+        #expect(long.utf8.count < 60)
+        #expect(FileScriptStore.temporaryCreator(".x.tmp") == nil)
+        #expect(FileScriptStore.temporaryCreator(".x.12.nothex!nothex!.tmp") == nil)
+    }
+
+    @Test("concurrent writers in several threads never let a reader see a partial script")
+    func concurrentWriters() throws {
+        let home = TemporaryHome()
+        let sizes = [1, 70_000, 300_000, 5]
+        let first = try home.store()
+        try first.putScript("s", content: Array(repeating: 0x61, count: sizes[0]))
+        try first.setActive("s")
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                let store = try home.store(lockTimeoutMilliseconds: 30_000)
+                for round in 0..<15 {
+                    if worker == 0 {
+                        // The reader: every version it sees is one whole write.
+                        let content = try store.getScript("s")
+                        let letter = content.first ?? 0
+                        let index = Int(letter) - 0x61
+                        if !(0..<sizes.count).contains(index) || content.count != sizes[index]
+                            || content.contains(where: { $0 != letter })
+                        {
+                            failures.add("partial read: \(content.count) octets")
+                        }
+                        if try store.activeScript() != "s" { failures.add("active link lost") }
+                    } else {
+                        let index = (worker + round) % sizes.count
+                        try store.putScript("s", content: Array(repeating: UInt8(0x61 + index), count: sizes[index]))
+                        try store.putScript("w\(worker)", content: bytes("keep;"))
+                        try store.setActive("s")
+                    }
+                }
+            } catch {
+                failures.add("\(error)")
+            }
+        }
+        #expect(failures.all == [])
+        #expect(try first.listScripts().map(\.name) == ["s", "w1", "w2", "w3"])
+        #expect(home.entries("sieve").filter { $0.hasSuffix(".tmp") } == [])
+    }
+}
+
+/// Failures collected from worker threads.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ text: String) { lock.withLock { items.append(text) } }
+    var all: [String] { lock.withLock { items } }
+}
