@@ -14,13 +14,22 @@ public enum ChannelBindingKind: String, Sendable, CaseIterable {
 ///
 /// The fds are switched to non-blocking mode for the transport's lifetime (restored in deinit), so every
 /// wait is a poll(2) with a deadline whether the caller gave blocking fds or not. Writes to a closed socket
-/// raise SIGPIPE unless the process ignores it (the server does, in main).
+/// raise SIGPIPE unless the process ignores it (`ProcessControl.ignoreSIGPIPE()`, as the server does).
 public final class TLSTransport: Transport {
     private let context: TLSServerContext
     private let ssl: OpaquePointer
     private let input: Int32
     private let output: Int32
     private var savedFlags: [(fd: Int32, flags: Int32)] = []
+    /// How long a `write` may wait each time for the peer to make room, in milliseconds; nil waits forever.
+    public var writeTimeoutMilliseconds: Int?
+    /// Plaintext octets read so far (for the session summary line).
+    public private(set) var bytesRead: UInt64 = 0
+    /// Plaintext octets written so far.
+    public private(set) var bytesWritten: UInt64 = 0
+
+    /// The most one `read` appends (a TLS record carries at most 16 KiB anyway).
+    static let largestRead = 1 << 16
 
     init(context: TLSServerContext, input: Int32, output: Int32) {
         self.context = context
@@ -84,7 +93,7 @@ public final class TLSTransport: Transport {
         guard maxCount > 0 else { return .data(0) }
         let deadline = Deadline(timeoutMilliseconds ?? -1)
         let start = buffer.count
-        let count = min(maxCount, Int(Int32.max))
+        let count = min(maxCount, Self.largestRead)
         buffer.append(contentsOf: repeatElement(0, count: count))
         // SSL_read first, poll only when it needs bytes: records already decrypted (SSL_pending) are served
         // without waiting.
@@ -96,6 +105,7 @@ public final class TLSTransport: Transport {
             }
             if rc > 0 {
                 buffer.removeLast(count - Int(rc))
+                bytesRead &+= UInt64(rc)
                 return .data(Int(rc))
             }
             let error = SSL_get_error(ssl, rc)
@@ -131,14 +141,16 @@ public final class TLSTransport: Transport {
             let rc = bytes.withUnsafeBytes { raw in SSL_write(ssl, raw.baseAddress! + offset, Int32(chunk)) }
             if rc > 0 {
                 offset += Int(rc)
+                bytesWritten &+= UInt64(rc)
                 continue
             }
             let error = SSL_get_error(ssl, rc)
             switch error {
-            case SSL_ERROR_WANT_WRITE:
-                _ = Deadline(-1).wait(fd: output, events: Int16(POLLOUT))
-            case SSL_ERROR_WANT_READ:
-                _ = Deadline(-1).wait(fd: input, events: Int16(POLLIN))
+            case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
+                let (fd, events) = error == SSL_ERROR_WANT_WRITE ? (output, POLLOUT) : (input, POLLIN)
+                guard Deadline(writeTimeoutMilliseconds ?? -1).wait(fd: fd, events: Int16(events)) else {
+                    throw IOError(operation: "TLS write", errno: ETIMEDOUT)
+                }
             case SSL_ERROR_SYSCALL:
                 let code = errno
                 let queued = OpenSSLError.drain(fallback: "")

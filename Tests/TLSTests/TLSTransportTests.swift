@@ -229,6 +229,47 @@ struct TLSTransportTests {
         #expect(ChannelBindingKind(rawValue: "tls-exporter") == .tlsExporter)
     }
 
+    @Test("tls-server-end-point is undefined for an Ed25519 certificate (no separate hash)")
+    func endPointEd25519() throws {
+        let (server, client) = socketPair()
+        defer { close(server); close(client) }
+        let context = try TLSServerContext(settings: TLSSettings(
+            certificatePath: files.ed25519Certificate, keyPath: files.ed25519Key))
+        let peer = TestClient(input: client, output: client)
+        let thread = Background {
+            guard peer.connect() else { return }
+            _ = peer.read(count: 1)
+        }
+        let transport = context.makeTransport(input: server, output: server)
+        try transport.handshake(timeoutMilliseconds: 5000)
+        try transport.write([0x2a])
+        thread.wait()
+        #expect(transport.channelBinding(.tlsServerEndPoint) == nil)
+        #expect(transport.channelBinding(.tlsExporter)?.count == 32)
+    }
+
+    @Test("a client that stops reading makes write time out; a vanished one makes it fail with EPIPE")
+    func writeFailures() throws {
+        let (server, client) = socketPair()
+        defer { close(server) }
+        let context = try makeContext()
+        let peer = TestClient(input: client, output: client)
+        let thread = Background { peer.connect() }
+        let transport = context.makeTransport(input: server, output: server)
+        try transport.handshake(timeoutMilliseconds: 5000)
+        thread.wait()
+        transport.writeTimeoutMilliseconds = 50
+        let big = [UInt8](repeating: 0x61, count: 8 << 20)
+        #expect(throws: IOError(operation: "TLS write", errno: ETIMEDOUT)) { try transport.write(big) }
+        close(client)
+        do {
+            try transport.write(big)
+            Issue.record("wrote to a closed peer")
+        } catch {
+            #expect(error.errno == EPIPE || error.errno == ECONNRESET)
+        }
+    }
+
     @Test("TLS 1.2 with extended master secret still offers tls-exporter")
     func tls12() throws {
         let (server, client) = socketPair()

@@ -15,6 +15,8 @@ struct CertificateFiles: Sendable {
     var clientKey: String { directory + "/alice.key" }
     var strangerCertificate: String { directory + "/stranger.pem" }
     var strangerKey: String { directory + "/stranger.key" }
+    var ed25519Certificate: String { directory + "/ed25519.pem" }
+    var ed25519Key: String { directory + "/ed25519.key" }
 
     static let shared: CertificateFiles = make()
 
@@ -65,6 +67,10 @@ struct CertificateFiles: Sendable {
             "-out", "alice.pem",
         ])
         run(["req", "-x509"] + ec + ["-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2", "-subj", "/CN=alice"])
+        run([
+            "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed25519.key", "-out", "ed25519.pem", "-days", "2",
+            "-subj", "/CN=localhost",
+        ])
         return CertificateFiles(directory: dir)
     }
 }
