@@ -49,6 +49,39 @@ struct ConcurrencyTests {
         #expect(try store.getScript("a") == bytes("new"))
     }
 
+    @Test(
+        "a lock held by another process (util-linux flock) gives tryLater",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+    func lockHeldByProcess() throws {
+        let home = TemporaryHome()
+        let store = try home.store(lockTimeoutMilliseconds: 200)
+        try store.putScript("a", content: bytes("old"))
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["-x", home.storage + "/.managesieved.lock", "/bin/sleep", "3"]
+        try holder.run()
+        defer {
+            holder.terminate()
+            holder.waitUntilExit()
+        }
+        // Wait until the other process holds the lock (without taking it ourselves for long).
+        let directory = try DirectoryHandle(path: home.storage)
+        let probe = try directory.openOrCreate(".managesieved.lock")
+        var held = false
+        for _ in 0..<200 {
+            if try probe.tryLockExclusive() {
+                try probe.unlock()
+                FileSystem.sleep(milliseconds: 10)
+            } else {
+                held = true
+                break
+            }
+        }
+        #expect(held)
+        #expect(throws: StorageError.tryLater) { try store.putScript("a", content: bytes("new")) }
+        #expect(try store.getScript("a") == bytes("old"))
+    }
+
     /// A process id that does not exist right now.
     func deadProcessID() -> Int32 {
         var pid: Int32 = 4_000_000

@@ -111,10 +111,12 @@ struct FileScriptStoreTests {
     @Test("relative storage or link paths are refused")
     func relativePaths() throws {
         #expect(throws: StorageError.self) {
-            try FileScriptStore(storageDirectory: "sieve", activeLinkPath: "/tmp/x/.dovecot.sieve", quota: QuotaLimits())
+            try FileScriptStore(
+                storageDirectory: "sieve", activeLinkPath: "/tmp/x/.dovecot.sieve", quota: QuotaLimits())
         }
         #expect(throws: StorageError.self) {
-            try FileScriptStore(storageDirectory: "/tmp/x/sieve", activeLinkPath: ".dovecot.sieve", quota: QuotaLimits())
+            try FileScriptStore(
+                storageDirectory: "/tmp/x/sieve", activeLinkPath: ".dovecot.sieve", quota: QuotaLimits())
         }
     }
 }
@@ -188,7 +190,8 @@ struct ActiveLinkTests {
         #expect(!home.exists(".dovecot.sieve"))
     }
 
-    @Test("a link outside the storage means no active script and is never written through",
+    @Test(
+        "a link outside the storage means no active script and is never written through",
         arguments: ["other/a.sieve", "sieve/../other/a.sieve", "sieve/sub/a.sieve"])
     func foreignLink(target: String) throws {
         let home = TemporaryHome()
@@ -354,7 +357,9 @@ struct QuotaTests {
         #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 100)) {
             try store.putScript("c", content: Array(repeating: 0x43, count: 11))
         }
-        #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 100)) { try store.checkSpace(name: "c", size: 11) }
+        #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 100)) {
+            try store.checkSpace(name: "c", size: 11)
+        }
         try store.checkSpace(name: "c", size: 10)
         // Replacing a (60) with 70 makes 100 in all: fits; 71 does not.
         try store.checkSpace(name: "a", size: 70)
