@@ -1,7 +1,104 @@
 import ArgumentParser
+import Auth
+import Glibc
 
-// Placeholder until the owning issue's work lands in this file.
+/// `managesievectl hash-password`: makes a passwd-file password field.
 struct HashPasswordCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hash-password", abstract: "(not yet available)")
-    func run() throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "hash-password",
+        abstract: "Hash a password for the passwd-file.",
+        discussion: """
+            On a terminal, asks for the password twice without echo; otherwise reads one line from standard \
+            input. Prints the password field, {SCHEME}hash, with a fresh random salt. Schemes: YESCRYPT (the default, written as {CRYPT}$y$…), SHA512-CRYPT, \
+            SHA256-CRYPT, BLF-CRYPT (cost 10) and MD5-CRYPT (weak; only for old clients of the file).
+            """
+    )
+
+    @Option(name: [.customShort("s"), .customLong("scheme")], help: "The password scheme.")
+    var scheme: String = "YESCRYPT"
+
+    func validate() throws {
+        guard PasswordScheme(name: scheme) != nil else {
+            throw ValidationError(
+                "unknown scheme '\(scheme)' (expected one of: \(PasswordScheme.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+    }
+
+    /// Longest password line accepted.
+    static let maxPasswordLength = 4096
+
+    func run() throws {
+        guard let scheme = PasswordScheme(name: scheme) else { throw ExitCode.failure }
+        var password: [UInt8]
+        if isatty(0) == 1 {
+            guard let first = Self.readHidden(prompt: "Password: ") else { throw ExitCode.failure }
+            guard let second = Self.readHidden(prompt: "Retype password: ") else { throw ExitCode.failure }
+            guard first == second else {
+                writeError("hash-password: the passwords do not match\n")
+                throw ExitCode.failure
+            }
+            password = first
+        } else {
+            guard let line = Self.readLine(fd: 0) else {
+                writeError("hash-password: no password on standard input\n")
+                throw ExitCode.failure
+            }
+            password = line
+        }
+        defer { for index in password.indices { password[index] = 0 } }
+        guard !password.isEmpty else {
+            writeError("hash-password: the password is empty\n")
+            throw ExitCode.failure
+        }
+        do {
+            print(try PasswordHasher.hash(password, scheme: scheme))
+        } catch {
+            writeError("hash-password: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Reads one line from the terminal on fd 0 with echo off; the prompt goes to stderr.
+    static func readHidden(prompt: String) -> [UInt8]? {
+        writeError(prompt)
+        var saved = termios()
+        guard tcgetattr(0, &saved) == 0 else { return readLine(fd: 0) }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        quiet.c_lflag |= tcflag_t(ECHONL)
+        _ = tcsetattr(0, TCSAFLUSH, &quiet)
+        defer { _ = tcsetattr(0, TCSAFLUSH, &saved) }
+        return readLine(fd: 0)
+    }
+
+    /// One line (without its LF or CRLF) read a byte at a time, so nothing after it is consumed;
+    /// nil at EOF before any byte or when the line is too long.
+    static func readLine(fd: Int32) -> [UInt8]? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(fd, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return line.isEmpty ? nil : line }
+            if byte == 0x0A { break }
+            line.append(byte)
+            if line.count > maxPasswordLength { return nil }
+        }
+        if line.last == 0x0D { line.removeLast() }
+        return line
+    }
+}
+
+/// Writes to standard error unbuffered (prompts must appear before the read).
+private func writeError(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
 }
