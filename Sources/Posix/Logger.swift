@@ -33,7 +33,11 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
 ///
 /// Create it before the privilege drop: syslog's socket is connected at once (LOG_NDELAY) and a log
 /// file is opened at once, while the process may still reach /dev/log and open the file.
-public final class Logger {
+///
+/// `@unchecked Sendable` because the server is one single-threaded process per connection and its one
+/// logger is shared by every part of it; the mutable context (`peer`, `user`) is not locked, so a
+/// program with threads must give each thread its own `Logger`.
+public final class Logger: @unchecked Sendable {
     /// The client's address, shown on every line once set.
     public var peer: String?
     /// The logged-in (or claimed) user, shown on every line once set.
