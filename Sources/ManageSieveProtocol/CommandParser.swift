@@ -143,7 +143,9 @@ public struct CommandParser: Sendable {
                 let start = readIndex
                 guard let lf = firstLF(from: start + scanned) else {
                     let available = buffer.count - start
-                    if pending.text.count + available > limits.maxLineLength {
+                    // A CR at the end may be the start of the line end: it does not count yet.
+                    let lineBytes = buffer.last == Ascii.cr ? available - 1 : available
+                    if pending.text.count + lineBytes > limits.maxLineLength {
                         // Too long: keep only the name (if this is the first segment) and the tail.
                         if !pending.started {
                             noteName(buffer[start..<buffer.count])
@@ -167,10 +169,20 @@ public struct CommandParser: Sendable {
                 if !pending.started {
                     noteName(segment)
                 }
+                let header: LiteralHeader
                 if pending.text.count + segment.count > limits.maxLineLength {
                     refuse(.lineTooLong(limit: limits.maxLineLength))
+                    // Look only at what `.discardingLine` would have kept, so that the result does not
+                    // depend on how the bytes were split into reads.
+                    let raw = buffer[start..<lf]
+                    var tail = raw.suffix(Self.tailLength)
+                    if tail.last == Ascii.cr {
+                        tail = tail.dropLast()
+                    }
+                    header = LiteralHeader(endOf: tail, truncated: raw.count > Self.tailLength)
+                } else {
+                    header = LiteralHeader(endOf: segment, truncated: false)
                 }
-                let header = LiteralHeader(endOf: segment, truncated: false)
                 if pending.refusal == nil {
                     pending.text.append(contentsOf: segment[start..<header.start])
                 }
@@ -325,7 +337,8 @@ public struct CommandParser: Sendable {
         }
         let end = bytes.firstIndex(of: Ascii.space) ?? bytes.endIndex
         let name = bytes[bytes.startIndex..<end]
-        pending.rawName = Array(name.prefix(64))
+        // Never more than an over-long line's first bytes, so that the result does not depend on the reads.
+        pending.rawName = Array(name.prefix(min(64, limits.maxLineLength)))
         pending.name = name.count <= 64 ? CommandName.recognise(name) : nil
     }
 
