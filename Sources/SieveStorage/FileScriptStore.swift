@@ -57,6 +57,11 @@ public final class FileScriptStore: ScriptStore {
         self.lockTimeoutMilliseconds = max(0, lockTimeoutMilliseconds)
     }
 
+    /// The storage directory (normalised), for logs and tools.
+    public var storageDirectory: String { storagePath }
+    /// The active link's path (normalised), for logs and tools.
+    public var activeLinkPath: String { linkDirectoryPath == "/" ? "/" + linkName : linkDirectoryPath + "/" + linkName }
+
     // MARK: Reading
 
     public func listScripts() throws(StorageError) -> [StoredScript] {

@@ -108,6 +108,14 @@ struct FileScriptStoreTests {
         #expect(!home.exists("sieve"))
     }
 
+    @Test("reports its paths normalised")
+    func paths() throws {
+        let store = try FileScriptStore(
+            storageDirectory: "/home/u//sieve/", activeLinkPath: "/home/u/./.dovecot.sieve", quota: QuotaLimits())
+        #expect(store.storageDirectory == "/home/u/sieve")
+        #expect(store.activeLinkPath == "/home/u/.dovecot.sieve")
+    }
+
     @Test("relative storage or link paths are refused")
     func relativePaths() throws {
         #expect(throws: StorageError.self) {
