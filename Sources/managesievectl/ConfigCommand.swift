@@ -31,17 +31,17 @@ struct ConfigCommand: ParsableCommand {
         do {
             text = try FileRead.readFile(path: file, maxSize: Self.maxConfigSize)
         } catch {
-            printError("config: cannot read the configuration: \(error)")
+            Self.printError("config: cannot read the configuration: \(error)")
             throw ExitCode.failure
         }
         let settings: Settings
         do {
             settings = try ConfigParser.parse(text, fileName: file)
         } catch {
-            printError(error.description)
+            Self.printError(error.description)
             throw ExitCode.failure
         }
-        for warning in Self.warnings(for: settings) { printError("warning: \(warning)") }
+        for warning in Self.warnings(for: settings) { Self.printError("warning: \(warning)") }
         for (key, value) in settings.entries(onlyNonDefault: onlyNonDefault) {
             print(value.isEmpty ? "\(key) =" : "\(key) = \(ConfigParser.quoteIfNeeded(value))")
         }
@@ -69,16 +69,18 @@ struct ConfigCommand: ParsableCommand {
     }
 }
 
-/// Writes a line to standard error (unbuffered, so it interleaves correctly with prompts).
-private func printError(_ text: String) {
-    var bytes = Array((text + "\n").utf8)
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let written = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
+extension ConfigCommand {
+    /// Writes a line to standard error (unbuffered, so it interleaves correctly with prompts).
+    static func printError(_ text: String) {
+        var bytes = Array((text + "\n").utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
         }
     }
 }

@@ -34,33 +34,33 @@ struct HashPasswordCommand: ParsableCommand {
             guard let first = Self.readHidden(prompt: "Password: ") else { throw ExitCode.failure }
             guard let second = Self.readHidden(prompt: "Retype password: ") else { throw ExitCode.failure }
             guard first == second else {
-                writeError("hash-password: the passwords do not match\n")
+                Self.writeError("hash-password: the passwords do not match\n")
                 throw ExitCode.failure
             }
             password = first
         } else {
             guard let line = Self.readLine(fd: 0) else {
-                writeError("hash-password: no password on standard input\n")
+                Self.writeError("hash-password: no password on standard input\n")
                 throw ExitCode.failure
             }
             password = line
         }
         defer { for index in password.indices { password[index] = 0 } }
         guard !password.isEmpty else {
-            writeError("hash-password: the password is empty\n")
+            Self.writeError("hash-password: the password is empty\n")
             throw ExitCode.failure
         }
         do {
             print(try PasswordHasher.hash(password, scheme: scheme))
         } catch {
-            writeError("hash-password: \(error)\n")
+            Self.writeError("hash-password: \(error)\n")
             throw ExitCode.failure
         }
     }
 
     /// Reads one line from the terminal on fd 0 with echo off; the prompt goes to stderr.
     static func readHidden(prompt: String) -> [UInt8]? {
-        writeError(prompt)
+        Self.writeError(prompt)
         var saved = termios()
         guard tcgetattr(0, &saved) == 0 else { return readLine(fd: 0) }
         var quiet = saved
@@ -89,16 +89,18 @@ struct HashPasswordCommand: ParsableCommand {
     }
 }
 
-/// Writes to standard error unbuffered (prompts must appear before the read).
-private func writeError(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
+extension HashPasswordCommand {
+    /// Writes to standard error unbuffered (prompts must appear before the read).
+    static func writeError(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
         }
     }
 }
