@@ -30,7 +30,9 @@ public final class FDTransport: Transport {
     }
 
     /// Waits up to `timeoutMilliseconds` (nil: forever) for input, then appends at most `maxCount` octets.
-    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+    public func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
+    ) throws(IOError)
         -> ReadResult
     {
         precondition(maxCount > 0, "FDTransport.read needs room for at least one octet")

@@ -16,6 +16,19 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
 
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The level for a configuration value: `debug`, `info`, `notice`, `warning` (or `warn`), `error`
+    /// (or `err`), in any case; nil when unknown.
+    public init?(named name: String) {
+        switch name.lowercased() {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "notice": self = .notice
+        case "warning", "warn": self = .warning
+        case "error", "err": self = .error
+        default: return nil
+        }
+    }
+
     var syslogPriority: Int32 {
         switch self {
         case .debug: LOG_DEBUG

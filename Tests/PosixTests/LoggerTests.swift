@@ -16,8 +16,10 @@ struct LoggerTests {
     /// Splits `2026-11-27T00:00:00.123Z managesieved[42]: text` into its stamp, tag and text.
     private func parts(_ line: String) -> (stamp: String, tag: String, text: String)? {
         guard let space = line.firstIndex(of: " "), let colon = line.range(of: ": ") else { return nil }
-        return (String(line[..<space]), String(line[line.index(after: space)..<colon.lowerBound]),
-                String(line[colon.upperBound...]))
+        return (
+            String(line[..<space]), String(line[line.index(after: space)..<colon.lowerBound]),
+            String(line[colon.upperBound...])
+        )
     }
 
     @Test("a file line is a UTC millisecond stamp, ident[pid], then the message")
@@ -71,7 +73,9 @@ struct LoggerTests {
         logger.log(.info, "a\r\nb\u{0}c\u{7f}d\u{1b}[31m ünïcødé\tend")
         let all = try lines(path)
         #expect(all.count == 1)
-        #expect(try #require(parts(all[0])).text == "user=eve\\x0Aforged: a\\x0D\\x0Ab\\x00c\\x7Fd\\x1B[31m ünïcødé\\x09end")
+        #expect(
+            try #require(parts(all[0])).text == "user=eve\\x0Aforged: a\\x0D\\x0Ab\\x00c\\x7Fd\\x1B[31m ünïcødé\\x09end"
+        )
     }
 
     @Test("an overlong message is cut and marked")
@@ -183,5 +187,16 @@ struct LoggerTests {
         let logger = Logger(destination: .discard)
         logger.error("nothing")
         #expect(logger.destination == .discard)
+    }
+
+    @Test("level names from the configuration")
+    func levelNames() {
+        #expect(LogLevel(named: "DEBUG") == .debug)
+        #expect(LogLevel(named: "info") == .info)
+        #expect(LogLevel(named: "notice") == .notice)
+        #expect(LogLevel(named: "warn") == .warning)
+        #expect(LogLevel(named: "err") == .error)
+        #expect(LogLevel(named: "verbose") == nil)
+        #expect(LogLevel.allCases.sorted() == [.debug, .info, .notice, .warning, .error])
     }
 }
