@@ -1,0 +1,2 @@
+require "comparator-i;ascii-numeric";
+if size :comparator "i;ascii-numeric" :over 1 { keep; }

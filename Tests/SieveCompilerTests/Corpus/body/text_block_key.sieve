@@ -1,0 +1,5 @@
+require "body";
+if body :contains text:
+hello
+.
+{ keep; }

@@ -1,0 +1,4 @@
+keep "a";
+discard "b";
+stop "c";
+redirect "d";

@@ -1,0 +1,2 @@
+if exists "bad name" { keep; }
+keep "x";

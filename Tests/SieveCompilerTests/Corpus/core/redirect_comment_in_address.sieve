@@ -1,0 +1,1 @@
+redirect "user(comment)@example.com";

@@ -1,0 +1,1 @@
+redirect "undisclosed: a@example.com;";

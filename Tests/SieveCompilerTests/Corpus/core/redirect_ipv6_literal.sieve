@@ -1,0 +1,1 @@
+redirect "a@[IPv6:2001:db8::1]";

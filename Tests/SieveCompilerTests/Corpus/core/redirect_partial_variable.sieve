@@ -1,0 +1,3 @@
+require "variables";
+set "d" "example.com";
+redirect "a@${d}";

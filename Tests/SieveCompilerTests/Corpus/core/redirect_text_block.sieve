@@ -1,0 +1,4 @@
+redirect text:
+a@example.com
+.
+;

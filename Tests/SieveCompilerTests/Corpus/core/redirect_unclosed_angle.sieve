@@ -1,0 +1,1 @@
+redirect "John <a@example.com";

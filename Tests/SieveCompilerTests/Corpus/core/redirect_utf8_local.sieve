@@ -1,0 +1,1 @@
+redirect "jörg@example.com";

@@ -1,0 +1,5 @@
+# header comment
+
+/* block */
+require "fileinto";
+fileinto "a";

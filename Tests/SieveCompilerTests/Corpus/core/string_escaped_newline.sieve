@@ -1,0 +1,2 @@
+if header :is "subject" "a\
+b" { keep; }

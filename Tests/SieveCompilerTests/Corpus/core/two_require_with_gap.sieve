@@ -1,0 +1,5 @@
+require "fileinto";
+# comment between
+require "reject";
+fileinto "a";
+reject "b";

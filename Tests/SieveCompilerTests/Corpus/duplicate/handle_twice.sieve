@@ -1,0 +1,2 @@
+require "duplicate";
+if duplicate :handle "a" :handle "b" { discard; }

@@ -1,0 +1,2 @@
+require "duplicate";
+if duplicate :seconds 99999999999 { discard; }

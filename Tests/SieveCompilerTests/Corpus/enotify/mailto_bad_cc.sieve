@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:a@example.com?cc=bad%20address";

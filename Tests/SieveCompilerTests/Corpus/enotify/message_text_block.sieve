@@ -1,0 +1,5 @@
+require "enotify";
+notify :message text:
+You have new mail.
+.
+"mailto:a@example.com";

@@ -1,0 +1,2 @@
+require "enotify";
+if valid_notify_method "mailto:not an address" { keep; }

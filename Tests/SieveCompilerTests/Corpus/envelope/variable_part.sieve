@@ -1,0 +1,3 @@
+require ["envelope", "variables"];
+set "p" "to";
+if envelope "${p}" "x" { keep; }

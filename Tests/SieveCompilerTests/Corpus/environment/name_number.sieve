@@ -1,0 +1,2 @@
+require "environment";
+if environment 1 "x" { keep; }

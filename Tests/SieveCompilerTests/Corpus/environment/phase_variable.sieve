@@ -1,0 +1,2 @@
+require ["environment", "variables"];
+if environment :matches "phase" "*" { set "p" "${1}"; }

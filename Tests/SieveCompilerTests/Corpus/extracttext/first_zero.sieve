@@ -1,0 +1,2 @@
+require ["foreverypart", "variables", "extracttext"];
+foreverypart { extracttext :first 0 "text"; }

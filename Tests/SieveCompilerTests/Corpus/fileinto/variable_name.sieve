@@ -1,0 +1,2 @@
+require ["fileinto", "variables"];
+if header :matches "list-id" "*<*.*>*" { fileinto "Lists/${2}"; }

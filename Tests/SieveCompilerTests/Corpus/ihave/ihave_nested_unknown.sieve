@@ -1,0 +1,2 @@
+require "ihave";
+if ihave "x-unknown" { if ihave "y-unknown" { y; } x; }

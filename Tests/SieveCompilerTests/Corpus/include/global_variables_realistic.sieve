@@ -1,0 +1,4 @@
+require ["include", "variables"];
+global "folder";
+set "folder" "Archive";
+include "lib_a";

@@ -1,0 +1,3 @@
+require ["mailbox", "fileinto", "variables"];
+set "f" "x";
+fileinto :create "${f}";

@@ -1,0 +1,2 @@
+require ["mime", "envelope"];
+if envelope :mime "from" "x" { keep; }

@@ -1,0 +1,2 @@
+require "mime";
+if header :mime :param [] "content-type" "x" { keep; }

@@ -1,0 +1,2 @@
+require ["regex", "variables"];
+if string :regex "abc" "[" { keep; }

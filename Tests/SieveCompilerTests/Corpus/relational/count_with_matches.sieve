@@ -1,0 +1,2 @@
+require "relational";
+if header :count "ge" :matches "x" "1" { keep; }

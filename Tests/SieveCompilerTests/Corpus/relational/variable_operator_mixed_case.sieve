@@ -1,0 +1,2 @@
+require "relational";
+if header :value "Eq" "x" "1" { keep; }

@@ -1,0 +1,2 @@
+require ["subaddress", "regex"];
+if address :detail :regex "to" "^(a|b)$" { keep; }

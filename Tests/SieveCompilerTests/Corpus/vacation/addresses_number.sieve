@@ -1,0 +1,2 @@
+require "vacation";
+vacation :addresses 1 "away";

@@ -1,0 +1,3 @@
+require ["vacation", "variables"];
+set "f" "bad address";
+vacation :from "${f}" "away";

@@ -1,0 +1,3 @@
+require ["vacation", "variables"];
+set "h" "x";
+vacation :handle "${h}" "away";

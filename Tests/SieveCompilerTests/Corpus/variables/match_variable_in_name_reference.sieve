@@ -1,0 +1,2 @@
+require "variables";
+if header :matches "subject" "*" { set "s" "${0}"; }

@@ -1,0 +1,2 @@
+require "variables";
+set :quotewildcard :lower "n" "A*";

@@ -1,0 +1,5 @@
+require "variables";
+set "msg" text:
+hello
+.
+;

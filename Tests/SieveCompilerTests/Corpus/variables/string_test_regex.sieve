@@ -1,0 +1,2 @@
+require ["variables", "regex"];
+if string :regex "${x}" "(" { keep; }

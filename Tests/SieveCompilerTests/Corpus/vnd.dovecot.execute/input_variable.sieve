@@ -1,0 +1,3 @@
+require ["vnd.dovecot.execute", "variables"];
+set "i" "data";
+execute :input "${i}" "x";

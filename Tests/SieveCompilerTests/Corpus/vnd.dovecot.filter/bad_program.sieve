@@ -1,0 +1,2 @@
+require "vnd.dovecot.filter";
+filter "a/b";

@@ -1,0 +1,3 @@
+require ["vnd.dovecot.pipe", "variables"];
+set "p" "../x";
+pipe "${p}";
