@@ -1,0 +1,203 @@
+// The declarative model an extension uses to describe itself (after Pigeonhole's extension
+// definitions): commands and tests with their argument shapes as data, tags it adds to other
+// commands, comparators, and checks for meaning only.
+
+/// The type of a positional argument or of a tag's parameter.
+enum ArgumentType: Sendable, Equatable {
+    case string
+    case stringList
+    case number
+
+    var name: String {
+        switch self {
+        case .string: return "string"
+        case .stringList: return "string list"
+        case .number: return "number"
+        }
+    }
+}
+
+/// Capabilities a command or test has, which other extensions attach tags to.
+enum Feature: Sendable, Hashable {
+    /// Takes [COMPARATOR].
+    case comparator
+    /// Takes [MATCH-TYPE].
+    case matchType
+    /// Takes [ADDRESS-PART].
+    case addressPart
+    /// RFC 5260 index: `:index`/`:last`.
+    case headerIndex
+    /// RFC 5703 `:mime`/`:anychild`.
+    case mimeHeader
+}
+
+/// Which tags are mutually exclusive: two tags of one group on a command is an error.
+enum TagGroup: Sendable, Hashable {
+    case matchType
+    case comparator
+    case addressPart
+    case named(String)
+
+    var displayName: String {
+        switch self {
+        case .matchType: return "MATCH-TYPE"
+        case .comparator: return "comparator"
+        case .addressPart: return "ADDRESS-PART"
+        case .named(let n): return n
+        }
+    }
+}
+
+/// Where a tag contributed by an extension applies.
+enum TagTarget: Sendable {
+    case commands(Set<String>)
+    case feature(Feature)
+}
+
+struct TagDefinition: Sendable {
+    var name: String
+    var parameter: ArgumentType?
+    var group: TagGroup?
+    var target: TagTarget
+
+    init(_ name: String, parameter: ArgumentType? = nil, group: TagGroup? = nil, target: TagTarget = .commands([])) {
+        self.name = name
+        self.parameter = parameter
+        self.group = group
+        self.target = target
+    }
+}
+
+/// A tag as written on one command, with its parameter.
+struct TagUse {
+    var definition: TagDefinition
+    var argument: Argument
+    var parameter: Argument?
+    /// The extension that contributed the tag, nil for core.
+    var owner: String?
+}
+
+/// A command or test after its arguments were matched against its definition.
+struct CommandUse {
+    let node: Node
+    let definition: CommandDefinition
+    var tags: [TagUse]
+    var positional: [Argument]
+
+    func tag(_ name: String) -> TagUse? { tags.first { $0.definition.name == name } }
+    func has(_ name: String) -> Bool { tags.contains { $0.definition.name == name } }
+    /// The match type tag, if any.
+    var matchType: TagUse? { tags.first { $0.definition.group == .matchType } }
+    /// The comparator name, if one was given as a constant.
+    var comparatorName: String? {
+        guard let p = tag("comparator")?.parameter, case .string(let s) = p.value else { return nil }
+        return s.text
+    }
+}
+
+typealias CommandCheck = @Sendable (CommandUse, Validator) -> Void
+
+struct CommandDefinition: Sendable {
+    enum Kind: Sendable { case command, test }
+    enum Block: Sendable { case none, required }
+    enum Subtests: Sendable { case none, one, list }
+
+    var name: String
+    var kind: Kind
+    /// Accepted positional shapes (several when some positional arguments are optional).
+    var signatures: [[ArgumentType]]
+    /// Names for positional arguments in messages, by position in the longest signature.
+    var argumentNames: [String]
+    var tags: [TagDefinition]
+    var features: Set<Feature>
+    var block: Block
+    var subtests: Subtests
+    var check: CommandCheck?
+
+    init(
+        _ name: String, _ kind: Kind, _ positional: [ArgumentType] = [], names: [String] = [],
+        alternatives: [[ArgumentType]] = [], tags: [TagDefinition] = [], features: Set<Feature> = [],
+        block: Block = .none, subtests: Subtests = .none, check: CommandCheck? = nil
+    ) {
+        self.name = name
+        self.kind = kind
+        self.signatures = [positional] + alternatives
+        self.argumentNames = names
+        self.tags = tags
+        self.features = features
+        self.block = block
+        self.subtests = subtests
+        self.check = check
+    }
+
+    static func command(
+        _ name: String, _ positional: [ArgumentType] = [], names: [String] = [], alternatives: [[ArgumentType]] = [],
+        tags: [TagDefinition] = [], features: Set<Feature> = [], block: Block = .none, subtests: Subtests = .none,
+        check: CommandCheck? = nil
+    ) -> CommandDefinition {
+        CommandDefinition(
+            name, .command, positional, names: names, alternatives: alternatives, tags: tags, features: features,
+            block: block, subtests: subtests, check: check)
+    }
+
+    static func test(
+        _ name: String, _ positional: [ArgumentType] = [], names: [String] = [], alternatives: [[ArgumentType]] = [],
+        tags: [TagDefinition] = [], features: Set<Feature> = [], subtests: Subtests = .none, check: CommandCheck? = nil
+    ) -> CommandDefinition {
+        CommandDefinition(
+            name, .test, positional, names: names, alternatives: alternatives, tags: tags, features: features,
+            subtests: subtests, check: check)
+    }
+}
+
+/// What every extension declares. Each conforming type lives in its own file under Extensions/ and is
+/// listed once in `ExtensionRegistry.all`.
+protocol SieveExtension: Sendable {
+    /// The `require` name and capability word.
+    var name: String { get }
+    var commands: [CommandDefinition] { get }
+    /// Tags this extension adds to commands and tests of other extensions (or of the core).
+    var tags: [TagDefinition] { get }
+    /// Comparator names this extension provides.
+    var comparators: [String] { get }
+    /// Extensions that requiring this one also makes available.
+    var implies: [String] { get }
+    /// Extensions this one cannot be combined with.
+    var conflicts: [String] { get }
+    /// Extensions that must be required together with this one.
+    var dependencies: [String] { get }
+    /// Variable namespaces this extension provides (`${env.x}`).
+    var namespaces: [String] { get }
+    /// Set modifiers this extension provides (for `set`), with their precedence.
+    var setModifiers: [(name: String, precedence: Int)] { get }
+    /// Whether the extension is deprecated (a warning when required).
+    var isDeprecated: Bool { get }
+    /// Whether `require` may name it (false for extensions that only exist as capabilities).
+    var isRequirable: Bool { get }
+}
+
+extension SieveExtension {
+    var commands: [CommandDefinition] { [] }
+    var tags: [TagDefinition] { [] }
+    var comparators: [String] { [] }
+    var implies: [String] { [] }
+    var conflicts: [String] { [] }
+    var dependencies: [String] { [] }
+    var namespaces: [String] { [] }
+    var setModifiers: [(name: String, precedence: Int)] { [] }
+    var isDeprecated: Bool { false }
+    var isRequirable: Bool { true }
+}
+
+/// Tags shared by many commands.
+enum CommonTags {
+    static let comparator = TagDefinition("comparator", parameter: .string, group: .comparator, target: .feature(.comparator))
+    static let matchTypes: [TagDefinition] = ["is", "contains", "matches"].map {
+        TagDefinition($0, group: .matchType, target: .feature(.matchType))
+    }
+    static let addressParts: [TagDefinition] = ["all", "localpart", "domain"].map {
+        TagDefinition($0, group: .addressPart, target: .feature(.addressPart))
+    }
+    /// [COMPARATOR] [MATCH-TYPE]
+    static let matching: Set<Feature> = [.comparator, .matchType]
+}

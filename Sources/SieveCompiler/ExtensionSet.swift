@@ -1,0 +1,69 @@
+/// A set of enabled Sieve extensions (Dovecot's `sieve_extensions`).
+public struct ExtensionSet: Equatable, Sendable {
+    private var enabled: Set<String>
+
+    init(_ names: some Sequence<String>) { enabled = Set(names) }
+
+    /// Pigeonhole 0.5.19's default set (it stops at extracttext).
+    public static let pigeonholeDefault = ExtensionSet(ExtensionRegistry.defaultNames)
+
+    /// Every extension Pigeonhole 0.5.19 (Debian's build) can advertise. `ereject`, which that build lacks,
+    /// is known but only enabled when named explicitly.
+    public static let all = ExtensionSet(ExtensionRegistry.names.filter { $0 != "ereject" })
+
+    /// Dovecot `sieve_extensions` syntax: a space-separated list; plain names replace the default set,
+    /// `+name` adds, `-name` removes (applied to the default when the list has only +/- items).
+    public init(parsing spec: String) throws(ExtensionSetError) {
+        var plain: [String] = []
+        var adds: [String] = []
+        var removes: [String] = []
+        for word in spec.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            var name = String(word)
+            var op: Character? = nil
+            if name.first == "+" || name.first == "-" {
+                op = name.first
+                name.removeFirst()
+            }
+            guard ExtensionRegistry.byName[name] != nil else {
+                let suggestion = Suggest.closest(to: name, in: ExtensionRegistry.names)
+                throw ExtensionSetError(
+                    name: name,
+                    message: DiagnosticKind.unknownCapability(name, suggestion: suggestion).extensionSetMessage)
+            }
+            switch op {
+            case "+": adds.append(name)
+            case "-": removes.append(name)
+            default: plain.append(name)
+            }
+        }
+        var result = plain.isEmpty ? Set(ExtensionRegistry.defaultNames) : Set(plain)
+        result.formUnion(adds)
+        result.subtract(removes)
+        enabled = result
+    }
+
+    public func contains(_ name: String) -> Bool { enabled.contains(name) }
+
+    /// The enabled names, in registry order.
+    public var names: [String] { ExtensionRegistry.names.filter { enabled.contains($0) } }
+
+    /// The SIEVE capability value: space-separated, registry order.
+    public var capabilityString: String {
+        var words = names
+        // Pigeonhole advertises `ereject` right after `reject` only when built with it; we keep that place.
+        words = words.filter { ExtensionRegistry.byName[$0]?.isRequirable ?? false }
+        return words.joined(separator: " ")
+    }
+
+    /// `["mailto"]` when enotify is enabled.
+    public var notifyMethods: [String] { contains("enotify") ? ["mailto"] : [] }
+}
+
+public struct ExtensionSetError: Error, Equatable, Sendable {
+    public var name: String
+    public var message: String
+    public init(name: String, message: String) {
+        self.name = name
+        self.message = message
+    }
+}

@@ -1,0 +1,14 @@
+// RFC 5463 (ihave); the block rule (an unknown capability's block is not validated) is in Validator.
+struct Ihave: SieveExtension {
+    let name = "ihave"
+    var commands: [CommandDefinition] {
+        [
+            .test("ihave", [.stringList], names: ["capabilities"], check: { use, v in
+                for s in use.positional[0].strings ?? [] where !v.isConstant(s) {
+                    v.error(.ihaveNotConstant, at: s)
+                }
+            }),
+            .command("error", [.string], names: ["message"]),
+        ]
+    }
+}

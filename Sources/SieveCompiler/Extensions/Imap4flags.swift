@@ -1,0 +1,44 @@
+// RFC 5232 (imap4flags)
+struct Imap4flags: SieveExtension {
+    let name = "imap4flags"
+    var conflicts: [String] { ["imapflags"] }
+
+    static func flagCommand(_ name: String) -> CommandDefinition {
+        // setflag [<variablename: string>] <list-of-flags: string-list>
+        .command(name, [.stringList], names: ["flag list"], alternatives: [[.string, .stringList]], check: { use, v in
+            Imap4flags.checkVariableForm(use, v)
+            Imap4flags.warnFlags(use.positional.last!, command: name, v)
+        })
+    }
+
+    static func checkVariableForm(_ use: CommandUse, _ v: Validator) {
+        guard use.positional.count == 2 else { return }
+        let kind: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
+        if !v.requires("variables") {
+            v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
+            return
+        }
+        for s in use.positional[0].strings ?? [] where !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: true) {
+            v.error(.invalidVariableName(s.text), at: s)
+        }
+    }
+
+    static func warnFlags(_ arg: Argument, command: String, _ v: Validator) {
+        for s in arg.strings ?? [] where v.isConstant(s) {
+            for flag in s.text.split(separator: " ") where !Checks.isValidFlag(String(flag)) {
+                v.warning(.invalidFlag(String(flag), command: command), at: s)
+                return
+            }
+        }
+    }
+
+    var commands: [CommandDefinition] {
+        [
+            Imap4flags.flagCommand("setflag"), Imap4flags.flagCommand("addflag"), Imap4flags.flagCommand("removeflag"),
+            // hasflag [MATCH-TYPE] [COMPARATOR] [<variable-list: string-list>] <list-of-flags: string-list>
+            .test("hasflag", [.stringList], names: ["flag list"], alternatives: [[.stringList, .stringList]],
+                  features: CommonTags.matching, check: { use, v in Imap4flags.checkVariableForm(use, v) }),
+        ]
+    }
+    var tags: [TagDefinition] { [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))] }
+}

@@ -1,0 +1,28 @@
+// RFC 5229 (variables)
+struct Variables: SieveExtension {
+    let name = "variables"
+    var setModifiers: [(name: String, precedence: Int)] {
+        [("lower", 40), ("upper", 40), ("lowerfirst", 30), ("upperfirst", 30), ("quotewildcard", 20), ("length", 10)]
+    }
+    /// Modifier tags for `set` (and `extracttext`), grouped by precedence: two of one precedence conflict.
+    static func modifierTags(_ list: [(name: String, precedence: Int)], target: Set<String> = []) -> [TagDefinition] {
+        list.map { TagDefinition($0.name, group: .named("modifier\($0.precedence)"), target: .commands(target)) }
+    }
+
+    var commands: [CommandDefinition] {
+        [
+            // set [MODIFIER] <name: string> <value: string>
+            .command("set", [.string, .string], names: ["name", "value"],
+                     tags: Variables.modifierTags(setModifiers), check: { use, v in
+                guard case .string(let s) = use.positional[0].value else { return }
+                if !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: true) || !v.isNamespaceUsable(s) {
+                    v.error(.invalidVariableName(s.text), at: s)
+                    return
+                }
+                v.declareVariable(s)
+            }),
+            // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
+            .test("string", [.stringList, .stringList], names: ["source", "key list"], features: CommonTags.matching),
+        ]
+    }
+}

@@ -1,0 +1,317 @@
+// RFC 5228 §8.1 (lexical tokens). Works on bytes; never builds a String per character.
+
+/// One lexical token with the position of its first octet.
+struct Token: Sendable {
+    enum Kind: Equatable, Sendable {
+        case identifier(String)
+        case tag(String)
+        case number(UInt64)
+        /// A quoted or multi-line string, decoded (escapes and dot-stuffing removed).
+        case string([UInt8], multiline: Bool)
+        case leftBracket, rightBracket, leftParen, rightParen, leftBrace, rightBrace, comma, semicolon
+        case endOfFile
+        /// Bytes that start no token; the lexer already reported them.
+        case invalid
+    }
+    var kind: Kind
+    var line: Int
+    var column: Int
+}
+
+/// The byte-level lexer. Errors are reported through `report` and lexing goes on, so the parser sees
+/// a usable token stream (an `.invalid` token stands in for bad bytes).
+struct Lexer {
+    let bytes: [UInt8]
+    let limits: CompileLimits
+    private(set) var offset = 0
+    private(set) var line = 1
+    private var lineStart = 0
+    var diagnostics: DiagnosticSink
+
+    init(bytes: [UInt8], limits: CompileLimits, diagnostics: DiagnosticSink) {
+        self.bytes = bytes
+        self.limits = limits
+        self.diagnostics = diagnostics
+        // A UTF-8 byte order mark is an error (as Pigeonhole): report it and skip it.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            diagnostics.error(.byteOrderMark, line: 1, column: 1)
+            offset = 3
+            lineStart = 3
+        }
+    }
+
+    private var column: Int { offset - lineStart + 1 }
+
+    private mutating func newline(at index: Int) {
+        line += 1
+        lineStart = index + 1
+    }
+
+    private func peek(_ ahead: Int = 0) -> UInt8? {
+        let i = offset + ahead
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    static func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    static func isIdentifierStart(_ b: UInt8) -> Bool { isAlpha(b) || b == 0x5F }
+    static func isIdentifierChar(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) || b == 0x5F }
+
+    /// white-space = 1*(SP / CRLF / HTAB) / comment
+    private mutating func skipWhitespaceAndComments() {
+        while offset < bytes.count {
+            let b = bytes[offset]
+            switch b {
+            case 0x20, 0x09, 0x0D:
+                offset += 1
+            case 0x0A:
+                newline(at: offset)
+                offset += 1
+            case 0x23:  // hash-comment = "#" *octet-not-crlf CRLF
+                while offset < bytes.count, bytes[offset] != 0x0A {
+                    if bytes[offset] == 0 { diagnostics.error(.nulCharacter, line: line, column: column) }
+                    offset += 1
+                }
+                if offset >= bytes.count {
+                    diagnostics.warning(.hashCommentAtEndOfFile, line: line, column: column)
+                }
+            case 0x2F where peek(1) == 0x2A:  // bracket-comment = "/*" *not-star 1*STAR *(not-star-slash *not-star 1*STAR) "/"
+                let startLine = line
+                let startColumn = column
+                offset += 2
+                var closed = false
+                while offset < bytes.count {
+                    let c = bytes[offset]
+                    if c == 0x2A, peek(1) == 0x2F {
+                        offset += 2
+                        closed = true
+                        break
+                    }
+                    if c == 0x0A { newline(at: offset) }
+                    if c == 0 { diagnostics.error(.nulCharacter, line: line, column: column) }
+                    offset += 1
+                }
+                if !closed {
+                    diagnostics.error(.unterminatedComment(startLine: startLine), line: startLine, column: startColumn)
+                }
+            default:
+                return
+            }
+        }
+    }
+
+    mutating func next() -> Token {
+        skipWhitespaceAndComments()
+        let startLine = line
+        let startColumn = column
+        func token(_ kind: Token.Kind) -> Token { Token(kind: kind, line: startLine, column: startColumn) }
+        guard offset < bytes.count else { return token(.endOfFile) }
+        let b = bytes[offset]
+        switch b {
+        case 0x5B: offset += 1; return token(.leftBracket)
+        case 0x5D: offset += 1; return token(.rightBracket)
+        case 0x28: offset += 1; return token(.leftParen)
+        case 0x29: offset += 1; return token(.rightParen)
+        case 0x7B: offset += 1; return token(.leftBrace)
+        case 0x7D: offset += 1; return token(.rightBrace)
+        case 0x2C: offset += 1; return token(.comma)
+        case 0x3B: offset += 1; return token(.semicolon)
+        case 0x22: return token(quotedString(startLine: startLine, startColumn: startColumn))
+        case 0x3A:
+            if let n = peek(1), Lexer.isIdentifierStart(n) {
+                offset += 1
+                guard let name = identifier(startLine: startLine, startColumn: startColumn) else { return token(.invalid) }
+                return token(.tag(name))
+            }
+            offset += 1
+            diagnostics.error(.unexpectedCharacter(":"), line: startLine, column: startColumn)
+            return token(.invalid)
+        case _ where Lexer.isDigit(b):
+            return token(number(startLine: startLine, startColumn: startColumn))
+        case _ where Lexer.isIdentifierStart(b):
+            // "text:" starts a multi-line string.
+            if offset + 5 <= bytes.count, bytes[offset + 4] == 0x3A,
+                Lexer.lower(bytes[offset]) == 0x74, Lexer.lower(bytes[offset + 1]) == 0x65,
+                Lexer.lower(bytes[offset + 2]) == 0x78, Lexer.lower(bytes[offset + 3]) == 0x74
+            {
+                offset += 5
+                return token(multiline(startLine: startLine, startColumn: startColumn))
+            }
+            guard let name = identifier(startLine: startLine, startColumn: startColumn) else { return token(.invalid) }
+            return token(.identifier(name))
+        case 0:
+            diagnostics.error(.nulCharacter, line: startLine, column: startColumn)
+            offset += 1
+            return token(.invalid)
+        default:
+            diagnostics.error(.unexpectedCharacter(Lexer.describe(b)), line: startLine, column: startColumn)
+            offset += 1
+            // Skip the rest of this run of junk so one bad sequence gives one error.
+            while offset < bytes.count {
+                let c = bytes[offset]
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x3B || c == 0x7B || c == 0x7D
+                    || c == 0x22 || Lexer.isIdentifierChar(c)
+                {
+                    break
+                }
+                offset += 1
+            }
+            return token(.invalid)
+        }
+    }
+
+    static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 0x20 : b }
+
+    static func describe(_ b: UInt8) -> String {
+        if b >= 0x21 && b < 0x7F { return String(UnicodeScalar(b)) }
+        let hex = Array("0123456789ABCDEF")
+        return "\\x" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+    }
+
+    /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
+    private mutating func identifier(startLine: Int, startColumn: Int) -> String? {
+        let start = offset
+        while offset < bytes.count, Lexer.isIdentifierChar(bytes[offset]) { offset += 1 }
+        let length = offset - start
+        if length > limits.maxIdentifierLength {
+            let shown = String(decoding: bytes[start..<(start + min(length, 29))], as: UTF8.self)
+            diagnostics.error(.identifierTooLong(shown), line: startLine, column: startColumn)
+            return nil
+        }
+        var lowered = [UInt8]()
+        lowered.reserveCapacity(length)
+        for i in start..<offset { lowered.append(Lexer.lower(bytes[i])) }
+        return String(decoding: lowered, as: UTF8.self)
+    }
+
+    /// number = 1*DIGIT [ QUANTIFIER ];  QUANTIFIER = "K" / "M" / "G"
+    private mutating func number(startLine: Int, startColumn: Int) -> Token.Kind {
+        var value: UInt64 = 0
+        var overflow = false
+        while offset < bytes.count, Lexer.isDigit(bytes[offset]) {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(bytes[offset] - 0x30))
+            if o1 || o2 { overflow = true }
+            value = a
+            offset += 1
+        }
+        if offset < bytes.count {
+            var shift: UInt64 = 0
+            switch bytes[offset] {
+            case 0x4B, 0x6B: shift = 10
+            case 0x4D, 0x6D: shift = 20
+            case 0x47, 0x67: shift = 30
+            default: break
+            }
+            if shift > 0 {
+                offset += 1
+                if value > (UInt64.max >> shift) { overflow = true }
+                value = value &<< shift
+            }
+        }
+        if overflow {
+            diagnostics.error(.numberTooLarge, line: startLine, column: startColumn)
+            return .invalid
+        }
+        return .number(value)
+    }
+
+    /// quoted-string = DQUOTE quoted-text DQUOTE
+    private mutating func quotedString(startLine: Int, startColumn: Int) -> Token.Kind {
+        offset += 1
+        var out = [UInt8]()
+        var tooLong = false
+        while offset < bytes.count {
+            var c = bytes[offset]
+            if c == 0x22 {
+                offset += 1
+                if tooLong {
+                    diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                    return .invalid
+                }
+                return .string(out, multiline: false)
+            }
+            if c == 0x5C {
+                offset += 1
+                guard offset < bytes.count else { break }
+                c = bytes[offset]
+            }
+            if c == 0x0A { newline(at: offset) }
+            if c == 0 { diagnostics.error(.nulCharacter, line: line, column: column) }
+            if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
+            offset += 1
+        }
+        diagnostics.error(.unterminatedString(startLine: startLine), line: startLine, column: startColumn)
+        return .invalid
+    }
+
+    /// multi-line = "text:" *(SP / HTAB) (hash-comment / CRLF) *(multiline-literal / multiline-dotstart) "." CRLF
+    private mutating func multiline(startLine: Int, startColumn: Int) -> Token.Kind {
+        while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 { offset += 1 }
+        guard offset < bytes.count else {
+            diagnostics.error(.unterminatedMultiline(startLine: startLine), line: startLine, column: startColumn)
+            return .invalid
+        }
+        var c = bytes[offset]
+        if c == 0x23 {
+            while offset < bytes.count, bytes[offset] != 0x0A { offset += 1 }
+        } else if c == 0x0D, peek(1) == 0x0A {
+            offset += 1
+        } else if c != 0x0A {
+            diagnostics.error(.badCharacterAfterText(Lexer.describe(c)), line: line, column: column)
+            // Recover by skipping to the end of the line; the block is still read.
+            while offset < bytes.count, bytes[offset] != 0x0A { offset += 1 }
+        }
+        guard offset < bytes.count else {
+            diagnostics.error(.unterminatedMultiline(startLine: startLine), line: startLine, column: startColumn)
+            return .invalid
+        }
+        newline(at: offset)
+        offset += 1
+        var out = [UInt8]()
+        var tooLong = false
+        // Read line by line.
+        while offset < bytes.count {
+            let lineBegin = offset
+            var end = offset
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            // end is the LF (or EOF); strip CR before LF.
+            var contentEnd = end
+            if contentEnd > lineBegin, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            var from = lineBegin
+            if from < contentEnd || (contentEnd == lineBegin + 1) {}
+            if bytes[lineBegin] == 0x2E {
+                if contentEnd == lineBegin + 1 && end < bytes.count {
+                    // The terminating "." CRLF line.
+                    newline(at: end)
+                    offset = end + 1
+                    if tooLong {
+                        diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                        return .invalid
+                    }
+                    return .string(out, multiline: true)
+                }
+                if contentEnd == lineBegin + 1 && end >= bytes.count {
+                    // "." at EOF without a newline: Pigeonhole accepts it as the end.
+                    offset = end
+                    return .string(out, multiline: true)
+                }
+                if lineBegin + 1 < contentEnd, bytes[lineBegin + 1] == 0x2E { from = lineBegin + 1 }
+            }
+            for i in from..<end {
+                c = bytes[i]
+                if c == 0 { diagnostics.error(.nulCharacter, line: line, column: i - lineStart + 1) }
+                if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
+            }
+            if end < bytes.count {
+                if out.count < limits.maxStringLength { out.append(0x0A) } else { tooLong = true }
+                newline(at: end)
+                offset = end + 1
+            } else {
+                offset = end
+            }
+        }
+        diagnostics.error(.unterminatedMultiline(startLine: startLine), line: startLine, column: startColumn)
+        return .invalid
+    }
+}

@@ -1,0 +1,255 @@
+// Every diagnostic text the compiler produces lives in this file. Wording follows Pigeonhole's where
+// users already know it, and adds what to do where it can.
+
+public enum DiagnosticKind: Equatable, Sendable {
+    public enum CommandKind: Equatable, Sendable, CustomStringConvertible {
+        case command, test
+        public var description: String {
+            switch self {
+            case .command: return "command"
+            case .test: return "test"
+            }
+        }
+    }
+
+    // Size and lexical structure.
+    case scriptTooLarge(limit: Int)
+    case byteOrderMark
+    case nulCharacter
+    case hashCommentAtEndOfFile
+    case unterminatedComment(startLine: Int)
+    case unexpectedCharacter(String)
+    case identifierTooLong(String)
+    case numberTooLarge
+    case stringTooLong(limit: Int)
+    case unterminatedString(startLine: Int)
+    case unterminatedMultiline(startLine: Int)
+    case badCharacterAfterText(String)
+    // Grammar.
+    case unexpectedAtEnd(String)
+    case unexpectedToken(expected: String, found: String)
+    case tooManyCommands(limit: Int)
+    case nestingTooDeep(limit: Int)
+    case testNestingTooDeep(limit: Int)
+    case tooManyArguments(limit: Int)
+    // require and lookup.
+    case unknownCapability(String, suggestion: String?)
+    case requireNotAtTop
+    case deprecatedExtension(String)
+    case conflictingExtensions(String, String)
+    case missingDependency(extension: String, needs: String)
+    case unknownCommand(String, kind: CommandKind, suggestion: String?)
+    case notRequired(String, kind: CommandKind, extension: String)
+    case wrongKind(String, usedAs: CommandKind)
+    // Structure.
+    case elseWithoutIf(String)
+    case blockRequired(command: String)
+    case blockNotAllowed(command: String)
+    case noTestsAllowed(command: String, kind: CommandKind)
+    case testRequired(command: String, kind: CommandKind)
+    case singleTestRequired(command: String, kind: CommandKind)
+    case testListRequired(command: String, kind: CommandKind)
+    case unreachableAfterStop(stopLine: Int)
+    // Arguments.
+    case unknownTag(String, command: String, kind: CommandKind, suggestion: String?)
+    case tagNotRequired(String, command: String, kind: CommandKind, extension: String)
+    case duplicateTag(String, group: String, command: String, kind: CommandKind)
+    case tagParameterMissing(String, command: String, kind: CommandKind, expected: String)
+    case tagParameterType(String, command: String, kind: CommandKind, expected: String, found: String)
+    case unexpectedTag(String, command: String, kind: CommandKind)
+    case argumentCount(command: String, kind: CommandKind, expected: [Int], found: Int)
+    case argumentType(command: String, kind: CommandKind, position: Int, name: String, expected: String, found: String)
+    // Comparators and match types.
+    case unknownComparator(String)
+    case comparatorNoSubstring(comparator: String, matchType: String)
+    case regexComparator
+    case relationalOperator(matchType: String, found: String)
+    case invalidRegex(String, reason: String)
+    case regexBacktracking(String)
+    case matchesManyWildcards(String)
+    case lastWithoutIndex(command: String)
+    // Meaning.
+    case sizeNeedsTag
+    case invalidAddress(command: String, address: String, reason: String)
+    case invalidHeaderName(String)
+    case invalidHeaderNameError(String)
+    case headerNotAddress(String)
+    case unknownEnvelopePart(String)
+    case invalidMailboxName(String)
+    case vacationPeriodZero
+    case tooManyRedirects(count: Int, limit: Int)
+    case flagVariableNeedsVariables(command: String, kind: CommandKind)
+    case invalidFlag(String, command: String)
+    case invalidVariableName(String)
+    case variableNameTooLong(limit: Int)
+    case tooManyVariables(limit: Int)
+    case unknownNamespace(String)
+    case matchVariableTooLarge(String)
+    case invalidUnicodeCharacter(String)
+    case includeNotConstant
+    case invalidIncludeName(String)
+    case includeMissing(String)
+    case includeCircular(String)
+    case includeTooDeep(limit: Int)
+    case globalNeedsVariables
+    case invalidImportance(String)
+    case invalidNotifyMethod(String, reason: String)
+    case mailtoOptionsIgnored
+    case unknownDatePart(String)
+    case invalidZone(String)
+    case ihaveNotConstant
+    case mimeTagNeedsMime(String, command: String)
+    case foreverypartTooDeep(limit: Int)
+    case breakOutsideLoop(name: String?)
+    case extracttextOutsideLoop
+    case invalidFieldName(command: String, String)
+    case protectedHeader(String)
+    case invalidAnnotation(String)
+    case invalidSpecialUseFlag(String)
+    case invalidProgramName(String)
+    case outputNeedsVariables
+
+    private static func didYouMean(_ s: String?) -> String {
+        s.map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    private static func count(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
+
+    /// The text used by `ExtensionSet(parsing:)`.
+    var extensionSetMessage: String {
+        if case .unknownCapability(let name, let suggestion) = self {
+            return "unknown Sieve extension '\(name)'" + DiagnosticKind.didYouMean(suggestion)
+        }
+        return message
+    }
+
+    /// The rendered text, without location or severity.
+    public var message: String {
+        switch self {
+        case .scriptTooLarge(let limit): return "script is too large (max \(limit) bytes)"
+        case .byteOrderMark: return "a UTF-8 byte order mark is not allowed at the start of a script; save it without BOM"
+        case .nulCharacter: return "encountered NUL character in script"
+        case .hashCommentAtEndOfFile: return "no newline (CRLF) at end of hash comment at end of file"
+        case .unterminatedComment(let line):
+            return "end of file before end of bracket comment ('/* ... */') started at line \(line)"
+        case .unexpectedCharacter(let c): return "unexpected character(s) starting with '\(c)'"
+        case .identifierTooLong(let s): return "encountered impossibly long identifier '\(s)...'"
+        case .numberTooLarge: return "number exceeds integer limits (max \(UInt64.max))"
+        case .stringTooLong(let limit): return "string is too long (max \(limit) bytes)"
+        case .unterminatedString(let line): return "end of file before end of quoted string started at line \(line)"
+        case .unterminatedMultiline(let line):
+            return "end of file before end of multi-line string started at line \(line) (a line with only '.' ends it)"
+        case .badCharacterAfterText(let c): return "invalid character '\(c)' after 'text:' in multiline string"
+        case .unexpectedAtEnd(let found): return "unexpected \(found) found at (the presumed) end of file"
+        case .unexpectedToken(let expected, let found): return "expected \(expected), but found \(found)"
+        case .tooManyCommands(let limit): return "script has too many commands (max \(limit))"
+        case .nestingTooDeep(let limit): return "cannot nest command blocks deeper than \(limit) levels"
+        case .testNestingTooDeep(let limit): return "cannot nest tests deeper than \(limit) levels"
+        case .tooManyArguments(let limit): return "too many arguments (max \(limit))"
+        case .unknownCapability(let name, let suggestion):
+            return "require command: unknown Sieve capability '\(name)'" + DiagnosticKind.didYouMean(suggestion)
+        case .requireNotAtTop:
+            return "require commands can only be placed at top level at the beginning of the file"
+        case .deprecatedExtension(let name): return "the '\(name)' extension is deprecated"
+        case .conflictingExtensions(let a, let b): return "the '\(a)' extension cannot be used together with '\(b)'"
+        case .missingDependency(let ext, let needs):
+            return "\(ext) extension cannot be used without \(needs) extension (add \"\(needs)\" to the require list)"
+        case .unknownCommand(let name, let kind, let suggestion):
+            return "unknown \(kind) '\(name)'" + DiagnosticKind.didYouMean(suggestion)
+        case .notRequired(let name, let kind, let ext):
+            return "unknown \(kind) '\(name)' (it needs the '\(ext)' extension: add require \"\(ext)\";)"
+        case .wrongKind(let name, let usedAs):
+            return usedAs == .test ? "attempted to use command '\(name)' as test" : "attempted to use test '\(name)' as command"
+        case .elseWithoutIf(let name): return "the \(name) command must follow an if or elsif command"
+        case .blockRequired(let c): return "the \(c) command requires a command block, but it is missing"
+        case .blockNotAllowed(let c): return "the \(c) command does not accept a command block, but one is specified anyway"
+        case .noTestsAllowed(let c, let kind): return "the \(c) \(kind) accepts no sub-tests, but tests are specified"
+        case .testRequired(let c, let kind): return "the \(c) \(kind) requires one sub-test, but none is specified"
+        case .singleTestRequired(let c, let kind):
+            return "the \(c) \(kind) requires one sub-test, but a list of tests is specified"
+        case .testListRequired(let c, let kind):
+            return "the \(c) \(kind) requires a list of sub-tests, but a single test is specified"
+        case .unreachableAfterStop(let line): return "commands after 'stop' (line \(line)) are never executed"
+        case .unknownTag(let tag, let c, let kind, let suggestion):
+            return "unknown tagged argument ':\(tag)' for the \(c) \(kind)" + DiagnosticKind.didYouMean(suggestion.map { ":" + $0 })
+        case .tagNotRequired(let tag, let c, let kind, let ext):
+            return "unknown tagged argument ':\(tag)' for the \(c) \(kind) (it needs the '\(ext)' extension: add require \"\(ext)\";)"
+        case .duplicateTag(let tag, let group, let c, let kind):
+            return group == "comparator"
+                ? "encountered duplicate :comparator argument for the \(c) \(kind)"
+                : "encountered duplicate \(group) argument (:\(tag)) for the \(c) \(kind)"
+        case .tagParameterMissing(let tag, let c, let kind, let expected):
+            return "the :\(tag) tag for the \(c) \(kind) requires a \(expected) as parameter, but none was found"
+        case .tagParameterType(let tag, let c, let kind, let expected, let found):
+            return "the :\(tag) tag for the \(c) \(kind) requires a \(expected) as parameter, but a \(found) was found"
+        case .unexpectedTag(let tag, let c, let kind):
+            return "encountered an unexpected tagged argument ':\(tag)' while validating positional arguments for the \(c) \(kind) (tags go before the other arguments)"
+        case .argumentCount(let c, let kind, let expected, let found):
+            let e = expected.map(String.init).joined(separator: " or ")
+            return "the \(c) \(kind) requires \(e) positional argument(s), but \(found) is/are specified"
+        case .argumentType(let c, let kind, let position, let name, let expected, let found):
+            let n = name.isEmpty ? "" : " (\(name))"
+            return "the \(c) \(kind) expects a \(expected) as argument \(position)\(n), but a \(found) was found"
+        case .unknownComparator(let name): return "unknown comparator '\(name)'"
+        case .comparatorNoSubstring(let c, let m):
+            return "the specified \(c) comparator does not support sub-string matching as required by the :\(m) match type"
+        case .regexComparator: return "regex match type only supports i;octet and i;ascii-casemap comparators"
+        case .relationalOperator(let m, let found):
+            return "the :\(m) match-type requires a constant string argument being one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\", but \"\(found)\" was found"
+        case .invalidRegex(let p, let reason): return "invalid regular expression '\(p)' for regex match: \(reason)"
+        case .regexBacktracking(let p):
+            return "regular expression '\(p)' has a nested repetition and can take exponential time to match"
+        case .matchesManyWildcards(let p):
+            return "pattern '\(p)' has many consecutive '*' wildcards; one '*' matches the same and is much faster"
+        case .lastWithoutIndex(let c): return "the :last tag for the \(c) command cannot be specified without the :index tag"
+        case .sizeNeedsTag: return "the size test requires either the :under or the :over tag to be specified"
+        case .invalidAddress(let c, let a, let reason): return "specified \(c) address '\(a)' is invalid: \(reason)"
+        case .invalidHeaderName(let h): return "specified header field name '\(h)' is invalid"
+        case .invalidHeaderNameError(let h): return "specified header field name '\(h)' is invalid"
+        case .headerNotAddress(let h): return "specified header '\(h)' is not allowed for the address test"
+        case .unknownEnvelopePart(let p):
+            return "specified envelope part '\(p)' is not supported by the envelope test (use \"from\", \"to\" or \"auth\")"
+        case .invalidMailboxName(let m): return "invalid folder name '\(m)' specified (not valid UTF-8)"
+        case .vacationPeriodZero: return "vacation period of 0 disables the response interval (the minimum is used)"
+        case .tooManyRedirects(let count, let limit):
+            return "script has \(count) redirect commands, more than the \(limit) a message may be redirected to"
+        case .flagVariableNeedsVariables(let c, let kind):
+            return "the \(c) \(kind) only allows for the specification of a variable name when the variables extension is active"
+        case .invalidFlag(let f, let c):
+            return "IMAP flag '\(f)' specified for the \(c) command is invalid and will be ignored (only first invalid is reported)"
+        case .invalidVariableName(let n): return "invalid variable name '\(n)'"
+        case .variableNameTooLong(let limit): return "variable name is too long (max \(limit) characters)"
+        case .tooManyVariables(let limit): return "number of variables exceeds the maximum (max \(limit))"
+        case .unknownNamespace(let ns): return "unknown variable namespace '\(ns)'"
+        case .matchVariableTooLarge(let n): return "match variable '${\(n)}' does not exist (the highest is ${9})"
+        case .invalidUnicodeCharacter(let v): return "invalid unicode character 0x\(v) in encoded character substitution"
+        case .includeNotConstant: return "the include command requires a constant string for its value argument"
+        case .invalidIncludeName(let n): return "include: invalid script name '\(n)'"
+        case .includeMissing(let n): return "included script '\(n)' does not exist"
+        case .includeCircular(let n): return "circular include of script '\(n)'"
+        case .includeTooDeep(let limit): return "includes nest deeper than \(limit) levels"
+        case .globalNeedsVariables: return "global command requires that variables extension is active"
+        case .invalidImportance(let v):
+            return "invalid :importance value '\(v)' for the notify command (use \"1\", \"2\" or \"3\")"
+        case .invalidNotifyMethod(let uri, let reason): return "invalid notify method '\(uri)': \(reason)"
+        case .mailtoOptionsIgnored: return "the mailto notify method has no options; :options is ignored"
+        case .unknownDatePart(let p): return "date part '\(p)' is not known"
+        case .invalidZone(let z): return "invalid :zone argument '\(z)' (use +hhmm or -hhmm)"
+        case .ihaveNotConstant: return "the ihave test requires constant capability names"
+        case .mimeTagNeedsMime(let t, let c): return "the :\(t) tag for the \(c) test requires the :mime tag"
+        case .foreverypartTooDeep(let limit):
+            return "the nested foreverypart loop exceeds the nesting limit (<= \(limit) levels)"
+        case .breakOutsideLoop(let name):
+            return name.map { "the break command is not placed inside a foreverypart loop named '\($0)'" }
+                ?? "the break command is not placed inside a foreverypart loop"
+        case .extracttextOutsideLoop: return "the extracttext command is not placed inside a foreverypart loop"
+        case .invalidFieldName(let c, let n): return "\(c) command: specified field name '\(n)' is invalid"
+        case .protectedHeader(let h):
+            return "deleteheader command: deleting specified header field '\(h)' is forbidden; modification will be denied"
+        case .invalidAnnotation(let a): return "specified annotation name '\(a)' is invalid"
+        case .invalidSpecialUseFlag(let f): return "invalid special-use flag '\(f)' (it must start with a backslash)"
+        case .invalidProgramName(let n): return "invalid program name '\(n)'"
+        case .outputNeedsVariables: return "the :output tag requires the variables extension"
+        }
+    }
+}

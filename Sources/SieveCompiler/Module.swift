@@ -1,1 +1,0 @@
-// Module SieveCompiler: implementation files live beside this one.

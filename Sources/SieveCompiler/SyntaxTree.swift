@@ -1,0 +1,64 @@
+// RFC 5228 §8.2 (grammar): the syntax tree the parser builds and the validator checks.
+
+/// A string literal as written (decoded), with its position.
+struct StringLiteral: Sendable {
+    var bytes: [UInt8]
+    var line: Int
+    var column: Int
+    var isMultiline: Bool = false
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// argument = string-list / number / tag
+struct Argument: Sendable {
+    enum Value: Sendable {
+        case string(StringLiteral)
+        case stringList([StringLiteral])
+        case number(UInt64)
+        case tag(String)
+    }
+    var value: Value
+    var line: Int
+    var column: Int
+
+    var tagName: String? { if case .tag(let t) = value { return t } else { return nil } }
+    var strings: [StringLiteral]? {
+        switch value {
+        case .string(let s): return [s]
+        case .stringList(let l): return l
+        case .number, .tag: return nil
+        }
+    }
+    var typeName: String {
+        switch value {
+        case .string: return "string"
+        case .stringList: return "string list"
+        case .number: return "number"
+        case .tag(let t): return "tag ':\(t)'"
+        }
+    }
+}
+
+/// command = identifier arguments (";" / block);  test = identifier arguments
+final class Node: Sendable {
+    let name: String
+    let arguments: [Argument]
+    let tests: [Node]
+    /// Whether the tests were written as a test-list "( … )".
+    let hasTestList: Bool
+    /// nil when the command ends with ";".
+    let block: [Node]?
+    let line: Int
+    let column: Int
+
+    init(name: String, arguments: [Argument], tests: [Node], hasTestList: Bool, block: [Node]?, line: Int, column: Int) {
+        self.name = name
+        self.arguments = arguments
+        self.tests = tests
+        self.hasTestList = hasTestList
+        self.block = block
+        self.line = line
+        self.column = column
+    }
+}

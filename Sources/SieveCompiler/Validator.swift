@@ -1,0 +1,405 @@
+// The semantic pass: `require`, command/test lookup through the extension registry, argument shapes,
+// tag conflicts, and the extensions' own checks. Recursion follows the syntax tree, whose depth the
+// parser already bounded.
+
+final class Validator {
+    let options: CompileOptions
+    let sink: DiagnosticSink
+    /// Extensions enabled for this server (`sieve_extensions`).
+    let enabled: ExtensionSet
+    /// Extensions the script required (with implied ones).
+    private(set) var required: Set<String> = []
+    private(set) var includes: [IncludeReference] = []
+
+    private struct Entry {
+        var definition: CommandDefinition
+        var owner: String?
+    }
+    /// Every command and test of every extension enabled on the server, by name.
+    private var commands: [String: [Entry]] = [:]
+    private var contributedTags: [(tag: TagDefinition, owner: String)] = []
+    /// Commands enclosing the current node (innermost last).
+    private(set) var enclosingCommands: [Node] = []
+    /// Names of variables the script declares (`set`, etc.).
+    var declaredVariables: Set<String> = []
+    var redirectCount = 0
+    private var redirectWarned = false
+
+    init(options: CompileOptions, sink: DiagnosticSink) {
+        self.options = options
+        self.sink = sink
+        self.enabled = options.extensions
+        for def in CoreLanguage.commands {
+            commands[def.name, default: []].append(Entry(definition: def, owner: nil))
+        }
+        for ext in ExtensionRegistry.all where enabled.contains(ext.name) {
+            for def in ext.commands {
+                commands[def.name, default: []].append(Entry(definition: def, owner: ext.name))
+            }
+            for tag in ext.tags { contributedTags.append((tag, ext.name)) }
+        }
+    }
+
+    // MARK: Reporting
+
+    func error(_ kind: DiagnosticKind, line: Int, column: Int) { sink.error(kind, line: line, column: column) }
+    func error(_ kind: DiagnosticKind, at node: Node) { sink.error(kind, line: node.line, column: node.column) }
+    func error(_ kind: DiagnosticKind, at arg: Argument) { sink.error(kind, line: arg.line, column: arg.column) }
+    func error(_ kind: DiagnosticKind, at s: StringLiteral) { sink.error(kind, line: s.line, column: s.column) }
+    func warning(_ kind: DiagnosticKind, at node: Node) { sink.warning(kind, line: node.line, column: node.column) }
+    func warning(_ kind: DiagnosticKind, at arg: Argument) { sink.warning(kind, line: arg.line, column: arg.column) }
+    func warning(_ kind: DiagnosticKind, at s: StringLiteral) { sink.warning(kind, line: s.line, column: s.column) }
+
+    func requires(_ name: String) -> Bool { required.contains(name) }
+
+    func addInclude(_ ref: IncludeReference) { includes.append(ref) }
+
+    func addRequired(_ name: String) {
+        required.insert(name)
+        for implied in ExtensionRegistry.byName[name]?.implies ?? [] where enabled.contains(implied) {
+            required.insert(implied)
+        }
+    }
+
+    // MARK: Strings
+
+    /// Whether a string's value is known at compile time: without `variables` every string is; with it,
+    /// a string containing a variable reference is not.
+    func isConstant(_ s: StringLiteral) -> Bool {
+        guard requires("variables") else { return true }
+        return !VariableSyntax.containsReference(s.bytes)
+    }
+
+    // MARK: The walk
+
+    func validate(_ script: [Node]) {
+        var index = 0
+        // require commands must come first, at top level.
+        while index < script.count, script[index].name == "require" {
+            validateRequire(script[index])
+            index += 1
+        }
+        validateBlock(script, startingAt: index)
+        if redirectCount > options.maxRedirects, let first = firstRedirect {
+            sink.warning(.tooManyRedirects(count: redirectCount, limit: options.maxRedirects), line: first.line, column: first.column)
+        }
+    }
+    private var firstRedirect: Node?
+
+    func noteRedirect(_ node: Node) {
+        redirectCount += 1
+        if firstRedirect == nil { firstRedirect = node }
+    }
+
+    private func validateRequire(_ node: Node) {
+        guard let use = matchArguments(CoreLanguage.require, node: node, owner: nil) else { return }
+        if !node.tests.isEmpty { error(.noTestsAllowed(command: "require", kind: .command), at: node) }
+        if node.block != nil { error(.blockNotAllowed(command: "require"), at: node) }
+        guard let names = use.positional.first?.strings else { return }
+        for s in names {
+            let name = s.text
+            guard enabled.contains(name), let ext = ExtensionRegistry.byName[name], ext.isRequirable else {
+                let candidates = enabled.names.filter { ExtensionRegistry.byName[$0]?.isRequirable ?? false }
+                error(.unknownCapability(name, suggestion: Suggest.closest(to: name, in: candidates)), at: s)
+                continue
+            }
+            if ext.isDeprecated { warning(.deprecatedExtension(name), at: s) }
+            for other in ext.conflicts where required.contains(other) {
+                error(.conflictingExtensions(name, other), at: s)
+            }
+            addRequired(name)
+        }
+        for s in names {
+            guard let ext = ExtensionRegistry.byName[s.text], required.contains(s.text) else { continue }
+            for dep in ext.dependencies where !required.contains(dep) {
+                error(.missingDependency(extension: s.text, needs: dep), at: s)
+            }
+        }
+    }
+
+    /// Validates a command block; `enclosing` names the commands around it.
+    private func validateBlock(_ block: [Node], startingAt start: Int = 0) {
+        var previous: String? = nil
+        var afterStop: Node? = nil
+        var warnedAfterStop = false
+        for i in start..<block.count {
+            if sink.isFull { return }
+            let node = block[i]
+            if let stop = afterStop, !warnedAfterStop {
+                warning(.unreachableAfterStop(stopLine: stop.line), at: node)
+                warnedAfterStop = true
+            }
+            validateCommand(node, previous: previous)
+            previous = node.name
+            if node.name == "stop" { afterStop = node }
+        }
+    }
+
+    private func lookup(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
+        guard let entries = commands[name] else { return (nil, false, false) }
+        var sameKind = entries.filter { $0.definition.kind == kind }
+        if sameKind.isEmpty { return (nil, false, true) }
+        // Prefer the definition whose extension the script required (e.g. duplicate vs vnd.dovecot.duplicate).
+        sameKind.sort { a, b in (a.owner.map(requires) ?? true) && !(b.owner.map(requires) ?? true) }
+        let best = sameKind[0]
+        let available = best.owner.map(requires) ?? true
+        return (best, available, false)
+    }
+
+    private func unknownName(_ name: String, kind: CommandDefinition.Kind, node: Node, entry: Entry?, wrongKind: Bool) {
+        let kindText: DiagnosticKind.CommandKind = kind == .command ? .command : .test
+        if wrongKind {
+            error(.wrongKind(name, usedAs: kindText), at: node)
+            return
+        }
+        if let owner = entry?.owner {
+            sink.errorOnce(
+                key: "\(kindText):\(name)", .notRequired(name, kind: kindText, extension: owner), line: node.line,
+                column: node.column)
+            return
+        }
+        var candidates: [String] = []
+        for (n, entries) in commands where entries.contains(where: { $0.definition.kind == kind }) {
+            candidates.append(n)
+        }
+        sink.errorOnce(
+            key: "\(kindText):\(name)",
+            .unknownCommand(name, kind: kindText, suggestion: Suggest.closest(to: name, in: candidates.sorted())),
+            line: node.line, column: node.column)
+    }
+
+    private func validateCommand(_ node: Node, previous: String?) {
+        if node.name == "require" {
+            error(.requireNotAtTop, at: node)
+            return
+        }
+        let (entry, available, wrongKind) = lookup(node.name, kind: .command)
+        guard let entry, available else {
+            unknownName(node.name, kind: .command, node: node, entry: entry, wrongKind: wrongKind)
+            return
+        }
+        let def = entry.definition
+        if node.name == "elsif" || node.name == "else" {
+            if previous != "if" && previous != "elsif" {
+                error(.elseWithoutIf(node.name), at: node)
+            }
+        }
+        // Block and test structure.
+        switch def.block {
+        case .required:
+            if node.block == nil { error(.blockRequired(command: node.name), at: node) }
+        case .none:
+            if node.block != nil { error(.blockNotAllowed(command: node.name), at: node) }
+        }
+        checkSubtests(def, node: node, kind: .command)
+        if let use = matchArguments(def, node: node, owner: entry.owner) {
+            checkCommon(use)
+            def.check?(use, self)
+        }
+        checkStrings(node)
+        for test in node.tests { validateTest(test) }
+        if let block = node.block {
+            if skipsBlock(node) { return }
+            enclosingCommands.append(node)
+            validateBlock(block)
+            enclosingCommands.removeLast()
+        }
+    }
+
+    private func checkSubtests(_ def: CommandDefinition, node: Node, kind: CommandDefinition.Kind) {
+        let k: DiagnosticKind.CommandKind = kind == .command ? .command : .test
+        switch def.subtests {
+        case .none:
+            if !node.tests.isEmpty { error(.noTestsAllowed(command: node.name, kind: k), at: node) }
+        case .one:
+            if node.tests.isEmpty {
+                error(.testRequired(command: node.name, kind: k), at: node)
+            } else if node.hasTestList {
+                error(.singleTestRequired(command: node.name, kind: k), at: node)
+            }
+        case .list:
+            if node.tests.isEmpty || !node.hasTestList {
+                error(.testListRequired(command: node.name, kind: k), at: node)
+            }
+        }
+    }
+
+    private func validateTest(_ node: Node) {
+        if sink.isFull { return }
+        let (entry, available, wrongKind) = lookup(node.name, kind: .test)
+        guard let entry, available else {
+            unknownName(node.name, kind: .test, node: node, entry: entry, wrongKind: wrongKind)
+            return
+        }
+        let def = entry.definition
+        if node.name == "ihave" { noteIhave(node) }
+        checkSubtests(def, node: node, kind: .test)
+        if let use = matchArguments(def, node: node, owner: entry.owner) {
+            checkCommon(use)
+            def.check?(use, self)
+        }
+        checkStrings(node)
+        for test in node.tests { validateTest(test) }
+    }
+
+    // MARK: Arguments
+
+    /// The tags a command accepts given the script's requires: (definition, owner extension).
+    private func availableTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
+        var result: [(TagDefinition, String?, Bool)] = def.tags.map { ($0, owner, true) }
+        if def.features.contains(.comparator) { result.append((CommonTags.comparator, nil, true)) }
+        if def.features.contains(.matchType) { result += CommonTags.matchTypes.map { ($0, nil, true) } }
+        if def.features.contains(.addressPart) { result += CommonTags.addressParts.map { ($0, nil, true) } }
+        for (tag, tagOwner) in contributedTags {
+            let applies: Bool
+            switch tag.target {
+            case .commands(let names): applies = names.contains(def.name)
+            case .feature(let f): applies = def.features.contains(f)
+            }
+            if applies { result.append((tag, tagOwner, requires(tagOwner) && extraTagCondition(tag, owner: tagOwner))) }
+        }
+        return result
+    }
+
+    /// Tags that need a second extension (`:encodeurl` needs variables and enotify).
+    private func extraTagCondition(_ tag: TagDefinition, owner: String) -> Bool {
+        if tag.name == "encodeurl" { return requires("variables") }
+        return true
+    }
+
+    func matchArguments(_ def: CommandDefinition, node: Node, owner: String?) -> CommandUse? {
+        let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
+        let tags = availableTags(for: def, owner: owner)
+        let args = node.arguments
+        // First every tag anywhere must be known.
+        for arg in args {
+            guard let name = arg.tagName else { continue }
+            if let found = tags.first(where: { $0.0.name == name }) {
+                if !found.2 {
+                    sink.errorOnce(
+                        key: "tag:\(def.name):\(name)",
+                        .tagNotRequired(name, command: def.name, kind: kindText, extension: found.1 ?? ""),
+                        line: arg.line, column: arg.column)
+                    return nil
+                }
+                continue
+            }
+            let usable = tags.filter { $0.2 }.map { $0.0.name }
+            sink.errorOnce(
+                key: "tag:\(def.name):\(name)",
+                .unknownTag(name, command: def.name, kind: kindText, suggestion: Suggest.closest(to: name, in: usable)),
+                line: arg.line, column: arg.column)
+            return nil
+        }
+        var use = CommandUse(node: node, definition: def, tags: [], positional: [])
+        var i = 0
+        var groups: Set<TagGroup> = []
+        while i < args.count, let name = args[i].tagName {
+            let (tag, tagOwner, _) = tags.first(where: { $0.0.name == name })!
+            if let group = tag.group {
+                if groups.contains(group) {
+                    error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: args[i])
+                    return nil
+                }
+                groups.insert(group)
+            }
+            var parameter: Argument? = nil
+            if let type = tag.parameter {
+                guard i + 1 < args.count else {
+                    error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: args[i])
+                    return nil
+                }
+                let p = args[i + 1]
+                if !Validator.matches(p, type) {
+                    error(.tagParameterType(name, command: def.name, kind: kindText, expected: type.name, found: p.typeName), at: p)
+                    return nil
+                }
+                parameter = p
+                i += 1
+            }
+            use.tags.append(TagUse(definition: tag, argument: args[i - (parameter == nil ? 0 : 1)], parameter: parameter, owner: tagOwner))
+            i += 1
+        }
+        let positional = Array(args[i...])
+        if let stray = positional.first(where: { $0.tagName != nil }) {
+            error(.unexpectedTag(stray.tagName!, command: def.name, kind: kindText), at: stray)
+            return nil
+        }
+        guard let signature = def.signatures.first(where: { $0.count == positional.count }) else {
+            let counts = Set(def.signatures.map(\.count)).sorted()
+            error(.argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)
+            return nil
+        }
+        for (n, (arg, type)) in zip(positional, signature).enumerated() where !Validator.matches(arg, type) {
+            let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
+            error(
+                .argumentType(command: def.name, kind: kindText, position: n + 1, name: argName, expected: type.name, found: arg.typeName),
+                at: arg)
+            return nil
+        }
+        use.positional = positional
+        return use
+    }
+
+    static func matches(_ arg: Argument, _ type: ArgumentType) -> Bool {
+        switch (arg.value, type) {
+        case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number): return true
+        default: return false
+        }
+    }
+
+    // MARK: Checks every command with comparators and match types shares
+
+    private func checkCommon(_ use: CommandUse) {
+        let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
+        var comparator = "i;ascii-casemap"
+        if let c = use.tag("comparator"), let p = c.parameter, case .string(let s) = p.value {
+            comparator = s.text
+            let known = ["i;octet", "i;ascii-casemap"] + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
+            if !known.contains(comparator) {
+                error(.unknownComparator(comparator), at: s)
+                return
+            }
+        }
+        if let mt = use.matchType {
+            let name = mt.definition.name
+            if comparator == "i;ascii-numeric", name == "contains" || name == "matches" {
+                error(.comparatorNoSubstring(comparator: comparator, matchType: name), at: mt.argument)
+                return
+            }
+            if name == "regex", comparator != "i;octet", comparator != "i;ascii-casemap" {
+                error(.regexComparator, at: mt.argument)
+                return
+            }
+            if name == "value" || name == "count", let p = mt.parameter, case .string(let s) = p.value {
+                let ops = ["gt", "ge", "lt", "le", "eq", "ne"]
+                if !ops.contains(s.text) || !isConstant(s) {
+                    error(.relationalOperator(matchType: name, found: s.text), at: s)
+                    return
+                }
+            }
+            // The key list is the last positional argument of a matching test.
+            if use.positional.count == use.definition.signatures.map(\.count).max(), let keys = use.positional.last?.strings {
+                if name == "regex" {
+                    for key in keys where isConstant(key) {
+                        let pattern = key.text
+                        if let checker = options.regexChecker, let problem = checker(pattern, comparator == "i;ascii-casemap") {
+                            error(.invalidRegex(pattern, reason: problem), at: key)
+                            return
+                        }
+                        if RegexRisk.isCatastrophic(key.bytes) { warning(.regexBacktracking(pattern), at: key) }
+                    }
+                } else if name == "matches" {
+                    for key in keys where RegexRisk.hasManyStars(key.bytes) {
+                        warning(.matchesManyWildcards(key.text), at: key)
+                    }
+                }
+            }
+        }
+        if use.definition.features.contains(.headerIndex), use.has("last"), !use.has("index") {
+            error(.lastWithoutIndex(command: use.definition.name), at: use.tag("last")!.argument)
+        }
+        if use.definition.features.contains(.mimeHeader), requires("mime") { Mime.check(use, self) }
+        _ = kindText
+    }
+}

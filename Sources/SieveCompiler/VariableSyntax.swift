@@ -1,0 +1,209 @@
+// RFC 5229 §3 (variable references) and RFC 5228 §2.4.2.4 (encoded characters) inside strings.
+//   variable-ref = "${" [namespace] variable-name "}"
+//   namespace = identifier "."
+//   variable-name = num-variable / identifier
+
+enum VariableSyntax {
+    struct Reference {
+        /// The namespace parts before the name, lower-cased ("env" in `${env.x}`).
+        var namespace: [String]
+        var name: String
+        var isNumeric: Bool
+        var offset: Int
+    }
+
+    /// The variable references in a string (only well-formed ones; anything else is literal text).
+    static func references(_ s: [UInt8]) -> [Reference] {
+        var result: [Reference] = []
+        var i = 0
+        let n = s.count
+        while i + 1 < n {
+            guard s[i] == 0x24, s[i + 1] == 0x7B else { i += 1; continue }
+            var j = i + 2
+            var parts: [String] = []
+            var ok = true
+            var numeric = false
+            // num-variable
+            if j < n, Lexer.isDigit(s[j]) {
+                let start = j
+                while j < n, Lexer.isDigit(s[j]) { j += 1 }
+                parts.append(String(decoding: s[start..<j], as: UTF8.self))
+                numeric = true
+            } else {
+                while true {
+                    guard j < n, Lexer.isIdentifierStart(s[j]) else { ok = false; break }
+                    let start = j
+                    while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
+                    parts.append(String(decoding: s[start..<j].map(Lexer.lower), as: UTF8.self))
+                    if j < n, s[j] == 0x2E { j += 1; continue }
+                    break
+                }
+            }
+            if ok, j < n, s[j] == 0x7D, !parts.isEmpty {
+                let name = parts.removeLast()
+                result.append(Reference(namespace: parts, name: name, isNumeric: numeric, offset: i))
+                i = j + 1
+            } else {
+                i += 2
+            }
+        }
+        return result
+    }
+
+    static func containsReference(_ s: [UInt8]) -> Bool {
+        // Fast path: most strings have no "${".
+        var i = 0
+        while i + 1 < s.count {
+            if s[i] == 0x24, s[i + 1] == 0x7B { return !references(s).isEmpty }
+            i += 1
+        }
+        return false
+    }
+
+    /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), optionally namespaced with dots.
+    static func isValidVariableName(_ s: [UInt8], allowNamespace: Bool) -> Bool {
+        guard !s.isEmpty else { return false }
+        var atStart = true
+        for b in s {
+            if atStart {
+                guard Lexer.isIdentifierStart(b) else { return false }
+                atStart = false
+            } else if b == 0x2E {
+                guard allowNamespace else { return false }
+                atStart = true
+            } else if !Lexer.isIdentifierChar(b) {
+                return false
+            }
+        }
+        return !atStart
+    }
+
+    /// The problems in `${hex:…}` / `${unicode:…}` encodings: returns the first invalid code point text.
+    static func invalidUnicodeEncoding(_ s: [UInt8]) -> String? {
+        var i = 0
+        let n = s.count
+        while i + 1 < n {
+            guard s[i] == 0x24, s[i + 1] == 0x7B else { i += 1; continue }
+            var j = i + 2
+            let start = j
+            while j < n, Lexer.isAlpha(s[j]) { j += 1 }
+            let word = String(decoding: s[start..<j].map(Lexer.lower), as: UTF8.self)
+            guard word == "unicode", j < n, s[j] == 0x3A else { i += 2; continue }
+            j += 1
+            var values: [String] = []
+            var ok = true
+            while j < n, s[j] != 0x7D {
+                if s[j] == 0x20 || s[j] == 0x09 || s[j] == 0x0D || s[j] == 0x0A { j += 1; continue }
+                let hs = j
+                while j < n, isHex(s[j]) { j += 1 }
+                if hs == j { ok = false; break }
+                values.append(String(decoding: s[hs..<j], as: UTF8.self))
+            }
+            guard ok, j < n else { i += 2; continue }
+            for v in values {
+                var value: UInt64 = 0
+                var overflow = false
+                for c in v.utf8 {
+                    if value > 0x10FFFF { overflow = true; break }
+                    value = value * 16 + UInt64(hexValue(c))
+                }
+                if overflow || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) { return v }
+            }
+            i = j + 1
+        }
+        return nil
+    }
+
+    static func isHex(_ b: UInt8) -> Bool { Lexer.isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+    static func hexValue(_ b: UInt8) -> UInt8 {
+        if Lexer.isDigit(b) { return b - 0x30 }
+        return (b | 0x20) - 0x61 + 10
+    }
+}
+
+/// Patterns whose matching can take exponential time on a backtracking engine.
+enum RegexRisk {
+    /// A quantified group that itself contains an unbounded quantifier: `(a+)+`, `(a*)*`, `(a|aa)+`.
+    static func isCatastrophic(_ p: [UInt8]) -> Bool {
+        var stack: [Bool] = []  // per open group: contains an unbounded quantifier
+        var i = 0
+        var inClass = false
+        while i < p.count {
+            let c = p[i]
+            if inClass {
+                if c == 0x5D { inClass = false }
+                i += 1
+                continue
+            }
+            switch c {
+            case 0x5C: i += 2; continue
+            case 0x5B: inClass = true
+            case 0x28: stack.append(false)
+            case 0x29:
+                let inner = stack.popLast() ?? false
+                let next: UInt8? = i + 1 < p.count ? p[i + 1] : nil
+                let quantified = next == 0x2B || next == 0x2A || (next == 0x7B && unboundedBrace(p, i + 1))
+                if inner && quantified { return true }
+                if (inner || quantified), !stack.isEmpty { stack[stack.count - 1] = true }
+            case 0x2B, 0x2A:
+                if !stack.isEmpty { stack[stack.count - 1] = true }
+            case 0x7B:
+                if unboundedBrace(p, i), !stack.isEmpty { stack[stack.count - 1] = true }
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `{n,}` at `i`.
+    private static func unboundedBrace(_ p: [UInt8], _ i: Int) -> Bool {
+        var j = i + 1
+        while j < p.count, Lexer.isDigit(p[j]) { j += 1 }
+        return j + 1 < p.count && p[j] == 0x2C && p[j + 1] == 0x7D
+    }
+
+    /// Three or more `*` in a row in a `:matches` pattern (each costs a backtracking level).
+    static func hasManyStars(_ p: [UInt8]) -> Bool {
+        var run = 0
+        var i = 0
+        while i < p.count {
+            if p[i] == 0x5C { run = 0; i += 2; continue }
+            if p[i] == 0x2A { run += 1; if run >= 3 { return true } } else if p[i] != 0x3F { run = 0 }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// Did-you-mean suggestions by edit distance.
+enum Suggest {
+    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = Lexer.lower(a[i - 1]) == Lexer.lower(b[j - 1]) ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+
+    /// The closest candidate within a distance that scales with the word's length, or nil.
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let w = Array(word.utf8)
+        guard w.count <= 64 else { return nil }
+        let limit = max(1, min(3, w.count / 3))
+        var best: (String, Int)? = nil
+        for c in candidates where c != word {
+            let d = distance(w, Array(c.utf8))
+            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+}
