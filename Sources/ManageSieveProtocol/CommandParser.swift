@@ -224,7 +224,8 @@ public struct CommandParser: Sendable {
                 }
                 let count = Int(min(UInt64(available), remaining))
                 if keep {
-                    pending.literals[pending.literals.count - 1].append(contentsOf: buffer[readIndex..<readIndex + count])
+                    pending.literals[pending.literals.count - 1].append(
+                        contentsOf: buffer[readIndex..<readIndex + count])
                 }
                 readIndex += count
                 let left = remaining - UInt64(count)

@@ -54,7 +54,9 @@ struct CommandParserPropertyTests {
             "invalid literalTooLarge", "invalid stringTooLong", "invalid badArguments", "invalid unknownCommand",
             "invalid badQuotedString", "invalid emptyCommand", "invalid nulByte", "fatal malformedLiteral",
         ]
-        #expect(expected.subtracting(kinds).isEmpty, "missing: \(expected.subtracting(kinds).sorted()); seen \(kinds.sorted())")
+        #expect(
+            expected.subtracting(kinds).isEmpty,
+            "missing: \(expected.subtracting(kinds).sorted()); seen \(kinds.sorted())")
     }
 
     @Test("random inputs give the same events fed whole, byte by byte and in random chunks", arguments: 0..<300)

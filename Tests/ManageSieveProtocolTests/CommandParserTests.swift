@@ -71,26 +71,67 @@ struct CommandParserTests {
         ("\n", .invalid(.emptyCommand, command: nil)),
         ("FOO\r\n", .invalid(.unknownCommand(b("FOO")), command: nil)),
         ("FOO \"bar\"\r\n", .invalid(.unknownCommand(b("FOO")), command: nil)),
-        ("CAPABILITY x\r\n", .invalid(.badArguments(command: "CAPABILITY", reason: "unexpected characters after the arguments"), command: "CAPABILITY")),
-        ("LOGOUT \r\n", .invalid(.badArguments(command: "LOGOUT", reason: "unexpected characters after the arguments"), command: "LOGOUT")),
+        (
+            "CAPABILITY x\r\n",
+            .invalid(
+                .badArguments(command: "CAPABILITY", reason: "unexpected characters after the arguments"),
+                command: "CAPABILITY")
+        ),
+        (
+            "LOGOUT \r\n",
+            .invalid(
+                .badArguments(command: "LOGOUT", reason: "unexpected characters after the arguments"), command: "LOGOUT"
+            )
+        ),
         ("NOOP  \"x\"\r\n", .invalid(.badArguments(command: "NOOP", reason: "expected a string"), command: "NOOP")),
-        ("NOOP \"x\" \r\n", .invalid(.badArguments(command: "NOOP", reason: "unexpected characters after the arguments"), command: "NOOP")),
-        ("NOOP \"x\"\"y\"\r\n", .invalid(.badArguments(command: "NOOP", reason: "unexpected characters after the arguments"), command: "NOOP")),
+        (
+            "NOOP \"x\" \r\n",
+            .invalid(
+                .badArguments(command: "NOOP", reason: "unexpected characters after the arguments"), command: "NOOP")
+        ),
+        (
+            "NOOP \"x\"\"y\"\r\n",
+            .invalid(
+                .badArguments(command: "NOOP", reason: "unexpected characters after the arguments"), command: "NOOP")
+        ),
         ("NOOP x\r\n", .invalid(.badArguments(command: "NOOP", reason: "expected a string"), command: "NOOP")),
-        ("GETSCRIPT\r\n", .invalid(.badArguments(command: "GETSCRIPT", reason: "missing argument"), command: "GETSCRIPT")),
-        ("GETSCRIPT foo\r\n", .invalid(.badArguments(command: "GETSCRIPT", reason: "expected a string"), command: "GETSCRIPT")),
+        (
+            "GETSCRIPT\r\n",
+            .invalid(.badArguments(command: "GETSCRIPT", reason: "missing argument"), command: "GETSCRIPT")
+        ),
+        (
+            "GETSCRIPT foo\r\n",
+            .invalid(.badArguments(command: "GETSCRIPT", reason: "expected a string"), command: "GETSCRIPT")
+        ),
         ("GETSCRIPT\t\"foo\"\r\n", .invalid(.unknownCommand(b("GETSCRIPT\t\"foo\"")), command: nil)),
-        ("PUTSCRIPT \"foo\"\r\n", .invalid(.badArguments(command: "PUTSCRIPT", reason: "missing argument"), command: "PUTSCRIPT")),
-        ("RENAMESCRIPT \"a\"\"b\"\r\n", .invalid(.badArguments(command: "RENAMESCRIPT", reason: "expected a space"), command: "RENAMESCRIPT")),
-        ("PUTSCRIPT \"a\" {1+}\r\nxy\r\n", .invalid(.badArguments(command: "PUTSCRIPT", reason: "unexpected characters after the arguments"), command: "PUTSCRIPT")),
-        ("AUTHENTICATE\r\n", .invalid(.badArguments(command: "AUTHENTICATE", reason: "missing argument"), command: "AUTHENTICATE")),
+        (
+            "PUTSCRIPT \"foo\"\r\n",
+            .invalid(.badArguments(command: "PUTSCRIPT", reason: "missing argument"), command: "PUTSCRIPT")
+        ),
+        (
+            "RENAMESCRIPT \"a\"\"b\"\r\n",
+            .invalid(.badArguments(command: "RENAMESCRIPT", reason: "expected a space"), command: "RENAMESCRIPT")
+        ),
+        (
+            "PUTSCRIPT \"a\" {1+}\r\nxy\r\n",
+            .invalid(
+                .badArguments(command: "PUTSCRIPT", reason: "unexpected characters after the arguments"),
+                command: "PUTSCRIPT")
+        ),
+        (
+            "AUTHENTICATE\r\n",
+            .invalid(.badArguments(command: "AUTHENTICATE", reason: "missing argument"), command: "AUTHENTICATE")
+        ),
         ("HAVESPACE \"a\" 4294967296\r\n", .invalid(.badNumber, command: "HAVESPACE")),
         ("HAVESPACE \"a\" 99999999999999999999999\r\n", .invalid(.badNumber, command: "HAVESPACE")),
         ("HAVESPACE \"a\" 12x\r\n", .invalid(.badNumber, command: "HAVESPACE")),
         ("HAVESPACE \"a\" -1\r\n", .invalid(.badNumber, command: "HAVESPACE")),
         ("HAVESPACE \"a\" \"12\"\r\n", .invalid(.badNumber, command: "HAVESPACE")),
         ("HAVESPACE \"a\" {2+}\r\n12\r\n", .invalid(.badNumber, command: "HAVESPACE")),
-        ("HAVESPACE \"a\"\r\n", .invalid(.badArguments(command: "HAVESPACE", reason: "missing argument"), command: "HAVESPACE")),
+        (
+            "HAVESPACE \"a\"\r\n",
+            .invalid(.badArguments(command: "HAVESPACE", reason: "missing argument"), command: "HAVESPACE")
+        ),
         ("NOOP \"a\rb\"\r\n", .invalid(.badQuotedString("CR, LF or NUL in a quoted string"), command: "NOOP")),
         ("NOOP \"a\u{0}b\"\r\n", .invalid(.badQuotedString("CR, LF or NUL in a quoted string"), command: "NOOP")),
         ("NOOP \"a\\nb\"\r\n", .invalid(.badQuotedString("only \\\" and \\\\ may be escaped"), command: "NOOP")),
@@ -103,7 +144,10 @@ struct CommandParserTests {
         ("GETSCRIPT \u{0}\r\n", .invalid(.nulByte, command: "GETSCRIPT")),
         ("GETSCRIPT \"a\"\u{0}\r\n", .invalid(.nulByte, command: "GETSCRIPT")),
         // Too many literals: the third is consumed but not kept.
-        ("PUTSCRIPT {1+}\r\na {1+}\r\nb {1+}\r\nc\r\n", .invalid(.badArguments(command: "PUTSCRIPT", reason: "too many arguments"), command: "PUTSCRIPT")),
+        (
+            "PUTSCRIPT {1+}\r\na {1+}\r\nb {1+}\r\nc\r\n",
+            .invalid(.badArguments(command: "PUTSCRIPT", reason: "too many arguments"), command: "PUTSCRIPT")
+        ),
         ("XYZZY {1+}\r\na {1+}\r\nb {1+}\r\nc\r\n", .invalid(.unknownCommand(b("XYZZY")), command: nil)),
         // `{abc}` is not a literal header: the line ends there.
         ("NOOP {abc}\r\n", .invalid(.badArguments(command: "NOOP", reason: "expected a string"), command: "NOOP")),
@@ -133,7 +177,8 @@ struct CommandParserTests {
     @Test("the name in unknownCommand is truncated to 64 octets")
     func unknownNameTruncated() {
         let name = String(repeating: "Z", count: 100)
-        #expect(ParseFixture.events(name + "\r\n") == [.invalid(.unknownCommand(b(String(name.prefix(64)))), command: nil)])
+        #expect(
+            ParseFixture.events(name + "\r\n") == [.invalid(.unknownCommand(b(String(name.prefix(64)))), command: nil)])
     }
 
     // MARK: - Malformed literal headers: the stream can no longer be framed
@@ -258,7 +303,8 @@ struct CommandParserTests {
         parser.append(b("\r\nLOGOUT\r\n"))
         #expect(
             parser.next()
-                == .invalid(.literalTooLarge(command: "PUTSCRIPT", declared: 10_485_760, limit: 1000), command: "PUTSCRIPT"))
+                == .invalid(
+                    .literalTooLarge(command: "PUTSCRIPT", declared: 10_485_760, limit: 1000), command: "PUTSCRIPT"))
         #expect(parser.next() == .command(.logout))
     }
 
@@ -449,7 +495,9 @@ struct CommandParserTests {
         #expect(parser.next() == .command(.checkScript(content: b("keep;"))))
         parser.limits.maxScriptSize = 4
         parser.append(b("CHECKSCRIPT {5+}\r\nkeep;\r\n"))
-        #expect(parser.next() == .invalid(.literalTooLarge(command: "CHECKSCRIPT", declared: 5, limit: 4), command: "CHECKSCRIPT"))
+        #expect(
+            parser.next()
+                == .invalid(.literalTooLarge(command: "CHECKSCRIPT", declared: 5, limit: 4), command: "CHECKSCRIPT"))
     }
 
     @Test("many pipelined commands in one chunk")

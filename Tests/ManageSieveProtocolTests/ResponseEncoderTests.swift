@@ -13,7 +13,10 @@ struct ResponseEncoderTests {
         (Response(.ok, code: .tag(b("x"))), "OK (TAG \"x\")\r\n"),
         (Response(.ok, code: .sasl(b("dj1ZWE5="))), "OK (SASL \"dj1ZWE5=\")\r\n"),
         (Response(.no, code: .referral("sieve://h")), "NO (REFERRAL \"sieve://h\")\r\n"),
-        (Response(.bye, "Too many invalid MANAGESIEVE commands."), "BYE \"Too many invalid MANAGESIEVE commands.\"\r\n"),
+        (
+            Response(.bye, "Too many invalid MANAGESIEVE commands."),
+            "BYE \"Too many invalid MANAGESIEVE commands.\"\r\n"
+        ),
         (Response(.no, code: .authTooWeak), "NO (AUTH-TOO-WEAK)\r\n"),
         (Response(.no, code: .encryptNeeded), "NO (ENCRYPT-NEEDED)\r\n"),
         (Response(.no, code: .quota), "NO (QUOTA)\r\n"),
@@ -21,7 +24,10 @@ struct ResponseEncoderTests {
         (Response(.no, code: .quotaMaxStorage), "NO (QUOTA/MAXSTORAGE)\r\n"),
         (Response(.no, code: .transitionNeeded), "NO (TRANSITION-NEEDED)\r\n"),
         (Response(.no, code: .tryLater), "NO (TRYLATER)\r\n"),
-        (Response(.no, code: .active, "Cannot delete the active Sieve script."), "NO (ACTIVE) \"Cannot delete the active Sieve script.\"\r\n"),
+        (
+            Response(.no, code: .active, "Cannot delete the active Sieve script."),
+            "NO (ACTIVE) \"Cannot delete the active Sieve script.\"\r\n"
+        ),
         (Response(.no, code: .nonExistent), "NO (NONEXISTENT)\r\n"),
         (Response(.no, code: .alreadyExists), "NO (ALREADYEXISTS)\r\n"),
         (Response(.ok, code: .warnings, "line 1: warning: x"), "OK (WARNINGS) \"line 1: warning: x\"\r\n"),
@@ -46,7 +52,9 @@ struct ResponseEncoderTests {
         ])
         #expect(
             ResponseEncoder.encode(output)
-                == b("\"IMPLEMENTATION\" \"managesieved\"\r\n\"SIEVE\" \"fileinto reject\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\n"))
+                == b(
+                    "\"IMPLEMENTATION\" \"managesieved\"\r\n\"SIEVE\" \"fileinto reject\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\n"
+                ))
     }
 
     @Test("encodes LISTSCRIPTS lines")

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("ScriptName")
 struct ScriptNameTests {
-    static let valid = ["main", "My Filters", ".", "..", ".hidden", "h\u{e9}llo", "\u{65e5}\u{672c}", "a\\b", "a\"b", "x.sieve"]
+    static let valid = [
+        "main", "My Filters", ".", "..", ".hidden", "h\u{e9}llo", "\u{65e5}\u{672c}", "a\\b", "a\"b", "x.sieve",
+    ]
 
     @Test("accepts Net-Unicode names", arguments: valid)
     func acceptsValid(name: String) throws {
