@@ -26,7 +26,8 @@ public struct PasswdFile: Sendable {
                 problems.append((lineNumber, problem.message))
             case .success(let entry):
                 if let first = firstLine[entry.user] {
-                    problems.append((lineNumber, "duplicate user '\(entry.user)' (first on line \(first)); line ignored"))
+                    problems.append(
+                        (lineNumber, "duplicate user '\(entry.user)' (first on line \(first)); line ignored"))
                 } else {
                     firstLine[entry.user] = lineNumber
                     entries[entry.user] = entry
@@ -88,8 +89,13 @@ public struct PasswdFile: Sendable {
                 }
             }
         }
-        if let groups = extra["groups"], groups.split(separator: ",", omittingEmptySubsequences: false).contains(where: { number(String($0)) == nil }) {
-            return .failure(LineProblem("invalid groups '\(groups)' for user '\(user)' (expected numeric gids separated by commas)"))
+        if let groups = extra["groups"],
+            groups.split(separator: ",", omittingEmptySubsequences: false).contains(where: { number(String($0)) == nil }
+            )
+        {
+            return .failure(
+                LineProblem("invalid groups '\(groups)' for user '\(user)' (expected numeric gids separated by commas)")
+            )
         }
         return .success(
             PasswdEntry(

@@ -15,7 +15,9 @@ public enum ConfigParser {
         var lineNumber = 0
         for rawLine in text.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            func fail(_ message: String) -> ConfigError { ConfigError(file: fileName, line: lineNumber, message: message) }
+            func fail(_ message: String) -> ConfigError {
+                ConfigError(file: fileName, line: lineNumber, message: message)
+            }
             var bytes = rawLine
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             guard let line = String(validating: bytes, as: UTF8.self) else { throw fail("invalid UTF-8") }
@@ -107,7 +109,8 @@ public enum ConfigParser {
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x5F
     }
 
     /// The closest known key, when it is close enough to be a typo.

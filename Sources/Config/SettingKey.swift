@@ -10,83 +10,109 @@ struct SettingKey: Sendable {
 
     /// A non-empty string.
     static func string(_ name: String, _ path: SettingsPath<String>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            guard !text.isEmpty else { throw ValueError("'\(name)' must not be empty") }
-            settings[keyPath: path] = text
-        }, render: { $0[keyPath: path] })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                guard !text.isEmpty else { throw ValueError("'\(name)' must not be empty") }
+                settings[keyPath: path] = text
+            }, render: { $0[keyPath: path] })
     }
 
     /// A string or nothing (an empty value).
     static func optionalString(_ name: String, _ path: SettingsPath<String?>) -> SettingKey {
-        SettingKey(name: name, apply: { settings, text in
-            settings[keyPath: path] = text.isEmpty ? nil : text
-        }, render: { $0[keyPath: path] ?? "" })
+        SettingKey(
+            name: name,
+            apply: { settings, text in
+                settings[keyPath: path] = text.isEmpty ? nil : text
+            }, render: { $0[keyPath: path] ?? "" })
     }
 
     /// One of a fixed set of words.
     static func choice(_ name: String, _ path: SettingsPath<String>, _ allowed: [String]) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            guard allowed.contains(text) else {
-                throw ValueError("invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
-            }
-            settings[keyPath: path] = text
-        }, render: { $0[keyPath: path] })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                guard allowed.contains(text) else {
+                    throw ValueError(
+                        "invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
+                }
+                settings[keyPath: path] = text
+            }, render: { $0[keyPath: path] })
     }
 
     static func list(_ name: String, _ path: SettingsPath<[String]>) -> SettingKey {
-        SettingKey(name: name, apply: { settings, text in settings[keyPath: path] = Values.list(text) },
-                   render: { Values.renderList($0[keyPath: path]) })
+        SettingKey(
+            name: name, apply: { settings, text in settings[keyPath: path] = Values.list(text) },
+            render: { Values.renderList($0[keyPath: path]) })
     }
 
     static func bool(_ name: String, _ path: SettingsPath<Bool>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.bool(text) },
-                   render: { Values.render($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.bool(text) },
+            render: { Values.render($0[keyPath: path]) })
     }
 
     /// yes/no, or an empty value for "automatic".
     static func optionalBool(_ name: String, _ path: SettingsPath<Bool?>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            settings[keyPath: path] = text.isEmpty ? nil : try Values.bool(text)
-        }, render: { $0[keyPath: path].map(Values.render) ?? "" })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                settings[keyPath: path] = text.isEmpty ? nil : try Values.bool(text)
+            }, render: { $0[keyPath: path].map(Values.render) ?? "" })
     }
 
     /// A plain count.
     static func count(_ name: String, _ path: SettingsPath<Int>, minimum: Int = 0) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            let value = Int(try Values.unsigned(text, max: UInt64(Int32.max)))
-            guard value >= minimum else { throw ValueError("'\(name)' must be at least \(minimum)") }
-            settings[keyPath: path] = value
-        }, render: { String($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                let value = Int(try Values.unsigned(text, max: UInt64(Int32.max)))
+                guard value >= minimum else { throw ValueError("'\(name)' must be at least \(minimum)") }
+                settings[keyPath: path] = value
+            }, render: { String($0[keyPath: path]) })
     }
 
     static func count64(_ name: String, _ path: SettingsPath<UInt64>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.unsigned(text) },
-                   render: { String($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.unsigned(text) },
+            render: { String($0[keyPath: path]) })
     }
 
     static func uid(_ name: String, _ path: SettingsPath<UInt32>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            settings[keyPath: path] = UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
-        }, render: { String($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                settings[keyPath: path] = UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
+            }, render: { String($0[keyPath: path]) })
     }
 
     static func size(_ name: String, _ path: SettingsPath<UInt64>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.size(text) },
-                   render: { Values.renderSize($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.size(text) },
+            render: { Values.renderSize($0[keyPath: path]) })
     }
 
     /// A size held in an Int (buffer limits), at least `minimum`.
     static func intSize(_ name: String, _ path: SettingsPath<Int>, minimum: Int = 0) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in
-            let value = Int(try Values.size(text, max: UInt64(Int32.max)))
-            guard value >= minimum else { throw ValueError("'\(name)' must be at least \(Values.renderSize(UInt64(minimum)))") }
-            settings[keyPath: path] = value
-        }, render: { Values.renderSize(UInt64($0[keyPath: path])) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in
+                let value = Int(try Values.size(text, max: UInt64(Int32.max)))
+                guard value >= minimum else {
+                    throw ValueError("'\(name)' must be at least \(Values.renderSize(UInt64(minimum)))")
+                }
+                settings[keyPath: path] = value
+            }, render: { Values.renderSize(UInt64($0[keyPath: path])) })
     }
 
     static func time(_ name: String, _ path: SettingsPath<Int>) -> SettingKey {
-        SettingKey(name: name, apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.milliseconds(text) },
-                   render: { Values.renderTime($0[keyPath: path]) })
+        SettingKey(
+            name: name,
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.milliseconds(text) },
+            render: { Values.renderTime($0[keyPath: path]) })
     }
 
     static let syslogFacilities = [
@@ -119,12 +145,14 @@ struct SettingKey: Sendable {
         .count("managesieve_max_commands", \.maxCommands),
         .count("managesieve_max_bad_commands", \.maxBadCommands, minimum: 1),
         .time("sieve_lock_timeout", \.lockTimeoutMilliseconds),
-        SettingKey(name: "ssl", apply: { (settings, text) throws(ValueError) in
-            guard let mode = SSLMode(rawValue: text.lowercased()) else {
-                throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
-            }
-            settings.ssl = mode
-        }, render: { $0.ssl.rawValue }),
+        SettingKey(
+            name: "ssl",
+            apply: { (settings, text) throws(ValueError) in
+                guard let mode = SSLMode(rawValue: text.lowercased()) else {
+                    throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
+                }
+                settings.ssl = mode
+            }, render: { $0.ssl.rawValue }),
         .optionalString("ssl_cert", \.sslCert),
         .optionalString("ssl_key", \.sslKey),
         .optionalString("ssl_ca", \.sslCA),

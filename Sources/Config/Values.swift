@@ -62,13 +62,16 @@ enum Values {
     static func size(_ text: String, max: UInt64 = UInt64.max) throws(ValueError) -> UInt64 {
         let (number, unit) = splitNumber(text)
         let expected = "expected a size such as 4096, 64K, 1 M or 2G"
-        guard let parsed = digits(number), let factor = sizeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
+        guard let parsed = digits(number),
+            let factor = sizeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
         else {
             throw ValueError("invalid size '\(text)' (\(expected))")
         }
         guard let parsed else { throw ValueError("size '\(text)' is too large") }
         let (value, overflow) = parsed.multipliedReportingOverflow(by: factor)
-        guard !overflow, value <= max else { throw ValueError("size '\(text)' is too large (at most \(renderSize(max)))") }
+        guard !overflow, value <= max else {
+            throw ValueError("size '\(text)' is too large (at most \(renderSize(max)))")
+        }
         return value
     }
 
@@ -94,13 +97,16 @@ enum Values {
     /// `N` (seconds), `N ms`, `N s`, `N min`, `N h`, `N d` with the long spellings; in milliseconds.
     static func milliseconds(_ text: String) throws(ValueError) -> Int {
         let (number, unit) = splitNumber(text)
-        guard let parsed = digits(number), let factor = timeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
+        guard let parsed = digits(number),
+            let factor = timeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
         else {
             throw ValueError("invalid time '\(text)' (expected a time such as 30, 500 ms, 10 s, 5 min or 1 h)")
         }
         guard let parsed else { throw ValueError("time '\(text)' is too large") }
         let (value, overflow) = parsed.multipliedReportingOverflow(by: factor)
-        guard !overflow, value <= UInt64(Int32.max) else { throw ValueError("time '\(text)' is too large (at most 24 days)") }
+        guard !overflow, value <= UInt64(Int32.max) else {
+            throw ValueError("time '\(text)' is too large (at most 24 days)")
+        }
         return Int(value)
     }
 

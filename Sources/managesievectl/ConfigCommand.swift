@@ -20,7 +20,9 @@ struct ConfigCommand: ParsableCommand {
     @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
     var file: String = "/etc/managesieved.conf"
 
-    @Flag(name: [.customShort("n"), .customLong("non-default")], help: "Print only settings that differ from the defaults.")
+    @Flag(
+        name: [.customShort("n"), .customLong("non-default")],
+        help: "Print only settings that differ from the defaults.")
     var onlyNonDefault = false
 
     /// The largest configuration file read.
@@ -60,7 +62,9 @@ struct ConfigCommand: ParsableCommand {
         }
         for (key, path) in [("ssl_cert", settings.sslCert), ("ssl_key", settings.sslKey), ("ssl_ca", settings.sslCA)] {
             guard let path else {
-                if settings.ssl != .no && key != "ssl_ca" { warnings.append("\(key) is not set but ssl = \(settings.ssl.rawValue)") }
+                if settings.ssl != .no && key != "ssl_ca" {
+                    warnings.append("\(key) is not set but ssl = \(settings.ssl.rawValue)")
+                }
                 continue
             }
             if !FileRead.isReadable(path) { warnings.append("\(key): cannot read \(path)") }

@@ -20,7 +20,8 @@ struct HashPasswordCommand: ParsableCommand {
     func validate() throws {
         guard PasswordScheme(name: scheme) != nil else {
             throw ValidationError(
-                "unknown scheme '\(scheme)' (expected one of: \(PasswordScheme.allCases.map(\.rawValue).joined(separator: ", ")))")
+                "unknown scheme '\(scheme)' (expected one of: \(PasswordScheme.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
     }
 

@@ -28,9 +28,11 @@ private func runHashPassword(arguments: [String], input: String) throws -> (stat
 struct HashPasswordCommandTests {
     @Test(
         "prints a passwd-file field that verifies the password read from stdin",
-        arguments: [([], "{CRYPT}$y$"), (["--scheme", "SHA512-CRYPT"], "{SHA512-CRYPT}$6$"),
-                    (["--scheme", "sha256-crypt"], "{SHA256-CRYPT}$5$"), (["-s", "BLF-CRYPT"], "{BLF-CRYPT}$2b$10$"),
-                    (["--scheme", "MD5-CRYPT"], "{MD5-CRYPT}$1$")] as [([String], String)])
+        arguments: [
+            ([], "{CRYPT}$y$"), (["--scheme", "SHA512-CRYPT"], "{SHA512-CRYPT}$6$"),
+            (["--scheme", "sha256-crypt"], "{SHA256-CRYPT}$5$"), (["-s", "BLF-CRYPT"], "{BLF-CRYPT}$2b$10$"),
+            (["--scheme", "MD5-CRYPT"], "{MD5-CRYPT}$1$"),
+        ] as [([String], String)])
     func hashes(arguments: [String], prefix: String) throws {
         let result = try runHashPassword(arguments: arguments, input: "pässword 1\n")
         #expect(result.status == 0)
@@ -50,9 +52,11 @@ struct HashPasswordCommandTests {
         #expect(PasswordVerifier.verify(Array("abc".utf8), against: String(result.output.dropLast())))
     }
 
-    @Test("an empty password, no input or an unknown scheme fail without output", arguments: [
-        ([], "\n"), ([], ""), (["--scheme", "SCRAM-SHA-9"], "x\n"),
-    ] as [([String], String)])
+    @Test(
+        "an empty password, no input or an unknown scheme fail without output",
+        arguments: [
+            ([], "\n"), ([], ""), (["--scheme", "SCRAM-SHA-9"], "x\n"),
+        ] as [([String], String)])
     func failures(arguments: [String], input: String) throws {
         let result = try runHashPassword(arguments: arguments, input: input)
         #expect(result.status != 0)

@@ -57,7 +57,9 @@ struct PasswordVerifierTests {
     @Test("the hash prefix must match the named scheme")
     func schemeMismatch() {
         #expect(!PasswordVerifier.verify(hello, against: "{SHA512-CRYPT}$1$saltsalt$le8lFSqqnPaRFOlmAZpvH1"))
-        #expect(!PasswordVerifier.verify(hello, against: "{MD5-CRYPT}$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"))
+        #expect(
+            !PasswordVerifier.verify(
+                hello, against: "{MD5-CRYPT}$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"))
     }
 
     @Test(
@@ -65,7 +67,8 @@ struct PasswordVerifierTests {
         arguments: [
             "", "{PLAIN}", "{SHA512-CRYPT}", "{UNKNOWN}Hello world!", "{SCRAM-SHA-256}4096,abc,def", "*", "!",
             "!$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1",
-            "$6$saltstring$", "Hello world!", "{PLAIN", "$y$j9T$abcdefghijklmnop$0000000000000000000000000000000000000000000",
+            "$6$saltstring$", "Hello world!", "{PLAIN",
+            "$y$j9T$abcdefghijklmnop$0000000000000000000000000000000000000000000",
         ])
     func neverVerifies(stored: String) {
         #expect(!PasswordVerifier.verify(hello, against: stored))

@@ -25,7 +25,9 @@ struct SASLPlainTests {
         #expect(sasl.start(initialResponse: bytes("\0alice\0secret")) == .success(alice, serverFinal: nil))
     }
 
-    @Test("no or an empty initial response gets an empty challenge, then the answer logs in", arguments: [nil, []] as [[UInt8]?])
+    @Test(
+        "no or an empty initial response gets an empty challenge, then the answer logs in",
+        arguments: [nil, []] as [[UInt8]?])
     func continuation(initial: [UInt8]?) {
         var sasl = server("PLAIN")!
         #expect(sasl.start(initialResponse: initial) == .challenge([]))
@@ -38,9 +40,13 @@ struct SASLPlainTests {
         var wrong = server("PLAIN")!
         #expect(wrong.start(initialResponse: bytes("\0alice\0Secret")) == .failure(.credentialsRejected(user: "alice")))
         var unknown = server("PLAIN")!
-        #expect(unknown.start(initialResponse: bytes("\0mallory\0secret")) == .failure(.credentialsRejected(user: "mallory")))
+        #expect(
+            unknown.start(initialResponse: bytes("\0mallory\0secret"))
+                == .failure(.credentialsRejected(user: "mallory")))
         var nologin = server("PLAIN")!
-        #expect(nologin.start(initialResponse: bytes("\0blocked\0secret")) == .failure(.credentialsRejected(user: "blocked")))
+        #expect(
+            nologin.start(initialResponse: bytes("\0blocked\0secret"))
+                == .failure(.credentialsRejected(user: "blocked")))
     }
 
     @Test("a foreign authorization identity is refused even with the right password")
@@ -48,7 +54,8 @@ struct SASLPlainTests {
         var sasl = server("PLAIN")!
         #expect(sasl.start(initialResponse: bytes("root\0alice\0secret")) == .failure(.authorizationRefused("root")))
         var wrong = server("PLAIN")!
-        #expect(wrong.start(initialResponse: bytes("root\0alice\0nope")) == .failure(.credentialsRejected(user: "alice")))
+        #expect(
+            wrong.start(initialResponse: bytes("root\0alice\0nope")) == .failure(.credentialsRejected(user: "alice")))
     }
 
     @Test(

@@ -102,7 +102,8 @@ struct ConfigParserTests {
     @Test(
         "times",
         arguments: [
-            ("30", 30_000), ("0", 0), ("500 ms", 500), ("500ms", 500), ("2 msecs", 2), ("10 s", 10_000), ("3 secs", 3000),
+            ("30", 30_000), ("0", 0), ("500 ms", 500), ("500ms", 500), ("2 msecs", 2), ("10 s", 10_000),
+            ("3 secs", 3000),
             ("1 second", 1000), ("5 min", 300_000), ("2 minutes", 120_000), ("1m", 60_000), ("1 h", 3_600_000),
             ("2 hours", 7_200_000),
         ] as [(String, Int)])
@@ -113,7 +114,10 @@ struct ConfigParserTests {
     @Test("an unknown key names the line and suggests the closest key")
     func unknownKey() {
         let e = error("# hello\n\nsieve_storge = ~/x\n")
-        #expect(e == ConfigError(file: "test.conf", line: 3, message: "unknown key 'sieve_storge' (did you mean 'sieve_storage'?)"))
+        #expect(
+            e
+                == ConfigError(
+                    file: "test.conf", line: 3, message: "unknown key 'sieve_storge' (did you mean 'sieve_storage'?)"))
         #expect(e?.description == "test.conf:3: unknown key 'sieve_storge' (did you mean 'sieve_storage'?)")
         #expect(error("PASSWD_FILE = /x")?.message == "unknown key 'PASSWD_FILE' (did you mean 'passwd_file'?)")
         #expect(error("completely_unrelated = 1")?.message == "unknown key 'completely_unrelated'")
@@ -133,8 +137,10 @@ struct ConfigParserTests {
             ("sieve_max_script_size = -1", "invalid size '-1' (expected a size such as 4096, 64K, 1 M or 2G)"),
             ("sieve_max_script_size = 99999999999999999999", "size '99999999999999999999' is too large"),
             ("sieve_quota_max_storage = 20000000T", "size '20000000T' is too large (at most 18446744073709551615)"),
-            ("auth_failure_delay = 5 fortnights",
-             "invalid time '5 fortnights' (expected a time such as 30, 500 ms, 10 s, 5 min or 1 h)"),
+            (
+                "auth_failure_delay = 5 fortnights",
+                "invalid time '5 fortnights' (expected a time such as 30, 500 ms, 10 s, 5 min or 1 h)"
+            ),
             ("auth_failure_delay = 9999999 h", "time '9999999 h' is too large (at most 24 days)"),
             ("ssl = maybe", "invalid value 'maybe' for 'ssl' (expected no, yes or required)"),
             ("ssl_prefer_server_ciphers = 1", "invalid boolean '1' (expected yes, no, true or false)"),
@@ -142,8 +148,10 @@ struct ConfigParserTests {
             ("first_valid_uid = abc", "invalid number 'abc' (expected a non-negative whole number)"),
             ("auth_max_attempts = 0", "'auth_max_attempts' must be at least 1"),
             ("passwd_file =", "'passwd_file' must not be empty"),
-            ("ssl_min_protocol = SSLv3",
-             "invalid value 'SSLv3' for 'ssl_min_protocol' (expected one of: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)"),
+            (
+                "ssl_min_protocol = SSLv3",
+                "invalid value 'SSLv3' for 'ssl_min_protocol' (expected one of: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)"
+            ),
             ("log_path = \"/x", "missing closing quote in the value of 'log_path'"),
             ("log_path = \"/x\" y", "unexpected text after the closing quote of 'log_path'"),
             ("just words", "expected 'key = value', found 'just words'"),
@@ -191,10 +199,11 @@ struct SettingsEntriesTests {
         s.ssl = .yes
         s.quotaMaxStorage = 1000
         let entries = s.entries(onlyNonDefault: true)
-        #expect(entries.map(\.key) == [
-            "managesieve_implementation_string", "sieve_max_script_size", "sieve_quota_max_storage",
-            "auth_failure_delay", "managesieve_idle_timeout", "ssl", "disable_plaintext_auth", "rawlog_users",
-        ])
+        #expect(
+            entries.map(\.key) == [
+                "managesieve_implementation_string", "sieve_max_script_size", "sieve_quota_max_storage",
+                "auth_failure_delay", "managesieve_idle_timeout", "ssl", "disable_plaintext_auth", "rawlog_users",
+            ])
         let values = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) })
         #expect(values["sieve_max_script_size"] == "3M")
         #expect(values["auth_failure_delay"] == "1500 ms")
@@ -211,7 +220,8 @@ struct PathExpansionTests {
     @Test(
         "expands ~ and % variables",
         arguments: [
-            ("~/sieve", "/home/al/sieve"), ("~", "/home/al"), ("%h/x", "/home/al/x"), ("/srv/%d/%n", "/srv/example.org/al"),
+            ("~/sieve", "/home/al/sieve"), ("~", "/home/al"), ("%h/x", "/home/al/x"),
+            ("/srv/%d/%n", "/srv/example.org/al"),
             ("/u/%u", "/u/al@example.org"), ("100%%", "100%"), ("%z%", "%z%"), ("/x/~/y", "/x/~/y"), ("~al/x", "~al/x"),
         ] as [(String, String)])
     func expand(template: String, expected: String) {
