@@ -24,6 +24,8 @@ public final class TLSServerContext: @unchecked Sendable {
         guard SSL_CTX_use_certificate_chain_file(context, settings.certificatePath) == 1 else {
             throw .certificateUnreadable(path: settings.certificatePath, reason: OpenSSLError.drain())
         }
+        // An encrypted key must fail here, not prompt on a terminal (OpenSSL's default callback reads /dev/tty).
+        SSL_CTX_set_default_passwd_cb(context, { _, _, _, _ in 0 })
         if let reason = Self.unreadable(settings.keyPath) {
             throw .keyUnreadable(path: settings.keyPath, reason: reason)
         }

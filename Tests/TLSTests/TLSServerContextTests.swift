@@ -39,6 +39,18 @@ struct TLSServerContextTests {
         }
     }
 
+    @Test("a passphrase-protected key fails at once instead of prompting")
+    func encryptedKey() {
+        do {
+            _ = try TLSServerContext(settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.encryptedKey))
+            Issue.record("loaded an encrypted key without a passphrase")
+        } catch {
+            guard case .keyUnreadable(let path, let reason) = error else { Issue.record("\(error)"); return }
+            #expect(path == files.encryptedKey)
+            #expect(!reason.isEmpty)
+        }
+    }
+
     @Test("a key of another pair is a key mismatch")
     func mismatch() {
         #expect(throws: TLSError.keyMismatch) {

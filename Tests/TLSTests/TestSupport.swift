@@ -17,6 +17,7 @@ struct CertificateFiles: Sendable {
     var strangerKey: String { directory + "/stranger.key" }
     var ed25519Certificate: String { directory + "/ed25519.pem" }
     var ed25519Key: String { directory + "/ed25519.key" }
+    var encryptedKey: String { directory + "/encrypted.key" }
 
     static let shared: CertificateFiles = make()
 
@@ -71,6 +72,7 @@ struct CertificateFiles: Sendable {
             "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed25519.key", "-out", "ed25519.pem", "-days", "2",
             "-subj", "/CN=localhost",
         ])
+        run(["pkey", "-in", "server.key", "-aes256", "-passout", "pass:secret", "-out", "encrypted.key"])
         return CertificateFiles(directory: dir)
     }
 }
