@@ -125,13 +125,14 @@ public struct SASLServer {
     // MARK: credentials
 
     /// Looks the user up and checks the password; an unknown user costs the same work and gives the same
-    /// answer as a wrong password. A `nologin` entry never logs in.
+    /// answer as a wrong password. Account policy (the `nologin` flag with its `reason`, the uid range) is the
+    /// caller's to apply to the returned entry, so that only the right password reveals a refusal's reason.
     private func verify(user: String, password: [UInt8]) -> SASLStep {
         guard let entry = lookup(user) else {
             PasswordVerifier.burnEquivalentWork(password)
             return .failure(.credentialsRejected(user: user))
         }
-        guard PasswordVerifier.verify(password, against: entry.password), !entry.flags.contains("nologin") else {
+        guard PasswordVerifier.verify(password, against: entry.password) else {
             return .failure(.credentialsRejected(user: user))
         }
         return .success(entry, serverFinal: nil)

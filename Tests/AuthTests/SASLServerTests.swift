@@ -45,8 +45,14 @@ struct SASLPlainTests {
                 == .failure(.credentialsRejected(user: "mallory")))
         var nologin = server("PLAIN")!
         #expect(
-            nologin.start(initialResponse: bytes("\0blocked\0secret"))
+            nologin.start(initialResponse: bytes("\0blocked\0wrong"))
                 == .failure(.credentialsRejected(user: "blocked")))
+    }
+
+    @Test("a nologin entry is returned to the caller, which applies account policy")
+    func nologinIsCallersPolicy() {
+        var sasl = server("PLAIN")!
+        #expect(sasl.start(initialResponse: bytes("\0blocked\0secret")) == .success(blocked, serverFinal: nil))
     }
 
     @Test("a foreign authorization identity is refused even with the right password")
