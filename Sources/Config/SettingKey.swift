@@ -126,7 +126,7 @@ struct SettingKey: Sendable {
         .string("sieve_storage", \.sieveStorage),
         .string("sieve", \.sieve),
         .string("managesieve_implementation_string", \.implementationString),
-        .intSize("managesieve_max_line_length", \.maxLineLength, minimum: 1024),
+        .intSize("managesieve_max_line_length", \.maxLineLength, minimum: 64),
         .count("managesieve_max_compile_errors", \.maxCompileErrors, minimum: 1),
         .size("sieve_max_script_size", \.maxScriptSize),
         .count64("sieve_quota_max_scripts", \.quotaMaxScripts),

@@ -147,6 +147,8 @@ struct ConfigParserTests {
             ("first_valid_uid = 4294967296", "number '4294967296' is too large (at most 4294967295)"),
             ("first_valid_uid = abc", "invalid number 'abc' (expected a non-negative whole number)"),
             ("auth_max_attempts = 0", "'auth_max_attempts' must be at least 1"),
+            ("managesieve_max_line_length = 63", "'managesieve_max_line_length' must be at least 64"),
+            ("managesieve_max_line_length = 4G", "size '4G' is too large (at most 2147483647)"),
             ("passwd_file =", "'passwd_file' must not be empty"),
             (
                 "ssl_min_protocol = SSLv3",
