@@ -13,8 +13,9 @@ public enum ChannelBindingKind: String, Sendable, CaseIterable {
 /// A server-side TLS session over one socket or a pair of fds.
 ///
 /// The fds are switched to non-blocking mode for the transport's lifetime (restored in deinit), so every
-/// wait is a poll(2) with a deadline whether the caller gave blocking fds or not. Writes to a closed socket
-/// raise SIGPIPE unless the process ignores it (`ProcessControl.ignoreSIGPIPE()`, as the server does).
+/// wait is a poll(2) with a deadline whether the caller gave blocking fds or not. TCP_NODELAY is set on the
+/// output fd when it is a TCP socket. Writes to a closed socket raise SIGPIPE unless the process ignores it
+/// (`ProcessControl.ignoreSIGPIPE()`, as the server does).
 public final class TLSTransport: Transport {
     private let context: TLSServerContext
     private let ssl: OpaquePointer
@@ -44,6 +45,8 @@ public final class TLSTransport: Transport {
             _ = SSL_set_wfd(ssl, output)
         }
         SSL_set_accept_state(ssl)
+        // A handshake flight followed by a small record must not wait on Nagle + delayed ACK (~40 ms).
+        Socket.setNoDelay(output)
         for fd in input == output ? [input] : [input, output] {
             let flags = fcntl(fd, F_GETFL)
             if flags >= 0 && flags & O_NONBLOCK == 0 {

@@ -139,6 +139,20 @@ struct TLSTransportTests {
         #expect(clean.value)
     }
 
+    @Test("a transport on a TCP socket turns Nagle off")
+    func noDelay() throws {
+        let (listener, server, client) = try #require(tcpPair(family: AF_INET))
+        defer { close(listener); close(server); close(client) }
+        var value: Int32 = 0
+        var length = socklen_t(4)
+        getsockopt(server, Int32(IPPROTO_TCP), TCP_NODELAY, &value, &length)
+        #expect(value == 0)
+        let transport = try makeContext().makeTransport(input: server, output: server)
+        getsockopt(server, Int32(IPPROTO_TCP), TCP_NODELAY, &value, &length)
+        #expect(value != 0)
+        _ = transport
+    }
+
     @Test("a silent client makes the handshake time out on time")
     func handshakeTimeout() throws {
         let (server, client) = socketPair()
