@@ -1,0 +1,1 @@
+if allof (true, false) { keep "x"; }

@@ -1,0 +1,4 @@
+# corpus-extensions: fileinto reject
+require ["fileinto", "reject"];
+fileinto "x";
+reject "y";

@@ -1,0 +1,3 @@
+# corpus-extensions: fileinto reject
+require ["fileinto", "vacation"];
+fileinto "x";

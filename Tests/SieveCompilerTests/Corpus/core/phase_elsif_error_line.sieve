@@ -1,0 +1,6 @@
+if true {
+  keep;
+}
+elsif frob "a" {
+  keep;
+}

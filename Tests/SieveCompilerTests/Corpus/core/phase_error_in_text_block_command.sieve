@@ -1,0 +1,5 @@
+require "reject";
+reject 1 text:
+a
+.
+;

@@ -1,0 +1,7 @@
+if header
+   :is
+   "subject"
+   1
+{
+  keep;
+}

@@ -1,0 +1,2 @@
+redirect
+  "bad address";

@@ -1,0 +1,5 @@
+keep "x";
+fileinto "y";
+if true {
+  keep
+}

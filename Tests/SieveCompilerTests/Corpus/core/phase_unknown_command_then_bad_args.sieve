@@ -1,0 +1,2 @@
+frob;
+keep "x";

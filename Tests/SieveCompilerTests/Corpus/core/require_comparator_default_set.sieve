@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require ["comparator-i;octet", "comparator-i;ascii-casemap"];
+keep;

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "fileinto";
+fileinto "x";

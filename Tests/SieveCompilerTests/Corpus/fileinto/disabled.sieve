@@ -1,0 +1,3 @@
+# corpus-extensions: -fileinto
+require "fileinto";
+fileinto "x";

@@ -1,0 +1,3 @@
+# corpus-extensions: -reject
+require ["reject", "fileinto"];
+fileinto "x";

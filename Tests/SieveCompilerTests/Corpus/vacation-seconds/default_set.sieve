@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "vacation-seconds";
+vacation :seconds 86400 "x";

@@ -1,0 +1,3 @@
+# corpus-extensions: -vacation +vacation-seconds
+require "vacation-seconds";
+vacation :seconds 86400 "x";

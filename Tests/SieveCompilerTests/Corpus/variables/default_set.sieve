@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "variables";
+set "a" "b";
