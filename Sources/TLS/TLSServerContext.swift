@@ -1,5 +1,5 @@
-import Glibc
 internal import COpenSSL
+import Glibc
 import Posix
 
 /// A server SSL_CTX, built once per process as root (the key may be root-only) before privileges drop.

@@ -1,5 +1,5 @@
-import Glibc
 internal import COpenSSL
+import Glibc
 import Posix
 
 /// The channel-binding types SCRAM-PLUS may ask for.
@@ -90,7 +90,9 @@ public final class TLSTransport: Transport {
         }
     }
 
-    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+    public func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
+    ) throws(IOError)
         -> ReadResult
     {
         guard maxCount > 0 else { return .data(0) }
@@ -157,7 +159,8 @@ public final class TLSTransport: Transport {
             case SSL_ERROR_SYSCALL:
                 let code = errno
                 let queued = OpenSSLError.drain(fallback: "")
-                throw IOError(operation: "TLS write", errno: code == 0 ? EPIPE : code, detail: queued.isEmpty ? nil : queued)
+                throw IOError(
+                    operation: "TLS write", errno: code == 0 ? EPIPE : code, detail: queued.isEmpty ? nil : queued)
             default:
                 throw IOError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
             }

@@ -8,7 +8,8 @@ struct TLSServerContextTests {
 
     @Test("builds a context from a valid certificate and key")
     func valid() throws {
-        _ = try TLSServerContext(settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.serverKey))
+        _ = try TLSServerContext(
+            settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.serverKey))
     }
 
     @Test("a missing certificate file is reported with its path and errno text")
@@ -22,7 +23,8 @@ struct TLSServerContextTests {
     @Test("a file that is not PEM is refused with OpenSSL's reason")
     func notPEM() {
         do {
-            _ = try TLSServerContext(settings: TLSSettings(certificatePath: files.directory + "/ca.cnf", keyPath: files.serverKey))
+            _ = try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.directory + "/ca.cnf", keyPath: files.serverKey))
             Issue.record("accepted a config file as certificate")
         } catch {
             guard case .certificateUnreadable(_, let reason) = error else { Issue.record("\(error)"); return }
@@ -42,7 +44,8 @@ struct TLSServerContextTests {
     @Test("a passphrase-protected key fails at once instead of prompting")
     func encryptedKey() {
         do {
-            _ = try TLSServerContext(settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.encryptedKey))
+            _ = try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.encryptedKey))
             Issue.record("loaded an encrypted key without a passphrase")
         } catch {
             guard case .keyUnreadable(let path, let reason) = error else { Issue.record("\(error)"); return }
@@ -54,24 +57,28 @@ struct TLSServerContextTests {
     @Test("a key of another pair is a key mismatch")
     func mismatch() {
         #expect(throws: TLSError.keyMismatch) {
-            try TLSServerContext(settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.otherKey))
+            try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.otherKey))
         }
     }
 
     @Test("an expired certificate is refused with its notAfter date")
     func expired() {
         #expect(throws: TLSError.certificateExpired(notAfter: "Jan  2 00:00:00 2020 GMT")) {
-            try TLSServerContext(settings: TLSSettings(certificatePath: files.expiredCertificate, keyPath: files.expiredKey))
+            try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.expiredCertificate, keyPath: files.expiredKey))
         }
-        #expect(TLSError.certificateExpired(notAfter: "Jan  2 00:00:00 2020 GMT").description
-            == "the TLS certificate expired on Jan  2 00:00:00 2020 GMT")
+        #expect(
+            TLSError.certificateExpired(notAfter: "Jan  2 00:00:00 2020 GMT").description
+                == "the TLS certificate expired on Jan  2 00:00:00 2020 GMT")
     }
 
     @Test("an unknown minimum protocol is refused", arguments: ["SSLv2", "TLSv1.4", ""])
     func badProtocol(name: String) {
         #expect(throws: TLSError.badProtocol(name)) {
-            try TLSServerContext(settings: TLSSettings(
-                certificatePath: files.serverCertificate, keyPath: files.serverKey, minProtocol: name))
+            try TLSServerContext(
+                settings: TLSSettings(
+                    certificatePath: files.serverCertificate, keyPath: files.serverKey, minProtocol: name))
         }
     }
 
@@ -85,21 +92,24 @@ struct TLSServerContextTests {
     @Test("a cipher list that selects nothing is refused")
     func badCipherList() {
         #expect(throws: TLSError.badCipherList("NOSUCHCIPHER")) {
-            try TLSServerContext(settings: TLSSettings(
-                certificatePath: files.serverCertificate, keyPath: files.serverKey, cipherList: "NOSUCHCIPHER"))
+            try TLSServerContext(
+                settings: TLSSettings(
+                    certificatePath: files.serverCertificate, keyPath: files.serverKey, cipherList: "NOSUCHCIPHER"))
         }
     }
 
     @Test("verifying client certificates needs a CA file")
     func verifyNeedsCA() {
         #expect(throws: TLSError.caUnreadable(path: "", reason: "ssl_verify_client_cert needs ssl_ca")) {
-            try TLSServerContext(settings: TLSSettings(
-                certificatePath: files.serverCertificate, keyPath: files.serverKey, verifyClientCertificate: true))
+            try TLSServerContext(
+                settings: TLSSettings(
+                    certificatePath: files.serverCertificate, keyPath: files.serverKey, verifyClientCertificate: true))
         }
         let path = files.directory + "/noca.pem"
         #expect(throws: TLSError.caUnreadable(path: path, reason: "No such file or directory (errno 2)")) {
-            try TLSServerContext(settings: TLSSettings(
-                certificatePath: files.serverCertificate, keyPath: files.serverKey, caPath: path))
+            try TLSServerContext(
+                settings: TLSSettings(
+                    certificatePath: files.serverCertificate, keyPath: files.serverKey, caPath: path))
         }
     }
 }

@@ -11,7 +11,8 @@ struct TLSSnifferTests {
         let (server, client) = socketPair()
         defer { close(server); close(client) }
         let files = CertificateFiles.shared
-        let context = try TLSServerContext(settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.serverKey))
+        let context = try TLSServerContext(
+            settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.serverKey))
         let peer = TestClient(input: client, output: client)
         let thread = Background {
             guard peer.connect() else { return }

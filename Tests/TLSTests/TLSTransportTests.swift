@@ -12,10 +12,11 @@ struct TLSTransportTests {
     func makeContext(
         cipherList: String? = nil, verifyClient: Bool = false, usernameField: String = "commonName"
     ) throws -> TLSServerContext {
-        try TLSServerContext(settings: TLSSettings(
-            certificatePath: files.serverCertificate, keyPath: files.serverKey,
-            caPath: verifyClient ? files.caCertificate : nil, cipherList: cipherList,
-            verifyClientCertificate: verifyClient, certUsernameField: usernameField))
+        try TLSServerContext(
+            settings: TLSSettings(
+                certificatePath: files.serverCertificate, keyPath: files.serverKey,
+                caPath: verifyClient ? files.caCertificate : nil, cipherList: cipherList,
+                verifyClientCertificate: verifyClient, certUsernameField: usernameField))
     }
 
     @Test("handshake over a socketpair, then data both ways and a clean close_notify")
@@ -65,7 +66,9 @@ struct TLSTransportTests {
             try transport.handshake(timeoutMilliseconds: 5000)
             var buffer: [UInt8] = []
             while buffer.count < 6 {
-                guard case .data = try transport.read(into: &buffer, maxCount: 6, timeoutMilliseconds: 5000) else { break }
+                guard case .data = try transport.read(into: &buffer, maxCount: 6, timeoutMilliseconds: 5000) else {
+                    break
+                }
             }
             #expect(buffer == Array("NOOP\r\n".utf8))
             try transport.write(Array("OK".utf8))
@@ -247,8 +250,9 @@ struct TLSTransportTests {
     func endPointEd25519() throws {
         let (server, client) = socketPair()
         defer { close(server); close(client) }
-        let context = try TLSServerContext(settings: TLSSettings(
-            certificatePath: files.ed25519Certificate, keyPath: files.ed25519Key))
+        let context = try TLSServerContext(
+            settings: TLSSettings(
+                certificatePath: files.ed25519Certificate, keyPath: files.ed25519Key))
         let peer = TestClient(input: client, output: client)
         let thread = Background {
             guard peer.connect() else { return }
@@ -308,8 +312,9 @@ struct TLSTransportTests {
     func minimumProtocol() throws {
         let (server, client) = socketPair()
         defer { close(server); close(client) }
-        let context = try TLSServerContext(settings: TLSSettings(
-            certificatePath: files.serverCertificate, keyPath: files.serverKey, minProtocol: "TLSv1.3"))
+        let context = try TLSServerContext(
+            settings: TLSSettings(
+                certificatePath: files.serverCertificate, keyPath: files.serverKey, minProtocol: "TLSv1.3"))
         let peer = TestClient(input: client, output: client, maxVersion: TLS1_2_VERSION)
         let thread = Background { peer.connect() }
         let transport = context.makeTransport(input: server, output: server)

@@ -37,39 +37,49 @@ struct CertificateFiles: Sendable {
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { fatalError("openssl \(arguments) failed") }
         }
-        run(["req", "-x509"] + ec + ["-keyout", "server.key", "-out", "server.pem", "-days", "2", "-subj", "/CN=localhost"])
+        run(
+            ["req", "-x509"] + ec + [
+                "-keyout", "server.key", "-out", "server.pem", "-days", "2", "-subj", "/CN=localhost",
+            ])
         run(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "other.key"])
         // A certificate that expired in 2020: `openssl ca` is the one 3.0 command that takes explicit dates.
         run(["req", "-new"] + ec + ["-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=expired"])
         _ = FileManager.default.createFile(atPath: dir + "/index.txt", contents: Data())
         try! "01\n".write(toFile: dir + "/serial", atomically: true, encoding: .utf8)
         try! """
-            [ca]
-            default_ca = d
-            [d]
-            database = index.txt
-            new_certs_dir = .
-            serial = serial
-            default_md = sha256
-            policy = p
-            [p]
-            commonName = supplied
+        [ca]
+        default_ca = d
+        [d]
+        database = index.txt
+        new_certs_dir = .
+        serial = serial
+        default_md = sha256
+        policy = p
+        [p]
+        commonName = supplied
 
-            """.write(toFile: dir + "/ca.cnf", atomically: true, encoding: .utf8)
+        """.write(toFile: dir + "/ca.cnf", atomically: true, encoding: .utf8)
         run([
             "ca", "-config", "ca.cnf", "-selfsign", "-keyfile", "expired.key", "-in", "expired.csr",
             "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-batch", "-notext", "-out", "expired.pem",
         ])
         // A client CA, a client certificate it signed, and a self-signed stranger.
         run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test CA"])
-        run(["req", "-new"] + ec + ["-keyout", "alice.key", "-out", "alice.csr", "-subj", "/CN=alice/emailAddress=alice@example.org"])
+        run(
+            ["req", "-new"] + ec + [
+                "-keyout", "alice.key", "-out", "alice.csr", "-subj", "/CN=alice/emailAddress=alice@example.org",
+            ])
         run([
             "x509", "-req", "-in", "alice.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
             "-out", "alice.pem",
         ])
-        run(["req", "-x509"] + ec + ["-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2", "-subj", "/CN=alice"])
+        run(
+            ["req", "-x509"] + ec + [
+                "-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2", "-subj", "/CN=alice",
+            ])
         run([
-            "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed25519.key", "-out", "ed25519.pem", "-days", "2",
+            "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed25519.key", "-out", "ed25519.pem", "-days",
+            "2",
             "-subj", "/CN=localhost",
         ])
         run(["pkey", "-in", "server.key", "-aes256", "-passout", "pass:secret", "-out", "encrypted.key"])
