@@ -1,1 +1,186 @@
-print("managesieved: not yet built")
+// managesieved: serves one ManageSieve connection on fd 0/1 (inetd style), then exits.
+// Start-up is paid on every connection: no Foundation, no ArgumentParser, options parsed by hand.
+import Auth
+import Config
+import ManageSieveProtocol
+import ManageSieveServer
+import Posix
+import SieveCompiler
+import SieveStorage
+import TLS
+
+/// sysexits(3) codes; documented in managesieved(8).
+enum ExitCode {
+    static let ok: Int32 = 0
+    static let usage: Int32 = 64
+    static let unavailable: Int32 = 69
+    static let software: Int32 = 70
+    static let config: Int32 = 78
+}
+
+let version = "0.1.0"
+let usage = "usage: managesieved [-c FILE] [--version]\n"
+
+// Options. Nothing may be printed on fd 0/1/2 in serve mode, so usage errors go to syslog
+// (and to stderr only when it is a terminal, i.e. a human ran us by hand).
+var configPath = "/etc/managesieved.conf"
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "-c", "--config":
+        guard let path = arguments.popFirst() else {
+            ProcessControl.usageError("option \(argument) needs a file name\n" + usage)
+        }
+        configPath = path
+    case "--version", "-V":
+        ProcessControl.printToTerminal("managesieved \(version)\n")
+        ProcessControl.exit(ExitCode.ok)
+    case "--help", "-h":
+        ProcessControl.printToTerminal(usage)
+        ProcessControl.exit(ExitCode.ok)
+    default:
+        ProcessControl.usageError("unknown option \(argument)\n" + usage)
+    }
+}
+
+_ = ProcessControl.redirectStandardErrorToDevNull()
+ProcessControl.ignoreSIGPIPE()
+
+/// Ends a session that cannot start, telling the client (RFC 5804 allows BYE as a greeting).
+func refuseService(_ logger: Logger, _ message: String, code: Int32) -> Never {
+    logger.log(.error, message)
+    let bye = ResponseEncoder.encode(.response(Response(.bye, "Service unavailable: server configuration error.")))
+    try? FDTransport(input: 0, output: 1).write(bye)
+    ProcessControl.exit(code)
+}
+
+let bootLogger = Logger(destination: .syslog(facility: "mail", ident: "managesieved"))
+let settings: Settings
+do {
+    let text = try FileRead.readFile(path: configPath, maxSize: 1 << 20)
+    settings = try ConfigParser.parse(text, fileName: configPath)
+} catch {
+    refuseService(bootLogger, "cannot start: \(error)", code: ExitCode.config)
+}
+
+let logger: Logger
+if let logPath = settings.logPath {
+    logger = Logger(destination: .file(path: logPath))
+} else {
+    logger = Logger(
+        destination: .syslog(facility: settings.syslogFacility, ident: "managesieved"))
+}
+logger.peer = Socket.peerAddress(0) ?? peerFromEnvironment()
+
+/// The client's address when fd 0 is not an inet socket (socat EXEC, or tests over pipes).
+func peerFromEnvironment() -> String {
+    if let address = ProcessControl.environment("SOCAT_PEERADDR") {
+        if let port = ProcessControl.environment("SOCAT_PEERPORT") { return "\(address):\(port)" }
+        return address
+    }
+    return ProcessControl.environment("REMOTE_HOST") ?? ProcessControl.environment("TCPREMOTEIP") ?? "local"
+}
+
+// Extensions and compile options.
+var compileOptions = CompileOptions()
+do {
+    if let spec = settings.sieveExtensions {
+        compileOptions.extensions = try ExtensionSet(parsing: spec)
+    }
+} catch {
+    refuseService(logger, "\(configPath): sieve_extensions: \(error.message)", code: ExitCode.config)
+}
+let hardScriptLimit = 64 << 20
+let maxScriptSize = settings.maxScriptSize == 0 ? hardScriptLimit : Int(min(settings.maxScriptSize, UInt64(hardScriptLimit)))
+compileOptions.maxErrors = settings.maxCompileErrors
+compileOptions.maxRedirects = settings.maxRedirects
+compileOptions.limits.maxScriptSize = maxScriptSize
+compileOptions.regexChecker = { pattern, caseInsensitive in RegexCheck.check(pattern, caseInsensitive: caseInsensitive) }
+
+// TLS context: built now, as root, since the key may be readable by root only.
+var tlsContext: TLSServerContext?
+if settings.ssl != .no {
+    guard let cert = settings.sslCert, let key = settings.sslKey else {
+        refuseService(logger, "\(configPath): ssl = \(settings.ssl) needs ssl_cert and ssl_key", code: ExitCode.config)
+    }
+    var tls = TLSSettings(certificatePath: cert, keyPath: key)
+    tls.caPath = settings.sslCA
+    tls.minProtocol = settings.sslMinProtocol
+    tls.cipherList = settings.sslCipherList
+    tls.preferServerCiphers = settings.sslPreferServerCiphers
+    tls.verifyClientCertificate = settings.sslVerifyClientCert
+    tls.certUsernameField = settings.sslCertUsernameField
+    do {
+        tlsContext = try TLSServerContext(settings: tls)
+    } catch {
+        refuseService(logger, "cannot start TLS: \(error)", code: ExitCode.config)
+    }
+}
+
+var serverSettings = ServerSettings()
+serverSettings.implementationString = settings.implementationString
+serverSettings.compileOptions = compileOptions
+serverSettings.authFailureDelayMilliseconds = settings.authFailureDelayMilliseconds
+serverSettings.authMaxAttempts = settings.authMaxAttempts
+serverSettings.maxBadCommands = settings.maxBadCommands
+serverSettings.maxCommands = settings.maxCommands
+serverSettings.maxScriptSize = maxScriptSize
+serverSettings.tlsAvailable = tlsContext != nil
+serverSettings.tlsRequired = settings.ssl == .required
+serverSettings.disablePlaintextAuth = settings.effectiveDisablePlaintextAuth
+serverSettings.parserLimits = ParserLimits(maxLineLength: settings.maxLineLength, maxScriptSize: maxScriptSize)
+
+var policy = LocalBackend.Policy()
+policy.firstValidUID = settings.firstValidUID
+policy.lastValidUID = settings.lastValidUID
+policy.storageTemplate = settings.sieveStorage
+policy.activeLinkTemplate = settings.sieve
+policy.lockTimeoutMilliseconds = settings.lockTimeoutMilliseconds
+
+let globalQuota = QuotaLimits(
+    maxScriptSize: UInt64(maxScriptSize),
+    maxScripts: settings.quotaMaxScripts == 0 ? nil : settings.quotaMaxScripts,
+    maxStorage: settings.quotaMaxStorage == 0 ? nil : settings.quotaMaxStorage)
+let backend = LocalBackend(
+    passwdPath: settings.passwdFile, policy: policy,
+    limits: { entry in UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit) },
+    expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
+    logger: logger)
+
+var timeouts = ConnectionTimeouts()
+timeouts.idle = settings.idleTimeoutMilliseconds
+timeouts.command = settings.commandTimeoutMilliseconds
+timeouts.login = settings.loginTimeoutMilliseconds
+
+Socket.setNoDelay(0)
+Socket.setNoDelay(1)
+let plain = FDTransport(input: 0, output: 1)
+let upgrade: (() throws -> (transport: any Transport, description: String))? = tlsContext.map { context in
+    {
+        let tls = context.makeTransport(input: 0, output: 1)
+        try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+        return (tls, "\(tls.protocolVersion) \(tls.cipherName)")
+    }
+}
+
+let connection = Connection(
+    transport: plain, session: Session(settings: serverSettings, backend: backend), logger: logger,
+    timeouts: timeouts, upgradeToTLS: upgrade)
+
+// Implicit TLS on the STARTTLS port: a client that speaks first with a TLS record gets TLS at once.
+if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: settings.sslSniffTimeoutMilliseconds) {
+    let tls = tlsContext.makeTransport(input: 0, output: 1)
+    do {
+        try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+    } catch {
+        logger.log(.notice, "implicit TLS handshake failed: \(error)")
+        ProcessControl.exit(ExitCode.ok)
+    }
+    logger.log(.info, "implicit TLS started: \(tls.protocolVersion) \(tls.cipherName)")
+    connection.startWithTLS(transport: tls)
+}
+
+logger.log(.info, "connect")
+let reason = connection.run()
+logger.log(.info, connection.summary(reason: reason))
+ProcessControl.exit(ExitCode.ok)

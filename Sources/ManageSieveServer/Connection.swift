@@ -1,0 +1,203 @@
+import ManageSieveProtocol
+import Posix
+
+/// Time limits of one connection, in milliseconds.
+public struct ConnectionTimeouts: Sendable {
+    /// Between commands once logged in (`managesieve_idle_timeout`).
+    public var idle: Int = 30 * 60 * 1000
+    /// While a command or literal is partly received (`managesieve_command_timeout`): slow-drip clients.
+    public var command: Int = 60 * 1000
+    /// Total time allowed in the non-authenticated state (`managesieve_login_timeout`).
+    public var login: Int = 60 * 1000
+    /// The TLS handshake.
+    public var tlsHandshake: Int = 30 * 1000
+    public init() {}
+}
+
+/// Counters for the session's summary log line.
+public struct ConnectionStatistics: Sendable {
+    public var bytesIn: Int = 0
+    public var bytesOut: Int = 0
+    public var startedAt: UInt64 = Clock.monotonicMilliseconds()
+}
+
+/// Pumps bytes between a transport and the session, performing the session's effects.
+public final class Connection {
+    var transport: any Transport
+    var parser: CommandParser
+    public private(set) var session: Session
+    let logger: Logger
+    let timeouts: ConnectionTimeouts
+    /// Runs the TLS handshake over the connection's fds and returns the transport to use from then on.
+    let upgradeToTLS: (() throws -> (transport: any Transport, description: String))?
+    public private(set) var statistics = ConnectionStatistics()
+    var output: [UInt8] = []
+    var closeReason: String?
+    /// Set while an effect (STARTTLS) means no further buffered event may be handled in this batch.
+    var stopBatch = false
+    static let readChunk = 65536
+
+    public init(
+        transport: any Transport, session: Session, logger: Logger, timeouts: ConnectionTimeouts,
+        upgradeToTLS: (() throws -> (transport: any Transport, description: String))?
+    ) {
+        self.transport = transport
+        self.session = session
+        self.parser = CommandParser(limits: session.settings.parserLimits)
+        self.logger = logger
+        self.timeouts = timeouts
+        self.upgradeToTLS = upgradeToTLS
+    }
+
+    /// Marks TLS active before the greeting (implicit TLS detected by sniffing).
+    public func startWithTLS(transport: any Transport) {
+        self.transport = transport
+        _ = session.tlsStarted()
+    }
+
+    /// Serves the session until it ends; returns the reason it ended.
+    public func run() -> String {
+        perform(session.greeting())
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Connection.readChunk)
+        while closeReason == nil {
+            flush()
+            if closeReason != nil { break }
+            let (timeout, what) = currentTimeout()
+            let result: ReadResult
+            do {
+                result = try transport.read(into: &buffer, maxCount: Connection.readChunk, timeoutMilliseconds: timeout)
+            } catch {
+                close("read error: \(error)")
+                break
+            }
+            switch result {
+            case .eof:
+                close(session.isAuthenticated ? "client disconnected" : "client disconnected before login")
+            case .timeout:
+                perform([.send(.response(Response(.bye, what.text))), .close(reason: what.log)])
+            case .data(let count):
+                statistics.bytesIn += count
+                parser.append(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                stopBatch = false
+                while closeReason == nil && !stopBatch, let event = parser.next() {
+                    perform(session.handle(event))
+                }
+            }
+        }
+        flush()
+        transport.note(.disconnect(reason: closeReason ?? "unknown"))
+        return closeReason ?? "unknown"
+    }
+
+    enum TimeoutKind {
+        case idle, command, login
+        var text: String {
+            switch self {
+            case .idle: "Disconnected for inactivity."
+            case .command: "Timed out waiting for the rest of the command."
+            case .login: "Timed out waiting for login."
+            }
+        }
+        var log: String {
+            switch self {
+            case .idle: "idle timeout"
+            case .command: "command timeout (slow client)"
+            case .login: "login timeout"
+            }
+        }
+    }
+
+    func currentTimeout() -> (Int?, TimeoutKind) {
+        var timeout = timeouts.idle
+        var kind = TimeoutKind.idle
+        if parser.hasPartialInput && timeouts.command < timeout {
+            timeout = timeouts.command
+            kind = .command
+        }
+        if !session.isAuthenticated {
+            let elapsed = Int(Clock.monotonicMilliseconds() - statistics.startedAt)
+            let left = max(0, timeouts.login - elapsed)
+            if left <= timeout {
+                timeout = left
+                kind = .login
+            }
+        }
+        return (timeout, kind)
+    }
+
+    func perform(_ effects: [Effect]) {
+        for effect in effects {
+            if closeReason != nil { return }
+            switch effect {
+            case .send(let out):
+                ResponseEncoder.encode(out, into: &output)
+            case .delay(let milliseconds):
+                flush()
+                Clock.sleep(milliseconds: milliseconds)
+            case .startTLS:
+                stopBatch = true
+                flush()
+                startTLS()
+            case .expectSASLResponse:
+                parser.expectSASLResponse()
+            case .setParserLimits(let limits):
+                parser.limits = limits
+            case .log(let level, let message):
+                logger.log(level, message)
+            case .note(let event):
+                if case .login(let user) = event { logger.user = user }
+                transport.note(event)
+            case .close(let reason):
+                flush()
+                close(reason)
+            }
+        }
+    }
+
+    func startTLS() {
+        guard let upgradeToTLS else {
+            close("STARTTLS without a TLS context")
+            return
+        }
+        // CVE-2011-1926 class: nothing the client pipelined in plaintext may run inside TLS.
+        let discarded = parser.discardBufferedInput()
+        if discarded > 0 {
+            logger.log(.warning, "discarded \(discarded) bytes pipelined after STARTTLS")
+        }
+        do {
+            let upgraded = try upgradeToTLS()
+            transport = upgraded.transport
+            transport.note(.tlsStarted(upgraded.description))
+            logger.log(.info, "TLS started: \(upgraded.description)")
+            perform(session.tlsStarted())
+        } catch {
+            close("TLS handshake failed: \(error)")
+        }
+    }
+
+    func flush() {
+        guard !output.isEmpty else { return }
+        let bytes = output
+        output.removeAll(keepingCapacity: true)
+        do {
+            try transport.write(bytes)
+            statistics.bytesOut += bytes.count
+        } catch {
+            close("write error: \(error)")
+        }
+    }
+
+    func close(_ reason: String) {
+        if closeReason == nil { closeReason = reason }
+    }
+
+    /// The session's one-line summary for the log.
+    public func summary(reason: String) -> String {
+        let duration = Clock.monotonicMilliseconds() - statistics.startedAt
+        let seconds = "\(duration / 1000).\(String(1000 + duration % 1000).dropFirst())"
+        return "session ended: user=\(session.user ?? logger.user ?? "-") duration=\(seconds)s "
+            + "in=\(statistics.bytesIn) out=\(statistics.bytesOut) commands=\(session.commandCount) reason=\(reason)"
+    }
+}

@@ -1,0 +1,23 @@
+import Auth
+import ManageSieveProtocol
+import Posix
+
+/// What the session asks the connection to do; the session itself does no I/O.
+public enum Effect: Equatable, Sendable {
+    /// Write this (buffered; flushed before any wait, TLS start or close).
+    case send(ServerOutput)
+    /// Wait this long before going on (authentication failure delay).
+    case delay(milliseconds: Int)
+    /// Flush, discard pipelined input, run the TLS handshake, then call `Session.tlsStarted`.
+    case startTLS
+    /// The next client line is a SASL response.
+    case expectSASLResponse
+    /// Change the parser's limits (e.g. the user's script size limit after login).
+    case setParserLimits(ParserLimits)
+    /// Write a log line.
+    case log(LogLevel, String)
+    /// Tell the transport (transcripts) about a session event.
+    case note(TransportEvent)
+    /// Flush and end the session.
+    case close(reason: String)
+}

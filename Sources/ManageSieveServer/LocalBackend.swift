@@ -1,0 +1,96 @@
+import Auth
+import Posix
+import SieveStorage
+
+/// Logs users in from a Dovecot-style passwd-file and serves their scripts from the file store.
+public final class LocalBackend: SessionBackend {
+    /// Who may log in and where their scripts live.
+    public struct Policy: Sendable {
+        /// `first_valid_uid`.
+        public var firstValidUID: UInt32 = 500
+        /// `last_valid_uid`; 0 = no upper bound.
+        public var lastValidUID: UInt32 = 0
+        /// `sieve_storage` before expansion.
+        public var storageTemplate: String = "~/sieve"
+        /// `sieve` (the active-script link) before expansion.
+        public var activeLinkTemplate: String = "~/.dovecot.sieve"
+        /// `sieve_lock_timeout` in milliseconds.
+        public var lockTimeoutMilliseconds: Int = 10_000
+        public init() {}
+    }
+
+    /// Per-user limits: the global ones, possibly overridden by the passwd-file's extra fields.
+    public typealias LimitsForUser = @Sendable (PasswdEntry) -> (quota: QuotaLimits, maxScriptSize: Int)
+    /// Expands `~`, `%u`, `%n`, `%d`, `%h` in a path template.
+    public typealias PathExpander = @Sendable (_ template: String, _ user: String, _ home: String) -> String
+
+    let passwdPath: String
+    let policy: Policy
+    let limits: LimitsForUser
+    let expand: PathExpander
+    let logger: Logger
+    var passwd: PasswdFile?
+    /// The uid the process runs as after the (one, final) privilege drop.
+    var sessionUID: UInt32?
+
+    public init(passwdPath: String, policy: Policy, limits: @escaping LimitsForUser, expand: @escaping PathExpander,
+                logger: Logger) {
+        self.passwdPath = passwdPath
+        self.policy = policy
+        self.limits = limits
+        self.expand = expand
+        self.logger = logger
+    }
+
+    public func lookupUser(_ name: String) -> PasswdEntry? {
+        if passwd == nil {
+            do {
+                let file = try PasswdFile.load(path: passwdPath)
+                for problem in file.problems {
+                    logger.log(.warning, "\(passwdPath):\(problem.line): \(problem.message); line ignored")
+                }
+                passwd = file
+            } catch {
+                logger.log(.error, "cannot read passwd_file \(passwdPath): \(error)")
+                passwd = PasswdFile(parsing: [])
+            }
+        }
+        return passwd?.entry(for: name)
+    }
+
+    public func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal> {
+        if entry.flags.contains("nologin") {
+            return .failure(.disabled(reason: entry.extraFields["reason"]))
+        }
+        if entry.uid == 0 || entry.gid == 0 || entry.uid < policy.firstValidUID
+            || (policy.lastValidUID != 0 && entry.uid > policy.lastValidUID)
+        {
+            return .failure(.uidNotAllowed(uid: entry.uid, gid: entry.gid))
+        }
+        if let sessionUID {
+            // Privileges are gone for good: only the same uid can be served again.
+            guard sessionUID == entry.uid else { return .failure(.notOwnUser(uid: entry.uid)) }
+        } else if Privileges.isRoot {
+            Privileges.dropPermanently(
+                uid: entry.uid, gid: entry.gid, supplementaryGroups: entry.supplementaryGroups, logger: logger)
+            sessionUID = entry.uid
+        } else {
+            guard Privileges.effectiveUID == entry.uid else { return .failure(.notOwnUser(uid: entry.uid)) }
+            sessionUID = entry.uid
+        }
+        let storage = expand(policy.storageTemplate, entry.user, entry.home)
+        let link = expand(policy.activeLinkTemplate, entry.user, entry.home)
+        guard storage.hasPrefix("/"), link.hasPrefix("/") else {
+            return .failure(.storageUnavailable("sieve_storage (\(storage)) and sieve (\(link)) must be absolute paths"))
+        }
+        let userLimits = limits(entry)
+        do {
+            let store = try FileScriptStore(
+                storageDirectory: storage, activeLinkPath: link, quota: userLimits.quota,
+                lockTimeoutMilliseconds: policy.lockTimeoutMilliseconds)
+            return .success(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize))
+        } catch {
+            return .failure(.storageUnavailable("\(error)"))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module ManageSieveServer: implementation files live beside this one.

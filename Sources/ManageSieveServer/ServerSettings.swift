@@ -1,0 +1,31 @@
+import ManageSieveProtocol
+import SieveCompiler
+
+/// Everything the session needs to know about the server's configuration.
+/// Built by the executable from the configuration file; the server never reads `Config` itself.
+public struct ServerSettings: Sendable {
+    /// `managesieve_implementation_string`.
+    public var implementationString: String = "managesieved"
+    /// Extensions, limits and checks for uploaded scripts.
+    public var compileOptions: CompileOptions = .init()
+    /// `auth_failure_delay`, in milliseconds.
+    public var authFailureDelayMilliseconds: Int = 2000
+    /// `auth_max_attempts`: failed logins before BYE.
+    public var authMaxAttempts: Int = 3
+    /// `managesieve_max_bad_commands`: invalid commands before login before BYE.
+    public var maxBadCommands: Int = 3
+    /// `managesieve_max_commands`: 0 = unlimited.
+    public var maxCommands: Int = 0
+    /// `sieve_max_script_size`, the hard upper bound on any script.
+    public var maxScriptSize: Int = 1 << 20
+    /// STARTTLS can be offered (ssl = yes or required, and a context was built).
+    public var tlsAvailable: Bool = false
+    /// `ssl = required`: nothing but CAPABILITY, STARTTLS, NOOP and LOGOUT before TLS.
+    public var tlsRequired: Bool = false
+    /// `disable_plaintext_auth`: no PLAIN/LOGIN before TLS.
+    public var disablePlaintextAuth: Bool = false
+    /// Parser bounds (line length, literal sizes).
+    public var parserLimits: ParserLimits = .init()
+
+    public init() {}
+}

@@ -1,0 +1,297 @@
+import Auth
+import ManageSieveProtocol
+import Posix
+import SieveCompiler
+import SieveStorage
+
+/// The ManageSieve session state machine (RFC 5804). It takes parsed events and returns effects;
+/// the `Connection` performs them. All storage and login I/O goes through `SessionBackend` and
+/// `ScriptStore`, so tests drive it with in-memory implementations.
+public struct Session {
+    /// Where the session is in RFC 5804's state diagram.
+    enum State {
+        /// Before a successful AUTHENTICATE (or after UNAUTHENTICATE).
+        case nonAuthenticated
+        /// An AUTHENTICATE exchange is waiting for the client's next response.
+        case authenticating(SASLServer, mechanism: String)
+        /// Logged in: script commands are served.
+        case authenticated(UserContext)
+        /// LOGOUT was answered or the session was ended: nothing more is served.
+        case closed
+    }
+
+    let settings: ServerSettings
+    let backend: any SessionBackend
+    var state: State = .nonAuthenticated
+    /// TLS is active on the transport.
+    public private(set) var tlsActive = false
+    var failedLogins = 0
+    var badCommands = 0
+    /// Commands served so far (for the summary line and `maxCommands`).
+    public private(set) var commandCount = 0
+    /// The user who was logged in before UNAUTHENTICATE: only they may log in again.
+    var previousUser: String?
+
+    public init(settings: ServerSettings, backend: any SessionBackend) {
+        self.settings = settings
+        self.backend = backend
+    }
+
+    /// The logged-in user, if any.
+    public var user: String? {
+        if case .authenticated(let context) = state { return context.user }
+        return nil
+    }
+
+    public var isAuthenticated: Bool { user != nil }
+
+    public var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
+    /// RFC 5804 §1.7: the server speaks first with its capabilities.
+    public mutating func greeting() -> [Effect] {
+        [.send(.capabilities(capabilities())), .send(.response(Response(.ok, Texts.greetingReady)))]
+    }
+
+    /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
+    public mutating func tlsStarted() -> [Effect] {
+        tlsActive = true
+        return [.send(.capabilities(capabilities())), .send(.response(.ok))]
+    }
+
+    /// RFC 5804 §1.7 capability block for the current state.
+    func capabilities() -> [Capability] {
+        var caps: [Capability] = [Capability("IMPLEMENTATION", settings.implementationString)]
+        let extensions = settings.compileOptions.extensions
+        caps.append(Capability("SIEVE", extensions.capabilityString))
+        let methods = extensions.notifyMethods
+        if !methods.isEmpty {
+            caps.append(Capability("NOTIFY", methods.joined(separator: " ")))
+        }
+        if let user {
+            caps.append(Capability("OWNER", user))
+        } else {
+            caps.append(Capability("SASL", saslMechanisms().joined(separator: " ")))
+            if settings.tlsAvailable && !tlsActive {
+                caps.append(Capability("STARTTLS"))
+            }
+        }
+        caps.append(Capability("MAXREDIRECTS", String(settings.compileOptions.maxRedirects)))
+        if isAuthenticated {
+            caps.append(Capability("UNAUTHENTICATE"))
+        }
+        caps.append(Capability("VERSION", "1.0"))
+        return caps
+    }
+
+    /// The mechanisms that can succeed now.
+    func saslMechanisms() -> [String] {
+        if settings.tlsRequired && !tlsActive { return [] }
+        if settings.disablePlaintextAuth && !tlsActive { return [] }
+        return SASLServer.plaintextMechanisms
+    }
+
+    // MARK: - Events
+
+    /// Handles one event from the parser.
+    public mutating func handle(_ event: ParseEvent) -> [Effect] {
+        if case .closed = state { return [] }
+        switch event {
+        case .command(let command):
+            commandCount += 1
+            if settings.maxCommands > 0 && commandCount > settings.maxCommands {
+                return bye(Texts.tooManyCommands, log: "too many commands (\(settings.maxCommands))")
+            }
+            return handle(command)
+        case .saslResponse(let data):
+            return continueAuthentication(with: data)
+        case .saslCancel:
+            guard case .authenticating(_, let mechanism) = state else {
+                return refuseBadCommand(.badSASLResponse)
+            }
+            state = .nonAuthenticated
+            return [
+                .note(.saslEnd), .log(.info, "authentication (\(mechanism)) aborted by client"),
+                .send(.response(Response(.no, Texts.authenticationAborted))),
+            ]
+        case .invalid(let error, let command):
+            if case .authenticating = state {
+                return failLogin(reason: "malformed SASL response")
+            }
+            return refuseBadCommand(error, command: command)
+        case .fatal(let error):
+            return bye(Texts.protocolError(error), log: "protocol error: \(Texts.protocolError(error))")
+        }
+    }
+
+    mutating func refuseBadCommand(_ error: ProtocolError, command: String? = nil) -> [Effect] {
+        let text = Texts.protocolError(error)
+        switch error {
+        case .literalTooLarge(_, _, let limit):
+            return [.send(.response(Response(.no, code: .quotaMaxSize, Texts.quota(.maxSize, limit: UInt64(limit)))))]
+        default:
+            break
+        }
+        if !isAuthenticated {
+            badCommands += 1
+            if badCommands >= settings.maxBadCommands {
+                return [.send(.response(Response(.no, text)))]
+                    + bye(Texts.tooManyBadCommands, log: "too many invalid commands before login")
+            }
+        }
+        return [.log(.debug, "invalid command: \(text)"), .send(.response(Response(.no, text)))]
+    }
+
+    mutating func bye(_ text: String, log: String) -> [Effect] {
+        state = .closed
+        return [.log(.info, log), .send(.response(Response(.bye, text))), .close(reason: log)]
+    }
+
+    mutating func handle(_ command: Command) -> [Effect] {
+        // Commands allowed in every state.
+        switch command {
+        case .capability:
+            return [.send(.capabilities(capabilities())), .send(.response(.ok))]
+        case .noop(let tag):
+            if let tag { return [.send(.response(Response(.ok, code: .tag(tag), text: Array("Done".utf8))))] }
+            return [.send(.response(.ok))]
+        case .logout:
+            state = .closed
+            return [.send(.response(.ok)), .close(reason: "logout")]
+        case .startTLS:
+            return startTLS()
+        default:
+            break
+        }
+        if settings.tlsRequired && !tlsActive {
+            return [.send(.response(Response(.no, code: .encryptNeeded, Texts.tlsRequired)))]
+        }
+        switch state {
+        case .nonAuthenticated:
+            if case .authenticate(let mechanism, let initial) = command {
+                return authenticate(mechanism: mechanism, initialResponse: initial)
+            }
+            return [.send(.response(Response(.no, Texts.authenticateFirst)))]
+        case .authenticating:
+            // The parser only yields SASL events in this state; a command here is a client bug.
+            state = .nonAuthenticated
+            return [.send(.response(Response(.no, Texts.authenticationAborted)))]
+        case .authenticated(let context):
+            return handleAuthenticated(command, context: context)
+        case .closed:
+            return []
+        }
+    }
+
+    mutating func startTLS() -> [Effect] {
+        guard settings.tlsAvailable else { return [.send(.response(Response(.no, Texts.tlsUnavailable)))] }
+        guard !tlsActive else { return [.send(.response(Response(.no, Texts.tlsAlreadyActive)))] }
+        guard !isAuthenticated else { return [.send(.response(Response(.no, Texts.tlsAfterLogin)))] }
+        return [.send(.response(Response(.ok, "Begin TLS negotiation now."))), .startTLS]
+    }
+
+    // MARK: - Authentication
+
+    mutating func authenticate(mechanism: String, initialResponse: [UInt8]?) -> [Effect] {
+        let upper = mechanism.uppercased()
+        let plaintext = SASLServer.plaintextMechanisms.contains(upper)
+        if plaintext && settings.disablePlaintextAuth && !tlsActive {
+            return [.send(.response(Response(.no, code: .encryptNeeded, Texts.encryptionNeeded)))]
+        }
+        let backend = self.backend
+        guard var sasl = SASLServer(mechanism: upper, lookup: { backend.lookupUser($0) }) else {
+            return [.send(.response(Response(.no, Texts.unsupportedMechanism)))]
+        }
+        var effects: [Effect] = [.note(.saslBegin(mechanism: upper))]
+        var decoded: [UInt8]? = nil
+        if let initialResponse {
+            guard let raw = Base64.decode(initialResponse) else {
+                return effects + failLogin(reason: "invalid base64 in initial response", text: Texts.invalidBase64)
+            }
+            decoded = raw
+        }
+        let step = sasl.start(initialResponse: decoded)
+        effects += advance(sasl, mechanism: upper, step: step)
+        return effects
+    }
+
+    mutating func continueAuthentication(with response: [UInt8]) -> [Effect] {
+        guard case .authenticating(var sasl, let mechanism) = state else {
+            return refuseBadCommand(.badSASLResponse)
+        }
+        guard let raw = Base64.decode(response) else {
+            return failLogin(reason: "invalid base64 in SASL response", text: Texts.invalidBase64)
+        }
+        let step = sasl.step(raw)
+        return advance(sasl, mechanism: mechanism, step: step)
+    }
+
+    mutating func advance(_ sasl: SASLServer, mechanism: String, step: SASLStep) -> [Effect] {
+        switch step {
+        case .challenge(let data):
+            state = .authenticating(sasl, mechanism: mechanism)
+            return [.send(.saslChallenge(Base64.encode(data))), .expectSASLResponse]
+        case .failure(let failure):
+            return failLogin(reason: describe(failure))
+        case .success(let entry, let serverFinal):
+            if let previousUser, previousUser != entry.user {
+                return failLogin(reason: "\(entry.user) refused: only \(previousUser) may log in again in this session")
+            }
+            switch backend.beginUserSession(entry) {
+            case .failure(let refusal):
+                return failLogin(reason: "\(entry.user) refused: \(describe(refusal))", refusal: refusal)
+            case .success(let context):
+                state = .authenticated(context)
+                failedLogins = 0
+                var limits = settings.parserLimits
+                limits.maxScriptSize = context.maxScriptSize
+                let code: ResponseCode? = serverFinal.map { .sasl(Base64.encode($0)) }
+                return [
+                    .note(.saslEnd), .note(.login(user: context.user)),
+                    .log(.info, "login: user=\(context.user) method=\(mechanism)\(tlsActive ? " tls" : "")"),
+                    .setParserLimits(limits),
+                    .send(.response(Response(.ok, code: code))),
+                ]
+            }
+        }
+    }
+
+    mutating func failLogin(reason: String, text: String = Texts.authenticationFailed, refusal: LoginRefusal? = nil)
+        -> [Effect]
+    {
+        state = .nonAuthenticated
+        failedLogins += 1
+        var shown = text
+        if case .disabled(let why?) = refusal { shown = why }
+        var effects: [Effect] = [
+            .note(.saslEnd), .log(.notice, "authentication failed: \(reason)"),
+            .delay(milliseconds: settings.authFailureDelayMilliseconds),
+            .send(.response(Response(.no, shown))),
+        ]
+        if failedLogins >= settings.authMaxAttempts {
+            effects += bye(Texts.tooManyFailedLogins, log: "too many failed logins (\(failedLogins))")
+        }
+        return effects
+    }
+
+    func describe(_ failure: SASLFailure) -> String {
+        switch failure {
+        case .malformed(let why): "malformed SASL message: \(why)"
+        case .credentialsRejected(let user): "wrong credentials for user \(user ?? "(unknown)")"
+        case .authorizationRefused(let authzid): "authorization identity '\(authzid)' refused"
+        case .unsupportedMechanism: "unsupported mechanism"
+        }
+    }
+
+    func describe(_ refusal: LoginRefusal) -> String {
+        switch refusal {
+        case .uidNotAllowed(let uid, let gid): "uid \(uid)/gid \(gid) not allowed to log in"
+        case .notOwnUser(let uid): "uid \(uid) is not the server's own uid and the server is not root"
+        case .differentUserAfterUnauthenticate(let previous): "only \(previous) may log in again"
+        case .disabled(let reason): "account disabled\(reason.map { ": \($0)" } ?? "")"
+        case .storageUnavailable(let why): "storage unavailable: \(why)"
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Auth
+import SieveStorage
+
+/// Why a user whose credentials were right may still not log in.
+public enum LoginRefusal: Error, Equatable, Sendable {
+    /// uid/gid 0, or outside first_valid_uid…last_valid_uid.
+    case uidNotAllowed(uid: UInt32, gid: UInt32)
+    /// Not running as root and the user is not the process's own uid.
+    case notOwnUser(uid: UInt32)
+    /// After UNAUTHENTICATE only the same user may log in again (privileges are gone for good).
+    case differentUserAfterUnauthenticate(previous: String)
+    /// The account is disabled (`nologin` extra field), with the reason to show.
+    case disabled(reason: String?)
+    /// The storage could not be opened.
+    case storageUnavailable(String)
+}
+
+/// A logged-in user's world.
+public struct UserContext {
+    public var user: String
+    public var store: any ScriptStore
+    /// This user's script size limit (may be lowered per user by an extra field).
+    public var maxScriptSize: Int
+
+    public init(user: String, store: any ScriptStore, maxScriptSize: Int) {
+        self.user = user
+        self.store = store
+        self.maxScriptSize = maxScriptSize
+    }
+}
+
+/// What the session needs from the outside world to log users in. The real one checks the
+/// passwd-file, drops privileges and opens the file store; tests use an in-memory one.
+public protocol SessionBackend: AnyObject {
+    /// Looks a user up (the passwd-file is read on first use, while still privileged).
+    func lookupUser(_ name: String) -> PasswdEntry?
+    /// Called once credentials are verified: enforce the uid policy, drop privileges, open the store.
+    func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal>
+}

@@ -1,0 +1,23 @@
+import Auth
+import Config
+import SieveStorage
+
+/// Per-user overrides of the quota settings from the passwd-file's extra fields
+/// (`sieve_max_script_size=`, `sieve_quota_max_scripts=`, `sieve_quota_max_storage=`; Dovecot's names).
+enum UserLimits {
+    static func resolve(_ entry: PasswdEntry, global: QuotaLimits, hardLimit: Int) -> (
+        quota: QuotaLimits, maxScriptSize: Int
+    ) {
+        var quota = global
+        if let text = entry.extraFields["sieve_max_script_size"], let size = ConfigParser.parseSize(text) {
+            quota.maxScriptSize = size == 0 ? UInt64(hardLimit) : min(size, UInt64(hardLimit))
+        }
+        if let text = entry.extraFields["sieve_quota_max_scripts"], let count = ConfigParser.parseSize(text) {
+            quota.maxScripts = count == 0 ? nil : count
+        }
+        if let text = entry.extraFields["sieve_quota_max_storage"], let size = ConfigParser.parseSize(text) {
+            quota.maxStorage = size == 0 ? nil : size
+        }
+        return (quota, Int(quota.maxScriptSize ?? UInt64(hardLimit)))
+    }
+}
