@@ -123,12 +123,28 @@ struct AddressScanner {
         return false
     }
 
-    /// addr-spec = local-part "@" domain
+    /// addr-spec = local-part "@" domain. Like Pigeonhole, the local part may have stray dots and
+    /// comments, but only ASCII.
     mutating func addrSpec() -> String? {
         let start = i
-        let okLocal: Bool
-        if i < bytes.count, bytes[i] == 0x22 { okLocal = quoted() } else { okLocal = dotAtom() }
-        guard okLocal, i < bytes.count, bytes[i] == 0x40 else {
+        var sawAny = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 {
+                guard quoted() else { return "invalid local part" }
+                sawAny = true
+            } else if b == 0x28 {
+                skipCFWS()
+            } else if b == 0x2E || (b < 0x80 && AddressScanner.isAtext(b)) {
+                i += 1
+                sawAny = true
+            } else if b >= 0x80 {
+                return "invalid local part"
+            } else {
+                break
+            }
+        }
+        guard sawAny, i < bytes.count, bytes[i] == 0x40 else {
             let local = String(decoding: bytes[start..<min(max(i, start), bytes.count)], as: UTF8.self)
             return "invalid or lonely local part '\(local)' (expecting '@')"
         }

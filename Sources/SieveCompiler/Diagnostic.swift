@@ -30,9 +30,8 @@ public struct Diagnostic: Equatable, Sendable {
 
     /// The ManageSieve form: "line 7: error: unknown command 'fileint' (did you mean 'fileinto'?)".
     public var wireText: String {
-        context.isEmpty
-            ? "line \(line): \(severityText): \(kind.message)"
-            : "\(context)line \(line): \(severityText): \(kind.message)"
+        let location = line > 0 ? "line \(line): " : ""
+        return "\(context)\(location)\(severityText): \(kind.message)"
     }
 
     /// The command-line form: "FILE:7:3: error: …".

@@ -59,8 +59,14 @@ struct TagDefinition: Sendable {
     var parameter: ArgumentType?
     var group: TagGroup?
     var target: TagTarget
+    /// Whether the tag may be given more than once (Pigeonhole: include's :once and :optional).
+    var repeatable = false
 
-    init(_ name: String, parameter: ArgumentType? = nil, group: TagGroup? = nil, target: TagTarget = .commands([])) {
+    init(
+        _ name: String, parameter: ArgumentType? = nil, group: TagGroup? = nil, target: TagTarget = .commands([]),
+        repeatable: Bool = false
+    ) {
+        self.repeatable = repeatable
         self.name = name
         self.parameter = parameter
         self.group = group

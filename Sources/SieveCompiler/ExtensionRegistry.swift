@@ -16,6 +16,9 @@ enum ExtensionRegistry {
 
     static let names: [String] = all.map(\.name)
 
+    /// Capabilities every script may require and no server advertises (RFC 4790 comparators of the base spec).
+    static let implicit: Set<String> = ["comparator-i;octet", "comparator-i;ascii-casemap"]
+
     static let byName: [String: any SieveExtension] = {
         var d: [String: any SieveExtension] = [:]
         for e in all { d[e.name] = e }

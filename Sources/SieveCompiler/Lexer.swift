@@ -92,7 +92,7 @@ struct Lexer {
                     offset += 1
                 }
                 if !closed {
-                    diagnostics.error(.unterminatedComment(startLine: startLine), line: startLine, column: startColumn)
+                    diagnostics.error(.unterminatedComment(startLine: startLine), line: line, column: column)
                 }
             default:
                 return
@@ -238,10 +238,13 @@ struct Lexer {
             }
             if c == 0x0A { newline(at: offset) }
             if c == 0 { diagnostics.error(.nulCharacter, line: line, column: column) }
+            if c == 0x0D, peek(1) != 0x0A {
+                diagnostics.error(.strayCarriageReturn(startLine: startLine), line: line, column: column)
+            }
             if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
             offset += 1
         }
-        diagnostics.error(.unterminatedString(startLine: startLine), line: startLine, column: startColumn)
+        diagnostics.error(.unterminatedString(startLine: startLine), line: line, column: column)
         return .invalid
     }
 
@@ -301,6 +304,9 @@ struct Lexer {
             for i in from..<end {
                 c = bytes[i]
                 if c == 0 { diagnostics.error(.nulCharacter, line: line, column: i - lineStart + 1) }
+                if c == 0x0D, i + 1 != end {
+                    diagnostics.error(.strayCarriageReturn(startLine: startLine), line: line, column: i - lineStart + 1)
+                }
                 if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
             }
             if end < bytes.count {
@@ -311,7 +317,7 @@ struct Lexer {
                 offset = end
             }
         }
-        diagnostics.error(.unterminatedMultiline(startLine: startLine), line: startLine, column: startColumn)
+        diagnostics.error(.unterminatedMultiline(startLine: startLine), line: line, column: column)
         return .invalid
     }
 }

@@ -25,6 +25,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case unterminatedString(startLine: Int)
     case unterminatedMultiline(startLine: Int)
     case badCharacterAfterText(String)
+    case strayCarriageReturn(startLine: Int)
     // Grammar.
     case unexpectedAtEnd(String)
     case unexpectedToken(expected: String, found: String)
@@ -104,6 +105,13 @@ public enum DiagnosticKind: Equatable, Sendable {
     case extracttextOutsideLoop
     case invalidFieldName(command: String, String)
     case protectedHeader(String)
+    case invalidHeaderValue(command: String, String)
+    case indexZero(command: String)
+    case notConstant(command: String, argument: String)
+    case deprecatedNotifyMethod
+    case invalidNotifyOption(String)
+    case mailtoWarning(String)
+    case mailtoIgnoredHeader(String)
     case invalidAnnotation(String)
     case invalidSpecialUseFlag(String)
     case invalidProgramName(String)
@@ -139,6 +147,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .unterminatedString(let line): return "end of file before end of quoted string started at line \(line)"
         case .unterminatedMultiline(let line):
             return "end of file before end of multi-line string started at line \(line) (a line with only '.' ends it)"
+        case .strayCarriageReturn(let line):
+            return "found stray carriage-return (CR) character in string started at line \(line) (use CRLF line ends)"
         case .badCharacterAfterText(let c): return "invalid character '\(c)' after 'text:' in multiline string"
         case .unexpectedAtEnd(let found): return "unexpected \(found) found at (the presumed) end of file"
         case .unexpectedToken(let expected, let found): return "expected \(expected), but found \(found)"
@@ -175,8 +185,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .tagNotRequired(let tag, let c, let kind, let ext):
             return "unknown tagged argument ':\(tag)' for the \(c) \(kind) (it needs the '\(ext)' extension: add require \"\(ext)\";)"
         case .duplicateTag(let tag, let group, let c, let kind):
-            return group == "comparator"
-                ? "encountered duplicate :comparator argument for the \(c) \(kind)"
+            return group == "comparator" || !group.uppercased().elementsEqual(group)
+                ? "encountered duplicate :\(tag) argument for the \(c) \(kind)"
                 : "encountered duplicate \(group) argument (:\(tag)) for the \(c) \(kind)"
         case .tagParameterMissing(let tag, let c, let kind, let expected):
             return "the :\(tag) tag for the \(c) \(kind) requires a \(expected) as parameter, but none was found"
@@ -231,7 +241,7 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .globalNeedsVariables: return "global command requires that variables extension is active"
         case .invalidImportance(let v):
             return "invalid :importance value '\(v)' for the notify command (use \"1\", \"2\" or \"3\")"
-        case .invalidNotifyMethod(let uri, let reason): return "invalid notify method '\(uri)': \(reason)"
+        case .invalidNotifyMethod(_, let reason): return "notify command: \(reason)"
         case .mailtoOptionsIgnored: return "the mailto notify method has no options; :options is ignored"
         case .unknownDatePart(let p): return "date part '\(p)' is not known"
         case .invalidZone(let z): return "invalid :zone argument '\(z)' (use +hhmm or -hhmm)"
@@ -246,6 +256,14 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .invalidFieldName(let c, let n): return "\(c) command: specified field name '\(n)' is invalid"
         case .protectedHeader(let h):
             return "deleteheader command: deleting specified header field '\(h)' is forbidden; modification will be denied"
+        case .invalidHeaderValue(let c, let v): return "\(c) command: specified value '\(v)' is invalid (contains NUL character)"
+        case .indexZero(let c): return "the :index tag for the \(c) cannot be zero (fields are counted from 1)"
+        case .notConstant(let c, let a): return "the \(c) command requires a constant string for its \(a) argument"
+        case .deprecatedNotifyMethod:
+            return "the notify command of the deprecated notify extension only supports the 'mailto' notification method"
+        case .invalidNotifyOption(let o): return "notify command: invalid option name specified in option '\(o)' (use name=value)"
+        case .mailtoWarning(let w): return "notify command: mailto URI: \(w)"
+        case .mailtoIgnoredHeader(let h): return "notify command: mailto URI: header field '\(h)' is ignored"
         case .invalidAnnotation(let a): return "specified annotation name '\(a)' is invalid"
         case .invalidSpecialUseFlag(let f): return "invalid special-use flag '\(f)' (it must start with a backslash)"
         case .invalidProgramName(let n): return "invalid program name '\(n)'"

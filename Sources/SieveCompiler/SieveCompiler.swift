@@ -41,7 +41,7 @@ public struct SieveCompiler: Sendable {
     public func compile(_ script: [UInt8], includeExists: ((IncludeReference) -> Bool)? = nil) -> CompileResult {
         let sink = DiagnosticSink(maxErrors: options.maxErrors)
         if script.count > options.limits.maxScriptSize {
-            sink.error(.scriptTooLarge(limit: options.limits.maxScriptSize), line: 1, column: 1)
+            sink.error(.scriptTooLarge(limit: options.limits.maxScriptSize), line: 0, column: 0)
             return CompileResult(diagnostics: sink.diagnostics, includes: [])
         }
         var parser = Parser(bytes: script, limits: options.limits, sink: sink)
@@ -52,7 +52,7 @@ public struct SieveCompiler: Sendable {
         let validator = Validator(options: options, sink: sink)
         validator.validate(tree)
         if let includeExists {
-            for ref in validator.includes where !ref.isGlobal && !ref.optional && !includeExists(ref) {
+            for ref in validator.includes where !ref.optional && !includeExists(ref) {
                 if options.includeProblemsAreErrors {
                     sink.error(.includeMissing(ref.name), line: ref.line, column: 1)
                 } else {

@@ -6,6 +6,8 @@ struct StringLiteral: Sendable {
     var line: Int
     var column: Int
     var isMultiline: Bool = false
+    /// Set when encoded-character decoding met an out-of-range `${unicode:…}` value.
+    var invalidUnicode: String? = nil
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }
@@ -41,9 +43,9 @@ struct Argument: Sendable {
 }
 
 /// command = identifier arguments (";" / block);  test = identifier arguments
-final class Node: Sendable {
+final class Node {
     let name: String
-    let arguments: [Argument]
+    var arguments: [Argument]
     let tests: [Node]
     /// Whether the tests were written as a test-list "( … )".
     let hasTestList: Bool

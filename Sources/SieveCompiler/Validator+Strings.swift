@@ -36,7 +36,7 @@ extension Validator {
         guard variables || encoded else { return }
         for arg in node.arguments {
             for s in arg.strings ?? [] {
-                if encoded, let bad = VariableSyntax.invalidUnicodeEncoding(s.bytes) {
+                if encoded, let bad = s.invalidUnicode {
                     error(.invalidUnicodeCharacter(bad), at: s)
                 }
                 guard variables, VariableSyntax.containsReference(s.bytes) else { continue }
@@ -48,26 +48,47 @@ extension Validator {
                     } else if !ref.namespace.isEmpty {
                         let ns = ref.namespace[0]
                         if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: s) }
-                    } else if ref.name.utf8.count > options.limits.maxVariableNameLength {
-                        error(.variableNameTooLong(limit: options.limits.maxVariableNameLength), at: s)
                     }
                 }
             }
         }
     }
 
-    /// RFC 5463 §4: `if ihave "x" { … }` with an unknown "x" is not validated. Known capabilities
-    /// named in an ihave test become usable.
-    func skipsBlock(_ node: Node) -> Bool {
-        guard node.name == "if" || node.name == "elsif", let test = node.tests.first, test.name == "ihave",
-            requires("ihave"), let list = test.arguments.last?.strings
-        else { return false }
-        return list.contains { !enabled.contains($0.text) }
+    /// RFC 5228 §2.4.2.4: replaces `${hex:…}`/`${unicode:…}` in every string (tree depth is bounded).
+    func decodeEncodedCharacters(_ nodes: [Node]) {
+        for node in nodes {
+            node.arguments = node.arguments.map { arg in
+                var arg = arg
+                switch arg.value {
+                case .string(var s):
+                    s.invalidUnicode = VariableSyntax.invalidUnicodeEncoding(s.bytes)
+                    s.bytes = VariableSyntax.decodeEncodedCharacters(s.bytes)
+                    arg.value = .string(s)
+                case .stringList(let list):
+                    arg.value = .stringList(
+                        list.map {
+                            var s = $0
+                            s.invalidUnicode = VariableSyntax.invalidUnicodeEncoding(s.bytes)
+                            s.bytes = VariableSyntax.decodeEncodedCharacters(s.bytes)
+                            return s
+                        })
+                case .number, .tag: break
+                }
+                return arg
+            }
+            decodeEncodedCharacters(node.tests)
+            if let block = node.block { decodeEncodedCharacters(block) }
+        }
     }
 
-    /// Loads every known capability an ihave test names (the test is true at run time then).
-    func noteIhave(_ node: Node) {
-        guard let list = node.arguments.last?.strings else { return }
-        for s in list where enabled.contains(s.text) { addRequired(s.text) }
+    /// RFC 5463 §4: an ihave test is decided at compile time. Known capabilities it names become usable;
+    /// with an unknown one it is constantly false, so its block is not validated.
+    func noteIhave(_ node: Node) -> Bool? {
+        guard let list = node.arguments.last?.strings, list.allSatisfy(isConstant) else { return nil }
+        var all = true
+        for s in list {
+            if enabled.contains(s.text) { addRequired(s.text) } else { all = false }
+        }
+        return all
     }
 }

@@ -23,6 +23,8 @@ final class Validator {
     /// Names of variables the script declares (`set`, etc.).
     var declaredVariables: Set<String> = []
     var redirectCount = 0
+    /// The command or test being checked (for messages).
+    var currentCommand = ""
     private var redirectWarned = false
 
     init(options: CompileOptions, sink: DiagnosticSink) {
@@ -32,7 +34,8 @@ final class Validator {
         for def in CoreLanguage.commands {
             commands[def.name, default: []].append(Entry(definition: def, owner: nil))
         }
-        for ext in ExtensionRegistry.all where enabled.contains(ext.name) {
+        let implied = Set(ExtensionRegistry.all.filter { enabled.contains($0.name) }.flatMap(\.implies))
+        for ext in ExtensionRegistry.all where enabled.contains(ext.name) || implied.contains(ext.name) {
             for def in ext.commands {
                 commands[def.name, default: []].append(Entry(definition: def, owner: ext.name))
             }
@@ -56,9 +59,7 @@ final class Validator {
 
     func addRequired(_ name: String) {
         required.insert(name)
-        for implied in ExtensionRegistry.byName[name]?.implies ?? [] where enabled.contains(implied) {
-            required.insert(implied)
-        }
+        for implied in ExtensionRegistry.byName[name]?.implies ?? [] { required.insert(implied) }
     }
 
     // MARK: Strings
@@ -74,6 +75,12 @@ final class Validator {
 
     func validate(_ script: [Node]) {
         var index = 0
+        // encoded-character must be known before strings are looked at: decode first.
+        for node in script where node.name == "require" {
+            for s in node.arguments.first?.strings ?? [] where s.text == "encoded-character" && enabled.contains(s.text) {
+                decodeEncodedCharacters(script)
+            }
+        }
         // require commands must come first, at top level.
         while index < script.count, script[index].name == "require" {
             validateRequire(script[index])
@@ -98,6 +105,7 @@ final class Validator {
         guard let names = use.positional.first?.strings else { return }
         for s in names {
             let name = s.text
+            if ExtensionRegistry.implicit.contains(name) { continue }
             guard enabled.contains(name), let ext = ExtensionRegistry.byName[name], ext.isRequirable else {
                 let candidates = enabled.names.filter { ExtensionRegistry.byName[$0]?.isRequirable ?? false }
                 error(.unknownCapability(name, suggestion: Suggest.closest(to: name, in: candidates)), at: s)
@@ -122,6 +130,7 @@ final class Validator {
         var previous: String? = nil
         var afterStop: Node? = nil
         var warnedAfterStop = false
+        var chainDecided = false
         for i in start..<block.count {
             if sink.isFull { return }
             let node = block[i]
@@ -129,7 +138,23 @@ final class Validator {
                 warning(.unreachableAfterStop(stopLine: stop.line), at: node)
                 warnedAfterStop = true
             }
-            validateCommand(node, previous: previous)
+            let isChainPart = node.name == "elsif" || node.name == "else"
+            if isChainPart && chainDecided && (previous == "if" || previous == "elsif") {
+                // An earlier branch is constantly true: Pigeonhole checks only this branch's shape.
+                if let def = lookup(node.name, kind: .command).0?.definition {
+                    checkSubtests(def, node: node, kind: .command)
+                }
+                previous = node.name
+                continue
+            }
+            let constant = validateCommand(node, previous: previous)
+            if node.name == "if" {
+                chainDecided = constant == true
+            } else if node.name == "elsif" {
+                chainDecided = chainDecided || constant == true
+            } else {
+                chainDecided = false
+            }
             previous = node.name
             if node.name == "stop" { afterStop = node }
         }
@@ -168,15 +193,17 @@ final class Validator {
             line: node.line, column: node.column)
     }
 
-    private func validateCommand(_ node: Node, previous: String?) {
+    /// Validates one command; returns the constant value of its test when known at compile time.
+    @discardableResult
+    private func validateCommand(_ node: Node, previous: String?) -> Bool? {
         if node.name == "require" {
             error(.requireNotAtTop, at: node)
-            return
+            return nil
         }
         let (entry, available, wrongKind) = lookup(node.name, kind: .command)
         guard let entry, available else {
             unknownName(node.name, kind: .command, node: node, entry: entry, wrongKind: wrongKind)
-            return
+            return nil
         }
         let def = entry.definition
         if node.name == "elsif" || node.name == "else" {
@@ -192,18 +219,22 @@ final class Validator {
             if node.block != nil { error(.blockNotAllowed(command: node.name), at: node) }
         }
         checkSubtests(def, node: node, kind: .command)
+        currentCommand = node.name
         if let use = matchArguments(def, node: node, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
         checkStrings(node)
-        for test in node.tests { validateTest(test) }
+        var constant: Bool? = nil
+        for test in node.tests { constant = validateTest(test) }
         if let block = node.block {
-            if skipsBlock(node) { return }
+            // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
+            if constant == false { return constant }
             enclosingCommands.append(node)
             validateBlock(block)
             enclosingCommands.removeLast()
         }
+        return constant
     }
 
     private func checkSubtests(_ def: CommandDefinition, node: Node, kind: CommandDefinition.Kind) {
@@ -224,22 +255,46 @@ final class Validator {
         }
     }
 
-    private func validateTest(_ node: Node) {
-        if sink.isFull { return }
+    /// Validates a test; returns its value when constant (true, false, not/allof/anyof of constants,
+    /// ihave). allof stops at the first constant false and anyof at the first constant true: like
+    /// Pigeonhole, the tests after it are not validated.
+    @discardableResult
+    private func validateTest(_ node: Node) -> Bool? {
+        if sink.isFull { return nil }
         let (entry, available, wrongKind) = lookup(node.name, kind: .test)
         guard let entry, available else {
             unknownName(node.name, kind: .test, node: node, entry: entry, wrongKind: wrongKind)
-            return
+            return nil
         }
         let def = entry.definition
-        if node.name == "ihave" { noteIhave(node) }
+        var constant: Bool? = nil
+        if node.name == "ihave" { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
+        currentCommand = node.name
         if let use = matchArguments(def, node: node, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
         checkStrings(node)
+        switch (entry.owner, node.name) {
+        case (nil, "true"): return true
+        case (nil, "false"): return false
+        case (nil, "not"):
+            guard node.tests.count == 1 else { break }
+            return validateTest(node.tests[0]).map { !$0 }
+        case (nil, "allof"), (nil, "anyof"):
+            let stopAt = node.name == "anyof"
+            var allConstant = true
+            for test in node.tests {
+                let value = validateTest(test)
+                if value == stopAt { return stopAt }
+                if value == nil { allConstant = false }
+            }
+            return allConstant && !node.tests.isEmpty ? !stopAt : nil
+        default: break
+        }
         for test in node.tests { validateTest(test) }
+        return constant
     }
 
     // MARK: Arguments
@@ -294,6 +349,7 @@ final class Validator {
         var use = CommandUse(node: node, definition: def, tags: [], positional: [])
         var i = 0
         var groups: Set<TagGroup> = []
+        var seen: Set<String> = []
         while i < args.count, let name = args[i].tagName {
             let (tag, tagOwner, _) = tags.first(where: { $0.0.name == name })!
             if let group = tag.group {
@@ -302,7 +358,11 @@ final class Validator {
                     return nil
                 }
                 groups.insert(group)
+            } else if seen.contains(name) && !tag.repeatable {
+                error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: args[i])
+                return nil
             }
+            seen.insert(name)
             var parameter: Argument? = nil
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
@@ -354,7 +414,7 @@ final class Validator {
         let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
         var comparator = "i;ascii-casemap"
         if let c = use.tag("comparator"), let p = c.parameter, case .string(let s) = p.value {
-            comparator = s.text
+            comparator = s.text.lowercased()
             let known = ["i;octet", "i;ascii-casemap"] + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
             if !known.contains(comparator) {
                 error(.unknownComparator(comparator), at: s)
@@ -395,6 +455,9 @@ final class Validator {
                     }
                 }
             }
+        }
+        if use.definition.features.contains(.headerIndex), let p = use.tag("index")?.parameter, case .number(0) = p.value {
+            error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: p)
         }
         if use.definition.features.contains(.headerIndex), use.has("last"), !use.has("index") {
             error(.lastWithoutIndex(command: use.definition.name), at: use.tag("last")!.argument)

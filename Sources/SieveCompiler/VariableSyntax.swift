@@ -114,6 +114,69 @@ enum VariableSyntax {
         return nil
     }
 
+    /// Decodes `${hex:41 42}` and `${unicode:263A}` (case-insensitive, blanks allowed); malformed
+    /// sequences stay as they are.
+    static func decodeEncodedCharacters(_ s: [UInt8]) -> [UInt8] {
+        guard s.count >= 4 else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = 0
+        let n = s.count
+        outer: while i < n {
+            guard i + 1 < n, s[i] == 0x24, s[i + 1] == 0x7B else {
+                out.append(s[i])
+                i += 1
+                continue
+            }
+            var j = i + 2
+            let ws = j
+            while j < n, Lexer.isAlpha(s[j]) { j += 1 }
+            let word = String(decoding: s[ws..<j].map(Lexer.lower), as: UTF8.self)
+            guard (word == "hex" || word == "unicode"), j < n, s[j] == 0x3A else {
+                out.append(s[i])
+                i += 1
+                continue
+            }
+            j += 1
+            var decoded: [UInt8] = []
+            var sawValue = false
+            while j < n, s[j] != 0x7D {
+                if s[j] == 0x20 || s[j] == 0x09 || s[j] == 0x0D || s[j] == 0x0A { j += 1; continue }
+                let hs = j
+                while j < n, isHex(s[j]) { j += 1 }
+                if hs == j {
+                    out.append(s[i])
+                    i += 1
+                    continue outer
+                }
+                var value: UInt32 = 0
+                for k in hs..<j {
+                    value = value > 0x10FFFF ? value : value * 16 + UInt32(hexValue(s[k]))
+                }
+                sawValue = true
+                if word == "hex" {
+                    if j - hs > 2 && value > 0xFF {
+                        out.append(s[i]); i += 1; continue outer
+                    }
+                    decoded.append(UInt8(truncatingIfNeeded: value))
+                } else {
+                    guard let scalar = Unicode.Scalar(value) else {
+                        out.append(s[i]); i += 1; continue outer
+                    }
+                    decoded.append(contentsOf: Array(String(Character(scalar)).utf8))
+                }
+            }
+            guard j < n, sawValue else {
+                out.append(s[i])
+                i += 1
+                continue
+            }
+            out.append(contentsOf: decoded)
+            i = j + 1
+        }
+        return out
+    }
+
     static func isHex(_ b: UInt8) -> Bool { Lexer.isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
     static func hexValue(_ b: UInt8) -> UInt8 {
         if Lexer.isDigit(b) { return b - 0x30 }

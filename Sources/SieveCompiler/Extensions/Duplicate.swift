@@ -15,7 +15,7 @@ struct Duplicate: SieveExtension {
             if let p = use.tag("header")?.parameter, case .string(let s) = p.value, v.isConstant(s),
                 !Checks.isValidHeaderName(s.bytes)
             {
-                v.error(.invalidHeaderNameError(s.text), at: s)
+                v.warning(.invalidHeaderName(s.text), at: s)
             }
         })]
     }

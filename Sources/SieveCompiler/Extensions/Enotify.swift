@@ -14,16 +14,22 @@ struct Enotify: SieveExtension {
                 TagDefinition("options", parameter: .stringList),
                 TagDefinition("message", parameter: .string),
             ], check: { use, v in
-                if let p = use.tag("importance")?.parameter, case .string(let s) = p.value, v.isConstant(s),
-                    !["1", "2", "3"].contains(s.text)
+                if let p = use.tag("importance")?.parameter, case .string(let s) = p.value,
+                    !v.isConstant(s) || !["1", "2", "3"].contains(s.text)
                 {
                     v.error(.invalidImportance(s.text), at: s)
                 }
+                for s in use.tag("options")?.parameter?.strings ?? [] where v.isConstant(s) && !NotifyURI.isValidOption(s.bytes) {
+                    v.error(.invalidNotifyOption(s.text), at: s)
+                    return
+                }
                 guard case .string(let m) = use.positional[0].value, v.isConstant(m) else { return }
-                if let problem = NotifyURI.problem(m.text) {
+                let findings = NotifyURI.check(m.text)
+                if let problem = findings.error {
                     v.error(.invalidNotifyMethod(m.text, reason: problem), at: m)
                     return
                 }
+                for w in findings.warnings { v.warning(.mailtoWarning(w), at: m) }
                 if let f = use.tag("from")?.parameter, case .string(let s) = f.value, v.isConstant(s),
                     let problem = Checks.addressProblem(s.bytes)
                 {
@@ -40,32 +46,84 @@ struct Enotify: SieveExtension {
 
 /// Checks a constant notification URI: only mailto (RFC 6068) is supported.
 enum NotifyURI {
-    static func problem(_ uri: String) -> String? {
-        guard let colon = uri.utf8.firstIndex(of: 0x3A) else { return "missing scheme" }
-        let scheme = String(uri[..<colon]).lowercased()
-        guard !scheme.isEmpty, scheme.utf8.allSatisfy({ Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }),
-            Lexer.isAlpha(scheme.utf8.first!)
-        else { return "invalid scheme" }
-        guard scheme == "mailto" else { return "notification method '\(scheme)' is not supported" }
-        let rest = Array(uri.utf8[uri.utf8.index(after: colon)...])
-        // mailtoURI = "mailto:" [ to ] [ hfields ]
+    struct Findings {
+        var error: String?
+        var warnings: [String] = []
+    }
+
+    static let reservedHeaders: Set<String> = [
+        "from", "sender", "message-id", "date", "received", "return-path", "auto-submitted", "content-type",
+        "content-transfer-encoding", "mime-version",
+    ]
+    static let addressHeaders: Set<String> = ["to", "cc", "bcc"]
+
+    /// scheme ":" … ; the URI's problem (error) or warnings.
+    static func check(_ uri: String) -> Findings {
+        let bytes = Array(uri.utf8)
+        guard let colon = bytes.firstIndex(of: 0x3A), colon > 0, Lexer.isAlpha(bytes[0]),
+            bytes[..<colon].allSatisfy({ Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
+        else { return Findings(error: "invalid scheme part for method URI '\(uri)'") }
+        let scheme = String(decoding: bytes[..<colon].map(Lexer.lower), as: UTF8.self)
+        guard scheme == "mailto" else { return Findings(error: "invalid method: notification method '\(scheme)' is not supported (use mailto)") }
+        return mailto(Array(bytes[(colon + 1)...]))
+    }
+
+    /// qchar = unreserved / pct-encoded / some-delims (RFC 6068), without ',' as Pigeonhole.
+    static func isQchar(_ b: UInt8) -> Bool {
+        Lexer.isAlpha(b) || Lexer.isDigit(b) || "-._~!$'()*+;:@".utf8.contains(b)
+    }
+
+    static func mailto(_ rest: [UInt8]) -> Findings {
+        var findings = Findings()
+        var recipients = 0
         let q = rest.firstIndex(of: 0x3F) ?? rest.count
         let to = Array(rest[..<q])
-        for part in to.split(separator: 0x2C, omittingEmptySubsequences: false) where !part.isEmpty || to.isEmpty == false {
-            let decoded = percentDecode(Array(part))
-            guard let d = decoded else { return "invalid percent encoding" }
-            if let p = Checks.addressProblem(d) { return "invalid recipient: \(p)" }
+        for b in to where !isQchar(b) && b != 0x25 {
+            return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in 'to' part")
+        }
+        if !to.isEmpty {
+            guard let decoded = percentDecode(to) else { return Findings(error: "mailto URI: invalid % encoding") }
+            if let p = Checks.addressProblem(decoded) {
+                return Findings(error: "mailto URI: invalid recipient '\(String(decoding: decoded, as: UTF8.self))': \(p)")
+            }
+            recipients += 1
         }
         if q < rest.count {
-            let fields = rest[(q + 1)...]
-            for f in fields.split(separator: 0x26) {
-                guard let eq = f.firstIndex(of: 0x3D) else { return "invalid header field" }
-                let name = Array(f[f.startIndex..<eq])
-                guard let n = percentDecode(name), Checks.isValidHeaderName(n) else { return "invalid header field name" }
-                guard percentDecode(Array(f[(eq + 1)...])) != nil else { return "invalid percent encoding" }
+            var seenSubject = false
+            for field in rest[(q + 1)...].split(separator: 0x26, omittingEmptySubsequences: false) {
+                let eq = field.firstIndex(of: 0x3D) ?? field.endIndex
+                let rawName = Array(field[field.startIndex..<eq])
+                for b in rawName where !isQchar(b) && b != 0x25 {
+                    return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field name part")
+                }
+                let rawValue = eq < field.endIndex ? Array(field[(eq + 1)...]) : []
+                for b in rawValue where !isQchar(b) && b != 0x25 && b != 0x3F && b != 0x2F && b != 0x2C {
+                    return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field value part")
+                }
+                guard let nameBytes = percentDecode(rawName), let value = percentDecode(rawValue) else {
+                    return Findings(error: "mailto URI: invalid % encoding")
+                }
+                let name = String(decoding: nameBytes.map(Lexer.lower), as: UTF8.self)
+                if !Checks.isValidHeaderName(nameBytes) {
+                    return Findings(error: "mailto URI: invalid header field name '\(name)'")
+                }
+                if addressHeaders.contains(name) {
+                    for part in value.split(separator: 0x2C) {
+                        if let p = Checks.addressProblem(Array(part)) {
+                            return Findings(error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                        }
+                        if name != "bcc" || true { recipients += 1 }
+                    }
+                } else if name == "subject" {
+                    if seenSubject { findings.warnings.append("ignored duplicate subject field") }
+                    seenSubject = true
+                } else if reservedHeaders.contains(name) {
+                    findings.warnings.append("ignored reserved header field '\(name)'")
+                }
             }
         }
-        return nil
+        if recipients == 0 { findings.warnings.append("notification URI specifies no recipients") }
+        return findings
     }
 
     static func percentDecode(_ s: [UInt8]) -> [UInt8]? {
@@ -82,5 +140,11 @@ enum NotifyURI {
             }
         }
         return out
+    }
+
+    /// option = name "=" value; name is alphanumeric or "-".
+    static func isValidOption(_ s: [UInt8]) -> Bool {
+        guard let eq = s.firstIndex(of: 0x3D), eq > 0 else { return false }
+        return s[..<eq].allSatisfy { Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 }

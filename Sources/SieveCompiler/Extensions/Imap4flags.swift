@@ -5,14 +5,14 @@ struct Imap4flags: SieveExtension {
 
     static func flagCommand(_ name: String) -> CommandDefinition {
         // setflag [<variablename: string>] <list-of-flags: string-list>
-        .command(name, [.stringList], names: ["flag list"], alternatives: [[.string, .stringList]], check: { use, v in
+        .command(name, [.stringList], names: ["flag list"], alternatives: [[.string, .stringList], [.string, .stringList, .stringList]], check: { use, v in
             Imap4flags.checkVariableForm(use, v)
-            Imap4flags.warnFlags(use.positional.last!, command: name, v)
+            Imap4flags.warnFlags(use.positional[use.positional.count == 1 ? 0 : 1], command: name, v)
         })
     }
 
     static func checkVariableForm(_ use: CommandUse, _ v: Validator) {
-        guard use.positional.count == 2 else { return }
+        guard use.positional.count >= 2 else { return }
         let kind: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
         if !v.requires("variables") {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)

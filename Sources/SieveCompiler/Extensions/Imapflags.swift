@@ -10,7 +10,6 @@ struct Imapflags: SieveExtension {
             .command("removeflag", [.stringList], names: ["flag list"]),
             .command("mark"),
             .command("unmark"),
-            .test("hasflag", [.stringList], names: ["flag list"], features: CommonTags.matching),
         ]
     }
     var tags: [TagDefinition] { [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))] }

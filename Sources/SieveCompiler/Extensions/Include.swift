@@ -8,8 +8,8 @@ struct Include: SieveExtension {
             .command("include", [.string], names: ["value"], tags: [
                 TagDefinition("personal", group: .named("location")),
                 TagDefinition("global", group: .named("location")),
-                TagDefinition("once"),
-                TagDefinition("optional"),
+                TagDefinition("once", repeatable: true),
+                TagDefinition("optional", repeatable: true),
             ], check: { use, v in
                 guard case .string(let s) = use.positional[0].value else { return }
                 guard v.isConstant(s) else {

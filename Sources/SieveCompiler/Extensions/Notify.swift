@@ -11,7 +11,20 @@ struct Notify: SieveExtension {
                 TagDefinition("id", parameter: .string),
                 TagDefinition("options", parameter: .stringList),
                 TagDefinition("message", parameter: .string),
-            ] + priority),
+            ] + priority, check: { use, v in
+                if let p = use.tag("method")?.parameter, case .string(let s) = p.value, v.isConstant(s),
+                    s.text.lowercased() != "mailto"
+                {
+                    v.error(.deprecatedNotifyMethod, at: s)
+                    return
+                }
+                for s in use.tag("options")?.parameter?.strings ?? [] where v.isConstant(s) {
+                    if let problem = Checks.addressProblem(s.bytes) {
+                        v.error(.invalidAddress(command: ":options", address: s.text, reason: problem), at: s)
+                        return
+                    }
+                }
+            }),
             .command("denotify", [], tags: [
                 TagDefinition("is", parameter: .string, group: .matchType),
                 TagDefinition("contains", parameter: .string, group: .matchType),

@@ -6,13 +6,16 @@ struct VndDovecotPipe: SieveExtension {
         [.command("pipe", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
                   tags: [TagDefinition("try")], check: { use, v in ExtPrograms.checkName(use.positional[0], v) })]
     }
-    var tags: [TagDefinition] { [TagDefinition("copy", target: .commands(["pipe"]))] }
 }
 
 enum ExtPrograms {
     /// Program names may not contain "/" and must not be empty.
     static func checkName(_ arg: Argument, _ v: Validator) {
-        guard case .string(let s) = arg.value, v.isConstant(s) else { return }
+        guard case .string(let s) = arg.value else { return }
+        guard v.isConstant(s) else {
+            v.error(.notConstant(command: v.currentCommand, argument: "program-name"), at: s)
+            return
+        }
         if s.bytes.isEmpty || s.bytes.contains(0x2F) || s.bytes.contains(where: { $0 < 0x20 }) {
             v.error(.invalidProgramName(s.text), at: s)
         }
