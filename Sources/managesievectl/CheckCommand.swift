@@ -1,7 +1,117 @@
 import ArgumentParser
+import Config
+import Foundation
+import Posix
+import SieveCompiler
 
-// Placeholder until the owning issue's work lands in this file.
+/// `managesievectl check [-c CONFIG] [--extensions LIST] [--upload] FILE…`: compiles Sieve scripts as the
+/// server would and prints `FILE:LINE:COL: error: …` / `warning: …` lines on standard output.
+/// Exit status: 0 when every file is valid, 1 otherwise, 2 on usage errors.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "(not yet available)")
-    func run() throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check Sieve scripts the way the server does.",
+        discussion: """
+            Prints FILE:LINE:COLUMN: error: … and warning: … lines. '-' reads standard input. With -c, \
+            sieve_extensions, sieve_max_redirects, managesieve_max_compile_errors and the script size \
+            limit come from the configuration. A missing included script is an error (as at activation \
+            and in sievec) unless --upload is given (as at PUTSCRIPT). Exits 0 when every file is valid, \
+            1 otherwise, 2 on usage errors.
+            """
+    )
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
+    var configFile: String?
+
+    @Option(name: .customLong("extensions"), help: "A sieve_extensions list: names, +name, -name.")
+    var extensions: String?
+
+    @Flag(name: .customLong("upload"), help: "Judge as at PUTSCRIPT: a missing include is only a warning.")
+    var upload = false
+
+    @Argument(parsing: .allUnrecognized, help: "The scripts to check ('-' for standard input).")
+    var files: [String] = []
+
+    /// Usage problems exit with status 2.
+    static func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("managesievectl check: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    func run() throws {
+        if let bad = files.first(where: { $0.hasPrefix("-") && $0 != "-" }) {
+            throw Self.usage("unknown option '\(bad)'")
+        }
+        if files.isEmpty { throw Self.usage("no script given (use '-' for standard input)") }
+        let options = try compileOptions()
+        let compiler = SieveCompiler(options: options)
+        var allValid = true
+        for file in files {
+            let name = file == "-" ? "<stdin>" : file
+            guard let script = Self.read(file, limit: max(options.limits.maxScriptSize, 1 << 20) * 16) else {
+                print("\(name): error: cannot read the script")
+                allValid = false
+                continue
+            }
+            let directory = file == "-" ? "." : (file as NSString).deletingLastPathComponent
+            let result = compiler.compile(
+                script,
+                includeExists: { ref in
+                    // Personal includes are looked up next to the script; global ones are not checked.
+                    ref.isGlobal
+                        || FileManager.default.fileExists(
+                            atPath: (directory.isEmpty ? "." : directory) + "/" + ref.name + ".sieve")
+                })
+            for diagnostic in result.diagnostics { print(diagnostic.render(fileName: name)) }
+            if !result.isValid { allValid = false }
+        }
+        if !allValid { throw ExitCode.failure }
+    }
+
+    private func compileOptions() throws -> CompileOptions {
+        var options = CompileOptions()
+        options.includeProblemsAreErrors = !upload
+        options.regexChecker = { pattern, caseInsensitive in
+            RegexCheck.check(pattern, caseInsensitive: caseInsensitive)
+        }
+        var spec: String? = nil
+        if let configFile {
+            let settings: Settings
+            do {
+                let text = try FileRead.readFile(path: configFile, maxSize: 1 << 20)
+                settings = try ConfigParser.parse(text, fileName: configFile)
+            } catch let error as ConfigError {
+                throw Self.usage(error.description)
+            } catch {
+                throw Self.usage("cannot read the configuration \(configFile): \(error)")
+            }
+            spec = settings.sieveExtensions
+            options.maxRedirects = settings.maxRedirects
+            options.maxErrors = settings.maxCompileErrors
+            options.limits.maxScriptSize = Int(clamping: settings.maxScriptSize)
+        }
+        if let extensions { spec = extensions }
+        if let spec {
+            do {
+                options.extensions = try ExtensionSet(parsing: spec)
+            } catch {
+                throw Self.usage("sieve_extensions: \(error.message)")
+            }
+        }
+        return options
+    }
+
+    /// Reads a file or standard input, at most `limit` bytes (the compiler reports oversize scripts).
+    static func read(_ file: String, limit: Int) -> [UInt8]? {
+        if file == "-" {
+            var data = [UInt8]()
+            while data.count < limit {
+                let chunk = FileHandle.standardInput.readData(ofLength: min(65536, limit - data.count))
+                if chunk.isEmpty { break }
+                data.append(contentsOf: chunk)
+            }
+            return data
+        }
+        return try? FileRead.readFile(path: file, maxSize: limit)
+    }
 }
