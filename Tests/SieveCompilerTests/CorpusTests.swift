@@ -61,22 +61,33 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
 
     var hasRecord: Bool { line >= 0 }
 
-    /// Compiles the script as sievec does: the recorded extension set, include problems as errors, and
-    /// `include "name"` resolved to `<name>.sieve` next to the case (`:global` to `global/<name>.sieve`),
-    /// which is where tools/corpus-recheck points sievec's personal and global script locations.
+    /// Compiles the script as sievec does: the recorded extension set, include problems as errors, POSIX
+    /// regcomp as the regex checker, and `include "name"` resolved to `<name>.sieve` next to the case
+    /// (`:global` to `global/<name>.sieve`), which is where tools/corpus-recheck points sievec's personal
+    /// and global script locations. Like sievec, a script that includes others also has them compiled
+    /// (the activation check), so a broken or circular include makes it invalid.
     func compile() throws -> Verdict {
         let bytes = [UInt8](FileManager.default.contents(atPath: scriptPath) ?? Data())
         let set: ExtensionSet = extensions == "default" ? .pigeonholeDefault : try ExtensionSet(parsing: extensions)
         var options = CompileOptions()
         options.extensions = set
         options.includeProblemsAreErrors = true
+        options.regexChecker = posixRegexProblem
         let directory = (scriptPath as NSString).deletingLastPathComponent
-        let result = SieveCompiler(options: options).compile(
-            bytes,
-            includeExists: { reference in
-                let folder = reference.isGlobal ? directory + "/global" : directory
-                return FileManager.default.fileExists(atPath: folder + "/" + reference.name + ".sieve")
-            })
+        func path(of reference: IncludeReference) -> String {
+            (reference.isGlobal ? directory + "/global/" : directory + "/") + reference.name + ".sieve"
+        }
+        let compiler = SieveCompiler(options: options)
+        var result = compiler.compile(
+            bytes, includeExists: { FileManager.default.fileExists(atPath: path(of: $0)) })
+        if result.isValid && !result.includes.isEmpty {
+            let scriptName = ((scriptPath as NSString).lastPathComponent as NSString).deletingPathExtension
+            result = compiler.checkForActivation(
+                bytes, named: scriptName,
+                load: { name in
+                    FileManager.default.contents(atPath: directory + "/" + name + ".sieve").map { [UInt8]($0) }
+                })
+        }
         return Verdict(
             isValid: result.isValid,
             firstError: result.errors.first.map { (line: $0.line, message: $0.message) },
@@ -88,6 +99,22 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
         let said = sievecOutput.isEmpty ? "(no output)" : sievecOutput.joined(separator: "\n    ")
         return "sievec (\(extensions)) says \(isValid ? "valid" : "invalid"), line \(line):\n    \(said)"
     }
+}
+
+/// The regex check sievec performs at compile time: regcomp with REG_EXTENDED | REG_NOSUB (and REG_ICASE
+/// for i;ascii-casemap). Returns regerror's text when the pattern does not compile. (The server wires the
+/// same check from the Posix target; this test target depends on SieveCompiler only.)
+@Sendable func posixRegexProblem(_ pattern: String, caseInsensitive: Bool) -> String? {
+    if pattern.utf8.contains(0) { return "pattern contains a NUL character" }
+    var flags = REG_EXTENDED | REG_NOSUB
+    if caseInsensitive { flags |= REG_ICASE }
+    var compiled = regex_t()
+    let code = regcomp(&compiled, pattern, flags)
+    defer { regfree(&compiled) }
+    guard code != 0 else { return nil }
+    var text = [CChar](repeating: 0, count: 256)
+    _ = regerror(code, &compiled, &text, text.count)
+    return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
 }
 
 /// Our compiler's verdict on one case.
