@@ -94,9 +94,22 @@ class ServerEnv:
         return self.log.read_text() if self.log.exists() else ""
 
 
+def traversable_tmp() -> Path:
+    """A private temp dir that a dropped-privilege server (another uid) can still reach:
+    pytest's own tmp_path lives under a 0700 directory."""
+    return Path(tempfile.mkdtemp(prefix="managesieved-test-"))
+
+
 @pytest.fixture
-def server_env(tmp_path):
-    return ServerEnv(tmp_path)
+def env_root():
+    root = traversable_tmp()
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def server_env(env_root):
+    return ServerEnv(env_root)
 
 
 def free_port() -> int:

@@ -82,7 +82,7 @@ SCENARIOS = sorted(GOLDEN.glob("*.session"))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_golden(path: Path, tmp_path):
+def test_golden(path: Path, env_root):
     lines = path.read_text().splitlines()
     config, client, expected = [], bytearray(), []
     files, symlinks, expect_files = [], [], []
@@ -104,7 +104,7 @@ def test_golden(path: Path, tmp_path):
             client += unescape(expand_macros(line[3:]))
         elif line.startswith("S: "):
             expected.append(line[3:])
-    env = ServerEnv(tmp_path, "\n".join(config))
+    env = ServerEnv(env_root, "\n".join(config))
     for user, rel, content in files:
         p = env.home(user) / rel
         p.parent.mkdir(parents=True, exist_ok=True)
