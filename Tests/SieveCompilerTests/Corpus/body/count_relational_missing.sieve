@@ -1,0 +1,2 @@
+require "body";
+if body :count "eq" "1" { keep; }

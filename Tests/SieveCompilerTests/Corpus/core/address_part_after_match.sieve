@@ -1,0 +1,1 @@
+if address :is :localpart :comparator "i;octet" "from" "a" { keep; }

@@ -1,0 +1,1 @@
+if anyof (not exists "x") { keep; }

@@ -1,0 +1,7 @@
+if header :is "subject" [text:
+a
+.
+, text:
+b
+.
+] { keep; }

@@ -1,0 +1,4 @@
+if header :is "subject" "a
+b
+c" { keep; }
+keep "x";

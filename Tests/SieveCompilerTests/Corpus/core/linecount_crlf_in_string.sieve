@@ -1,0 +1,4 @@
+require "reject";
+reject "a
+b";
+keep "x";

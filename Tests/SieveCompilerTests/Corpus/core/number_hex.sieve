@@ -1,0 +1,1 @@
+if size :over 0x10 { keep; }

@@ -1,0 +1,2 @@
+frob;
+if blah { keep; }

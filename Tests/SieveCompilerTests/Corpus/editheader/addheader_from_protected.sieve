@@ -1,0 +1,2 @@
+require "editheader";
+addheader "From" "evil@example.com";

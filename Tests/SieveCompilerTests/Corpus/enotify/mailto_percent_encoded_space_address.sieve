@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:a%20b@example.com";

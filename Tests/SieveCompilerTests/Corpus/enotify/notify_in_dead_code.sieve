@@ -1,0 +1,2 @@
+require "enotify";
+if false { notify "xmpp:x"; }

@@ -1,0 +1,2 @@
+require "foreverypart";
+foreverypart :name "outer" { foreverypart { break :name "outer"; } }

@@ -1,0 +1,2 @@
+require "include";
+if false { include "nonexistent"; }

@@ -1,0 +1,3 @@
+require ["include", "variables"];
+global "x";
+include "lib_with_global";

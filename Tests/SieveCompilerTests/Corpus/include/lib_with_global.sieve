@@ -1,0 +1,3 @@
+require ["include", "variables"];
+global "x";
+set "x" "y";

@@ -1,0 +1,3 @@
+require "include";
+include "lib_a";
+include "nonexistent";

@@ -1,0 +1,2 @@
+require "regex";
+if false { if header :regex "x" "(" { keep; } }

@@ -1,0 +1,2 @@
+require ["spamtestplus", "relational"];
+if spamtest :percent :count "eq" "1" { keep; }

@@ -1,0 +1,3 @@
+require ["special-use", "fileinto", "variables"];
+set "u" "Junk";
+fileinto :specialuse "${u}" "Spam";

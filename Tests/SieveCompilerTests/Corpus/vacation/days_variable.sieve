@@ -1,0 +1,2 @@
+require ["vacation", "variables"];
+vacation :days "${d}" "x";

@@ -1,0 +1,3 @@
+require ["variables", "include"];
+set "global.x" "y";
+set "a" "${global.x}";

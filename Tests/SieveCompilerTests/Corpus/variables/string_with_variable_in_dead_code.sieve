@@ -1,0 +1,2 @@
+require "variables";
+if false { set "a-b" "x"; }
