@@ -1,0 +1,3 @@
+require ["include"];
+include :personal "lib_a";
+include :personal "lib_b";
