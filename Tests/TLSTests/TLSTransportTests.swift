@@ -142,6 +142,28 @@ struct TLSTransportTests {
         #expect(clean.value)
     }
 
+    @Test("ssl_ca completes the chain of a leaf-only ssl_cert file", arguments: [false, true])
+    func chainFromCA(withCA: Bool) throws {
+        let (server, client) = socketPair()
+        defer { close(server); close(client) }
+        let context = try TLSServerContext(
+            settings: TLSSettings(
+                certificatePath: files.chainedCertificate, keyPath: files.chainedKey,
+                caPath: withCA ? files.caCertificate : nil))
+        let peer = TestClient(input: client, output: client)
+        let length = Box<Int>()
+        let thread = Background {
+            guard peer.connect() else { return }
+            length.set(peer.peerChainLength())
+            _ = peer.read(count: 1)
+        }
+        let transport = context.makeTransport(input: server, output: server)
+        try transport.handshake(timeoutMilliseconds: 5000)
+        try transport.write([0x2a])
+        thread.wait()
+        #expect(length.value == (withCA ? 2 : 1))
+    }
+
     @Test("a transport on a TCP socket turns Nagle off")
     func noDelay() throws {
         let (listener, server, client) = try #require(tcpPair(family: AF_INET))

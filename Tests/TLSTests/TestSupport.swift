@@ -18,6 +18,9 @@ struct CertificateFiles: Sendable {
     var ed25519Certificate: String { directory + "/ed25519.pem" }
     var ed25519Key: String { directory + "/ed25519.key" }
     var encryptedKey: String { directory + "/encrypted.key" }
+    /// A server leaf signed by the test CA, without the CA in its file.
+    var chainedCertificate: String { directory + "/chained.pem" }
+    var chainedKey: String { directory + "/chained.key" }
 
     static let shared: CertificateFiles = make()
 
@@ -81,6 +84,11 @@ struct CertificateFiles: Sendable {
             "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed25519.key", "-out", "ed25519.pem", "-days",
             "2",
             "-subj", "/CN=localhost",
+        ])
+        run(["req", "-new"] + ec + ["-keyout", "chained.key", "-out", "chained.csr", "-subj", "/CN=localhost"])
+        run([
+            "x509", "-req", "-in", "chained.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-out", "chained.pem",
         ])
         run(["pkey", "-in", "server.key", "-aes256", "-passout", "pass:secret", "-out", "encrypted.key"])
         return CertificateFiles(directory: dir)
@@ -174,6 +182,12 @@ final class TestClient: @unchecked Sendable {
     }
 
     func shutdown() { _ = SSL_shutdown(ssl) }
+
+    /// How many certificates the server sent (leaf included).
+    func peerChainLength() -> Int {
+        guard let chain = SSL_get_peer_cert_chain(ssl) else { return 0 }
+        return Int(OPENSSL_sk_num(chain))
+    }
 
     /// RFC 9266 from the client's side.
     func exporter() -> [UInt8] {
