@@ -1,0 +1,89 @@
+"""The man pages: mdoc that mandoc lints clean, and a configuration reference that names every key the
+server knows (taken from `managesievectl config`, so a new setting without documentation fails here)."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import CTL, ROOT
+
+PAGES = ["managesieved.8", "managesievectl.8", "managesieved.conf.5"]
+
+
+def mandoc():
+    path = shutil.which("mandoc")
+    if path is None:
+        pytest.fail("mandoc is not installed (.ci/run installs it)")
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_lints_clean(page):
+    result = subprocess.run(
+        [mandoc(), "-Tlint", "-W", "warning", str(ROOT / "man" / page)], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == "", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_its_name_and_sections(page):
+    text = subprocess.run(
+        [mandoc(), "-Tutf8", str(ROOT / "man" / page)], capture_output=True, text=True, check=True
+    ).stdout
+    plain = re.sub(".\b", "", text)
+    name = page.rsplit(".", 1)[0]
+    assert plain.splitlines()[0].startswith(name.upper() + "(")
+    for section in ["NAME", "DESCRIPTION", "SEE ALSO"]:
+        assert re.search(rf"^{section}$", plain, re.M), f"{page} lacks {section}"
+
+
+def default_config_entries(tmp_path):
+    config = tmp_path / "empty.conf"
+    config.write_text("")
+    out = subprocess.run([str(CTL), "config", "-c", str(config)], capture_output=True, text=True, check=True).stdout
+    entries = {}
+    for line in out.splitlines():
+        key, _, value = line.partition("=")
+        entries[key.strip()] = value.strip()
+    assert len(entries) > 30
+    return entries
+
+
+def reference_entries():
+    """`.It Cm key No = default` items of managesieved.conf(5)."""
+    source = (ROOT / "man" / "managesieved.conf.5").read_text()
+    return dict(re.findall(r"^\.It Cm ([a-z_0-9]+) No = (.*)$", source, re.M))
+
+
+def test_conf_page_documents_every_key(tmp_path):
+    documented = reference_entries()
+    missing = [key for key in default_config_entries(tmp_path) if key not in documented]
+    assert missing == [], f"managesieved.conf.5 does not document {missing}"
+
+
+def test_conf_page_documents_no_unknown_key(tmp_path):
+    known = default_config_entries(tmp_path)
+    assert [key for key in reference_entries() if key not in known] == []
+
+
+def test_conf_page_shows_the_real_defaults(tmp_path):
+    documented = reference_entries()
+    for key, value in default_config_entries(tmp_path).items():
+        shown = documented[key]
+        if shown.startswith("Pq "):  # an unset default, described in words
+            assert value == "", f"{key}: the page says unset, the default is {value!r}"
+        else:
+            shown = re.sub(r"^Pa ", "", shown)
+            assert shown == value, f"{key}: the page says {shown!r}, the default is {value!r}"
+
+
+def test_example_config_parses_and_mentions_every_key(tmp_path):
+    example = ROOT / "contrib" / "managesieved.conf"
+    result = subprocess.run([str(CTL), "config", "-n", "-c", str(example)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", "the example's active lines should all be defaults"
+    text = example.read_text()
+    for key in default_config_entries(tmp_path):
+        assert re.search(rf"^#{key} =", text, re.M), f"contrib/managesieved.conf does not mention {key}"
