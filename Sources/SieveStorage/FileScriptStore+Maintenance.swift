@@ -104,9 +104,10 @@ extension FileScriptStore {
             throw .quotaExceeded(.maxScripts, limit: limit)
         }
         if let limit = quota.maxStorage {
-            let total = files.reduce(UInt64(0)) { $0 &+ $1.size }
-            let after = total - (existing?.size ?? 0) + size
-            if after > limit { throw .quotaExceeded(.maxStorage, limit: limit) }
+            let total = files.reduce(UInt64(0)) { $0.addingReportingOverflow($1.size).overflow ? .max : $0 + $1.size }
+            // HAVESPACE may ask about any size: saturate instead of trapping on overflow.
+            let (after, overflow) = (total - min(total, existing?.size ?? 0)).addingReportingOverflow(size)
+            if overflow || after > limit { throw .quotaExceeded(.maxStorage, limit: limit) }
         }
     }
 }

@@ -379,6 +379,20 @@ struct QuotaTests {
         #expect(try store.listScripts().map(\.size) == [70, 30])
     }
 
+    @Test("HAVESPACE with a huge size is refused, not a crash")
+    func hugeSize() throws {
+        let home = TemporaryHome()
+        let store = try home.store(QuotaLimits(maxStorage: 100))
+        try store.putScript("a", content: bytes("keep;"))
+        #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 100)) {
+            try store.checkSpace(name: "b", size: .max)
+        }
+        #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 100)) {
+            try store.checkSpace(name: "a", size: .max)
+        }
+        try home.store().checkSpace(name: "b", size: .max)
+    }
+
     @Test("files that are not scripts do not count")
     func otherFilesFree() throws {
         let home = TemporaryHome()
