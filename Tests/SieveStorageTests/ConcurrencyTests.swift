@@ -144,6 +144,57 @@ struct ConcurrencyTests {
         #expect(FileScriptStore.temporaryCreator(".x.12.nothex!nothex!.tmp") == nil)
     }
 
+    @Test("kill -9 at any instant of PUTSCRIPT, RENAMESCRIPT or SETACTIVE leaves a consistent storage")
+    func killedWriter() throws {
+        let home = TemporaryHome()
+        let versions: [[UInt8]] = [
+            Array(repeating: 0x61, count: 1), Array(repeating: 0x62, count: 50_000),
+            Array(repeating: 0x63, count: 200_000),
+        ]
+        let store = try home.store()
+        try store.putScript("s", content: versions[0])
+        try store.setActive("s")
+        // Run every path once here so that the child needs no first-time runtime work.
+        try store.renameScript("s", to: "t")
+        try store.renameScript("t", to: "s")
+        for round in 0..<6 {
+            let pid = fork()
+            if pid == 0 {
+                // The child writes until it is killed; it never returns into the test runner.
+                let child = try? home.store()
+                var index = 0
+                while true {
+                    try? child?.putScript("s", content: versions[index % versions.count])
+                    try? child?.renameScript("s", to: "t")
+                    try? child?.putScript("t", content: versions[(index + 1) % versions.count])
+                    try? child?.renameScript("t", to: "s")
+                    try? child?.setActive("s")
+                    index += 1
+                }
+            }
+            #expect(pid > 0)
+            FileSystem.sleep(milliseconds: 20 + round * 13)
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            // Before or after each step: whole versions only, and the active link never dangles.
+            let check = try home.store()
+            let scripts = try check.listScripts()
+            #expect(!scripts.isEmpty)
+            for script in scripts {
+                #expect(["s", "t"].contains(script.name))
+                #expect(versions.contains(try check.getScript(script.name)))
+            }
+            let active = try check.activeScript()
+            #expect(active != nil)
+            // The next session works normally and clears what the killed one left.
+            try check.putScript(active ?? "s", content: versions[0])
+            try check.setActive(active ?? "s")
+            #expect(home.entries("sieve").filter { $0.hasSuffix(".tmp") } == [])
+            #expect(home.entries("").filter { $0.hasSuffix(".tmp") } == [])
+        }
+    }
+
     @Test("concurrent writers in several threads never let a reader see a partial script")
     func concurrentWriters() throws {
         let home = TemporaryHome()
