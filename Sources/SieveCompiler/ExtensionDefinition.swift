@@ -55,7 +55,7 @@ enum TagTarget: Sendable {
 }
 
 struct TagDefinition: Sendable {
-    var name: String
+    let name: String
     var parameter: ArgumentType?
     var group: TagGroup?
     var target: TagTarget
@@ -103,22 +103,25 @@ struct CommandUse {
 
 typealias CommandCheck = @Sendable (CommandUse, Validator) -> Void
 
-struct CommandDefinition: Sendable {
+/// A class so that passing a definition around costs one retain, not one per field.
+final class CommandDefinition: Sendable {
     enum Kind: Sendable { case command, test }
     enum Block: Sendable { case none, required }
     enum Subtests: Sendable { case none, one, list }
 
-    var name: String
-    var kind: Kind
+    let name: String
+    let kind: Kind
     /// Accepted positional shapes (several when some positional arguments are optional).
-    var signatures: [[ArgumentType]]
+    let signatures: [[ArgumentType]]
     /// Names for positional arguments in messages, by position in the longest signature.
-    var argumentNames: [String]
-    var tags: [TagDefinition]
-    var features: Set<Feature>
-    var block: Block
-    var subtests: Subtests
-    var check: CommandCheck?
+    let argumentNames: [String]
+    let tags: [TagDefinition]
+    let features: Set<Feature>
+    let block: Block
+    let subtests: Subtests
+    let check: CommandCheck?
+    /// The most positional arguments any signature takes.
+    let maxPositional: Int
 
     init(
         _ name: String, _ kind: Kind, _ positional: [ArgumentType] = [], names: [String] = [],
@@ -128,6 +131,7 @@ struct CommandDefinition: Sendable {
         self.name = name
         self.kind = kind
         self.signatures = [positional] + alternatives
+        self.maxPositional = ([positional] + alternatives).map(\.count).max() ?? 0
         self.argumentNames = names
         self.tags = tags
         self.features = features

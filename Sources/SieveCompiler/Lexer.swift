@@ -178,10 +178,10 @@ struct Lexer {
             diagnostics.error(.identifierTooLong(shown), line: startLine, column: startColumn)
             return nil
         }
-        var lowered = [UInt8]()
-        lowered.reserveCapacity(length)
-        for i in start..<offset { lowered.append(Lexer.lower(bytes[i])) }
-        return String(decoding: lowered, as: UTF8.self)
+        var hasUpper = false
+        for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
+        if !hasUpper { return String(decoding: bytes[start..<offset], as: UTF8.self) }
+        return String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
     }
 
     /// number = 1*DIGIT [ QUANTIFIER ];  QUANTIFIER = "K" / "M" / "G"

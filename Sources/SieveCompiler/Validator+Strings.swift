@@ -31,8 +31,8 @@ extension Validator {
     }
 
     func checkStrings(_ node: Node) {
-        let variables = requires("variables")
-        let encoded = requires("encoded-character")
+        let variables = hasVariables
+        let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
         for arg in node.arguments {
             for s in arg.strings ?? [] {

@@ -18,6 +18,13 @@ final class Validator {
     /// Every command and test of every extension enabled on the server, by name.
     private var commands: [String: [Entry]] = [:]
     private var contributedTags: [(tag: TagDefinition, owner: String)] = []
+    /// Per command: the tags it accepts given the current requires (cleared when requires change).
+    private var tagCache: [ObjectIdentifier: [(TagDefinition, String?, Bool)]] = [:]
+    private var commandCache: [String: (Entry?, available: Bool, wrongKind: Bool)] = [:]
+    private var testCache: [String: (Entry?, available: Bool, wrongKind: Bool)] = [:]
+    /// Whether variables / encoded-character are required (hot in checkStrings).
+    private(set) var hasVariables = false
+    private(set) var hasEncodedCharacter = false
     /// Commands enclosing the current node (innermost last).
     private(set) var enclosingCommands: [Node] = []
     /// Names of variables the script declares (`set`, etc.).
@@ -58,6 +65,13 @@ final class Validator {
     func addInclude(_ ref: IncludeReference) { includes.append(ref) }
 
     func addRequired(_ name: String) {
+        tagCache.removeAll()
+        commandCache.removeAll()
+        testCache.removeAll()
+        defer {
+            hasVariables = required.contains("variables")
+            hasEncodedCharacter = required.contains("encoded-character")
+        }
         required.insert(name)
         for implied in ExtensionRegistry.byName[name]?.implies ?? [] { required.insert(implied) }
     }
@@ -67,7 +81,7 @@ final class Validator {
     /// Whether a string's value is known at compile time: without `variables` every string is; with it,
     /// a string containing a variable reference is not.
     func isConstant(_ s: StringLiteral) -> Bool {
-        guard requires("variables") else { return true }
+        guard hasVariables else { return true }
         return !VariableSyntax.containsReference(s.bytes)
     }
 
@@ -161,6 +175,19 @@ final class Validator {
     }
 
     private func lookup(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
+        if kind == .command {
+            if let hit = commandCache[name] { return hit }
+            let result = resolve(name, kind: kind)
+            commandCache[name] = result
+            return result
+        }
+        if let hit = testCache[name] { return hit }
+        let result = resolve(name, kind: kind)
+        testCache[name] = result
+        return result
+    }
+
+    private func resolve(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
         guard let entries = commands[name] else { return (nil, false, false) }
         var sameKind = entries.filter { $0.definition.kind == kind }
         if sameKind.isEmpty { return (nil, false, true) }
@@ -301,6 +328,14 @@ final class Validator {
 
     /// The tags a command accepts given the script's requires: (definition, owner extension).
     private func availableTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
+        let key = ObjectIdentifier(def)
+        if let hit = tagCache[key] { return hit }
+        let result = computeTags(for: def, owner: owner)
+        tagCache[key] = result
+        return result
+    }
+
+    private func computeTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
         var result: [(TagDefinition, String?, Bool)] = def.tags.map { ($0, owner, true) }
         if def.features.contains(.comparator) { result.append((CommonTags.comparator, nil, true)) }
         if def.features.contains(.matchType) { result += CommonTags.matchTypes.map { ($0, nil, true) } }
@@ -348,8 +383,9 @@ final class Validator {
         }
         var use = CommandUse(node: node, definition: def, tags: [], positional: [])
         var i = 0
-        var groups: Set<TagGroup> = []
-        var seen: Set<String> = []
+        // Tags per command are few: arrays beat sets here.
+        var groups: [TagGroup] = []
+        var seen: [String] = []
         while i < args.count, let name = args[i].tagName {
             let (tag, tagOwner, _) = tags.first(where: { $0.0.name == name })!
             if let group = tag.group {
@@ -357,12 +393,12 @@ final class Validator {
                     error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: args[i])
                     return nil
                 }
-                groups.insert(group)
+                groups.append(group)
             } else if seen.contains(name) && !tag.repeatable {
                 error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: args[i])
                 return nil
             }
-            seen.insert(name)
+            seen.append(name)
             var parameter: Argument? = nil
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
@@ -439,7 +475,7 @@ final class Validator {
                 }
             }
             // The key list is the last positional argument of a matching test.
-            if use.positional.count == use.definition.signatures.map(\.count).max(), let keys = use.positional.last?.strings {
+            if use.positional.count == use.definition.maxPositional, let keys = use.positional.last?.strings {
                 if name == "regex" {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
