@@ -195,6 +195,49 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test("concurrent writers in several processes never let a reader see a partial script")
+    func concurrentProcesses() throws {
+        let home = TemporaryHome()
+        let versions: [[UInt8]] = [
+            Array(repeating: 0x61, count: 3), Array(repeating: 0x62, count: 80_000),
+            Array(repeating: 0x63, count: 250_000),
+        ]
+        let store = try home.store()
+        try store.putScript("s", content: versions[0])
+        try store.setActive("s")
+        var children: [pid_t] = []
+        for worker in 0..<3 {
+            let pid = fork()
+            if pid == 0 {
+                let child = try? home.store(lockTimeoutMilliseconds: 60_000)
+                var index = worker
+                while true {
+                    try? child?.putScript("s", content: versions[index % versions.count])
+                    try? child?.setActive("s")
+                    index += 1
+                }
+            }
+            children.append(pid)
+        }
+        defer {
+            for pid in children {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+        }
+        #expect(children.allSatisfy { $0 > 0 })
+        var seen = Set<Int>()
+        let deadline = FileSystem.monotonicMilliseconds() + 600
+        while FileSystem.monotonicMilliseconds() < deadline {
+            let content = try store.getScript("s")
+            #expect(versions.contains(content), "partial read of \(content.count) octets")
+            seen.insert(content.count)
+            #expect(try store.activeScript() == "s")
+        }
+        #expect(!seen.isEmpty)
+    }
+
     @Test("concurrent writers in several threads never let a reader see a partial script")
     func concurrentWriters() throws {
         let home = TemporaryHome()
