@@ -1,1 +1,0 @@
-// Module Transcript: implementation files live beside this one.

@@ -1,0 +1,52 @@
+import Posix
+
+/// A `Transport` decorator that records every octet read and written, and the session's notes, in a
+/// `TranscriptFile`. Wrapped around the plain transport and, after STARTTLS, around the TLS transport
+/// (sharing the same file), so it sees the plaintext inside TLS.
+public final class TranscriptTransport: Transport {
+    public let inner: any Transport
+    public let file: TranscriptFile
+
+    public init(wrapping inner: any Transport, file: TranscriptFile) {
+        self.inner = inner
+        self.file = file
+    }
+
+    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+        -> ReadResult
+    {
+        let before = buffer.count
+        let result: ReadResult
+        do {
+            result = try inner.read(into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds)
+        } catch {
+            file.recordEvent("read error: \(error)")
+            throw error
+        }
+        switch result {
+        case .data:
+            file.recordClient(buffer[before...])
+        case .eof:
+            file.recordEvent("client closed the connection")
+        case .timeout:
+            break
+        }
+        return result
+    }
+
+    public func write(_ bytes: [UInt8]) throws(IOError) {
+        do {
+            try inner.write(bytes)
+        } catch {
+            file.recordServer(bytes)
+            file.recordEvent("write error (the lines above were not all delivered): \(error)")
+            throw error
+        }
+        file.recordServer(bytes)
+    }
+
+    public func note(_ event: TransportEvent) {
+        inner.note(event)
+        file.note(event)
+    }
+}
