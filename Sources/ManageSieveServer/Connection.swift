@@ -29,17 +29,20 @@ public final class Connection {
     let logger: Logger
     let timeouts: ConnectionTimeouts
     /// Runs the TLS handshake over the connection's fds and returns the transport to use from then on.
-    let upgradeToTLS: (() throws -> (transport: any Transport, description: String))?
+    let upgradeToTLS: (() throws -> (transport: any Transport, info: TLSInfo))?
     public private(set) var statistics = ConnectionStatistics()
     var output: [UInt8] = []
     var closeReason: String?
     /// Set while an effect (STARTTLS) means no further buffered event may be handled in this batch.
     var stopBatch = false
+    /// When the event being handled arrived: a failure delay counts from there, so that the
+    /// time a verification took (unknown user vs. real hash) cannot be told from the answer's timing.
+    var eventStartedAt: UInt64 = 0
     static let readChunk = 65536
 
     public init(
         transport: any Transport, session: Session, logger: Logger, timeouts: ConnectionTimeouts,
-        upgradeToTLS: (() throws -> (transport: any Transport, description: String))?
+        upgradeToTLS: (() throws -> (transport: any Transport, info: TLSInfo))?
     ) {
         self.transport = transport
         self.session = session
@@ -50,9 +53,10 @@ public final class Connection {
     }
 
     /// Marks TLS active before the greeting (implicit TLS detected by sniffing).
-    public func startWithTLS(transport: any Transport) {
+    public func startWithTLS(transport: any Transport, info: TLSInfo) {
         self.transport = transport
-        _ = session.tlsStarted()
+        transport.note(.tlsStarted(info.description))
+        _ = session.tlsStarted(info)
     }
 
     /// Serves the session until it ends; returns the reason it ended.
@@ -82,6 +86,7 @@ public final class Connection {
                 buffer.removeAll(keepingCapacity: true)
                 stopBatch = false
                 while closeReason == nil && !stopBatch, let event = parser.next() {
+                    eventStartedAt = Clock.monotonicMilliseconds()
                     perform(session.handle(event))
                 }
             }
@@ -135,7 +140,8 @@ public final class Connection {
                 ResponseEncoder.encode(out, into: &output)
             case .delay(let milliseconds):
                 flush()
-                Clock.sleep(milliseconds: milliseconds)
+                let spent = Int(Clock.monotonicMilliseconds() - eventStartedAt)
+                if milliseconds > spent { Clock.sleep(milliseconds: milliseconds - spent) }
             case .startTLS:
                 stopBatch = true
                 flush()
@@ -169,9 +175,9 @@ public final class Connection {
         do {
             let upgraded = try upgradeToTLS()
             transport = upgraded.transport
-            transport.note(.tlsStarted(upgraded.description))
-            logger.log(.info, "TLS started: \(upgraded.description)")
-            perform(session.tlsStarted())
+            transport.note(.tlsStarted(upgraded.info.description))
+            logger.log(.info, "TLS started: \(upgraded.info.description)")
+            perform(session.tlsStarted(upgraded.info))
         } catch {
             close("TLS handshake failed: \(error)")
         }

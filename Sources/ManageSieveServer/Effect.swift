@@ -21,3 +21,19 @@ public enum Effect: Equatable, Sendable {
     /// Flush and end the session.
     case close(reason: String)
 }
+
+/// What the TLS layer tells the session once the handshake is done.
+public struct TLSInfo: Sendable {
+    /// Protocol and cipher, for logs and transcripts.
+    public var description: String
+    /// Channel-binding data by type (`tls-exporter`, `tls-server-end-point`).
+    public var channelBindings: [String: [UInt8]]
+    /// The identity from a verified client certificate.
+    public var certificateUser: String?
+
+    public init(description: String = "", channelBindings: [String: [UInt8]] = [:], certificateUser: String? = nil) {
+        self.description = description
+        self.channelBindings = channelBindings
+        self.certificateUser = certificateUser
+    }
+}

@@ -43,6 +43,15 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func lookupUser(_ name: String) -> PasswdEntry? {
+        loadedPasswd().entry(for: name)
+    }
+
+    public func availableMechanisms(context: SASLContext) -> [String] {
+        SASLServer.availableMechanisms(for: loadedPasswd(), context: context)
+    }
+
+    /// The passwd-file, read on first use (while the process is still privileged) and kept.
+    func loadedPasswd() -> PasswdFile {
         if passwd == nil {
             do {
                 let file = try PasswdFile.load(path: passwdPath)
@@ -55,7 +64,7 @@ public final class LocalBackend: SessionBackend {
                 passwd = PasswdFile(parsing: [])
             }
         }
-        return passwd?.entry(for: name)
+        return passwd ?? PasswdFile(parsing: [])
     }
 
     public func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal> {

@@ -24,7 +24,9 @@ public struct Session {
     let backend: any SessionBackend
     var state: State = .nonAuthenticated
     /// TLS is active on the transport.
-    public private(set) var tlsActive = false
+    public var tlsActive: Bool { saslContext.tlsActive }
+    /// What SASL mechanisms may use of the connection (TLS, channel bindings, client certificate).
+    var saslContext = SASLContext()
     var failedLogins = 0
     var badCommands = 0
     /// Commands served so far (for the summary line and `maxCommands`).
@@ -56,8 +58,9 @@ public struct Session {
     }
 
     /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
-    public mutating func tlsStarted() -> [Effect] {
-        tlsActive = true
+    public mutating func tlsStarted(_ info: TLSInfo = TLSInfo()) -> [Effect] {
+        saslContext = SASLContext(
+            tlsActive: true, channelBindings: info.channelBindings, certificateUser: info.certificateUser)
         return [.send(.capabilities(capabilities())), .send(.response(.ok))]
     }
 
@@ -89,8 +92,11 @@ public struct Session {
     /// The mechanisms that can succeed now.
     func saslMechanisms() -> [String] {
         if settings.tlsRequired && !tlsActive { return [] }
-        if settings.disablePlaintextAuth && !tlsActive { return [] }
-        return SASLServer.plaintextMechanisms
+        var mechanisms = backend.availableMechanisms(context: saslContext)
+        if settings.disablePlaintextAuth && !tlsActive {
+            mechanisms.removeAll { SASLServer.plaintextMechanisms.contains($0) }
+        }
+        return mechanisms
     }
 
     // MARK: - Events
@@ -201,7 +207,9 @@ public struct Session {
             return [.send(.response(Response(.no, code: .encryptNeeded, Texts.encryptionNeeded)))]
         }
         let backend = self.backend
-        guard var sasl = SASLServer(mechanism: upper, lookup: { backend.lookupUser($0) }) else {
+        guard saslMechanisms().contains(upper),
+            var sasl = SASLServer(mechanism: upper, context: saslContext, lookup: { backend.lookupUser($0) })
+        else {
             return [.send(.response(Response(.no, Texts.unsupportedMechanism)))]
         }
         var effects: [Effect] = [.note(.saslBegin(mechanism: upper))]

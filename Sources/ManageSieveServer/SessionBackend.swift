@@ -36,4 +36,10 @@ public protocol SessionBackend: AnyObject {
     func lookupUser(_ name: String) -> PasswdEntry?
     /// Called once credentials are verified: enforce the uid policy, drop privileges, open the store.
     func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal>
+    /// The SASL mechanisms that can succeed on a connection like this one (before plaintext policy).
+    func availableMechanisms(context: SASLContext) -> [String]
+}
+
+extension SessionBackend {
+    public func availableMechanisms(context: SASLContext) -> [String] { SASLServer.plaintextMechanisms }
 }

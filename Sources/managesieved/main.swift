@@ -155,11 +155,22 @@ timeouts.login = settings.loginTimeoutMilliseconds
 Socket.setNoDelay(0)
 Socket.setNoDelay(1)
 let plain = FDTransport(input: 0, output: 1)
-let upgrade: (() throws -> (transport: any Transport, description: String))? = tlsContext.map { context in
+/// What SASL and the logs learn from a finished handshake.
+func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
+    var bindings: [String: [UInt8]] = [:]
+    for kind in ChannelBindingKind.allCases {
+        if let data = tls.channelBinding(kind) { bindings[kind.rawValue] = data }
+    }
+    return TLSInfo(
+        description: "\(tls.protocolVersion) \(tls.cipherName)", channelBindings: bindings,
+        certificateUser: tls.peerCertificateUsername)
+}
+
+let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsContext.map { context in
     {
         let tls = context.makeTransport(input: 0, output: 1)
         try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
-        return (tls, "\(tls.protocolVersion) \(tls.cipherName)")
+        return (tls, tlsInfo(tls))
     }
 }
 
@@ -176,8 +187,9 @@ if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: s
         logger.log(.notice, "implicit TLS handshake failed: \(error)")
         ProcessControl.exit(ExitCode.ok)
     }
-    logger.log(.info, "implicit TLS started: \(tls.protocolVersion) \(tls.cipherName)")
-    connection.startWithTLS(transport: tls)
+    let info = tlsInfo(tls)
+    logger.log(.info, "implicit TLS started: \(info.description)")
+    connection.startWithTLS(transport: tls, info: info)
 }
 
 logger.log(.info, "connect")
