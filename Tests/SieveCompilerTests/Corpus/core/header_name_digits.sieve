@@ -1,0 +1,1 @@
+if header :is "123" "a" { keep; }

@@ -1,0 +1,1 @@
+redirect "a@ex_ample.com";

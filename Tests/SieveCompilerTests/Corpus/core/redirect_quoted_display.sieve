@@ -1,0 +1,1 @@
+redirect "\"Doe, John\" <j@example.com>";

@@ -1,0 +1,1 @@
+redirect "<@route:a@example.com>";

@@ -1,0 +1,1 @@
+redirect "USER@EXAMPLE.COM";

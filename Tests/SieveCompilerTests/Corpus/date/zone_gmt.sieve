@@ -1,0 +1,2 @@
+require "date";
+if currentdate :zone "GMT" "hour" "1" { keep; }

@@ -1,0 +1,2 @@
+require "date";
+if currentdate :zone "+2359" "hour" "1" { keep; }

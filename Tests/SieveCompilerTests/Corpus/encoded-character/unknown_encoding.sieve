@@ -1,0 +1,2 @@
+require "encoded-character";
+if header :is "subject" "${base64:QQ==}" { keep; }

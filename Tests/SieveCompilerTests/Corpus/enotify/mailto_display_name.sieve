@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:John%20Doe%20%3Ca@example.com%3E";

@@ -1,0 +1,2 @@
+require "enotify";
+notify "ma1lto:a@example.com";
