@@ -1,0 +1,363 @@
+"""The client interoperability matrix: every common ManageSieve client does a full round trip (login,
+upload, list, activate, download, rename where the client can, delete) against the built server behind
+socat, exactly as an admin would run it. Each test checks the client's own view (its output or return
+values), the server's view (its log) and the user's storage on disk.
+
+A client that is not installed FAILS: .ci/run installs all of them. Client quirks are respected, not
+worked around (sievemgr gets LF scripts; Net_Sieve and Net::ManageSieve post-process downloaded scripts)."""
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import USERS
+
+CLIENTS = Path(__file__).parent / "clients"
+SCRIPT = 'require ["fileinto"];\r\nif header :contains "subject" "[spam]" {\r\n  fileinto "Junk";\r\n}\r\n'
+SCRIPT_LF = SCRIPT.replace("\r\n", "\n")
+PASSWORD = USERS["alice"]
+
+
+def need(program: str) -> str:
+    """The absolute path of a client program; the test fails (not skips) when it is missing."""
+    path = shutil.which(program) if "/" not in program else (program if os.access(program, os.X_OK) else None)
+    if path is None:
+        pytest.fail(f"{program} is not installed (.ci/run installs it)")
+    return path
+
+
+def need_module(name: str):
+    try:
+        return __import__(name)
+    except ImportError:
+        pytest.fail(f"Python module {name} is not installed (.ci/run pip-installs it)")
+
+
+def run(argv, **kwargs):
+    kwargs.setdefault("timeout", 60)
+    return subprocess.run(argv, capture_output=True, text=True, **kwargs)
+
+
+def scripts_on_disk(env) -> dict[str, bytes]:
+    storage = env.storage("alice")
+    if not storage.exists():
+        return {}
+    return {p.name[: -len(".sieve")]: p.read_bytes() for p in storage.iterdir() if p.name.endswith(".sieve")}
+
+
+def active_link(env):
+    link = env.home("alice") / ".dovecot.sieve"
+    return os.readlink(link) if link.is_symlink() else None
+
+
+def assert_log_in_order(env, *patterns, wait: float = 5):
+    """The server log holds lines matching `patterns`, in this order. The summary line is written after
+    the client got its last answer, so the log is polled for a little while."""
+    deadline = time.time() + wait
+    while True:
+        log = env.log_text()
+        position = 0
+        missing = None
+        for pattern in patterns:
+            match = re.compile(pattern).search(log, position)
+            if not match:
+                missing = pattern
+                break
+            position = match.end()
+        if missing is None:
+            return
+        if time.time() > deadline:
+            pytest.fail(f"server log lacks /{missing}/ after offset {position}:\n{log}")
+        time.sleep(0.05)
+
+
+def assert_full_round_trip_logged(env, *, size: int, renamed: str | None = None, logout: bool = True):
+    name = "roundtrip"
+    steps = [r"login: user=alice", rf"stored script '{name}' \({size} bytes\)", rf"activated script '{name}'"]
+    if renamed:
+        steps.append(rf"renamed script '{name}' to '{renamed}'")
+        name = renamed
+    steps += [r"deactivated the active script", rf"deleted script '{name}'"]
+    if logout:
+        steps.append(r"session ended: user=alice .*reason=logout")
+    assert_log_in_order(env, *steps)
+    assert "error" not in env.log_text().lower(), env.log_text()
+
+
+def assert_storage_empty(env):
+    assert scripts_on_disk(env) == {}
+    assert active_link(env) is None
+
+
+# --- sieve-connect (Debian sieve-connect) -----------------------------------------------------------------
+
+
+def test_sieve_connect(socat_server, tmp_path):
+    env = socat_server.env
+    client = need("sieve-connect")
+    local = tmp_path / "rules.sieve"
+    local.write_bytes(SCRIPT.encode())
+    downloaded = tmp_path / "downloaded.sieve"
+    # sieve-connect has no rename command.
+    commands = tmp_path / "commands"
+    commands.write_text(
+        f"put {local} roundtrip\nlist\nactivate roundtrip\nlist\ndownload roundtrip {downloaded}\n"
+        "deactivate\ndelete roundtrip\nlist\n"
+    )
+    password_file = tmp_path / "password"
+    password_file.write_text(PASSWORD + "\n")
+    with open(password_file) as password:
+        result = run(
+            [client, "--server", "127.0.0.1", "--port", str(socat_server.port), "--user", "alice", "--notls",
+             "--authmech", "PLAIN", "--passwordfd", str(password.fileno()), "--exec", str(commands)],
+            pass_fds=(password.fileno(),),
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    listings = result.stdout.split("\n")
+    assert '"roundtrip"' in listings and '"roundtrip" ACTIVE' in listings, result.stdout
+    assert downloaded.read_bytes() == SCRIPT.encode()
+    assert_full_round_trip_logged(env, size=len(SCRIPT))
+    assert_storage_empty(env)
+
+
+# --- Python sievelib -------------------------------------------------------------------------------------
+
+
+def test_python_sievelib(socat_server):
+    env = socat_server.env
+    need_module("sievelib")
+    from sievelib.managesieve import Client
+
+    client = Client("127.0.0.1", socat_server.port)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "credentials sent over an unencrypted connection"
+        assert client.connect("alice", PASSWORD, starttls=False, authmech="PLAIN")
+    assert "fileinto" in client.get_sieve_capabilities()
+    assert client.get_implementation() == "managesieved"
+    assert client.havespace("roundtrip", len(SCRIPT))
+    assert client.checkscript(SCRIPT)
+    assert client.putscript("roundtrip", SCRIPT)
+    assert scripts_on_disk(env) == {"roundtrip": SCRIPT.encode()}
+    assert client.listscripts() == (None, ["roundtrip"])
+    assert client.setactive("roundtrip")
+    assert active_link(env) == "sieve/roundtrip.sieve"
+    assert client.listscripts() == ("roundtrip", [])
+    # sievelib returns the script with its line ends normalised to LF and the last one stripped.
+    assert client.getscript("roundtrip") == SCRIPT_LF.rstrip("\n")
+    assert client.renamescript("roundtrip", "renamed")
+    assert client.listscripts() == ("renamed", [])
+    assert active_link(env) == "sieve/renamed.sieve"
+    assert client.setactive("")
+    assert client.listscripts() == (None, ["renamed"])
+    assert client.deletescript("renamed")
+    assert client.listscripts() == (None, [])
+    client.logout()
+    assert_full_round_trip_logged(env, size=len(SCRIPT), renamed="renamed")
+    assert_storage_empty(env)
+
+
+# --- Python managesieve ----------------------------------------------------------------------------------
+
+
+def test_python_managesieve(socat_server):
+    env = socat_server.env
+    managesieve = need_module("managesieve")
+
+    client = managesieve.MANAGESIEVE("127.0.0.1", socat_server.port)
+    assert client.implementation == "managesieved"
+    assert "PLAIN" in client.loginmechs and "fileinto" in client.capabilities
+    assert client.login("", "alice", PASSWORD) == "OK"
+    assert client.havespace("roundtrip", len(SCRIPT)) == "OK"
+    assert client.putscript("roundtrip", SCRIPT) == "OK"
+    assert scripts_on_disk(env) == {"roundtrip": SCRIPT.encode()}
+    assert client.listscripts() == ("OK", [("roundtrip", False)])
+    assert client.setactive("roundtrip") == "OK"
+    assert client.listscripts() == ("OK", [("roundtrip", True)])
+    assert active_link(env) == "sieve/roundtrip.sieve"
+    assert client.getscript("roundtrip") == ("OK", SCRIPT)
+    # The module has no RENAMESCRIPT.
+    assert client.setactive("") == "OK"
+    assert client.deletescript("roundtrip") == "OK"
+    assert client.listscripts() == ("OK", [])
+    assert client.logout() == "OK"
+    assert_full_round_trip_logged(env, size=len(SCRIPT))
+    assert_storage_empty(env)
+
+
+# --- sievemgr --------------------------------------------------------------------------------------------
+
+
+def test_sievemgr(socat_server):
+    env = socat_server.env
+    sievemgr = need_module("sievemgr")
+
+    # Known quirk: sievemgr mis-sends CRLF scripts, so it gets an LF script.
+    with sievemgr.SieveManager("127.0.0.1", socat_server.port, tls=False) as manager:
+        manager.authenticate("alice", PASSWORD)
+        manager.checkscript(SCRIPT_LF)
+        manager.putscript(SCRIPT_LF, "roundtrip")
+        assert scripts_on_disk(env) == {"roundtrip": SCRIPT_LF.encode()}
+        assert manager.listscripts() == [("roundtrip", False)]
+        manager.setactive("roundtrip")
+        assert manager.listscripts() == [("roundtrip", True)]
+        assert active_link(env) == "sieve/roundtrip.sieve"
+        assert manager.getscript("roundtrip") == SCRIPT_LF
+        manager.renamescript("roundtrip", "renamed", emulate=False)
+        assert manager.listscripts() == [("renamed", True)]
+        assert active_link(env) == "sieve/renamed.sieve"
+        manager.unsetactive()
+        assert manager.getactive() is None
+        manager.deletescript("renamed")
+        assert manager.listscripts() == []
+    assert_full_round_trip_logged(env, size=len(SCRIPT_LF), renamed="renamed")
+    assert_storage_empty(env)
+
+
+# --- PHP Net_Sieve (Roundcube's library) -----------------------------------------------------------------
+
+
+def test_php_net_sieve(socat_server, tmp_path):
+    env = socat_server.env
+    php = need("php")
+    if not Path("/usr/share/php/Net/Sieve.php").exists():
+        pytest.fail("PHP Net_Sieve is not installed (.ci/run installs php-net-sieve)")
+    script = tmp_path / "rules.sieve"
+    script.write_bytes(SCRIPT.encode())
+    result = run([php, str(CLIENTS / "net_sieve.php"), "127.0.0.1", str(socat_server.port), "alice", PASSWORD,
+                  str(script)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "login: ok"
+    assert "FILEINTO" in lines[1].split()
+    assert lines[2:] == [
+        "put: ok",
+        "list: roundtrip",
+        "havespace: ok",
+        "active: roundtrip",
+        # Net_Sieve keeps the CRLF that ends the literal's line in the downloaded script.
+        "get: same plus CRLF",
+        "active after deactivate: null",
+        "list after delete: ",
+        "logout: ok",
+    ], result.stdout
+    assert_full_round_trip_logged(env, size=len(SCRIPT))
+    assert_storage_empty(env)
+
+
+# --- Perl Net::ManageSieve -------------------------------------------------------------------------------
+
+
+def test_perl_net_managesieve(socat_server, tmp_path):
+    env = socat_server.env
+    perl = need("perl")
+    if run([perl, "-MNet::ManageSieve", "-e", "1"]).returncode != 0:
+        pytest.fail("Net::ManageSieve is not installed (.ci/run installs libnet-managesieve-perl)")
+    script = tmp_path / "rules.sieve"
+    script.write_bytes(SCRIPT.encode())
+    result = run([perl, str(CLIENTS / "net_managesieve.pl"), "127.0.0.1", str(socat_server.port), "alice",
+                  PASSWORD, str(script)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "login: ok",
+        "implementation: managesieved",
+        "put: ok",
+        "list: roundtrip active=",
+        "havespace: ok",
+        "active: roundtrip",
+        "get: same",
+        "active after deactivate: []",
+        "list after delete: ",
+        "logout: ok",
+    ], result.stdout
+    assert_full_round_trip_logged(env, size=len(SCRIPT))
+    assert_storage_empty(env)
+
+
+# --- Cyrus sivtest (cyrus-clients) -----------------------------------------------------------------------
+
+SIVTEST = "/usr/lib/cyrus/bin/sivtest"
+SIEVESHELL = "/usr/lib/cyrus/bin/sieveshell"
+
+
+def test_cyrus_sivtest(socat_server):
+    env = socat_server.env
+    client = need(SIVTEST)
+    size = len(SCRIPT.encode())
+    commands = (
+        f'PUTSCRIPT "roundtrip" {{{size}+}}\r\n{SCRIPT}\r\n'
+        'LISTSCRIPTS\r\nSETACTIVE "roundtrip"\r\nLISTSCRIPTS\r\nGETSCRIPT "roundtrip"\r\n'
+        'RENAMESCRIPT "roundtrip" "renamed"\r\nLISTSCRIPTS\r\nSETACTIVE ""\r\nDELETESCRIPT "renamed"\r\n'
+        "LISTSCRIPTS\r\nLOGOUT\r\n"
+    )
+    result = run([client, "-p", str(socat_server.port), "-m", "PLAIN", "-a", "alice", "-u", "alice",
+                  "-w", PASSWORD, "127.0.0.1"], input=commands)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout.replace("\r\n", "\n")
+    assert "Authenticated." in out, out
+    after_login = out.split("Authenticated.\n", 1)[1].split("\n", 1)[1]  # drop "Security strength factor"
+    # At the end of its input sivtest sends a LOGOUT of its own and echoes it, wherever it falls in the output.
+    after_login = after_login.replace("C: LOGOUT\n", "")
+    assert after_login == (
+        "OK\n"  # PUTSCRIPT
+        '"roundtrip"\nOK\n'
+        "OK\n"
+        '"roundtrip" ACTIVE\nOK\n'
+        f"{{{size}}}\n{SCRIPT_LF}\nOK\n"
+        "OK\n"
+        '"renamed" ACTIVE\nOK\n'
+        "OK\n"
+        "OK\n"
+        "OK\n"  # empty LISTSCRIPTS
+        "OK\n"  # LOGOUT
+        "Connection closed.\n"
+    ), out
+    assert_full_round_trip_logged(env, size=size, renamed="renamed")
+    assert_storage_empty(env)
+
+
+# --- Cyrus sieveshell (cyrus-admin) ----------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: the greeting ends with 'OK \"managesieved ready.\"'; sieveshell's parser accepts only a "
+    "bare OK there and stops with 'Bad protocol from MANAGESIEVE server: EOL2' before logging in. "
+    "Fix: send a bare OK after the greeting's capabilities (Session.greeting()).",
+)
+def test_cyrus_sieveshell(socat_server, tmp_path):
+    env = socat_server.env
+    client = need(SIEVESHELL)
+    local = tmp_path / "rules.sieve"
+    local.write_bytes(SCRIPT.encode())
+    downloaded = tmp_path / "downloaded.sieve"
+    commands = tmp_path / "commands"
+    # sieveshell has no rename command.
+    commands.write_text(
+        f"put {local} roundtrip\nlist\nactivate roundtrip\nlist\nget roundtrip {downloaded}\n"
+        "deactivate\ndelete roundtrip\nlist\n"
+    )
+    result = run([client, "-u", "alice", "-a", "alice", "-p", PASSWORD, "-f", str(commands),
+                  f"127.0.0.1:{socat_server.port}"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "roundtrip  <- active script" in result.stdout, result.stdout
+    assert downloaded.read_bytes() == SCRIPT.encode()
+    # sieveshell closes the connection without LOGOUT.
+    assert_full_round_trip_logged(env, size=len(SCRIPT), logout=False)
+    assert_storage_empty(env)
+
+
+def test_client_versions_are_recorded_in_the_readme():
+    """The README's matrix names the client versions this suite ran with; keep it current."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Client interoperability", 1)
+    assert len(section) == 2, "README.md lacks the 'Client interoperability' section"
+    for client in ["sieve-connect", "sievelib", "managesieve", "sievemgr", "Net_Sieve", "Net::ManageSieve",
+                   "sivtest", "sieveshell"]:
+        assert client in section[1], f"README matrix lacks {client}"
