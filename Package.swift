@@ -48,6 +48,10 @@ let package = Package(
             ]
         ),
 
+        // Fuzz targets (libFuzzer entry points; plain builds replay files): `make fuzz`, see TESTING.md.
+        .executableTarget(name: "FuzzProtocol", dependencies: ["ManageSieveProtocol"], path: "fuzz/FuzzProtocol"),
+        .executableTarget(name: "FuzzCompiler", dependencies: ["SieveCompiler"], path: "fuzz/FuzzCompiler"),
+
         // Tests (Swift Testing).
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),
         .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),

@@ -1,0 +1,1 @@
+if allof (false, true) { keep "x"; }

@@ -1,0 +1,1 @@
+if anyof (true) { keep; } else { discard "x"; }

@@ -1,0 +1,5 @@
+if exists "a" {
+  if false {
+    keep "x";
+  }
+}

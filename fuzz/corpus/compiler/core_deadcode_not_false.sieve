@@ -1,0 +1,1 @@
+if not false { keep; } else { discard "x"; }

@@ -1,0 +1,1 @@
+if HEADER :Contains "Subject" "x" { keep; }

@@ -1,0 +1,5 @@
+if true {
+  if false { keep; } elsif true { discard; }
+} elsif false {
+  stop;
+}

@@ -1,0 +1,7 @@
+require "reject";
+reject text:
+a
+b
+.
+;
+keep "x";

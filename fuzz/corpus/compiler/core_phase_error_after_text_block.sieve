@@ -1,0 +1,7 @@
+require "reject";
+reject text:
+line 3
+line 4
+.
+;
+keep "x";

@@ -1,0 +1,3 @@
+frobnicate;
+keep;
+if header :is "subject" "a" { keep; } @

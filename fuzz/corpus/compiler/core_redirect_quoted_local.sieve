@@ -1,0 +1,1 @@
+redirect "\"john doe\"@example.com";

@@ -1,0 +1,3 @@
+frob;
+keep;
+blah;

@@ -1,0 +1,2 @@
+require "date";
+if currentdate :is "weekday" "0" { keep; }

@@ -1,0 +1,2 @@
+require "date";
+if date :zone "CET" "date" "hour" "12" { keep; }

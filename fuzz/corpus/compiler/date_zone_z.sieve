@@ -1,0 +1,2 @@
+require "date";
+if currentdate :zone "Z" "hour" "1" { keep; }

@@ -1,0 +1,2 @@
+require "encoded-character";
+if header :is "subject" "${unicode:12G}" { keep; }

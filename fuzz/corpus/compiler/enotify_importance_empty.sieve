@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance "" "mailto:a@example.com";

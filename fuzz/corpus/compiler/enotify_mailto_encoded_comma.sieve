@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:a@example.com%2Cb@example.com";

@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:a@example.com?to=b@example.com";

@@ -1,0 +1,2 @@
+require ["environment", "imapsieve"];
+if environment "imap.cause" "APPEND" { keep; }

@@ -1,0 +1,2 @@
+require "environment";
+if environment :is "domain" "example.com" { keep; }

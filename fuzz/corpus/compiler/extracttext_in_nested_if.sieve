@@ -1,0 +1,2 @@
+require ["foreverypart", "variables", "extracttext"];
+foreverypart { if true { extracttext "t"; } }

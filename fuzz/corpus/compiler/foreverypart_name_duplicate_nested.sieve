@@ -1,0 +1,2 @@
+require "foreverypart";
+foreverypart :name "a" { foreverypart :name "a" { break :name "a"; } }

@@ -1,0 +1,2 @@
+require "include";
+include :once :once "lib_a";

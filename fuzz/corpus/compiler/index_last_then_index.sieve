@@ -1,0 +1,2 @@
+require "index";
+if header :last :index 2 "received" "x" { keep; }

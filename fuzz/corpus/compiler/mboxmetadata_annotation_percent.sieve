@@ -1,0 +1,2 @@
+require "mboxmetadata";
+if metadataexists "INBOX" "/private/a%" { keep; }

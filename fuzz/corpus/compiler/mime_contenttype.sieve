@@ -1,0 +1,2 @@
+require "mime";
+if header :mime :contenttype "content-type" "text/plain" { keep; }

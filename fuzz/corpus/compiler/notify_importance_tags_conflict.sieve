@@ -1,0 +1,2 @@
+require "notify";
+notify :low :high :method "mailto" :options "a@example.com";

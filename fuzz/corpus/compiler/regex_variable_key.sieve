@@ -1,0 +1,3 @@
+require ["regex", "variables"];
+set "p" "(";
+if header :regex "subject" "${p}" { keep; }

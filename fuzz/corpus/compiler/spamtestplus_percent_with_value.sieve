@@ -1,0 +1,2 @@
+require "spamtestplus";
+if spamtest :percent 50 { discard; }

@@ -1,0 +1,2 @@
+require ["special-use", "fileinto", "mailbox"];
+fileinto :specialuse "\\Junk" :create "Spam";

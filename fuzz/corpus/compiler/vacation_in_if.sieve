@@ -1,0 +1,2 @@
+require "vacation";
+if header :contains "subject" "urgent" { vacation "away"; }

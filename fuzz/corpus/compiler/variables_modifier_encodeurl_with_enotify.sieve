@@ -1,0 +1,2 @@
+require ["variables", "enotify"];
+set :encodeurl "a" "b c";

@@ -1,0 +1,2 @@
+require "virustest";
+if virustest 5 { discard; }

@@ -1,0 +1,2 @@
+require ["variables", "vnd.dovecot.environment"];
+set "env.domain" "x";
