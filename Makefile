@@ -53,6 +53,14 @@ install: release
 	install -m 0644 man/managesieved.8 man/managesievectl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/managesieved.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	cp -R contrib/. $(DESTDIR)$(DOCDIR)/
+	@# The recipes and pages name the default locations; point them at the ones installed to.
+	sed -i -e 's|/usr/local/sbin/managesieved|$(SBINDIR)/managesieved|g' \
+		-e 's|/etc/managesieved.conf|$(SYSCONFDIR)/managesieved.conf|g' \
+		-e 's|/usr/local/share/doc/managesieved|$(DOCDIR)|g' \
+		$(DESTDIR)$(DOCDIR)/inetd.conf $(DESTDIR)$(DOCDIR)/xinetd.d/managesieve \
+		$(DESTDIR)$(DOCDIR)/systemd/managesieved@.service $(DESTDIR)$(DOCDIR)/managesieved.conf \
+		$(DESTDIR)$(MANDIR)/man8/managesieved.8 $(DESTDIR)$(MANDIR)/man8/managesievectl.8 \
+		$(DESTDIR)$(MANDIR)/man5/managesieved.conf.5
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/managesieved.conf ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/managesieved.conf"; \

@@ -264,3 +264,55 @@ def test_systemd_service_sandboxing_scores_well(unit_dir):
     match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
     assert match, result.stdout + result.stderr
     assert float(match.group(1)) <= 3.0, result.stdout
+
+
+# --- make install / uninstall ----------------------------------------------------------------------------
+
+
+def make(target: str, destdir: Path, *extra: str) -> subprocess.CompletedProcess:
+    # `-o release`: install the binaries under test instead of building release ones here.
+    return subprocess.run(["make", "-s", "-C", str(ROOT), "-o", "release", target, f"DESTDIR={destdir}",
+                           "PREFIX=/usr", f"RELEASE_DIR={SERVER.parent}", *extra],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_make_install_and_uninstall(tmp_path):
+    if shutil.which("make") is None:
+        pytest.fail("make is not installed")
+    destdir = tmp_path / "dest"
+    result = make("install", destdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = sorted(str(p.relative_to(destdir)) for p in destdir.rglob("*") if p.is_file())
+    assert files == [
+        "etc/managesieved.conf",
+        "usr/sbin/managesievectl",
+        "usr/sbin/managesieved",
+        "usr/share/doc/managesieved/README.md",
+        "usr/share/doc/managesieved/inetd.conf",
+        "usr/share/doc/managesieved/managesieved.conf",
+        "usr/share/doc/managesieved/systemd/managesieved.socket",
+        "usr/share/doc/managesieved/systemd/managesieved@.service",
+        "usr/share/doc/managesieved/xinetd.d/managesieve",
+        "usr/share/man/man5/managesieved.conf.5",
+        "usr/share/man/man8/managesievectl.8",
+        "usr/share/man/man8/managesieved.8",
+    ]
+    assert os.access(destdir / "usr/sbin/managesieved", os.X_OK)
+    doc = destdir / "usr/share/doc/managesieved"
+    # The recipes name the installed binary.
+    assert "\t/usr/sbin/managesieved\t" in (doc / "inetd.conf").read_text()
+    assert "ExecStart=/usr/sbin/managesieved -c /etc/managesieved.conf" in (
+        doc / "systemd/managesieved@.service").read_text()
+    assert "/usr/local" not in (doc / "xinetd.d/managesieve").read_text()
+    assert "/usr/share/doc/managesieved" in (destdir / "usr/share/man/man8/managesieved.8").read_text()
+
+    # An existing configuration is never overwritten.
+    config = destdir / "etc/managesieved.conf"
+    config.write_text("passwd_file = /etc/dovecot/users\n")
+    result = make("install", destdir)
+    assert result.returncode == 0 and "keeping existing" in result.stdout, result.stdout + result.stderr
+    assert config.read_text() == "passwd_file = /etc/dovecot/users\n"
+
+    result = make("uninstall", destdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [str(p.relative_to(destdir)) for p in destdir.rglob("*") if p.is_file()] == ["etc/managesieved.conf"]
