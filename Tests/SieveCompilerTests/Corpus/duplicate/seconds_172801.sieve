@@ -1,0 +1,2 @@
+require "duplicate";
+if duplicate :seconds 172801 { discard; }

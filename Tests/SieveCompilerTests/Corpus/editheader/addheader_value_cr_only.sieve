@@ -1,0 +1,3 @@
+require "editheader";
+addheader "X-A" "a
+b";

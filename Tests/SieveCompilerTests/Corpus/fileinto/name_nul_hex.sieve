@@ -1,0 +1,2 @@
+require ["fileinto", "encoded-character"];
+fileinto "a${hex:00}b";

@@ -1,0 +1,3 @@
+# corpus-extensions: default
+require "ihave";
+if ihave "editheader" { addheader "X" "y"; }

@@ -1,0 +1,2 @@
+require ["include", "variables"];
+if true { global "x"; }

@@ -1,0 +1,2 @@
+require "include";
+include "lib_a" :once;

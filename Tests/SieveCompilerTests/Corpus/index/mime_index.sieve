@@ -1,0 +1,2 @@
+require ["index", "mime"];
+if header :mime :index 1 "content-type" "x" { keep; }

@@ -1,0 +1,2 @@
+require ["relational", "variables"];
+if string :count "eq" ["a", "b"] "2" { keep; }

@@ -1,0 +1,2 @@
+require "relational";
+if size :value "gt" 1 { keep; }

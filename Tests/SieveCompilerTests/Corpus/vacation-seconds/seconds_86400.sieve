@@ -1,0 +1,2 @@
+require "vacation-seconds";
+vacation :seconds 86400 "away";

@@ -1,0 +1,2 @@
+require "vacation";
+vacation :days 18446744073709551615 "away";

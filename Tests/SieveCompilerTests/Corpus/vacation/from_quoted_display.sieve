@@ -1,0 +1,2 @@
+require "vacation";
+vacation :from "\"Me Myself\" <me@example.com>" "away";

@@ -1,0 +1,2 @@
+require "vacation";
+vacation :from "Jörg <j@example.com>" "away";

@@ -1,0 +1,2 @@
+require "vacation-seconds";
+vacation :seconds 18446744073709551615 "away";

@@ -1,0 +1,2 @@
+require "vnd.dovecot.execute";
+execute :input "a" :input "b" "x";

@@ -1,0 +1,2 @@
+require ["vnd.dovecot.execute", "variables"];
+execute :output "1" "x";

@@ -1,0 +1,2 @@
+require ["vnd.dovecot.execute", "variables"];
+execute :output "a" :output "b" "x";

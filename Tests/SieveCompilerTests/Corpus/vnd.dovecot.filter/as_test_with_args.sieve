@@ -1,0 +1,2 @@
+require "vnd.dovecot.filter";
+if filter "x" ["a"] { keep; }

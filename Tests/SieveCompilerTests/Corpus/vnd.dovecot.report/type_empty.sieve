@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "" "msg" "abuse@example.com";

@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "fraud" "msg" "abuse@example.com";

@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "not-spam" "msg" "abuse@example.com";

@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "other" "msg" "abuse@example.com";

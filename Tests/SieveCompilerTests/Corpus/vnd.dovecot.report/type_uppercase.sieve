@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "ABUSE" "msg" "abuse@example.com";

@@ -1,0 +1,2 @@
+require "vnd.dovecot.report";
+report "virus" "msg" "abuse@example.com";
