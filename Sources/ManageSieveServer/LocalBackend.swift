@@ -67,7 +67,7 @@ public final class LocalBackend: SessionBackend {
         return passwd ?? PasswdFile(parsing: [])
     }
 
-    public func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal> {
+    public func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal> {
         if entry.flags.contains("nologin") {
             return .failure(.disabled(reason: entry.extraFields["reason"]))
         }
@@ -75,6 +75,14 @@ public final class LocalBackend: SessionBackend {
             || (policy.lastValidUID != 0 && entry.uid > policy.lastValidUID)
         {
             return .failure(.uidNotAllowed(uid: entry.uid, gid: entry.gid))
+        }
+        // Dovecot's passdb fields: `host=` with `referral=yes` (and no `proxy`) sends the client elsewhere.
+        if let host = entry.extraFields["host"], entry.extraFields["referral"] == "yes",
+            !entry.flags.contains("proxy"), !entry.flags.contains("proxy_maybe")
+        {
+            let port = entry.extraFields["port"].map { ":\($0)" } ?? ""
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            return .success(.referral("sieve://\(shownHost)\(port)"))
         }
         if let sessionUID {
             // Privileges are gone for good: only the same uid can be served again.
@@ -97,7 +105,7 @@ public final class LocalBackend: SessionBackend {
             let store = try FileScriptStore(
                 storageDirectory: storage, activeLinkPath: link, quota: userLimits.quota,
                 lockTimeoutMilliseconds: policy.lockTimeoutMilliseconds)
-            return .success(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize))
+            return .success(.local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize)))
         } catch {
             return .failure(.storageUnavailable("\(error)"))
         }

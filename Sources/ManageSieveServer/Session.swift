@@ -250,7 +250,14 @@ public struct Session {
             switch backend.beginUserSession(entry) {
             case .failure(let refusal):
                 return failLogin(reason: "\(entry.user) refused: \(describe(refusal))", refusal: refusal)
-            case .success(let context):
+            case .success(.referral(let url)):
+                // RFC 5804 §1.3: the credentials were right, but the user's scripts are elsewhere.
+                state = .nonAuthenticated
+                return [
+                    .note(.saslEnd), .log(.info, "referral: user=\(entry.user) to \(url)"),
+                    .send(.response(Response(.no, code: .referral(url), text: Array("Try \(url)".utf8)))),
+                ]
+            case .success(.local(let context)):
                 state = .authenticated(context)
                 failedLogins = 0
                 var limits = settings.parserLimits

@@ -29,13 +29,21 @@ public struct UserContext {
     }
 }
 
+/// Where a verified user is served.
+public enum LoginOutcome {
+    /// Here: privileges are dropped and the user's store is open.
+    case local(UserContext)
+    /// Elsewhere, and the client is told where (RFC 5804 §1.3 REFERRAL, e.g. `sieve://host:4190`).
+    case referral(String)
+}
+
 /// What the session needs from the outside world to log users in. The real one checks the
 /// passwd-file, drops privileges and opens the file store; tests use an in-memory one.
 public protocol SessionBackend: AnyObject {
     /// Looks a user up (the passwd-file is read on first use, while still privileged).
     func lookupUser(_ name: String) -> PasswdEntry?
     /// Called once credentials are verified: enforce the uid policy, drop privileges, open the store.
-    func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal>
+    func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal>
     /// The SASL mechanisms that can succeed on a connection like this one (before plaintext policy).
     func availableMechanisms(context: SASLContext) -> [String]
 }

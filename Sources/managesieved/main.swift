@@ -71,6 +71,7 @@ if let logPath = settings.logPath {
         destination: .syslog(facility: settings.syslogFacility, ident: "managesieved"))
 }
 logger.peer = Socket.peerAddress(0) ?? peerFromEnvironment()
+acceptProxyHeader(trusted: settings.haproxyTrustedNetworks, logger: logger)
 
 /// The client's address when fd 0 is not an inet socket (socat EXEC, or tests over pipes).
 func peerFromEnvironment() -> String {

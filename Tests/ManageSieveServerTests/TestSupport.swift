@@ -62,10 +62,10 @@ final class MemoryBackend: SessionBackend {
         passwd = PasswdFile(parsing: Array(text.utf8))
     }
     func lookupUser(_ name: String) -> PasswdEntry? { passwd.entry(for: name) }
-    func beginUserSession(_ entry: PasswdEntry) -> Result<UserContext, LoginRefusal> {
+    func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal> {
         if entry.uid < 500 { return .failure(.uidNotAllowed(uid: entry.uid, gid: entry.gid)) }
         logins.append(entry.user)
-        return .success(UserContext(user: entry.user, store: store, maxScriptSize: maxScriptSize))
+        return .success(.local(UserContext(user: entry.user, store: store, maxScriptSize: maxScriptSize)))
     }
 }
 
