@@ -36,8 +36,13 @@ struct Transcriber {
     /// The coming server literal is a challenge of a mechanism whose challenges are redacted.
     private var redactNextServerLiteral = false
     private var serverMidResponse = false
-    /// A SASL exchange is running: client lines are credentials until the server's final response.
+    /// A SASL exchange is running: it ends with the server's final OK/NO/BYE.
     private(set) var saslActive = false
+    /// Client lines are SASL responses (credentials). Not after a complete PLAIN initial response,
+    /// so a pipelining client's next commands stay readable; a server challenge turns it on again.
+    private(set) var clientInSASL = false
+    /// The AUTHENTICATE command being read carried an initial response.
+    private var sawInitialResponse = false
     private(set) var mechanism: String?
 
     init(maxLiteral: Int) {
@@ -89,7 +94,7 @@ struct Transcriber {
         let header = TranscriptFramer.literalHeader(line, allowsNonSynchronizing: true)
         defer { clientMidCommand = header != nil }
         if !clientMidCommand {
-            if saslActive {
+            if clientInSASL {
                 // A SASL response (RFC 5804 §2.1: a string, or "*" to cancel).
                 if header != nil && content.first == 0x7B {
                     redactNextClientLiteral = true
@@ -103,14 +108,23 @@ struct Transcriber {
             guard inAuthenticateCommand else { return TranscriptEscaping.escape(content) }
             mechanismRead = false
             mechanism = nil
+            sawInitialResponse = false
             let text = authenticateRest(content, from: word.count, header: header)
-            if header == nil { saslActive = true }
+            if header == nil { startExchange() }
             return text
         }
         guard inAuthenticateCommand else { return TranscriptEscaping.escape(content) }
         let text = authenticateRest(content, from: 0, header: header)
-        if header == nil { saslActive = true }
+        if header == nil { startExchange() }
         return text
+    }
+
+    /// The AUTHENTICATE command is complete.
+    mutating func startExchange() {
+        inAuthenticateCommand = false
+        saslActive = true
+        // RFC 4616: PLAIN is one message; after an initial response the client has nothing more to send.
+        clientInSASL = !(sawInitialResponse && (mechanism == "PLAIN" || mechanism == "EXTERNAL"))
     }
 
     /// Records an AUTHENTICATE line from `start`: the mechanism stays, anything after it is redacted
@@ -136,6 +150,7 @@ struct Transcriber {
             rest = rest.dropFirst()
         }
         guard !rest.isEmpty else { return TranscriptEscaping.escape(content) }
+        sawInitialResponse = true
         if header != nil && rest.first == 0x7B && !rest.dropFirst().contains(0x20) {
             redactNextClientLiteral = true
             return TranscriptEscaping.escape(content)
@@ -172,9 +187,11 @@ struct Transcriber {
         let word = Transcriber.upper(content.prefix { $0 != 0x20 && $0 != 0x28 })
         if word == "OK" || word == "NO" || word == "BYE" {
             saslActive = false
+            clientInSASL = false
             return Transcriber.redactingSASLCode(content)
         }
-        // A challenge.
+        // A challenge: the client's next line answers it.
+        clientInSASL = true
         if let mechanism, Transcriber.plainChallengeMechanisms.contains(mechanism) {
             return TranscriptEscaping.escape(content)
         }
@@ -192,6 +209,7 @@ struct Transcriber {
         case .saslBegin(let name):
             if !saslActive {
                 saslActive = true
+                clientInSASL = true
                 mechanism = name.uppercased()
             }
             return [.event("sasl begin mechanism=\(Transcriber.clean(name))")]
@@ -210,7 +228,7 @@ struct Transcriber {
             let name = source == .client ? "client" : "server"
             if let line = rest.partialLine {
                 let text: String
-                if source == .client && saslActive && !clientMidCommand {
+                if source == .client && clientInSASL && !clientMidCommand {
                     text = Transcriber.redacted(line.count)
                 } else {
                     text = TranscriptEscaping.escape(line)

@@ -6,6 +6,6 @@ struct ManageSieveCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "managesievectl",
         abstract: "Administer managesieved: check configuration and scripts, hash passwords, inspect transcripts.",
-        subcommands: [ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self]
+        subcommands: [ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self, TranscriptCommand.self]
     )
 }

@@ -89,6 +89,27 @@ struct TranscriberTests {
         #expect(!result.joined().contains("AGFsaWNl"))
     }
 
+    @Test("commands pipelined after a PLAIN initial response stay readable; a challenge redacts again")
+    func pipelinedAfterPlain() {
+        let result = run([
+            ("C", "AUTHENTICATE \"PLAIN\" \"AGFsaWNlAHNlY3JldA==\"\r\nPUTSCRIPT \"a\" {5+}\r\nkeep;\r\nNOOP\r\n"),
+            ("S", "OK\r\nOK\r\nOK\r\n"),
+        ])
+        #expect(
+            result == [
+                "C: AUTHENTICATE \"PLAIN\" <redacted 22 bytes>", "C: PUTSCRIPT \"a\" {5+}", "C+ 5: keep;", "C: ",
+                "C: NOOP", "S: OK", "S: OK", "S: OK",
+            ])
+        let login = run([
+            ("C", "AUTHENTICATE \"LOGIN\" \"YWxpY2U=\"\r\n"), ("S", "\"UGFzc3dvcmQ6\"\r\n"), ("C", "\"c2VjcmV0\"\r\n"),
+            ("S", "OK\r\n"),
+        ])
+        #expect(
+            login == [
+                "C: AUTHENTICATE \"LOGIN\" <redacted 10 bytes>", "S: \"UGFzc3dvcmQ6\"", "C: <redacted 10 bytes>", "S: OK",
+            ])
+    }
+
     @Test("PLAIN initial response as a literal: the literal is redacted")
     func plainLiteralInitialResponse() {
         let result = run([
