@@ -1,0 +1,2 @@
+require "ihave";
+if ihave "imap4flags" { frobnicate; }

@@ -1,0 +1,2 @@
+require "ihave";
+if ihave "vnd.dovecot.environment" { frobnicate; }

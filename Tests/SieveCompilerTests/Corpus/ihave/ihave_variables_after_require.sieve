@@ -1,0 +1,2 @@
+require ["ihave", "variables"];
+if ihave "variables" { set "a"; }

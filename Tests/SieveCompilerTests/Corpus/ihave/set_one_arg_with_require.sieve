@@ -1,0 +1,2 @@
+require ["ihave", "variables"];
+set "a";

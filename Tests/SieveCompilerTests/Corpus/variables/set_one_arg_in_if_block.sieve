@@ -1,0 +1,2 @@
+require "variables";
+if exists "x" { set "a"; }
