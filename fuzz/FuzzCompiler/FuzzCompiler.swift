@@ -44,20 +44,13 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 
-#if !FUZZING
-    @main
-    enum Replay {
-        static func main() {
-            var count = 0
-            for path in CommandLine.arguments.dropFirst() {
-                guard let bytes = readFile(path) else {
-                    print("cannot read \(path)")
-                    exit(1)
-                }
-                fuzzOne(bytes)
-                count += 1
-            }
-            print("FuzzCompiler: \(count) inputs replayed, no failure")
-        }
+@main
+enum Main {
+    static func main() {
+        #if FUZZING
+            exit(runLibFuzzer(fuzzerTestOneInput))
+        #else
+            exit(replay(fuzzOne, name: "FuzzCompiler"))
+        #endif
     }
-#endif
+}

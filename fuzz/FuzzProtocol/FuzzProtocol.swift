@@ -1,7 +1,7 @@
 // Fuzz target for the ManageSieve command parser and the response encoder (libFuzzer).
 //
-// Built by `make fuzz` with `-sanitize=fuzzer,address -DFUZZING`: libFuzzer supplies `main` and calls
-// `LLVMFuzzerTestOneInput`. Built normally (`swift build`), it is a replay tool: `FuzzProtocol FILE…` runs
+// Built by `make fuzz` with `-sanitize=fuzzer,address -DFUZZING`: `main` hands over to libFuzzer's driver,
+// which calls `LLVMFuzzerTestOneInput`. Built normally (`swift build`), it is a replay tool: `FuzzProtocol FILE…` runs
 // each file through the same checks, so a crash input can be reproduced without the sanitizers.
 //
 // Checks, for every input:
@@ -169,20 +169,13 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     return 0
 }
 
-#if !FUZZING
-    @main
-    enum Replay {
-        static func main() {
-            var count = 0
-            for path in CommandLine.arguments.dropFirst() {
-                guard let bytes = readFile(path) else {
-                    print("cannot read \(path)")
-                    exit(1)
-                }
-                fuzzOne(bytes)
-                count += 1
-            }
-            print("FuzzProtocol: \(count) inputs replayed, no failure")
-        }
+@main
+enum Main {
+    static func main() {
+        #if FUZZING
+            exit(runLibFuzzer(fuzzerTestOneInput))
+        #else
+            exit(replay(fuzzOne, name: "FuzzProtocol"))
+        #endif
     }
-#endif
+}
