@@ -132,6 +132,14 @@ public struct CommandParser: Sendable {
         return count
     }
 
+    /// Hands over the raw octets received but not yet parsed, and empties the parser. The login proxy
+    /// forwards them to the backend: a client may pipeline commands right after its AUTHENTICATE.
+    public mutating func takeBufferedInput() -> [UInt8] {
+        let rest = Array(buffer[readIndex...])
+        _ = discardBufferedInput()
+        return rest
+    }
+
     // MARK: - Framing
 
     /// The next event, or nil when more bytes are needed.
