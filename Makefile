@@ -47,6 +47,10 @@ format:
 demo: release
 	tools/demo
 
+# managesieved next to a private Dovecot: start-up, sessions, CHECKSCRIPT, memory (as root; < 10 min).
+bench:
+	bench/run.sh
+
 install: release
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(RELEASE_DIR)/managesieved $(RELEASE_DIR)/managesievectl $(DESTDIR)$(SBINDIR)/
