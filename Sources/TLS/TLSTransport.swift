@@ -273,3 +273,10 @@ struct Deadline {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
+
+extension TLSTransport: PollableTransport {
+    /// The descriptor records arrive on (the login proxy polls it together with the backend's).
+    public var readableDescriptor: Int32 { input }
+    /// Records already decrypted but not yet read: poll(2) cannot see them.
+    public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+}
