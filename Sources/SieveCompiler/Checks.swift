@@ -126,26 +126,30 @@ struct AddressScanner {
     /// addr-spec = local-part "@" domain. Like Pigeonhole, the local part may have stray dots and
     /// comments, but only ASCII.
     mutating func addrSpec() -> String? {
+        skipCFWS()
         let start = i
         var sawAny = false
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x22 {
-                guard quoted() else { return "invalid local part" }
-                sawAny = true
-            } else if b == 0x28 {
-                skipCFWS()
-            } else if b == 0x2E || (b < 0x80 && AddressScanner.isAtext(b)) {
-                i += 1
-                sawAny = true
-            } else if b >= 0x80 {
-                return "invalid local part"
-            } else {
-                break
+        if i < bytes.count, bytes[i] == 0x22 {
+            guard quoted() else { return "invalid local part" }
+            if i - start == 2 { return "missing local part" }
+            sawAny = true
+        } else {
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x2E || (b < 0x80 && AddressScanner.isAtext(b)) {
+                    i += 1
+                    sawAny = true
+                } else if b >= 0x80 {
+                    return "invalid local part"
+                } else {
+                    break
+                }
             }
         }
+        let localEnd = i
+        skipCFWS()
         guard sawAny, i < bytes.count, bytes[i] == 0x40 else {
-            let local = String(decoding: bytes[start..<min(max(i, start), bytes.count)], as: UTF8.self)
+            let local = String(decoding: bytes[start..<localEnd], as: UTF8.self)
             return "invalid or lonely local part '\(local)' (expecting '@')"
         }
         i += 1

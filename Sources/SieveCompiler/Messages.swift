@@ -115,6 +115,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case invalidAnnotation(String)
     case invalidSpecialUseFlag(String)
     case invalidProgramName(String)
+    case invalidProgramArgument(command: String, String)
     case outputNeedsVariables
 
     private static func didYouMean(_ s: String?) -> String {
@@ -185,7 +186,7 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .tagNotRequired(let tag, let c, let kind, let ext):
             return "unknown tagged argument ':\(tag)' for the \(c) \(kind) (it needs the '\(ext)' extension: add require \"\(ext)\";)"
         case .duplicateTag(let tag, let group, let c, let kind):
-            return group == "comparator" || !group.uppercased().elementsEqual(group)
+            return group != "MATCH-TYPE" && group != "ADDRESS-PART"
                 ? "encountered duplicate :\(tag) argument for the \(c) \(kind)"
                 : "encountered duplicate \(group) argument (:\(tag)) for the \(c) \(kind)"
         case .tagParameterMissing(let tag, let c, let kind, let expected):
@@ -266,7 +267,10 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .mailtoIgnoredHeader(let h): return "notify command: mailto URI: header field '\(h)' is ignored"
         case .invalidAnnotation(let a): return "specified annotation name '\(a)' is invalid"
         case .invalidSpecialUseFlag(let f): return "invalid special-use flag '\(f)' (it must start with a backslash)"
-        case .invalidProgramName(let n): return "invalid program name '\(n)'"
+        case .invalidProgramName(let n):
+            return "invalid program name '\(n)' (1 to 128 characters, no '/' or control characters)"
+        case .invalidProgramArgument(let c, let a):
+            return "\(c) command: specified external program argument '\(a)' is invalid (no line breaks allowed)"
         case .outputNeedsVariables: return "the :output tag requires the variables extension"
         }
     }

@@ -30,6 +30,7 @@ final class Validator {
     /// Names of variables the script declares (`set`, etc.).
     var declaredVariables: Set<String> = []
     var redirectCount = 0
+
     /// The command or test being checked (for messages).
     var currentCommand = ""
     private var redirectWarned = false

@@ -244,6 +244,8 @@ enum Suggest {
     static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.
+        var before = [Int](repeating: 0, count: b.count + 1)
         var prev = Array(0...b.count)
         var cur = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -251,8 +253,13 @@ enum Suggest {
             for j in 1...b.count {
                 let cost = Lexer.lower(a[i - 1]) == Lexer.lower(b[j - 1]) ? 0 : 1
                 cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, Lexer.lower(a[i - 1]) == Lexer.lower(b[j - 2]),
+                    Lexer.lower(a[i - 2]) == Lexer.lower(b[j - 1])
+                {
+                    cur[j] = min(cur[j], before[j - 2] + 1)
+                }
             }
-            swap(&prev, &cur)
+            (before, prev, cur) = (prev, cur, before)
         }
         return prev[b.count]
     }

@@ -83,29 +83,45 @@ enum NotifyURI {
         }
         if !to.isEmpty {
             guard let decoded = percentDecode(to) else { return Findings(error: "mailto URI: invalid % encoding") }
-            if let p = Checks.addressProblem(decoded) {
-                return Findings(error: "mailto URI: invalid recipient '\(String(decoding: decoded, as: UTF8.self))': \(p)")
+            // An encoded comma separates recipients.
+            for part in decoded.split(separator: 0x2C) {
+                if let p = Checks.addressProblem(Array(part)) {
+                    return Findings(error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                }
+                recipients += 1
             }
-            recipients += 1
         }
         if q < rest.count {
             var seenSubject = false
-            for field in rest[(q + 1)...].split(separator: 0x26, omittingEmptySubsequences: false) {
-                let eq = field.firstIndex(of: 0x3D) ?? field.endIndex
+            let query = rest[(q + 1)...]
+            let fields = query.isEmpty ? [] : query.split(separator: 0x26, omittingEmptySubsequences: false)
+            for (n, field) in fields.enumerated() {
+                // hfield = hfname "=" hfvalue; a field without "=" runs into the next '&' (or the end).
+                guard let eq = field.firstIndex(of: 0x3D) else {
+                    // Pigeonhole accepts a last field without a value ("?subject") but not "?a&b=c".
+                    if n + 1 == fields.count { continue }
+                    return Findings(error: "mailto URI: invalid character '&' in header field name part")
+                }
                 let rawName = Array(field[field.startIndex..<eq])
                 for b in rawName where !isQchar(b) && b != 0x25 {
                     return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field name part")
                 }
-                let rawValue = eq < field.endIndex ? Array(field[(eq + 1)...]) : []
-                for b in rawValue where !isQchar(b) && b != 0x25 && b != 0x3F && b != 0x2F && b != 0x2C {
+                let rawValue = Array(field[(eq + 1)...])
+                for b in rawValue where !isQchar(b) && b != 0x25 && b != 0x2C {
                     return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field value part")
                 }
-                guard let nameBytes = percentDecode(rawName), let value = percentDecode(rawValue) else {
+                guard let nameBytes = percentDecode(rawName), let value = percentDecode(rawValue), !value.contains(0),
+                    !nameBytes.contains(0)
+                else {
                     return Findings(error: "mailto URI: invalid % encoding")
                 }
+                if nameBytes.isEmpty { continue }
                 let name = String(decoding: nameBytes.map(Lexer.lower), as: UTF8.self)
                 if !Checks.isValidHeaderName(nameBytes) {
                     return Findings(error: "mailto URI: invalid header field name '\(name)'")
+                }
+                if name != "body", value.contains(where: { $0 >= 0x80 || ($0 < 0x20 && $0 != 0x09) }) {
+                    return Findings(error: "mailto URI: invalid header field body")
                 }
                 if addressHeaders.contains(name) {
                     for part in value.split(separator: 0x2C) {

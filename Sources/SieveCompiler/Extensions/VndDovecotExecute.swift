@@ -11,6 +11,7 @@ struct VndDovecotExecute: SieveExtension {
         ]
         let check: CommandCheck = { use, v in
             ExtPrograms.checkName(use.positional[0], v)
+            ExtPrograms.checkArguments(use, v)
             if let p = use.tag("output")?.parameter, case .string(let s) = p.value {
                 if !v.requires("variables") {
                     v.error(.outputNeedsVariables, at: p)

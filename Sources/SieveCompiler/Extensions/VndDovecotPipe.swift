@@ -4,7 +4,10 @@ struct VndDovecotPipe: SieveExtension {
     var commands: [CommandDefinition] {
         // pipe [":copy"] [":try"] <program-name: string> [<arguments: string-list>]
         [.command("pipe", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                  tags: [TagDefinition("try")], check: { use, v in ExtPrograms.checkName(use.positional[0], v) })]
+                  tags: [TagDefinition("try")], check: { use, v in
+                    ExtPrograms.checkName(use.positional[0], v)
+                    ExtPrograms.checkArguments(use, v)
+                  })]
     }
 }
 
@@ -16,8 +19,19 @@ enum ExtPrograms {
             v.error(.notConstant(command: v.currentCommand, argument: "program-name"), at: s)
             return
         }
-        if s.bytes.isEmpty || s.bytes.contains(0x2F) || s.bytes.contains(where: { $0 < 0x20 }) {
+        if s.bytes.isEmpty || s.bytes.count > 128 || s.bytes.contains(0x2F) || s.bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             v.error(.invalidProgramName(s.text), at: s)
+        }
+    }
+
+    /// Arguments may not contain line breaks or NUL.
+    static func checkArguments(_ use: CommandUse, _ v: Validator) {
+        guard use.positional.count > 1 else { return }
+        for s in use.positional[1].strings ?? [] where v.isConstant(s) {
+            if s.bytes.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) {
+                v.error(.invalidProgramArgument(command: use.definition.name, s.text), at: s)
+                return
+            }
         }
     }
 }
