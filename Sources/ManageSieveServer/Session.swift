@@ -52,9 +52,11 @@ public struct Session {
         return false
     }
 
-    /// RFC 5804 §1.7: the server speaks first with its capabilities.
+    /// RFC 5804 §1.7: the server speaks first with its capabilities. The closing OK is bare: its text would
+    /// add nothing, and Cyrus sieveshell (3.6) accepts only a bare OK there (`OK "text"` makes it stop with
+    /// "Bad protocol from MANAGESIEVE server: EOL2" before logging in).
     public mutating func greeting() -> [Effect] {
-        [.send(.capabilities(capabilities())), .send(.response(Response(.ok, Texts.greetingReady)))]
+        [.send(.capabilities(capabilities())), .send(.response(.ok))]
     }
 
     /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
