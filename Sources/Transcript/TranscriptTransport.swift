@@ -34,15 +34,16 @@ public final class TranscriptTransport: Transport {
         return result
     }
 
+    /// Records first, then writes: a server stuck writing to a client that does not read (or killed
+    /// meanwhile) still leaves what it was sending in the transcript.
     public func write(_ bytes: [UInt8]) throws(IOError) {
+        file.recordServer(bytes)
         do {
             try inner.write(bytes)
         } catch {
-            file.recordServer(bytes)
             file.recordEvent("write error (the lines above were not all delivered): \(error)")
             throw error
         }
-        file.recordServer(bytes)
     }
 
     public func note(_ event: TransportEvent) {

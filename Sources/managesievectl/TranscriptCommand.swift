@@ -190,9 +190,12 @@ final class ReplayChannel {
         } catch {
             throw ReplayError(message: "cannot run \(command): \(error)")
         }
-        let input = fromServer.fileHandleForReading.fileDescriptor
-        let output = toServer.fileHandleForWriting.fileDescriptor
-        return ReplayChannel(input: dup(input), output: dup(output), process: process, fds: [])
+        let input = dup(fromServer.fileHandleForReading.fileDescriptor)
+        let output = dup(toServer.fileHandleForWriting.fileDescriptor)
+        // Only our duplicates stay open, so closing them gives the server EOF.
+        try? fromServer.fileHandleForReading.close()
+        try? toServer.fileHandleForWriting.close()
+        return ReplayChannel(input: input, output: output, process: process, fds: [])
     }
 
     func close() {
@@ -355,7 +358,6 @@ struct Replay {
     /// A fresh PLAIN or LOGIN exchange in place of the recorded, redacted one; only the final
     /// responses are compared.
     mutating func authenticate(_ command: Command, over channel: ReplayChannel) throws(ReplayError) {
-        show(command.records)
         let recorded = nextRecordedAnswer()
         let challenges = recorded.dropLast().filter { !$0.hasPrefix("S+") }.count
         try skipRecordedSASLResponses(count: challenges)
