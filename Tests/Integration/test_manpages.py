@@ -87,3 +87,19 @@ def test_example_config_parses_and_mentions_every_key(tmp_path):
     text = example.read_text()
     for key in default_config_entries(tmp_path):
         assert re.search(rf"^#{key} =", text, re.M), f"contrib/managesieved.conf does not mention {key}"
+
+
+def test_readme_session_by_hand_is_what_the_server_answers(env_root):
+    """README's "Trying it by hand" shows real answers: replay its C: lines and compare the S: lines."""
+    from conftest import ServerEnv
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Trying it by hand", 1)[1].split("\n## ", 1)[0]
+    lines = [l[4:] for l in section.splitlines() if re.match(r"^    [CS]:( |$)", l)]
+    assert lines and lines[0].startswith("S: ") and lines[-1] == "S: OK"
+    client = b"".join(l[3:].encode() + b"\r\n" for l in lines if l.startswith("C:"))
+    expected = b"".join(l[3:].encode() + b"\r\n" for l in lines if l.startswith("S:"))
+    env = ServerEnv(env_root, users={"demo": "demo"})
+    answers = env.run_pipes(client)
+    assert answers.decode().splitlines() == expected.decode().splitlines(), env.log_text()
+    assert (env.storage("demo") / "hello.sieve").read_bytes() == b'require "fileinto";\r\nfileinto "Junk";\r\n'
