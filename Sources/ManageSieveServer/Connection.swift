@@ -25,12 +25,14 @@ public struct ConnectionStatistics: Sendable {
 public final class Connection {
     var transport: any Transport
     var parser: CommandParser
-    public private(set) var session: Session
+    public internal(set) var session: Session
     let logger: Logger
     let timeouts: ConnectionTimeouts
     /// Runs the TLS handshake over the connection's fds and returns the transport to use from then on.
     let upgradeToTLS: (() throws -> (transport: any Transport, info: TLSInfo))?
     public private(set) var statistics = ConnectionStatistics()
+    /// How to reach backends for proxied logins (Connection+Proxy.swift); nil refuses them with TRYLATER.
+    public var proxySupport: ProxySupport?
     var output: [UInt8] = []
     var closeReason: String?
     /// Set while an effect (STARTTLS) means no further buffered event may be handled in this batch.
@@ -158,6 +160,9 @@ public final class Connection {
             case .close(let reason):
                 flush()
                 close(reason)
+            case .relay(let request):
+                stopBatch = true
+                relay(request)
             }
         }
     }

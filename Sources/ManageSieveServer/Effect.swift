@@ -20,6 +20,9 @@ public enum Effect: Equatable, Sendable {
     case note(TransportEvent)
     /// Flush and end the session.
     case close(reason: String)
+    /// Log in to a backend and relay the connection to it (Connection+Proxy.swift); the connection then
+    /// calls `Session.relayStarted` or `Session.relayFailed`.
+    case relay(ProxyRequest)
 }
 
 /// What the TLS layer tells the session once the handshake is done.

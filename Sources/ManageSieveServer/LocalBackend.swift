@@ -32,6 +32,9 @@ public final class LocalBackend: SessionBackend {
     var passwd: PasswdFile?
     /// The uid the process runs as after the (one, final) privilege drop.
     var sessionUID: UInt32?
+    /// This server's own address and port as the client reached it (the local address of fd 0, or socat's
+    /// SOCAT_SOCKADDR/SOCAT_SOCKPORT); `proxy_maybe` serves a user here when `host=`/`port=` name it.
+    public var localEndpoint: (host: String, port: UInt16)?
 
     public init(passwdPath: String, policy: Policy, limits: @escaping LimitsForUser, expand: @escaping PathExpander,
                 logger: Logger) {
@@ -71,6 +74,14 @@ public final class LocalBackend: SessionBackend {
         if entry.flags.contains("nologin") {
             return .failure(.disabled(reason: entry.extraFields["reason"]))
         }
+        // Dovecot's `proxy` / `proxy_maybe`: relay to the user's backend (no local uid policy applies).
+        if entry.flags.contains("proxy") || (entry.flags.contains("proxy_maybe") && !isThisServer(entry)) {
+            do {
+                return .success(.proxy(try ProxyTarget(entry: entry)))
+            } catch {
+                return .failure(.proxyMisconfigured(error.description))
+            }
+        }
         if entry.uid == 0 || entry.gid == 0 || entry.uid < policy.firstValidUID
             || (policy.lastValidUID != 0 && entry.uid > policy.lastValidUID)
         {
@@ -109,5 +120,18 @@ public final class LocalBackend: SessionBackend {
         } catch {
             return .failure(.storageUnavailable("\(error)"))
         }
+    }
+
+    /// `proxy_maybe`: the entry's `host=` (port `port=`, default 4190) is this server when the port is the one the
+    /// client reached and the host is that local address or a loopback name (127.0.0.1, ::1, localhost). With no
+    /// `host=` the user is served here; with no known local endpoint (pipes) every other host is remote.
+    func isThisServer(_ entry: PasswdEntry) -> Bool {
+        guard let host = entry.extraFields["host"], !host.isEmpty else { return true }
+        guard let local = localEndpoint else { return false }
+        let port = entry.extraFields["port"].flatMap { UInt16($0) } ?? 4190
+        guard port == local.port else { return false }
+        var bare = host.lowercased()
+        if bare.hasPrefix("[") && bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        return bare == local.host.lowercased() || ["127.0.0.1", "::1", "localhost"].contains(bare)
     }
 }

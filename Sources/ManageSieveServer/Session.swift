@@ -33,6 +33,10 @@ public struct Session {
     public private(set) var commandCount = 0
     /// The user who was logged in before UNAUTHENTICATE: only they may log in again.
     var previousUser: String?
+    /// The last decoded SASL message of the current exchange: a proxied login reuses the password in it.
+    var lastSASLInput: [UInt8]?
+    /// A login handed to the connection for relaying (Session+Proxy.swift).
+    var pendingRelay: PendingRelay?
 
     public init(settings: ServerSettings, backend: any SessionBackend) {
         self.settings = settings
@@ -222,6 +226,7 @@ public struct Session {
             }
             decoded = raw
         }
+        lastSASLInput = decoded
         let step = sasl.start(initialResponse: decoded)
         effects += advance(sasl, mechanism: upper, step: step)
         return effects
@@ -234,6 +239,7 @@ public struct Session {
         guard let raw = Base64.decode(response) else {
             return failLogin(reason: "invalid base64 in SASL response", text: Texts.invalidBase64)
         }
+        lastSASLInput = raw
         let step = sasl.step(raw)
         return advance(sasl, mechanism: mechanism, step: step)
     }
@@ -259,6 +265,8 @@ public struct Session {
                     .note(.saslEnd), .log(.info, "referral: user=\(entry.user) to \(url)"),
                     .send(.response(Response(.no, code: .referral(url), text: Array("Try \(url)".utf8)))),
                 ]
+            case .success(.proxy(let target)):
+                return beginRelay(entry: entry, target: target, mechanism: mechanism, serverFinal: serverFinal)
             case .success(.local(let context)):
                 state = .authenticated(context)
                 failedLogins = 0
@@ -309,6 +317,7 @@ public struct Session {
         case .differentUserAfterUnauthenticate(let previous): "only \(previous) may log in again"
         case .disabled(let reason): "account disabled\(reason.map { ": \($0)" } ?? "")"
         case .storageUnavailable(let why): "storage unavailable: \(why)"
+        case .proxyMisconfigured(let why): "proxy fields unusable: \(why)"
         }
     }
 }

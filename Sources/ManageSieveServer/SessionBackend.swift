@@ -13,6 +13,8 @@ public enum LoginRefusal: Error, Equatable, Sendable {
     case disabled(reason: String?)
     /// The storage could not be opened.
     case storageUnavailable(String)
+    /// The user is to be proxied but the passwd-file's proxy fields are unusable.
+    case proxyMisconfigured(String)
 }
 
 /// A logged-in user's world.
@@ -35,6 +37,8 @@ public enum LoginOutcome {
     case local(UserContext)
     /// Elsewhere, and the client is told where (RFC 5804 §1.3 REFERRAL, e.g. `sieve://host:4190`).
     case referral(String)
+    /// Elsewhere, through this server: log in to that backend and relay the connection (the `proxy` field).
+    case proxy(ProxyTarget)
 }
 
 /// What the session needs from the outside world to log users in. The real one checks the

@@ -104,4 +104,17 @@ public enum TCPConnect {
         Socket.setNoDelay(fd)
         return fd
     }
+
+    /// The errno of a connect that timed out.
+    public static var timedOutErrno: Int32 { ETIMEDOUT }
+
+    /// Ends our sending side (shutdown SHUT_WR): the peer reads EOF but can still answer.
+    public static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Closes a descriptor returned by `connect`.
+    public static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
 }
