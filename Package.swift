@@ -18,6 +18,8 @@ let package = Package(
         // System C libraries.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // glibc calls the Glibc module hides (setresuid & co., renameat2), with their C prototypes.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // Pure targets.
         .target(name: "SieveCompiler"),
@@ -25,7 +27,7 @@ let package = Package(
         .target(name: "Config"),
 
         // The operating system.
-        .target(name: "Posix", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "Posix", dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "SieveStorage", dependencies: ["Posix"]),
         .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL"]),
         .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),

@@ -1,4 +1,5 @@
 import Glibc
+internal import CLinux
 
 // File-system system calls for the script store: everything relative to a directory fd (*at calls),
 // O_CLOEXEC everywhere, O_NOFOLLOW where a final component must not be a link, EINTR retried.
@@ -53,12 +54,13 @@ public struct FileSystemStatus: Equatable, Sendable {
     }
 }
 
-// glibc declares renameat2 only under _GNU_SOURCE, which the Glibc module does not see.
-@_silgen_name("renameat2")
+/// renameat2(2), from the CLinux shim (glibc declares it only under _GNU_SOURCE).
 func fileSystemRenameat2(
     _ oldDirectory: Int32, _ oldPath: UnsafePointer<CChar>, _ newDirectory: Int32, _ newPath: UnsafePointer<CChar>,
     _ flags: UInt32
-) -> Int32
+) -> Int32 {
+    renameat2(oldDirectory, oldPath, newDirectory, newPath, flags)
+}
 
 /// Helpers that are not tied to one directory.
 public enum FileSystem {

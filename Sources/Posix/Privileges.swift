@@ -1,19 +1,19 @@
 import Glibc
 
-// Swift's Glibc module does not export the _GNU_SOURCE declarations of setresuid(2) and friends, and
-// this target cannot carry a C shim without a Package.swift change. These declarations bind the libc
-// symbols directly; their arguments are plain integers and pointers, passed in the same registers by
-// both calling conventions. The drop does not trust them alone: it also checks with the portable
+internal import CLinux
+
+// setresuid(2) and friends come from the CLinux shim: Swift's Glibc module hides their _GNU_SOURCE
+// declarations. The drop does not trust them alone: it also checks with the portable
 // getuid/geteuid/getgid/getegid and by trying to regain root, so a mismatch can only make it fail
 // closed (exit), never report a drop that did not happen.
-@_silgen_name("setresuid") private func system_setresuid(_ ruid: uid_t, _ euid: uid_t, _ suid: uid_t) -> Int32
-@_silgen_name("setresgid") private func system_setresgid(_ rgid: gid_t, _ egid: gid_t, _ sgid: gid_t) -> Int32
-@_silgen_name("getresuid") private func system_getresuid(
+private func system_setresuid(_ ruid: uid_t, _ euid: uid_t, _ suid: uid_t) -> Int32 { setresuid(ruid, euid, suid) }
+private func system_setresgid(_ rgid: gid_t, _ egid: gid_t, _ sgid: gid_t) -> Int32 { setresgid(rgid, egid, sgid) }
+private func system_getresuid(
     _ ruid: UnsafeMutablePointer<uid_t>, _ euid: UnsafeMutablePointer<uid_t>, _ suid: UnsafeMutablePointer<uid_t>
-) -> Int32
-@_silgen_name("getresgid") private func system_getresgid(
+) -> Int32 { getresuid(ruid, euid, suid) }
+private func system_getresgid(
     _ rgid: UnsafeMutablePointer<gid_t>, _ egid: UnsafeMutablePointer<gid_t>, _ sgid: UnsafeMutablePointer<gid_t>
-) -> Int32
+) -> Int32 { getresgid(rgid, egid, sgid) }
 
 /// The one-way privilege drop after login (DESIGN.md convention 10, the OpenSMTPD pattern): one fixed
 /// sequence, verified, and any failure ends the process. There is no recoverable error on purpose —
