@@ -3,6 +3,8 @@ import Posix
 /// A parsed passwd-file. Malformed lines are skipped and reported in `problems`; they never let anyone in.
 public struct PasswdFile: Sendable {
     private let entries: [String: PasswdEntry]
+    /// The SCRAM hashes at least one entry can serve (stored credentials of that hash, or a cleartext password).
+    private let scramHashes: Set<SCRAMHash>
     /// Skipped or doubtful lines, with their 1-based line numbers, for the log.
     public let problems: [(line: Int, message: String)]
 
@@ -36,6 +38,18 @@ public struct PasswdFile: Sendable {
         }
         self.entries = entries
         self.problems = problems
+        var hashes: Set<SCRAMHash> = []
+        for entry in entries.values {
+            if let credentials = SCRAMCredentials(passwordField: entry.password) {
+                hashes.insert(credentials.hash)
+            } else if case (let scheme?, let data) = PasswordVerifier.split(entry.password),
+                scheme == "PLAIN" || scheme == "CLEARTEXT", !data.isEmpty
+            {
+                hashes.formUnion(SCRAMHash.allCases)
+            }
+            if hashes.count == SCRAMHash.allCases.count { break }
+        }
+        scramHashes = hashes
     }
 
     /// Reads and parses the passwd-file at `path`.
@@ -49,6 +63,9 @@ public struct PasswdFile: Sendable {
 
     /// The entry for exactly this user name, if any.
     public func entry(for user: String) -> PasswdEntry? { entries[user] }
+
+    /// True when at least one user could log in with SCRAM using this hash.
+    public func canServe(_ hash: SCRAMHash) -> Bool { scramHashes.contains(hash) }
 
     /// How many users were read.
     public var count: Int { entries.count }

@@ -10,6 +10,10 @@ public enum PasswordScheme: String, CaseIterable, Sendable {
     case blfCrypt = "BLF-CRYPT"
     /// MD5 crypt, `{MD5-CRYPT}$1$…` (weak; for compatibility only).
     case md5Crypt = "MD5-CRYPT"
+    /// Dovecot's `{SCRAM-SHA-256}iterations,salt,StoredKey,ServerKey`: serves SCRAM-SHA-256 as well as PLAIN/LOGIN.
+    case scramSHA256 = "SCRAM-SHA-256"
+    /// Dovecot's `{SCRAM-SHA-1}…`: serves SCRAM-SHA-1 as well as PLAIN/LOGIN.
+    case scramSHA1 = "SCRAM-SHA-1"
 
     /// A scheme by name, case-insensitive; `CRYPT` means yescrypt.
     public init?(name: String) {
@@ -26,7 +30,16 @@ public enum PasswordScheme: String, CaseIterable, Sendable {
     public var tag: String {
         switch self {
         case .yescrypt: "{CRYPT}"
-        case .sha512Crypt, .sha256Crypt, .blfCrypt, .md5Crypt: "{\(rawValue)}"
+        case .sha512Crypt, .sha256Crypt, .blfCrypt, .md5Crypt, .scramSHA256, .scramSHA1: "{\(rawValue)}"
+        }
+    }
+
+    /// The SCRAM hash of a SCRAM scheme; nil for the crypt(3) schemes.
+    public var scramHash: SCRAMHash? {
+        switch self {
+        case .scramSHA256: .sha256
+        case .scramSHA1: .sha1
+        case .yescrypt, .sha512Crypt, .sha256Crypt, .blfCrypt, .md5Crypt: nil
         }
     }
 
@@ -38,6 +51,7 @@ public enum PasswordScheme: String, CaseIterable, Sendable {
         case .sha256Crypt: "$5$"
         case .blfCrypt: "$2b$"
         case .md5Crypt: "$1$"
+        case .scramSHA256, .scramSHA1: ""
         }
     }
 
@@ -45,7 +59,7 @@ public enum PasswordScheme: String, CaseIterable, Sendable {
     var cost: UInt {
         switch self {
         case .blfCrypt: 10
-        case .yescrypt, .sha512Crypt, .sha256Crypt, .md5Crypt: 0
+        case .yescrypt, .sha512Crypt, .sha256Crypt, .md5Crypt, .scramSHA256, .scramSHA1: 0
         }
     }
 }
@@ -54,8 +68,21 @@ public enum PasswordScheme: String, CaseIterable, Sendable {
 public enum PasswordHasher {
     /// The passwd-file field (`{SCHEME}hash`) for `password`, with a fresh random salt.
     public static func hash(_ password: [UInt8], scheme: PasswordScheme) throws(AuthError) -> String {
+        try hash(password, scheme: scheme, rounds: nil)
+    }
+
+    /// Like `hash(_:scheme:)` with a cost: the iteration count for SCRAM (default 4096, at least 4096), the
+    /// rounds/cost parameter libcrypt takes for the crypt schemes (nil: the scheme's default).
+    public static func hash(_ password: [UInt8], scheme: PasswordScheme, rounds: UInt?) throws(AuthError) -> String {
         guard !password.contains(0) else { throw .passwordContainsNUL }
-        guard let setting = Crypt.makeSetting(prefix: scheme.cryptPrefix, count: scheme.cost),
+        if let scramHash = scheme.scramHash {
+            let iterations = rounds.map { Int(clamping: $0) } ?? SCRAMCredentials.defaultIterations
+            guard iterations >= SCRAMCredentials.minimumIterations, iterations <= SCRAMCredentials.maximumIterations
+            else { throw .badRounds(scheme: scheme.rawValue, rounds: rounds ?? 0) }
+            return SCRAMCredentials.generate(hash: scramHash, password: password, iterations: iterations).passwordField
+        }
+        let cost = rounds ?? scheme.cost
+        guard let setting = Crypt.makeSetting(prefix: scheme.cryptPrefix, count: cost),
             let hash = Crypt.hash(password, setting: setting)
         else { throw .hashingFailed(scheme: scheme.rawValue) }
         return scheme.tag + hash

@@ -2,7 +2,7 @@
 public enum PasswordVerifier {
     /// True when `password` matches `stored` (`{SCHEME}hash` or a bare crypt hash). Schemes: CRYPT,
     /// SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT (all through crypt_rn, so yescrypt `$y$` too),
-    /// PLAIN and CLEARTEXT. An unknown scheme, an empty field, a hash libcrypt refuses, or a password
+    /// PLAIN and CLEARTEXT, and Dovecot's SCRAM-SHA-1 and SCRAM-SHA-256 (PBKDF2, then StoredKey compared). An unknown scheme, an empty field, a hash libcrypt refuses, or a password
     /// containing NUL never verifies. The final comparison takes the same time wherever the first difference is.
     public static func verify(_ password: [UInt8], against stored: String) -> Bool {
         guard !password.contains(0) else { return false }
@@ -21,6 +21,10 @@ public enum PasswordVerifier {
             return data.hasPrefix("$2") && cryptVerify(password, hash: data)
         case "MD5-CRYPT":
             return data.hasPrefix("$1$") && cryptVerify(password, hash: data)
+        case "SCRAM-SHA-1":
+            return SCRAMCredentials(hash: .sha1, stored: data)?.verify(password) ?? false
+        case "SCRAM-SHA-256":
+            return SCRAMCredentials(hash: .sha256, stored: data)?.verify(password) ?? false
         default:
             return false
         }

@@ -1,7 +1,21 @@
 extension SASLServer {
     /// The mechanisms that can succeed for the users of `passwd` on a connection described by `context`,
     /// in the order to advertise them. (Plaintext-auth policy is the session's: it filters PLAIN/LOGIN.)
+    ///
+    /// SCRAM-SHA-x is offered when at least one user can use it (stored `{SCRAM-SHA-x}` credentials or a
+    /// cleartext password); its -PLUS variant only inside TLS with a channel binding to offer; EXTERNAL only with
+    /// a verified client certificate. Offering SCRAM to a passwd-file of crypt hashes would only make clients
+    /// that prefer it fail.
     public static func availableMechanisms(for passwd: PasswdFile, context: SASLContext) -> [String] {
-        plaintextMechanisms
+        let plus = context.tlsActive && !context.channelBindings.isEmpty
+        var mechanisms: [String] = []
+        for hash in [SCRAMHash.sha256, .sha1] where passwd.canServe(hash) {
+            if plus { mechanisms.append(hash.mechanism + "-PLUS") }
+            mechanisms.append(hash.mechanism)
+        }
+        if context.tlsActive, context.certificateUser != nil {
+            mechanisms.append("EXTERNAL")
+        }
+        return mechanisms + plaintextMechanisms
     }
 }

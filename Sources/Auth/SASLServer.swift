@@ -6,16 +6,22 @@
 public struct SASLServer {
     /// Mechanisms that send the password itself (refused before TLS when plaintext auth is disabled).
     public static let plaintextMechanisms = ["PLAIN", "LOGIN"]
-    /// Every mechanism this type implements, in the order to advertise them.
-    public static let supportedMechanisms = plaintextMechanisms
+    /// Every mechanism this type implements, in the order to advertise them (the strongest first: clients
+    /// such as sievemgr and Thunderbird take the first one they know from the server's list or from their own
+    /// preference order, and both put SCRAM-SHA-256-PLUS first).
+    public static let supportedMechanisms = [
+        "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL", "PLAIN", "LOGIN",
+    ]
 
     /// The canonical (upper-case) mechanism name.
     public let mechanism: String
     let lookup: (String) -> PasswdEntry?
     let context: SASLContext
-    private var state: State
+    var state: State
+    /// Tests fix the server nonce to replay RFC test vectors; nil draws a fresh one from the CSPRNG.
+    var fixedServerNonce: [UInt8]? = nil
 
-    private enum State {
+    enum State {
         /// PLAIN before `start`.
         case plainInitial
         /// PLAIN sent its empty challenge and waits for `authzid NUL authcid NUL passwd`.
@@ -26,6 +32,14 @@ public struct SASLServer {
         case loginAwaitingUser
         /// LOGIN asked "Password:" for this user.
         case loginAwaitingPassword(user: String)
+        /// SCRAM before `start` (RFC 5802): which hash, and whether the -PLUS variant was chosen.
+        case scramInitial(SCRAMHash, plus: Bool)
+        /// SCRAM sent the server-first-message and waits for the client-final-message.
+        case scramAwaitingFinal(SCRAMExchange)
+        /// EXTERNAL before `start` (RFC 4422 appendix A).
+        case externalInitial
+        /// EXTERNAL sent an empty challenge and waits for the authorization identity.
+        case externalAwaitingResponse
         /// Success or failure has been returned; nothing more is accepted.
         case finished
     }
@@ -41,6 +55,11 @@ public struct SASLServer {
         switch name {
         case "PLAIN": state = .plainInitial
         case "LOGIN": state = .loginInitial
+        case "SCRAM-SHA-1": state = .scramInitial(.sha1, plus: false)
+        case "SCRAM-SHA-1-PLUS": state = .scramInitial(.sha1, plus: true)
+        case "SCRAM-SHA-256": state = .scramInitial(.sha256, plus: false)
+        case "SCRAM-SHA-256-PLUS": state = .scramInitial(.sha256, plus: true)
+        case "EXTERNAL": state = .externalInitial
         default: return nil
         }
         self.mechanism = name
@@ -64,7 +83,19 @@ public struct SASLServer {
                 return .challenge(Array("Username:".utf8))
             }
             return loginUser(response)
-        case .plainAwaitingResponse, .loginAwaitingUser, .loginAwaitingPassword, .finished:
+        case .scramInitial(let hash, let plus):
+            // SCRAM is client-first: a client that sent no initial response gets an empty challenge.
+            guard let response = initialResponse, !response.isEmpty else { return .challenge([]) }
+            return scramClientFirst(response, hash: hash, plus: plus)
+        case .externalInitial:
+            // An empty initial response is a message: the empty authorization identity.
+            guard let response = initialResponse else {
+                state = .externalAwaitingResponse
+                return .challenge([])
+            }
+            return finish(external(response))
+        case .plainAwaitingResponse, .loginAwaitingUser, .loginAwaitingPassword, .scramAwaitingFinal,
+            .externalAwaitingResponse, .finished:
             return finish(.failure(.malformed("the exchange has already started")))
         }
     }
@@ -78,12 +109,19 @@ public struct SASLServer {
             return loginUser(response)
         case .loginAwaitingPassword(let user):
             return finish(verify(user: user, password: response))
-        case .plainInitial, .loginInitial, .finished:
+        case .scramInitial(let hash, let plus):
+            // The answer to the empty challenge that `start` sent without an initial response.
+            return scramClientFirst(response, hash: hash, plus: plus)
+        case .scramAwaitingFinal(let exchange):
+            return finish(scramClientFinal(response, exchange: exchange))
+        case .externalAwaitingResponse:
+            return finish(external(response))
+        case .plainInitial, .loginInitial, .externalInitial, .finished:
             return finish(.failure(.unsupportedMechanism))
         }
     }
 
-    private mutating func finish(_ step: SASLStep) -> SASLStep {
+    mutating func finish(_ step: SASLStep) -> SASLStep {
         state = .finished
         return step
     }

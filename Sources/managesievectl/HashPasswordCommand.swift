@@ -10,18 +10,33 @@ struct HashPasswordCommand: ParsableCommand {
         discussion: """
             On a terminal, asks for the password twice without echo; otherwise reads one line from standard \
             input. Prints the password field, {SCHEME}hash, with a fresh random salt. Schemes: YESCRYPT (the default, written as {CRYPT}$y$…), SHA512-CRYPT, \
-            SHA256-CRYPT, BLF-CRYPT (cost 10) and MD5-CRYPT (weak; only for old clients of the file).
+            SHA256-CRYPT, BLF-CRYPT (cost 10), MD5-CRYPT (weak; only for old clients of the file), and \
+            SCRAM-SHA-256 and SCRAM-SHA-1 (Dovecot's {SCRAM-SHA-256}iterations,salt,StoredKey,ServerKey; they \
+            let the user log in with SASL SCRAM as well as PLAIN and LOGIN).
             """
     )
 
     @Option(name: [.customShort("s"), .customLong("scheme")], help: "The password scheme.")
     var scheme: String = "YESCRYPT"
 
+    @Option(
+        name: .customLong("rounds"),
+        help: "SCRAM iterations (default 4096, at least 4096) or the crypt scheme's rounds/cost.")
+    var rounds: UInt?
+
     func validate() throws {
-        guard PasswordScheme(name: scheme) != nil else {
+        guard let parsed = PasswordScheme(name: scheme) else {
             throw ValidationError(
                 "unknown scheme '\(scheme)' (expected one of: \(PasswordScheme.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
+        }
+        if let rounds, parsed.scramHash != nil,
+            Int(clamping: rounds) < SCRAMCredentials.minimumIterations
+                || Int(clamping: rounds) > SCRAMCredentials.maximumIterations
+        {
+            throw ValidationError(
+                "--rounds for \(parsed.rawValue) must be between \(SCRAMCredentials.minimumIterations) and "
+                    + "\(SCRAMCredentials.maximumIterations)")
         }
     }
 
@@ -52,7 +67,7 @@ struct HashPasswordCommand: ParsableCommand {
             throw ExitCode.failure
         }
         do {
-            print(try PasswordHasher.hash(password, scheme: scheme))
+            print(try PasswordHasher.hash(password, scheme: scheme, rounds: rounds))
         } catch {
             Self.writeError("hash-password: \(error)\n")
             throw ExitCode.failure

@@ -31,7 +31,9 @@ struct HashPasswordCommandTests {
         arguments: [
             ([], "{CRYPT}$y$"), (["--scheme", "SHA512-CRYPT"], "{SHA512-CRYPT}$6$"),
             (["--scheme", "sha256-crypt"], "{SHA256-CRYPT}$5$"), (["-s", "BLF-CRYPT"], "{BLF-CRYPT}$2b$10$"),
-            (["--scheme", "MD5-CRYPT"], "{MD5-CRYPT}$1$"),
+            (["--scheme", "MD5-CRYPT"], "{MD5-CRYPT}$1$"), (["--scheme", "SCRAM-SHA-256"], "{SCRAM-SHA-256}4096,"),
+            (["--scheme", "scram-sha-1"], "{SCRAM-SHA-1}4096,"),
+            (["--scheme", "SCRAM-SHA-256", "--rounds", "5000"], "{SCRAM-SHA-256}5000,"),
         ] as [([String], String)])
     func hashes(arguments: [String], prefix: String) throws {
         let result = try runHashPassword(arguments: arguments, input: "pässword 1\n")
@@ -56,6 +58,7 @@ struct HashPasswordCommandTests {
         "an empty password, no input or an unknown scheme fail without output",
         arguments: [
             ([], "\n"), ([], ""), (["--scheme", "SCRAM-SHA-9"], "x\n"),
+            (["--scheme", "SCRAM-SHA-256", "--rounds", "4095"], "x\n"), (["--rounds", "abc"], "x\n"),
         ] as [([String], String)])
     func failures(arguments: [String], input: String) throws {
         let result = try runHashPassword(arguments: arguments, input: input)

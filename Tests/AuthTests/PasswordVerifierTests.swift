@@ -40,8 +40,10 @@ struct PasswordVerifierTests {
         #expect(PasswordVerifier.verify(password, against: first))
         #expect(PasswordVerifier.verify(password, against: second))
         #expect(!PasswordVerifier.verify(Array("correct horse".utf8), against: first))
-        // The bare hash (without the tag) verifies too.
-        #expect(PasswordVerifier.verify(password, against: String(first.dropFirst(scheme.tag.count))))
+        // A bare crypt hash (without the tag) verifies too; SCRAM data needs its tag.
+        #expect(
+            PasswordVerifier.verify(password, against: String(first.dropFirst(scheme.tag.count)))
+                == (scheme.scramHash == nil))
     }
 
     @Test("scheme names and tags")
@@ -49,7 +51,8 @@ struct PasswordVerifierTests {
         #expect(PasswordScheme(name: "sha512-crypt") == .sha512Crypt)
         #expect(PasswordScheme(name: "CRYPT") == .yescrypt)
         #expect(PasswordScheme(name: "yescrypt") == .yescrypt)
-        #expect(PasswordScheme(name: "SCRAM-SHA-1") == nil)
+        #expect(PasswordScheme(name: "scram-sha-1") == .scramSHA1)
+        #expect(PasswordScheme(name: "SCRAM-SHA-512") == nil)
         #expect(PasswordScheme.yescrypt.tag == "{CRYPT}")
         #expect(PasswordScheme.blfCrypt.tag == "{BLF-CRYPT}")
     }

@@ -14,7 +14,8 @@ struct SASLPlainTests {
     func names() {
         #expect(server("plain")?.mechanism == "PLAIN")
         #expect(server("Login")?.mechanism == "LOGIN")
-        #expect(server("SCRAM-SHA-1") == nil)
+        #expect(server("SCRAM-SHA-1")?.mechanism == "SCRAM-SHA-1")
+        #expect(server("SCRAM-SHA-512") == nil)
         #expect(server("") == nil)
         #expect(SASLServer.plaintextMechanisms == ["PLAIN", "LOGIN"])
     }
