@@ -147,6 +147,7 @@ let backend = LocalBackend(
     limits: { entry in UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit) },
     expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
     logger: logger)
+backend.localEndpoint = localEndpointOfConnection()
 
 var timeouts = ConnectionTimeouts()
 timeouts.idle = settings.idleTimeoutMilliseconds
@@ -178,6 +179,7 @@ let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsCont
 let connection = Connection(
     transport: plain, session: Session(settings: serverSettings, backend: backend), logger: logger,
     timeouts: timeouts, upgradeToTLS: upgrade)
+connection.proxySupport = makeProxySupport(settings: settings, backend: backend, logger: logger)
 
 // Implicit TLS on the STARTTLS port: a client that speaks first with a TLS record gets TLS at once.
 if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: settings.sslSniffTimeoutMilliseconds) {

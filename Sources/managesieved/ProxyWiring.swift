@@ -1,0 +1,50 @@
+import Auth
+import Config
+import ManageSieveServer
+import Posix
+import TLS
+
+/// This server's address and port as the client reached it: the local address of fd 0, else socat's
+/// SOCAT_SOCKADDR/SOCAT_SOCKPORT (socat EXEC hands the child a socketpair). `proxy_maybe` compares with it.
+func localEndpointOfConnection() -> (host: String, port: UInt16)? {
+    if let local = Socket.localAddress(0), let colon = local.lastIndex(of: ":"),
+        let port = UInt16(local[local.index(after: colon)...])
+    {
+        return (hostPart(local), port)
+    }
+    if let address = ProcessControl.environment("SOCAT_SOCKADDR"),
+        let port = ProcessControl.environment("SOCAT_SOCKPORT").flatMap({ UInt16($0) })
+    {
+        return (address, port)
+    }
+    return nil
+}
+
+/// How this process reaches backends: TLS client (the CA file is read on first use, before the privilege
+/// drop) and the drop to `proxy_user`, a passwd-file user (no NSS), before relaying.
+func makeProxySupport(settings: Settings, backend: LocalBackend, logger: Logger) -> ProxySupport {
+    var clientContext: TLSClientContext?
+    let startTLS: ProxySupport.StartTLS = { fd, host, verify, timeout in
+        let context: TLSClientContext
+        if let existing = clientContext {
+            context = existing
+        } else {
+            context = try TLSClientContext(caPath: settings.sslCA, minProtocol: settings.sslMinProtocol)
+            clientContext = context
+        }
+        let tls = context.makeTransport(fd: fd, host: host, verify: verify)
+        try tls.handshake(timeoutMilliseconds: timeout)
+        return (tls, tls.summary)
+    }
+    var support = ProxySupport(startTLS: startTLS) {
+        // Not root: nothing to drop (already unprivileged, as under a non-root inetd service).
+        guard Privileges.isRoot else { return nil }
+        guard let name = settings.proxyUser, !name.isEmpty else { return "proxy_user is not set (no relaying as root)" }
+        guard let entry = backend.lookupUser(name) else { return "proxy_user \(name) is not in passwd_file" }
+        guard entry.uid != 0, entry.gid != 0 else { return "proxy_user \(name) has uid or gid 0" }
+        Privileges.dropPermanently(uid: entry.uid, gid: entry.gid, supplementaryGroups: [], logger: logger)
+        return nil
+    }
+    support.idleTimeoutMilliseconds = settings.idleTimeoutMilliseconds
+    return support
+}
