@@ -7,9 +7,12 @@ enum ArgumentType: Sendable, Equatable {
     case string
     case stringList
     case number
+    /// Anything (Pigeonhole ignores trailing arguments of some commands).
+    case any
 
     var name: String {
         switch self {
+        case .any: return "argument"
         case .string: return "string"
         case .stringList: return "string list"
         case .number: return "number"

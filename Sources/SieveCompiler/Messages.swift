@@ -76,6 +76,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case invalidHeaderNameError(String)
     case headerNotAddress(String)
     case unknownEnvelopePart(String)
+    case addressPartOnNonAddress(String, part: String)
     case invalidMailboxName(String)
     case vacationPeriodZero
     case tooManyRedirects(count: Int, limit: Int)
@@ -220,6 +221,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .headerNotAddress(let h): return "specified header '\(h)' is not allowed for the address test"
         case .unknownEnvelopePart(let p):
             return "specified envelope part '\(p)' is not supported by the envelope test (use \"from\", \"to\" or \"auth\")"
+        case .addressPartOnNonAddress(let tag, let part):
+            return "address part ':\(tag)' specified while non-address envelope part '\(part)' is tested with the envelope test"
         case .invalidMailboxName(let m): return "invalid folder name '\(m)' specified (not valid UTF-8)"
         case .vacationPeriodZero: return "vacation period of 0 disables the response interval (the minimum is used)"
         case .tooManyRedirects(let count, let limit):

@@ -8,6 +8,11 @@ struct StringLiteral: Sendable {
     var isMultiline: Bool = false
     /// Set when encoded-character decoding met an out-of-range `${unicode:…}` value.
     var invalidUnicode: String? = nil
+    /// The string as written when encoded-character decoding changed it.
+    var raw: [UInt8]? = nil
+
+    /// The string as written: Pigeonhole checks variable names before decoding encoded characters.
+    var written: [UInt8] { raw ?? bytes }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }

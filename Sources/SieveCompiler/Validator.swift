@@ -440,7 +440,8 @@ final class Validator {
 
     static func matches(_ arg: Argument, _ type: ArgumentType) -> Bool {
         switch (arg.value, type) {
-        case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number): return true
+        case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number), (_, .any):
+            return true
         default: return false
         }
     }

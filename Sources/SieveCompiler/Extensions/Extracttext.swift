@@ -13,8 +13,8 @@ struct Extracttext: SieveExtension {
                 v.error(.extracttextOutsideLoop, at: use.node)
             }
             guard case .string(let s) = use.positional[0].value else { return }
-            if !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: true) {
-                v.error(.invalidVariableName(s.text), at: s)
+            if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
+                v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
             } else {
                 v.declareVariable(s)
             }

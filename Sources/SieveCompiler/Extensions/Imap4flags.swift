@@ -5,7 +5,7 @@ struct Imap4flags: SieveExtension {
 
     static func flagCommand(_ name: String) -> CommandDefinition {
         // setflag [<variablename: string>] <list-of-flags: string-list>
-        .command(name, [.stringList], names: ["flag list"], alternatives: [[.string, .stringList], [.string, .stringList, .stringList]], check: { use, v in
+        .command(name, [.stringList], names: ["flag list"], alternatives: (2...32).map { [.string, .stringList] + Array(repeating: .any, count: $0 - 2) }, check: { use, v in
             Imap4flags.checkVariableForm(use, v)
             Imap4flags.warnFlags(use.positional[use.positional.count == 1 ? 0 : 1], command: name, v)
         })
@@ -18,8 +18,8 @@ struct Imap4flags: SieveExtension {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
             return
         }
-        for s in use.positional[0].strings ?? [] where !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: true) {
-            v.error(.invalidVariableName(s.text), at: s)
+        for s in use.positional[0].strings ?? [] where !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
+            v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
         }
     }
 

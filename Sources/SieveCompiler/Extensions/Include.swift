@@ -40,8 +40,8 @@ struct Include: SieveExtension {
                     return
                 }
                 for s in use.positional[0].strings ?? [] {
-                    if !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: false) {
-                        v.error(.invalidVariableName(s.text), at: s)
+                    if !VariableSyntax.isValidVariableName(s.written, allowNamespace: false) {
+                        v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
                     } else {
                         v.declareVariable(s)
                     }

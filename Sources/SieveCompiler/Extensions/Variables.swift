@@ -15,8 +15,8 @@ struct Variables: SieveExtension {
             .command("set", [.string, .string], names: ["name", "value"],
                      tags: Variables.modifierTags(setModifiers), check: { use, v in
                 guard case .string(let s) = use.positional[0].value else { return }
-                if !VariableSyntax.isValidVariableName(s.bytes, allowNamespace: true) || !v.isNamespaceUsable(s) {
-                    v.error(.invalidVariableName(s.text), at: s)
+                if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) || !v.isNamespaceUsable(s) {
+                    v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
                     return
                 }
                 v.declareVariable(s)
