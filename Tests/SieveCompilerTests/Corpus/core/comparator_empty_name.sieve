@@ -1,0 +1,1 @@
+if header :comparator "" "subject" "a" { keep; }

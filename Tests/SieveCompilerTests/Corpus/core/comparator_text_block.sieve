@@ -1,0 +1,4 @@
+if header :comparator text:
+i;octet
+.
+"subject" "a" { keep; }

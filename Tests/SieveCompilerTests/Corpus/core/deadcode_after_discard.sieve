@@ -1,0 +1,2 @@
+discard;
+keep "x";

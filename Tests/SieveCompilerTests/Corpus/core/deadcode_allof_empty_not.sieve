@@ -1,0 +1,1 @@
+if allof (not false, not false) { keep; } else { keep "x"; }

@@ -1,0 +1,1 @@
+if allof (true, exists "x") { keep; } else { keep "x"; }

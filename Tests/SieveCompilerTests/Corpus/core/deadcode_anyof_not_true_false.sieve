@@ -1,0 +1,1 @@
+if anyof (not true, false) { keep "x"; }

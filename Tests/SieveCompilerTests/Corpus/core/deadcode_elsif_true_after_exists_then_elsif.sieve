@@ -1,0 +1,1 @@
+if exists "a" { keep; } elsif true { keep; } elsif frob { keep; }

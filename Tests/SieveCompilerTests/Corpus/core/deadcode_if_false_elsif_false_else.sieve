@@ -1,0 +1,1 @@
+if false { keep "a"; } elsif false { keep "b"; } else { keep "c"; }

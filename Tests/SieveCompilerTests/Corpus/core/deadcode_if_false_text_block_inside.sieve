@@ -1,0 +1,6 @@
+if false {
+  reject text:
+  hi
+.
+;
+}

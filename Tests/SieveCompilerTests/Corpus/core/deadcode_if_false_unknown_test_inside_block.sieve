@@ -1,0 +1,1 @@
+if false { if frob { keep; } }

@@ -1,0 +1,1 @@
+if anyof (false, exists "x") { keep "x"; }

@@ -1,0 +1,1 @@
+if anyof (allof (true, true), false) { keep; } else { keep "x"; }

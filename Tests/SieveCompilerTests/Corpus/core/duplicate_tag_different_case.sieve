@@ -1,0 +1,1 @@
+if header :is :IS "subject" "a" { keep; }

@@ -1,0 +1,1 @@
+if size :is 1 { keep; }

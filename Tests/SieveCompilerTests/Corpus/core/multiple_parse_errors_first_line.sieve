@@ -1,0 +1,3 @@
+keep
+discard
+stop

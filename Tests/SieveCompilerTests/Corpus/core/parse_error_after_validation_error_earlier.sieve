@@ -1,0 +1,2 @@
+keep "x";
+if true { keep; 

@@ -1,0 +1,2 @@
+require "frob";
+keep "x";

@@ -1,0 +1,2 @@
+require "spamtest";
+if spamtest :comparator "i;octet" :is "1" { keep; }

@@ -1,0 +1,2 @@
+require ["spamtest", "regex"];
+if spamtest :regex "^1" { keep; }
