@@ -168,10 +168,13 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
         certificateUser: tls.peerCertificateUsername)
 }
 
+/// The TLS session once one runs: it gets a close_notify when the session ends.
+nonisolated(unsafe) var activeTLS: TLSTransport?
 let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsContext.map { context in
     {
         let tls = context.makeTransport(input: 0, output: 1)
         try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+        activeTLS = tls
         return (tls, tlsInfo(tls))
     }
 }
@@ -190,6 +193,7 @@ if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: s
         logger.log(.notice, "implicit TLS handshake failed: \(error)")
         ProcessControl.exit(ExitCode.ok)
     }
+    activeTLS = tls
     let info = tlsInfo(tls)
     logger.log(.info, "implicit TLS started: \(info.description)")
     connection.startWithTLS(transport: tls, info: info)
@@ -197,5 +201,7 @@ if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: s
 
 logger.log(.info, "connect")
 let reason = connection.run()
+// A client reading to the end must see close_notify, not a truncation (openssl s_client reports that as an error).
+activeTLS?.shutdown()
 logger.log(.info, connection.summary(reason: reason))
 ProcessControl.exit(ExitCode.ok)
