@@ -59,8 +59,9 @@ struct TranscriptFramer {
             line = []
             lineDropped = 0
             items.append(.line(complete, dropped: dropped))
-            if dropped == 0, let length = TranscriptFramer.literalHeader(
-                complete, allowsNonSynchronizing: allowsNonSynchronizing)
+            if dropped == 0,
+                let length = TranscriptFramer.literalHeader(
+                    complete, allowsNonSynchronizing: allowsNonSynchronizing)
             {
                 if length == 0 {
                     items.append(.literal(kept: [], length: 0))

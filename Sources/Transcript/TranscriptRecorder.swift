@@ -25,7 +25,8 @@ public enum TranscriptRecorder {
         let now = Clock.wallClockMilliseconds()
         let stem = "\(Clock.compactTimestamp(milliseconds: now))-pid\(pid)"
         let fd = SystemCallRetry.openat(
-            directoryFD, stem + ".transcript", O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+            directoryFD, stem + ".transcript",
+            O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
             0o600)
         guard fd >= 0 else {
             let code = errno

@@ -12,7 +12,9 @@ public final class TranscriptTransport: Transport {
         self.file = file
     }
 
-    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+    public func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
+    ) throws(IOError)
         -> ReadResult
     {
         let before = buffer.count

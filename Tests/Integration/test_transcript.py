@@ -26,10 +26,11 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def make_env(tmp_path: Path, extra: str = "") -> ServerEnv:
-    root = tmp_path / "srv"
+def make_env(env_root: Path, extra: str = "") -> ServerEnv:
+    os.chmod(env_root, 0o755)  # the users' homes below must be reachable after the privilege drop
+    root = env_root / "srv"
     root.mkdir()
-    raw = tmp_path / "raw"
+    raw = env_root / "raw"
     raw.mkdir(mode=0o700)
     env = ServerEnv(root, f"rawlog_dir = {raw}\n" + extra)
     env.raw = raw
@@ -111,8 +112,8 @@ def server_records_transcripts(tmp_path_factory):
         pytest.skip("managesieved does not record transcripts yet (rawlog_dir is not wired in main.swift)")
 
 
-def test_golden_plain_login_session(tmp_path):
-    env = make_env(tmp_path)
+def test_golden_plain_login_session(env_root):
+    env = make_env(env_root)
     secret_b64 = plain_b64("alice", "secret")
     client = (
         f'AUTHENTICATE "PLAIN" "{secret_b64}"\r\n'
@@ -148,8 +149,8 @@ def test_golden_plain_login_session(tmp_path):
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
-def test_login_exchange_redacted_and_prompts_kept(tmp_path):
-    env = make_env(tmp_path)
+def test_login_exchange_redacted_and_prompts_kept(env_root):
+    env = make_env(env_root)
     proc = subprocess.Popen(
         [str(SERVER), "-c", str(env.config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -190,8 +191,8 @@ def test_login_exchange_redacted_and_prompts_kept(tmp_path):
     assert b64("secret") not in text and b64("alice") not in text and "secret" not in text
 
 
-def test_plain_continuation_and_failed_login(tmp_path):
-    env = make_env(tmp_path)
+def test_plain_continuation_and_failed_login(env_root):
+    env = make_env(env_root)
     wrong = plain_b64("alice", "wrong-password")
     env.run_pipes(f'AUTHENTICATE "PLAIN" {{{len(wrong)}+}}\r\n{wrong}\r\nNOOP\r\nLOGOUT\r\n'.encode())
     [path] = transcripts(env)
@@ -205,8 +206,8 @@ def test_plain_continuation_and_failed_login(tmp_path):
     assert NAME.match(path.name).group(2) is None
 
 
-def test_abrupt_disconnect_mid_literal(tmp_path):
-    env = make_env(tmp_path)
+def test_abrupt_disconnect_mid_literal(env_root):
+    env = make_env(env_root)
     env.run_pipes(f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\nPUTSCRIPT "x" {{100+}}\r\nkeep'.encode())
     [path] = transcripts(env)
     records = records_without_time(path)
@@ -219,8 +220,8 @@ def test_abrupt_disconnect_mid_literal(tmp_path):
     assert "*: client closed the connection" in records
 
 
-def test_kill_9_leaves_complete_records(tmp_path):
-    env = make_env(tmp_path)
+def test_kill_9_leaves_complete_records(env_root):
+    env = make_env(env_root)
     proc = subprocess.Popen(
         [str(SERVER), "-c", str(env.config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -246,8 +247,8 @@ def test_kill_9_leaves_complete_records(tmp_path):
     assert not any(r.startswith("*: disconnect") for r in records)
 
 
-def test_rawlog_users_filter(tmp_path):
-    env = make_env(tmp_path, "rawlog_users = alice")
+def test_rawlog_users_filter(env_root):
+    env = make_env(env_root, "rawlog_users = alice")
     env.run_pipes(b"NOOP\r\nLOGOUT\r\n")  # never logs in
     assert transcripts(env) == []
     env.run_pipes(f'AUTHENTICATE "PLAIN" "{plain_b64("bob", "hunter2")}"\r\nLOGOUT\r\n'.encode())
@@ -269,8 +270,8 @@ def test_rawlog_users_filter(tmp_path):
         ("10.0.0.0/8", None, False),
     ],
 )
-def test_rawlog_peers_filter(tmp_path, peers, address, recorded):
-    env = make_env(tmp_path, f"rawlog_peers = {peers}")
+def test_rawlog_peers_filter(env_root, peers, address, recorded):
+    env = make_env(env_root, f"rawlog_peers = {peers}")
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("SOCAT_")}
     if address:
         run_env["SOCAT_PEERADDR"] = address
@@ -282,18 +283,18 @@ def test_rawlog_peers_filter(tmp_path, peers, address, recorded):
         assert records_without_time(files[0])[0].endswith(f"peer={address}:4242" if address else "peer=local")
 
 
-def test_missing_directory_session_unharmed(tmp_path):
-    root = tmp_path / "srv"
+def test_missing_directory_session_unharmed(env_root):
+    root = env_root / "srv"
     root.mkdir()
-    env = ServerEnv(root, f"rawlog_dir = {tmp_path / 'missing'}")
+    env = ServerEnv(root, f"rawlog_dir = {env_root / 'missing'}")
     output = env.run_pipes(b"NOOP\r\nLOGOUT\r\n")
     assert output.endswith(b"OK\r\n") and output.count(b"\r\nOK") >= 2
     assert "rawlog_dir" in env.log_text()
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="needs root for a real privilege drop")
-def test_file_stays_root_owned_and_renamed_across_privilege_drop(tmp_path):
-    env = make_env(tmp_path)
+def test_file_stays_root_owned_and_renamed_across_privilege_drop(env_root):
+    env = make_env(env_root)
     env.run_pipes(f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\nNOOP\r\nLOGOUT\r\n'.encode())
     assert "dropped privileges" in env.log_text()
     [path] = transcripts(env)
@@ -321,8 +322,8 @@ def reset_storage(env: ServerEnv):
     subprocess.run(["rm", "-rf", str(env.storage("alice")), str(env.home("alice") / ".dovecot.sieve")], check=True)
 
 
-def test_pretty_print(tmp_path):
-    env = make_env(tmp_path)
+def test_pretty_print(env_root):
+    env = make_env(env_root)
     path = scripted_session(env)
     out = subprocess.run([str(CTL), "transcript", "--no-color", str(path)], capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()
@@ -332,8 +333,8 @@ def test_pretty_print(tmp_path):
     assert any(l.endswith('C: AUTHENTICATE "PLAIN" <redacted 22 bytes>') for l in lines)
 
 
-def test_replay_exec_reproduces_answers(tmp_path):
-    env = make_env(tmp_path)
+def test_replay_exec_reproduces_answers(env_root):
+    env = make_env(env_root)
     path = scripted_session(env)
     reset_storage(env)
     out = subprocess.run(
@@ -346,8 +347,8 @@ def test_replay_exec_reproduces_answers(tmp_path):
     assert "C: <credentials>" not in out.stdout  # PLAIN with an initial response: one line
 
 
-def test_replay_marks_differences(tmp_path):
-    env = make_env(tmp_path)
+def test_replay_marks_differences(env_root):
+    env = make_env(env_root)
     path = scripted_session(env)
     # The script now exists from the first run, and the password is wrong: answers differ.
     out = subprocess.run(
@@ -359,8 +360,8 @@ def test_replay_marks_differences(tmp_path):
     assert "- S: OK" in out.stdout and '+ S: NO "Authentication failed."' in out.stdout
 
 
-def test_replay_needs_credentials(tmp_path):
-    env = make_env(tmp_path)
+def test_replay_needs_credentials(env_root):
+    env = make_env(env_root)
     path = scripted_session(env)
     out = subprocess.run(
         [str(CTL), "transcript", str(path), "--replay-exec", f"{SERVER} -c {env.config}"],
@@ -369,16 +370,16 @@ def test_replay_needs_credentials(tmp_path):
     assert out.returncode == 2 and "--user and --password" in out.stderr
 
 
-def test_replay_over_tcp(tmp_path):
-    env = make_env(tmp_path)
+def test_replay_over_tcp(env_root):
+    env = make_env(env_root)
     path = scripted_session(env)
     reset_storage(env)
     for old in transcripts(env):
-        old.rename(tmp_path / old.name)
+        old.rename(env_root / old.name)
     socat = Socat(env)
     try:
         out = subprocess.run(
-            [str(CTL), "transcript", "--no-color", str(tmp_path / path.name), "--replay",
+            [str(CTL), "transcript", "--no-color", str(env_root / path.name), "--replay",
              f"127.0.0.1:{socat.port}", "--user", "alice", "--password", "secret"],
             capture_output=True, text=True, timeout=60,
         )
@@ -389,3 +390,60 @@ def test_replay_over_tcp(tmp_path):
     # probe connection made one more, without a login).
     [replayed] = [p for p in transcripts(env) if p.name.endswith("-alice.transcript")]
     assert "peer=127.0.0.1:" in replayed.read_text()
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+def test_starttls_session_recorded_in_plaintext(env_root):
+    import ssl
+
+    cert, key = make_certificate(env_root)
+    env = make_env(env_root, f"ssl = yes\nssl_cert = {cert}\nssl_key = {key}")
+    socat = Socat(env)
+    try:
+        raw = socket.create_connection(("127.0.0.1", socat.port), timeout=10)
+        stream = raw.makefile("rb")
+
+        def until_ok(reader):
+            lines = []
+            while True:
+                line = reader.readline()
+                assert line, "server closed early"
+                lines.append(line)
+                if line.startswith(b"OK"):
+                    return lines
+
+        until_ok(stream)
+        raw.sendall(b"STARTTLS\r\n")
+        until_ok(stream)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        tls = context.wrap_socket(raw, server_hostname="localhost")
+        reader = tls.makefile("rb")
+        until_ok(reader)
+        tls.sendall(f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'.encode())
+        until_ok(reader)
+        tls.sendall(b'PUTSCRIPT "inside-tls" {6+}\r\nkeep;\n\r\nLOGOUT\r\n')
+        until_ok(reader)
+        until_ok(reader)
+        tls.close()
+    finally:
+        socat.close()
+    [path] = [p for p in transcripts(env) if p.name.endswith("-alice.transcript")]
+    records = records_without_time(path)
+    i = records.index("C: STARTTLS")
+    tls_event = next(r for r in records[i:] if r.startswith("*: tls started "))
+    assert "TLS" in tls_event
+    after = records[records.index(tls_event):]
+    assert 'C: AUTHENTICATE "PLAIN" <redacted 22 bytes>' in after
+    assert 'C: PUTSCRIPT "inside-tls" {6+}' in after and "C+ 6: keep;\\n" in after
+    assert "secret" not in path.read_text()

@@ -37,7 +37,9 @@ struct PeerFilterTests {
         #expect(PeerFilter([" ", ""]).isEmpty)
     }
 
-    @Test("rejects malformed addresses", arguments: ["1.2.3", "1.2.3.256", "01.2.3.4", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "g::1"])
+    @Test(
+        "rejects malformed addresses",
+        arguments: ["1.2.3", "1.2.3.256", "01.2.3.4", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "g::1"])
     func malformed(text: String) {
         #expect(PeerFilter.parseIPv4(Substring(text)) == nil && PeerFilter.parseIPv6(Substring(text)) == nil)
     }

@@ -106,7 +106,8 @@ struct TranscriberTests {
         ])
         #expect(
             login == [
-                "C: AUTHENTICATE \"LOGIN\" <redacted 10 bytes>", "S: \"UGFzc3dvcmQ6\"", "C: <redacted 10 bytes>", "S: OK",
+                "C: AUTHENTICATE \"LOGIN\" <redacted 10 bytes>", "S: \"UGFzc3dvcmQ6\"", "C: <redacted 10 bytes>",
+                "S: OK",
             ])
     }
 
@@ -160,8 +161,10 @@ struct TranscriberTests {
     @Test("other mechanisms: server challenges and the final SASL code are redacted too")
     func scram() {
         let result = run([
-            ("C", "AUTHENTICATE \"SCRAM-SHA-256\" \"biwsbj1hbGljZSxyPXh5eg==\"\r\n"), ("S", "\"cj14eXphYmMscz1zYWx0LGk9NDA5Ng==\"\r\n"),
-            ("C", "\"Yz1iaXdzLHI9eHl6YWJjLHA9cHJvb2Y=\"\r\n"), ("S", "OK (SASL \"dj1zaWduYXR1cmU=\") \"Logged in.\"\r\n"),
+            ("C", "AUTHENTICATE \"SCRAM-SHA-256\" \"biwsbj1hbGljZSxyPXh5eg==\"\r\n"),
+            ("S", "\"cj14eXphYmMscz1zYWx0LGk9NDA5Ng==\"\r\n"),
+            ("C", "\"Yz1iaXdzLHI9eHl6YWJjLHA9cHJvb2Y=\"\r\n"),
+            ("S", "OK (SASL \"dj1zaWduYXR1cmU=\") \"Logged in.\"\r\n"),
         ])
         #expect(
             result == [
@@ -179,7 +182,8 @@ struct TranscriberTests {
     @Test("an unsupported mechanism's NO ends the redaction")
     func refused() {
         let result = run([
-            ("C", "AUTHENTICATE \"FOO\"\r\n"), ("S", "NO \"Unsupported authentication mechanism.\"\r\n"), ("C", "NOOP\r\n"),
+            ("C", "AUTHENTICATE \"FOO\"\r\n"), ("S", "NO \"Unsupported authentication mechanism.\"\r\n"),
+            ("C", "NOOP\r\n"),
         ])
         #expect(result.last == "C: NOOP")
     }

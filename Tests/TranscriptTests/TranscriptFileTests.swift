@@ -77,7 +77,8 @@ struct TranscriptFileTests {
         #expect(stat(scratch.path + "/" + name, &st) == 0)
         #expect(st.st_mode & 0o777 == 0o600)
         let first = scratch.contents(name).split(separator: "\n").first.map(String.init) ?? ""
-        let startPattern = try Regex(#"\d\d:\d\d:\d\d\.\d{3} \*: session start \d{4}-\d\d-\d\dT[0-9:.]+Z pid=4242 peer=192\.0\.2\.1:4321"#)
+        let startPattern = try Regex(
+            #"\d\d:\d\d:\d\d\.\d{3} \*: session start \d{4}-\d\d-\d\dT[0-9:.]+Z pid=4242 peer=192\.0\.2\.1:4321"#)
         #expect(first.wholeMatch(of: startPattern) != nil)
     }
 
@@ -85,14 +86,18 @@ struct TranscriptFileTests {
     func transport() throws {
         let scratch = Scratch()
         let file = try #require(
-            TranscriptRecorder.open(directory: scratch.path, peer: "local", pid: 7, maxLiteral: 100, logger: scratch.logger))
+            TranscriptRecorder.open(
+                directory: scratch.path, peer: "local", pid: 7, maxLiteral: 100, logger: scratch.logger))
         let inner = FakeTransport(["AUTHENTICATE \"PLAIN\" \"AGFsaWNlAHNlY3JldA==\"\r\n", "LOGOUT\r\n"])
         let transport = TranscriptTransport(wrapping: inner, file: file)
         try transport.write(Array("OK \"ready\"\r\n".utf8))
         var buffer: [UInt8] = []
         _ = try transport.read(into: &buffer, maxCount: 1000, timeoutMilliseconds: nil)
         // Written at once: a kill -9 now would leave these records.
-        #expect(scratch.records(file.name).suffix(2) == ["S: OK \"ready\"", "C: AUTHENTICATE \"PLAIN\" <redacted 22 bytes>"])
+        #expect(
+            scratch.records(file.name).suffix(2) == [
+                "S: OK \"ready\"", "C: AUTHENTICATE \"PLAIN\" <redacted 22 bytes>",
+            ])
         transport.note(.saslBegin(mechanism: "PLAIN"))
         transport.note(.saslEnd)
         transport.note(.login(user: "alice"))
@@ -118,7 +123,8 @@ struct TranscriptFileTests {
     func clientWriteError() throws {
         let scratch = Scratch()
         let file = try #require(
-            TranscriptRecorder.open(directory: scratch.path, peer: "local", pid: 8, maxLiteral: 100, logger: scratch.logger))
+            TranscriptRecorder.open(
+                directory: scratch.path, peer: "local", pid: 8, maxLiteral: 100, logger: scratch.logger))
         let inner = FakeTransport([])
         inner.failWrites = true
         let transport = TranscriptTransport(wrapping: inner, file: file)
@@ -187,7 +193,8 @@ struct TranscriptFileTests {
         let scratch = Scratch()
         #expect(
             TranscriptRecorder.open(
-                directory: scratch.path + "/nope", peer: "local", pid: 1, maxLiteral: 10, logger: scratch.logger) == nil)
+                directory: scratch.path + "/nope", peer: "local", pid: 1, maxLiteral: 10, logger: scratch.logger) == nil
+        )
         #expect(scratch.log.contains("rawlog_dir"))
     }
 

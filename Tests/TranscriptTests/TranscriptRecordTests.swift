@@ -19,7 +19,9 @@ struct TranscriptRecordTests {
         }
     }
 
-    @Test("refuses lines that are not records", arguments: ["", "hello", "01:02:03.004 X: a", "01:02:03 C: a", "01:02:03.004 C+ : a"])
+    @Test(
+        "refuses lines that are not records",
+        arguments: ["", "hello", "01:02:03.004 X: a", "01:02:03 C: a", "01:02:03.004 C+ : a"])
     func notRecords(line: String) {
         #expect(TranscriptRecord.parse(Substring(line)) == nil)
     }
