@@ -10,12 +10,13 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import USERS
+from conftest import USERS, ServerEnv, Socat
 
 CLIENTS = Path(__file__).parent / "clients"
 SCRIPT = 'require ["fileinto"];\r\nif header :contains "subject" "[spam]" {\r\n  fileinto "Junk";\r\n}\r\n'
@@ -223,15 +224,15 @@ def test_sievemgr(socat_server):
 # --- PHP Net_Sieve (Roundcube's library) -----------------------------------------------------------------
 
 
-def test_php_net_sieve(socat_server, tmp_path):
-    env = socat_server.env
+def php_net_sieve_round_trip(server, tmp_path, *tls_arguments):
+    env = server.env
     php = need("php")
     if not Path("/usr/share/php/Net/Sieve.php").exists():
         pytest.fail("PHP Net_Sieve is not installed (.ci/run installs php-net-sieve)")
     script = tmp_path / "rules.sieve"
     script.write_bytes(SCRIPT.encode())
-    result = run([php, str(CLIENTS / "net_sieve.php"), "127.0.0.1", str(socat_server.port), "alice", PASSWORD,
-                  str(script)])
+    result = run([php, str(CLIENTS / "net_sieve.php"), "127.0.0.1", str(server.port), "alice", PASSWORD,
+                  str(script), *tls_arguments])
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "login: ok"
@@ -251,20 +252,24 @@ def test_php_net_sieve(socat_server, tmp_path):
     assert_storage_empty(env)
 
 
+def test_php_net_sieve(socat_server, tmp_path):
+    php_net_sieve_round_trip(socat_server, tmp_path)
+
+
 # --- Perl Net::ManageSieve -------------------------------------------------------------------------------
 
 
-def test_perl_net_managesieve(socat_server, tmp_path):
-    env = socat_server.env
+def perl_net_managesieve_round_trip(server, tmp_path, *tls_arguments):
+    env = server.env
     perl = need("perl")
     if run([perl, "-MNet::ManageSieve", "-e", "1"]).returncode != 0:
         pytest.fail("Net::ManageSieve is not installed (.ci/run installs libnet-managesieve-perl)")
     script = tmp_path / "rules.sieve"
     script.write_bytes(SCRIPT.encode())
-    result = run([perl, str(CLIENTS / "net_managesieve.pl"), "127.0.0.1", str(socat_server.port), "alice",
-                  PASSWORD, str(script)])
+    result = run([perl, str(CLIENTS / "net_managesieve.pl"), "127.0.0.1", str(server.port), "alice",
+                  PASSWORD, str(script), *tls_arguments])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines() == ["tls: yes"] * bool(tls_arguments) + [
         "login: ok",
         "implementation: managesieved",
         "put: ok",
@@ -278,6 +283,10 @@ def test_perl_net_managesieve(socat_server, tmp_path):
     ], result.stdout
     assert_full_round_trip_logged(env, size=len(SCRIPT))
     assert_storage_empty(env)
+
+
+def test_perl_net_managesieve(socat_server, tmp_path):
+    perl_net_managesieve_round_trip(socat_server, tmp_path)
 
 
 # --- Cyrus sivtest (cyrus-clients) -----------------------------------------------------------------------
@@ -356,3 +365,133 @@ def test_client_versions_are_recorded_in_the_readme():
     for client in ["sieve-connect", "sievelib", "managesieve", "sievemgr", "Net_Sieve", "Net::ManageSieve",
                    "sivtest", "sieveshell"]:
         assert client in section[1], f"README matrix lacks {client}"
+
+
+# --- The same clients over STARTTLS ----------------------------------------------------------------------
+# The server requires TLS (ssl = required, so PLAIN is refused before STARTTLS); each client verifies the
+# server's certificate against the test CA (a self-signed certificate for localhost and 127.0.0.1) where it
+# can. sieveshell is absent: it never issues STARTTLS, even when offered (it logs in in plaintext when the
+# server allows it, and gives up when the server requires TLS).
+
+
+@pytest.fixture(scope="module")
+def certificate():
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is not installed (.ci/run installs it)")
+    directory = Path(tempfile.mkdtemp(prefix="managesieved-test-tls-"))
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+         "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+        check=True, capture_output=True, timeout=60)
+    yield directory / "cert.pem", directory / "key.pem"
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def tls_server(env_root, certificate):
+    if shutil.which("socat") is None:
+        pytest.fail("socat is not installed (.ci/run installs it)")
+    cert, key = certificate
+    env = ServerEnv(env_root, extra_config=f"ssl = required\nssl_cert = {cert}\nssl_key = {key}")
+    server = Socat(env)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def trust_test_ca(certificate, monkeypatch):
+    """Python's ssl (default contexts) trusts the test certificate."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    return certificate[0]
+
+
+def assert_tls_session(env, *steps):
+    assert_log_in_order(env, r"TLS started: TLSv1\.[23] ", r"login: user=alice method=PLAIN tls", *steps,
+                        r"session ended: user=alice .*reason=logout")
+
+
+def test_tls_sieve_connect(tls_server, certificate, tmp_path):
+    client = need("sieve-connect")
+    local = tmp_path / "rules.sieve"
+    local.write_bytes(SCRIPT.encode())
+    downloaded = tmp_path / "downloaded.sieve"
+    commands = tmp_path / "commands"
+    commands.write_text(f"put {local} roundtrip\nlist\ndownload roundtrip {downloaded}\ndelete roundtrip\n")
+    password_file = tmp_path / "password"
+    password_file.write_text(PASSWORD + "\n")
+    with open(password_file) as password:
+        result = run(
+            [client, "--server", "127.0.0.1", "--port", str(tls_server.port), "--user", "alice",
+             "--tlscafile", str(certificate[0]), "--authmech", "PLAIN", "--passwordfd", str(password.fileno()),
+             "--exec", str(commands)],
+            pass_fds=(password.fileno(),),
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert downloaded.read_bytes() == SCRIPT.encode()
+    assert_tls_session(tls_server.env, r"stored script 'roundtrip'", r"deleted script 'roundtrip'")
+
+
+def test_tls_python_sievelib(tls_server, trust_test_ca):
+    need_module("sievelib")
+    from sievelib.managesieve import Client
+
+    client = Client("127.0.0.1", tls_server.port)
+    assert client.connect("alice", PASSWORD, starttls=True, authmech="PLAIN")
+    assert client.putscript("roundtrip", SCRIPT)
+    assert client.listscripts() == (None, ["roundtrip"])
+    assert client.getscript("roundtrip") == SCRIPT_LF.rstrip("\n")
+    assert client.deletescript("roundtrip")
+    client.logout()
+    assert_tls_session(tls_server.env, r"stored script 'roundtrip'", r"deleted script 'roundtrip'")
+
+
+def test_tls_python_managesieve(tls_server, trust_test_ca):
+    managesieve = need_module("managesieve")
+    client = managesieve.MANAGESIEVE("127.0.0.1", tls_server.port)
+    assert client.loginmechs == []  # PLAIN and LOGIN are not offered before TLS
+    assert client.starttls(verify=True)[0] == "OK"
+    assert client.loginmechs == ["PLAIN", "LOGIN"]
+    assert client.login("", "alice", PASSWORD) == "OK"
+    assert client.putscript("roundtrip", SCRIPT) == "OK"
+    assert client.getscript("roundtrip") == ("OK", SCRIPT)
+    assert client.deletescript("roundtrip") == "OK"
+    assert client.logout() == "OK"
+    assert_tls_session(tls_server.env, r"stored script 'roundtrip'", r"deleted script 'roundtrip'")
+
+
+def test_tls_sievemgr(tls_server, certificate):
+    sievemgr = need_module("sievemgr")
+    import ssl
+
+    with sievemgr.SieveManager() as manager:
+        # sievemgr's documented way to trust a CA; its default context is made at import time.
+        manager.sslcontext = ssl.create_default_context(cafile=str(certificate[0]))
+        manager.open("127.0.0.1", tls_server.port, tls=True, ocsp=False)
+        assert manager.tls is not None
+        manager.authenticate("alice", PASSWORD)
+        manager.putscript(SCRIPT_LF, "roundtrip")
+        assert manager.getscript("roundtrip") == SCRIPT_LF
+        manager.deletescript("roundtrip")
+    assert_tls_session(tls_server.env, r"stored script 'roundtrip'", r"deleted script 'roundtrip'")
+
+
+def test_tls_php_net_sieve(tls_server, certificate, tmp_path):
+    php_net_sieve_round_trip(tls_server, tmp_path, str(certificate[0]))
+    assert_tls_session(tls_server.env)
+
+
+def test_tls_perl_net_managesieve(tls_server, certificate, tmp_path):
+    perl_net_managesieve_round_trip(tls_server, tmp_path, str(certificate[0]))
+    assert_tls_session(tls_server.env)
+
+
+def test_tls_cyrus_sivtest(tls_server):
+    client = need(SIVTEST)
+    # -t "": STARTTLS without a client certificate (sivtest does not verify the server's certificate).
+    result = run([client, "-t", "", "-p", str(tls_server.port), "-m", "PLAIN", "-a", "alice", "-u", "alice",
+                  "-w", PASSWORD, "127.0.0.1"], input='PUTSCRIPT "roundtrip" {6+}\r\nkeep;\n\r\nLISTSCRIPTS\r\n'
+                  'DELETESCRIPT "roundtrip"\r\nLOGOUT\r\n')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Authenticated." in result.stdout and '"roundtrip"' in result.stdout, result.stdout
+    assert_tls_session(tls_server.env, r"stored script 'roundtrip' \(6 bytes\)", r"deleted script 'roundtrip'")

@@ -1,19 +1,24 @@
 #!/usr/bin/perl
 # A round trip with Perl's Net::ManageSieve, driven by test_interop.py.
-# usage: perl net_managesieve.pl HOST PORT USER PASSWORD SCRIPTFILE
+# usage: perl net_managesieve.pl HOST PORT USER PASSWORD SCRIPTFILE [CAFILE]
+# With CAFILE the session uses STARTTLS and verifies the server's certificate against CAFILE.
 # Prints one "step: result" line per operation; exits 1 at the first error, naming it.
 use strict;
 use warnings;
 use Net::ManageSieve;
 
-my ($host, $port, $user, $password, $file) = @ARGV;
+my ($host, $port, $user, $password, $file, $cafile) = @ARGV;
 open(my $in, '<:raw', $file) or die "cannot read $file: $!\n";
 my $script = do { local $/; <$in> };
 close($in);
 
 $| = 1;
-my $sieve = Net::ManageSieve->new($host, Port => $port, Timeout => 20, tls => 0)
+my $tls = defined $cafile
+    ? { mode => 'require', SSL_ca_file => $cafile, SSL_verify_mode => 1, SSL_verifycn_name => 'localhost' }
+    : 0;
+my $sieve = Net::ManageSieve->new($host, Port => $port, Timeout => 20, tls => $tls)
     or do { print "connect: ERROR $@\n"; exit 1 };
+print "tls: ", ($sieve->encrypted() ? 'yes' : 'no'), "\n" if defined $cafile;
 
 sub check {
     my ($step, $ok) = @_;

@@ -1,11 +1,13 @@
 <?php
 // A round trip with PEAR's Net_Sieve (what Roundcube's managesieve plugin uses), driven by test_interop.py.
-// usage: php net_sieve.php HOST PORT USER PASSWORD SCRIPTFILE
+// usage: php net_sieve.php HOST PORT USER PASSWORD SCRIPTFILE [CAFILE]
+// With CAFILE the session uses STARTTLS and verifies the server's certificate against CAFILE.
 // Prints one "step: result" line per operation; exits 1 at the first error, naming it.
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_STRICT);
 require_once 'Net/Sieve.php';
 
 list(, $host, $port, $user, $password, $file) = $argv;
+$cafile = isset($argv[6]) ? $argv[6] : null;
 $script = file_get_contents($file);
 
 function check($step, $result)
@@ -17,8 +19,9 @@ function check($step, $result)
     return $result;
 }
 
-// user, password, host, port, logintype, euser, debug, bypassAuth, useTLS
-$sieve = new Net_Sieve($user, $password, $host, (int)$port, 'PLAIN', '', false, false, false);
+// user, password, host, port, logintype, euser, debug, bypassAuth, useTLS, options
+$options = $cafile === null ? null : array('ssl' => array('cafile' => $cafile, 'verify_peer' => true));
+$sieve = new Net_Sieve($user, $password, $host, (int)$port, 'PLAIN', '', false, false, $cafile !== null, $options);
 check('login', $sieve->getError());
 echo "login: ok\n";
 echo "extensions: " . implode(' ', check('extensions', $sieve->getExtensions())) . "\n";
