@@ -1,0 +1,1 @@
+if header :is [ /* c */ "a" /* c */ , /* c */ "b" ] "x" { keep; }

@@ -1,0 +1,4 @@
+if anyof ( # comment
+  true, # another
+  false
+) { keep; }

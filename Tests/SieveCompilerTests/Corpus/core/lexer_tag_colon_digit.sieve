@@ -1,0 +1,1 @@
+if header :2is "a" "b" { keep; }

@@ -1,0 +1,1 @@
+if header :is2 "a" "b" { keep; }

@@ -1,0 +1,4 @@
+if anyof (text:
+x
+.
+) { keep; }
