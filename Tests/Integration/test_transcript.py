@@ -447,3 +447,29 @@ def test_starttls_session_recorded_in_plaintext(env_root):
     assert 'C: AUTHENTICATE "PLAIN" <redacted 22 bytes>' in after
     assert 'C: PUTSCRIPT "inside-tls" {6+}' in after and "C+ 6: keep;\\n" in after
     assert "secret" not in path.read_text()
+
+
+def test_pretty_print_colours_on_a_terminal(env_root):
+    import pty
+
+    env = make_env(env_root)
+    env.run_pipes(b"NOOP\r\nLOGOUT\r\n")
+    [path] = transcripts(env)
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([str(CTL), "transcript", str(path)], stdout=terminal, stderr=subprocess.PIPE)
+    os.close(terminal)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=10)
+    os.close(controller)
+    text = out.decode()
+    assert "\x1b[32mC: NOOP\x1b[0m" in text  # client
+    assert "\x1b[36mS: OK" in text  # server
+    assert "\x1b[33m*: disconnect reason=logout\x1b[0m" in text  # events
