@@ -1,10 +1,13 @@
 """Shared fixtures for the integration tests: they run the BUILT managesieved binary exactly as
 inetd would (over pipes or through socat on loopback) with a temporary config, passwd-file and homes."""
 
+import atexit
 import base64
+import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -25,28 +28,91 @@ TEST_GID = 1500 if IS_ROOT else os.getgid()
 USERS = {"alice": "secret", "bob": "hunter2"}
 
 
-def crypt_hash(password: str) -> str:
+def crypt_hash(password: str, scheme: str = "SHA512-CRYPT") -> str:
     out = subprocess.run(
-        [str(CTL), "hash-password", "--scheme", "SHA512-CRYPT"],
+        [str(CTL), "hash-password", "--scheme", scheme],
         input=password + "\n", capture_output=True, text=True, check=True,
     )
     return out.stdout.strip()
 
 
-_HASHES: dict[str, str] = {}
+_HASHES: dict[tuple[str, str], str] = {}
 
 
-def hashed(password: str) -> str:
-    if password not in _HASHES:
-        _HASHES[password] = crypt_hash(password)
-    return _HASHES[password]
+def hashed(password: str, scheme: str = "SHA512-CRYPT") -> str:
+    """A passwd-file password field made by `managesievectl hash-password` (cached per password and scheme);
+    scheme PLAIN gives `{PLAIN}password`."""
+    if scheme == "PLAIN":
+        return "{PLAIN}" + password
+    if (password, scheme) not in _HASHES:
+        _HASHES[(password, scheme)] = crypt_hash(password, scheme)
+    return _HASHES[(password, scheme)]
+
+
+class PKI:
+    """A throw-away CA, a server certificate for localhost/127.0.0.1 and client certificates (CN = user name),
+    made with the openssl CLI at test time (EC P-256 keys, SHA-256 signatures); plus a second key that
+    matches nothing, for the mismatched-key tests."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.ca_key, self.ca = directory / "ca.key", directory / "ca.pem"
+        self.server_key, self.server_cert = directory / "server.key", directory / "server.pem"
+        self.other_key = directory / "other.key"
+        self._openssl("req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                      "-keyout", self.ca_key, "-out", self.ca, "-days", "2", "-subj", "/CN=managesieved test CA",
+                      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+        self._leaf("server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                   "extendedKeyUsage=serverAuth")
+        self._openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", self.other_key)
+        self.clients: dict[str, tuple[Path, Path]] = {}
+
+    def _openssl(self, *args):
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+
+    def _leaf(self, name: str, subject: str, *extensions: str) -> tuple[Path, Path]:
+        key, csr, cert = self.dir / f"{name}.key", self.dir / f"{name}.csr", self.dir / f"{name}.pem"
+        self._openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                      "-keyout", key, "-out", csr, "-subj", subject)
+        ext = self.dir / f"{name}.ext"
+        ext.write_text("\n".join(extensions) + "\n")
+        self._openssl("x509", "-req", "-in", csr, "-CA", self.ca, "-CAkey", self.ca_key, "-CAcreateserial",
+                      "-out", cert, "-days", "2", "-sha256", "-extfile", ext)
+        os.chmod(key, 0o600)
+        return cert, key
+
+    def client(self, user: str) -> tuple[Path, Path]:
+        """(certificate, key) of a client certificate whose commonName is `user`."""
+        if user not in self.clients:
+            self.clients[user] = self._leaf(f"client-{user}", f"/CN={user}", "extendedKeyUsage=clientAuth")
+        return self.clients[user]
+
+
+_PKI: PKI | None = None
+
+
+def test_pki() -> PKI:
+    """The session's PKI, made on first use."""
+    global _PKI
+    if _PKI is None:
+        directory = Path(tempfile.mkdtemp(prefix="managesieved-pki-"))
+        os.chmod(directory, 0o755)
+        atexit.register(shutil.rmtree, directory, True)
+        _PKI = PKI(directory)
+    return _PKI
+
+
+test_pki.__test__ = False  # not a test, despite its name
 
 
 class ServerEnv:
     """A private server installation in a temporary directory."""
 
-    def __init__(self, root: Path, extra_config: str = "", users=None):
+    def __init__(self, root: Path, extra_config: str = "", users=None, schemes=None, tls: bool = False):
+        """`schemes` maps a user to the password scheme of their passwd-file entry (default SHA512-CRYPT);
+        `tls` adds ssl = yes with the test PKI's server certificate (`extra_config` may override any key)."""
         self.root = root
+        self.tls = tls
         os.chmod(root, 0o755)
         self.homes = root / "home"
         self.homes.mkdir()
@@ -60,7 +126,8 @@ class ServerEnv:
             home.mkdir()
             if IS_ROOT:
                 os.chown(home, TEST_UID, TEST_GID)
-            lines.append(f"{user}:{hashed(password)}:{TEST_UID}:{TEST_GID}::{home}::")
+            field = hashed(password, (schemes or {}).get(user, "SHA512-CRYPT"))
+            lines.append(f"{user}:{field}:{TEST_UID}:{TEST_GID}::{home}::")
         self.passwd.write_text("\n".join(lines) + "\n")
         self.write_config(extra_config)
 
@@ -71,6 +138,9 @@ class ServerEnv:
             "auth_failure_delay": "0",
             "first_valid_uid": "100" if IS_ROOT else "0",
         }
+        if self.tls:
+            pki = test_pki()
+            base.update({"ssl": "yes", "ssl_cert": str(pki.server_cert), "ssl_key": str(pki.server_key)})
         overridden = {l.split("=", 1)[0].strip() for l in extra.splitlines() if "=" in l}
         text = "".join(f"{k} = {v}\n" for k, v in base.items() if k not in overridden)
         self.config.write_text(text + extra + ("\n" if extra else ""))
@@ -155,3 +225,81 @@ def socat_server(server_env):
 
 def plain_b64(user: str, password: str, authzid: str = "") -> str:
     return base64.b64encode(f"{authzid}\0{user}\0{password}".encode()).decode()
+
+
+class Wire:
+    """A hand-driven ManageSieve client over a socket, which can switch to TLS (STARTTLS or implicit)."""
+
+    def __init__(self, port: int, implicit_tls: ssl.SSLContext | None = None, timeout: float = 10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        if implicit_tls is not None:
+            self.sock = implicit_tls.wrap_socket(self.sock, server_hostname="localhost")
+        self.buffer = b""
+
+    def send(self, data: bytes):
+        self.sock.sendall(data)
+
+    def line(self) -> bytes:
+        """One line without its CRLF; b"" at EOF."""
+        while b"\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                rest, self.buffer = self.buffer, b""
+                return rest
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+    def response(self) -> list[bytes]:
+        """Lines up to and including the next OK/NO/BYE line (no literals are expected here)."""
+        lines = []
+        while True:
+            line = self.line()
+            lines.append(line)
+            if not line or line.split(b" ", 1)[0].upper() in (b"OK", b"NO", b"BYE"):
+                return lines
+
+    def command(self, data: bytes) -> list[bytes]:
+        self.send(data)
+        return self.response()
+
+    def starttls(self, context: ssl.SSLContext) -> list[bytes]:
+        """STARTTLS, the handshake, then the capability block the server sends unasked (returned)."""
+        reply = self.command(b"STARTTLS\r\n")
+        assert reply[-1].startswith(b"OK"), reply
+        assert self.buffer == b"", "the server sent bytes after its STARTTLS answer"
+        self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
+        return self.response()
+
+    def close(self):
+        self.sock.close()
+
+
+def client_tls_context(cert: tuple[Path, Path] | None = None) -> ssl.SSLContext:
+    """Trusts the test CA; presents `cert` (certificate, key) when given."""
+    context = ssl.create_default_context(cafile=str(test_pki().ca))
+    if cert is not None:
+        context.load_cert_chain(str(cert[0]), str(cert[1]))
+    return context
+
+
+def capability(lines: list[bytes], name: str) -> str | None:
+    """The value of one capability in a capability block ("" for a bare one), or None when it is absent."""
+    for line in lines:
+        if line.startswith(b'"'):
+            parts = line.split(b'"')
+            if parts[1].decode().upper() == name.upper():
+                return parts[3].decode() if len(parts) > 3 else ""
+    return None
+
+
+@contextlib.contextmanager
+def serving(env: ServerEnv):
+    """socat on loopback exec'ing the server for `env`, as inetd would."""
+    if shutil.which("socat") is None:
+        pytest.fail("socat is not installed (.ci/run installs it)")
+    server = Socat(env)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -1,0 +1,298 @@
+"""STARTTLS and implicit TLS end to end (issue 4), against the built server behind socat, with real TLS clients
+(openssl s_client, Python's ssl module, sieve-connect) and a CA made at test time; plus every refusal:
+STARTTLS twice or after login, plaintext AUTHENTICATE before TLS, ssl = required, commands pipelined behind
+STARTTLS, clients dropping mid-handshake, and bad certificate/key files at start-up."""
+
+import base64
+import re
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import (CTL, SERVER, USERS, ServerEnv, Wire, capability, client_tls_context, plain_b64, serving,
+                      test_pki)
+
+PASSWORD = USERS["alice"]
+AUTH_PLAIN = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", PASSWORD).encode() + b'"\r\n'
+
+
+def need(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(f"{program} is not installed (.ci/run installs it)")
+    return path
+
+
+def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
+    """The server log once it matches `pattern` (the summary line comes after the client saw its last byte)."""
+    deadline = time.time() + wait
+    while True:
+        log = env.log_text()
+        if re.search(pattern, log):
+            return log
+        if time.time() > deadline:
+            pytest.fail(f"server log lacks /{pattern}/:\n{log}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def tls_env(env_root):
+    return ServerEnv(env_root, tls=True)
+
+
+@pytest.fixture
+def tls_server(tls_env):
+    with serving(tls_env) as server:
+        yield server
+
+
+def s_client(port: int, *extra: str, stdin: bytes = b"LOGOUT\n") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [need("openssl"), "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", str(test_pki().ca),
+         "-verify_return_error", "-crlf", "-ign_eof", "-nocommands", *extra],
+        input=stdin, capture_output=True, timeout=30,
+    )
+
+
+# --- STARTTLS with real clients ---------------------------------------------------------------------------
+
+
+def test_openssl_s_client_starttls_gets_the_capabilities_again(tls_server):
+    result = s_client(tls_server.port, "-starttls", "sieve", stdin=b'NOOP "x"\nLOGOUT\n')
+    out = result.stdout.decode()
+    assert result.returncode == 0, out + result.stderr.decode()
+    assert "Verify return code: 0 (ok)" in out
+    assert re.search(r"New, TLSv1\.3, Cipher is", out)
+    # s_client consumes the plaintext greeting and the STARTTLS answer; what follows came inside TLS: the
+    # capability block again (RFC 5804 §2.2), now without STARTTLS, and with the SASL mechanisms.
+    inside = out[out.index("---\n", out.index("Verify return code")):]
+    # ("closed" is s_client's note on the server's close_notify.)
+    lines = [l.encode() for l in inside.splitlines()[1:] if l != "closed"]
+    assert capability(lines, "IMPLEMENTATION") == "managesieved"
+    assert capability(lines, "SASL") == "PLAIN LOGIN"
+    assert capability(lines, "STARTTLS") is None
+    assert lines[-3:] == [b"OK", b'OK (TAG "x") "Done"', b"OK"]
+    wait_for_log(tls_server.env, r"TLS started: TLSv1\.3 \S+(.|\n)*session ended: .*reason=logout")
+
+
+def test_python_ssl_starttls_by_hand(tls_server):
+    wire = Wire(tls_server.port)
+    greeting = wire.response()
+    assert capability(greeting, "STARTTLS") == ""
+    # disable_plaintext_auth defaults to yes when ssl is on: nothing to offer before TLS.
+    assert capability(greeting, "SASL") == ""
+    caps = wire.starttls(client_tls_context())
+    assert wire.sock.version() == "TLSv1.3"
+    assert capability(caps, "STARTTLS") is None
+    assert capability(caps, "SASL") == "PLAIN LOGIN"
+    assert caps[-1] == b"OK"
+    assert wire.command(AUTH_PLAIN) == [b"OK"]
+    assert wire.command(b"LISTSCRIPTS\r\n") == [b"OK"]
+    assert wire.command(b"LOGOUT\r\n") == [b"OK"]
+    wire.close()
+    wait_for_log(tls_server.env, r"login: user=alice method=PLAIN tls")
+
+
+def test_sieve_connect_starttls(tls_server, tmp_path):
+    client = need("sieve-connect")
+    local = tmp_path / "rules.sieve"
+    local.write_bytes(b'require "fileinto";\r\nfileinto "Junk";\r\n')
+    password_file = tmp_path / "password"
+    password_file.write_text(PASSWORD + "\n")
+    with open(password_file) as password:
+        # STARTTLS is sieve-connect's default; --noclearauth refuses to send the password without TLS.
+        result = subprocess.run(
+            [client, "--server", "localhost", "--port", str(tls_server.port), "--user", "alice",
+             "--tlscafile", str(test_pki().ca), "--noclearauth", "--authmech", "PLAIN",
+             "--passwordfd", str(password.fileno()), "--upload", "--localsieve", str(local),
+             "--remotesieve", "viatls"],
+            pass_fds=(password.fileno(),), capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tls_server.env.storage("alice") / "viatls.sieve").read_bytes() == local.read_bytes()
+    wait_for_log(tls_server.env, r"TLS started: TLSv1\.3(.|\n)*login: user=alice method=PLAIN tls")
+
+
+# --- implicit TLS on the same port ------------------------------------------------------------------------
+
+
+def test_openssl_s_client_implicit_tls(tls_server):
+    result = s_client(tls_server.port, stdin=b"CAPABILITY\nLOGOUT\n")
+    out = result.stdout.decode()
+    assert result.returncode == 0, out + result.stderr.decode()
+    assert "Verify return code: 0 (ok)" in out
+    lines = [l.encode() for l in out[out.index("---\n", out.index("Verify return code")):].splitlines()]
+    # The greeting itself comes inside TLS, without STARTTLS and with the mechanisms TLS allows; then the
+    # answers to CAPABILITY and LOGOUT.
+    assert capability(lines, "IMPLEMENTATION") == "managesieved"
+    assert sum(1 for l in lines if l.startswith(b'"IMPLEMENTATION"')) == 2
+    assert [l for l in lines if l.startswith(b"OK")][-1] == b"OK"
+    assert capability(lines, "STARTTLS") is None
+    assert capability(lines, "SASL") == "PLAIN LOGIN"
+    wait_for_log(tls_server.env, r"implicit TLS started: TLSv1\.3")
+
+
+def test_python_ssl_implicit_tls(tls_server):
+    wire = Wire(tls_server.port, implicit_tls=client_tls_context())
+    greeting = wire.response()
+    assert greeting[-1].startswith(b"OK")
+    assert capability(greeting, "IMPLEMENTATION") == "managesieved"
+    assert capability(greeting, "STARTTLS") is None
+    assert capability(greeting, "SASL") == "PLAIN LOGIN"
+    assert wire.command(b"STARTTLS\r\n") == [b'NO "TLS is already active."']
+    assert wire.command(AUTH_PLAIN) == [b"OK"]
+    assert wire.command(b"LOGOUT\r\n") == [b"OK"]
+    wire.close()
+    wait_for_log(tls_server.env, r"login: user=alice method=PLAIN tls")
+
+
+# --- refusals ---------------------------------------------------------------------------------------------
+
+
+def test_starttls_twice_is_refused(tls_server):
+    wire = Wire(tls_server.port)
+    wire.response()
+    wire.starttls(client_tls_context())
+    assert wire.command(b"STARTTLS\r\n") == [b'NO "TLS is already active."']
+    assert wire.command(b"NOOP\r\n") == [b"OK"], "the TLS session goes on"
+    wire.close()
+
+
+def test_starttls_after_login_is_refused(env_root):
+    env = ServerEnv(env_root, tls=True, extra_config="disable_plaintext_auth = no")
+    with serving(env) as server:
+        wire = Wire(server.port)
+        assert capability(wire.response(), "SASL") == "PLAIN LOGIN"
+        assert wire.command(AUTH_PLAIN) == [b"OK"]
+        assert wire.command(b"STARTTLS\r\n") == [b'NO "STARTTLS is only allowed before login."']
+        assert wire.command(b"LISTSCRIPTS\r\n") == [b"OK"], "still plaintext and logged in"
+        wire.close()
+
+
+def test_plaintext_authenticate_before_tls_needs_encryption(tls_server):
+    wire = Wire(tls_server.port)
+    assert capability(wire.response(), "SASL") == ""
+    reply = wire.command(AUTH_PLAIN)
+    assert reply == [b'NO (ENCRYPT-NEEDED) "Use STARTTLS first: plaintext authentication is disabled on '
+                     b'unencrypted connections."']
+    assert wire.command(b'AUTHENTICATE "LOGIN"\r\n')[0].startswith(b"NO (ENCRYPT-NEEDED)")
+    caps = wire.starttls(client_tls_context())
+    assert capability(caps, "SASL") == "PLAIN LOGIN"
+    assert wire.command(AUTH_PLAIN) == [b"OK"]
+    wire.close()
+
+
+def test_ssl_required_serves_only_capability_starttls_noop_logout_before_tls(env_root):
+    env = ServerEnv(env_root, tls=True, extra_config="ssl = required")
+    with serving(env) as server:
+        wire = Wire(server.port)
+        greeting = wire.response()
+        assert capability(greeting, "SASL") == "" and capability(greeting, "STARTTLS") == ""
+        assert capability(wire.command(b"CAPABILITY\r\n"), "STARTTLS") == ""
+        assert wire.command(b"NOOP\r\n") == [b"OK"]
+        for command in [AUTH_PLAIN, b"LISTSCRIPTS\r\n", b'HAVESPACE "a" 1\r\n', b'GETSCRIPT "a"\r\n',
+                        b"UNAUTHENTICATE\r\n"]:
+            reply = wire.command(command)
+            assert reply[0].startswith(b"NO (ENCRYPT-NEEDED)"), (command, reply)
+        caps = wire.starttls(client_tls_context())
+        assert capability(caps, "SASL") == "PLAIN LOGIN"
+        assert wire.command(AUTH_PLAIN) == [b"OK"]
+        assert wire.command(b"LISTSCRIPTS\r\n") == [b"OK"]
+        assert wire.command(b"LOGOUT\r\n") == [b"OK"]
+        wire.close()
+
+
+def test_commands_pipelined_behind_starttls_are_discarded(tls_server):
+    """CVE-2011-1926 class: plaintext injected after STARTTLS must never run inside the TLS session."""
+    wire = Wire(tls_server.port)
+    wire.response()
+    injected = AUTH_PLAIN + b'PUTSCRIPT "evil" {4+}\r\nstop\r\n'
+    wire.send(b"STARTTLS\r\n" + injected)
+    assert wire.response() == [b'OK "Begin TLS negotiation now."']
+    wire.sock = client_tls_context().wrap_socket(wire.sock, server_hostname="localhost")
+    caps = wire.response()
+    assert caps[-1] == b"OK" and capability(caps, "SASL") == "PLAIN LOGIN"
+    # Had the AUTHENTICATE run, its answer would come next; the NOOP's must.
+    assert wire.command(b'NOOP "next"\r\n') == [b'OK (TAG "next") "Done"']
+    assert wire.command(b"LISTSCRIPTS\r\n")[0].startswith(b"NO"), "not logged in"
+    wire.close()
+    wait_for_log(tls_server.env, rf"discarded {len(injected)} bytes pipelined after STARTTLS")
+    assert not tls_server.env.storage("alice").exists()
+
+
+def run_server(env: ServerEnv, data: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SERVER), "-c", str(env.config)], input=data, capture_output=True, timeout=30)
+
+
+def test_client_dropping_during_the_starttls_handshake(tls_env):
+    # A ClientHello record header and a few octets, then EOF (over pipes, as inetd's nowait service would).
+    result = run_server(tls_env, b"STARTTLS\r\n\x16\x03\x01\x02\x00\x01\x00\x01")
+    assert result.returncode == 0 and result.stderr == b""
+    assert result.stdout.endswith(b'OK "Begin TLS negotiation now."\r\n')
+    wait_for_log(tls_env, r"session ended: .*reason=TLS handshake failed: the client closed the connection")
+
+
+def test_client_dropping_during_an_implicit_tls_handshake(tls_server):
+    sock = socket.create_connection(("127.0.0.1", tls_server.port))
+    sock.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01")
+    sock.shutdown(socket.SHUT_WR)
+    assert sock.recv(100) == b"", "no greeting in plaintext"
+    sock.close()
+    wait_for_log(tls_server.env, r"implicit TLS handshake failed: the client closed the connection")
+
+
+def test_garbage_instead_of_a_handshake_ends_the_session(tls_server):
+    wire = Wire(tls_server.port)
+    wire.response()
+    assert wire.command(b"STARTTLS\r\n") == [b'OK "Begin TLS negotiation now."']
+    wire.send(b"\x16\x03\x01\x00\x05hello-this-is-not-tls\r\n")
+    data = wire.sock.recv(1000)
+    wire.close()
+    assert not data.startswith(b"OK") and not data.startswith(b'"')
+    wait_for_log(tls_server.env, r"reason=TLS handshake failed: ")
+
+
+BYE_CONFIG = b'BYE "Service unavailable: server configuration error."\r\n'
+
+
+@pytest.mark.parametrize("problem", ["missing key", "mismatched key", "missing certificate"])
+def test_bad_key_or_certificate_at_start_up(tls_env, problem):
+    pki = test_pki()
+    setting = {"missing key": f"ssl_key = {tls_env.root}/no-such.key",
+               "mismatched key": f"ssl_key = {pki.other_key}",
+               "missing certificate": f"ssl_cert = {tls_env.root}/no-such.pem"}[problem]
+    tls_env.write_config(setting)
+    result = run_server(tls_env, b"CAPABILITY\r\n")
+    assert result.returncode == 78
+    assert result.stdout == BYE_CONFIG and result.stderr == b""
+    expected = {"missing key": r"cannot start TLS: cannot load TLS private key .*no-such\.key: No such file",
+                "mismatched key": r"cannot start TLS: the TLS private key does not match the certificate",
+                "missing certificate": r"cannot start TLS: cannot load TLS certificate .*no-such\.pem"}[problem]
+    wait_for_log(tls_env, expected)
+    config = subprocess.run([str(CTL), "config", "-c", str(tls_env.config)], capture_output=True, text=True)
+    if problem == "mismatched key":
+        # managesievectl config checks that the files can be read, not that they belong together.
+        assert "ssl_key" not in config.stderr
+    else:
+        key = "ssl_key" if problem == "missing key" else "ssl_cert"
+        assert re.search(rf"warning: {key}: cannot read .*no-such", config.stderr), config.stderr
+
+
+def test_sasl_capability_lists_external_only_with_a_verified_client_certificate(env_root):
+    pki = test_pki()
+    env = ServerEnv(env_root, tls=True, extra_config=f"ssl_ca = {pki.ca}\nssl_verify_client_cert = yes")
+    with serving(env) as server:
+        without = Wire(server.port)
+        without.response()
+        assert capability(without.starttls(client_tls_context()), "SASL") == "PLAIN LOGIN"
+        without.close()
+        with_cert = Wire(server.port)
+        with_cert.response()
+        caps = with_cert.starttls(client_tls_context(pki.client("alice")))
+        assert capability(caps, "SASL") == "EXTERNAL PLAIN LOGIN"
+        assert with_cert.command(b'AUTHENTICATE "EXTERNAL" ""\r\n') == [b"OK"]
+        with_cert.close()
+        wait_for_log(env, r"login: user=alice method=EXTERNAL tls")
