@@ -153,6 +153,7 @@ struct AddressScanner {
             return "invalid or lonely local part '\(local)' (expecting '@')"
         }
         i += 1
+        skipCFWS()
         if i < bytes.count, bytes[i] == 0x5B {
             while i < bytes.count, bytes[i] != 0x5D { i += 1 }
             guard i < bytes.count else { return "invalid or missing domain" }
