@@ -103,3 +103,20 @@ def test_readme_session_by_hand_is_what_the_server_answers(env_root):
     answers = env.run_pipes(client)
     assert answers.decode().splitlines() == expected.decode().splitlines(), env.log_text()
     assert (env.storage("demo") / "hello.sieve").read_bytes() == b'require "fileinto";\r\nfileinto "Junk";\r\n'
+
+
+def ctl_help(*args) -> str:
+    return subprocess.run([str(CTL), *args, "--help"], capture_output=True, text=True, check=True).stdout
+
+
+def test_ctl_page_documents_every_subcommand_and_option():
+    source = (ROOT / "man" / "managesievectl.8").read_text()
+    listing = ctl_help().split("SUBCOMMANDS:", 1)[1]
+    subcommands = re.findall(r"^  ([a-z][a-z-]*)\s", listing, re.M)
+    assert {"config", "check", "hash-password"} <= set(subcommands)
+    for subcommand in subcommands:
+        assert re.search(rf"^\.It Cm {subcommand}\b", source, re.M), f"managesievectl.8 lacks {subcommand}"
+        options = ctl_help(subcommand).split("OPTIONS:", 1)[1]
+        for long in re.findall(r"--([a-z][a-z-]*)", options):
+            if long != "help":
+                assert f"Fl -{long}" in source, f"managesievectl.8 lacks {subcommand} --{long}"
