@@ -282,8 +282,7 @@ struct Lexer {
             var contentEnd = end
             if contentEnd > lineBegin, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             var from = lineBegin
-            if from < contentEnd || (contentEnd == lineBegin + 1) {}
-            if bytes[lineBegin] == 0x2E {
+            if lineBegin < bytes.count, bytes[lineBegin] == 0x2E {
                 if contentEnd == lineBegin + 1 && end < bytes.count {
                     // The terminating "." CRLF line.
                     newline(at: end)
@@ -292,11 +291,6 @@ struct Lexer {
                         diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
                         return .invalid
                     }
-                    return .string(out, multiline: true)
-                }
-                if contentEnd == lineBegin + 1 && end >= bytes.count {
-                    // "." at EOF without a newline: Pigeonhole accepts it as the end.
-                    offset = end
                     return .string(out, multiline: true)
                 }
                 if lineBegin + 1 < contentEnd, bytes[lineBegin + 1] == 0x2E { from = lineBegin + 1 }

@@ -79,6 +79,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case addressPartOnNonAddress(String, part: String)
     case invalidMailboxName(String)
     case vacationPeriodZero
+    case vacationSecondsTooSmall(UInt64, minimum: UInt64)
     case tooManyRedirects(count: Int, limit: Int)
     case flagVariableNeedsVariables(command: String, kind: CommandKind)
     case invalidFlag(String, command: String)
@@ -225,6 +226,8 @@ public enum DiagnosticKind: Equatable, Sendable {
             return "address part ':\(tag)' specified while non-address envelope part '\(part)' is tested with the envelope test"
         case .invalidMailboxName(let m): return "invalid folder name '\(m)' specified (not valid UTF-8)"
         case .vacationPeriodZero: return "vacation period of 0 disables the response interval (the minimum is used)"
+        case .vacationSecondsTooSmall(let n, let minimum):
+            return "specified :seconds value '\(n)' is under the minimum (\(minimum)); the minimum is used"
         case .tooManyRedirects(let count, let limit):
             return "script has \(count) redirect commands, more than the \(limit) a message may be redirected to"
         case .flagVariableNeedsVariables(let c, let kind):

@@ -1,6 +1,7 @@
 // RFC 5230 (vacation)
 struct Vacation: SieveExtension {
     let name = "vacation"
+    static let minimumPeriod: UInt64 = 86_400
     var commands: [CommandDefinition] {
         [.command("vacation", [.string], names: ["reason"], tags: [
             TagDefinition("days", parameter: .number, group: .named("period")),
@@ -13,8 +14,9 @@ struct Vacation: SieveExtension {
             if let d = use.tag("days")?.parameter, case .number(0) = d.value {
                 v.warning(.vacationPeriodZero, at: d)
             }
-            if let s = use.tag("seconds")?.parameter, case .number(let n) = s.value, n < 1 {
-                v.warning(.vacationPeriodZero, at: s)
+            // Pigeonhole's default sieve_vacation_min_period is one day.
+            if let s = use.tag("seconds")?.parameter, case .number(let n) = s.value, n < Vacation.minimumPeriod {
+                v.warning(.vacationSecondsTooSmall(n, minimum: Vacation.minimumPeriod), at: s)
             }
             if let f = use.tag("from")?.parameter, case .string(let s) = f.value, v.isConstant(s),
                 let problem = Checks.addressProblem(s.bytes)
