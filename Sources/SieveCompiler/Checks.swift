@@ -16,10 +16,15 @@ enum Checks {
             var need = 0
             var minimum: UInt32 = 0
             var value: UInt32 = 0
-            if b & 0xE0 == 0xC0 { need = 1; minimum = 0x80; value = UInt32(b & 0x1F) }
-            else if b & 0xF0 == 0xE0 { need = 2; minimum = 0x800; value = UInt32(b & 0x0F) }
-            else if b & 0xF8 == 0xF0 { need = 3; minimum = 0x10000; value = UInt32(b & 0x07) }
-            else { return false }
+            if b & 0xE0 == 0xC0 {
+                need = 1; minimum = 0x80; value = UInt32(b & 0x1F)
+            } else if b & 0xF0 == 0xE0 {
+                need = 2; minimum = 0x800; value = UInt32(b & 0x0F)
+            } else if b & 0xF8 == 0xF0 {
+                need = 3; minimum = 0x10000; value = UInt32(b & 0x07)
+            } else {
+                return false
+            }
             guard i + need < n else { return false }
             for k in 1...need {
                 let c = bytes[i + k]

@@ -204,7 +204,8 @@ extension SieveExtension {
 
 /// Tags shared by many commands.
 enum CommonTags {
-    static let comparator = TagDefinition("comparator", parameter: .string, group: .comparator, target: .feature(.comparator))
+    static let comparator = TagDefinition(
+        "comparator", parameter: .string, group: .comparator, target: .feature(.comparator))
     static let matchTypes: [TagDefinition] = ["is", "contains", "matches"].map {
         TagDefinition($0, group: .matchType, target: .feature(.matchType))
     }

@@ -75,7 +75,8 @@ struct Lexer {
                 if offset >= bytes.count {
                     diagnostics.warning(.hashCommentAtEndOfFile, line: line, column: column)
                 }
-            case 0x2F where peek(1) == 0x2A:  // bracket-comment = "/*" *not-star 1*STAR *(not-star-slash *not-star 1*STAR) "/"
+            // bracket-comment = "/*" *not-star 1*STAR *(not-star-slash *not-star 1*STAR) "/"
+            case 0x2F where peek(1) == 0x2A:
                 let startLine = line
                 let startColumn = column
                 offset += 2
@@ -120,7 +121,9 @@ struct Lexer {
         case 0x3A:
             if let n = peek(1), Lexer.isIdentifierStart(n) {
                 offset += 1
-                guard let name = identifier(startLine: startLine, startColumn: startColumn) else { return token(.invalid) }
+                guard let name = identifier(startLine: startLine, startColumn: startColumn) else {
+                    return token(.invalid)
+                }
                 return token(.tag(name))
             }
             offset += 1
@@ -226,7 +229,8 @@ struct Lexer {
             if c == 0x22 {
                 offset += 1
                 if tooLong {
-                    diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                    diagnostics.error(
+                        .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
                     return .invalid
                 }
                 return .string(out, multiline: false)
@@ -288,7 +292,8 @@ struct Lexer {
                     newline(at: end)
                     offset = end + 1
                     if tooLong {
-                        diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                        diagnostics.error(
+                            .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
                         return .invalid
                     }
                     return .string(out, multiline: true)

@@ -138,7 +138,8 @@ public enum DiagnosticKind: Equatable, Sendable {
     public var message: String {
         switch self {
         case .scriptTooLarge(let limit): return "script is too large (max \(limit) bytes)"
-        case .byteOrderMark: return "a UTF-8 byte order mark is not allowed at the start of a script; save it without BOM"
+        case .byteOrderMark:
+            return "a UTF-8 byte order mark is not allowed at the start of a script; save it without BOM"
         case .nulCharacter: return "encountered NUL character in script"
         case .hashCommentAtEndOfFile: return "no newline (CRLF) at end of hash comment at end of file"
         case .unterminatedComment(let line):
@@ -172,10 +173,12 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .notRequired(let name, let kind, let ext):
             return "unknown \(kind) '\(name)' (it needs the '\(ext)' extension: add require \"\(ext)\";)"
         case .wrongKind(let name, let usedAs):
-            return usedAs == .test ? "attempted to use command '\(name)' as test" : "attempted to use test '\(name)' as command"
+            return usedAs == .test
+                ? "attempted to use command '\(name)' as test" : "attempted to use test '\(name)' as command"
         case .elseWithoutIf(let name): return "the \(name) command must follow an if or elsif command"
         case .blockRequired(let c): return "the \(c) command requires a command block, but it is missing"
-        case .blockNotAllowed(let c): return "the \(c) command does not accept a command block, but one is specified anyway"
+        case .blockNotAllowed(let c):
+            return "the \(c) command does not accept a command block, but one is specified anyway"
         case .noTestsAllowed(let c, let kind): return "the \(c) \(kind) accepts no sub-tests, but tests are specified"
         case .testRequired(let c, let kind): return "the \(c) \(kind) requires one sub-test, but none is specified"
         case .singleTestRequired(let c, let kind):
@@ -184,9 +187,11 @@ public enum DiagnosticKind: Equatable, Sendable {
             return "the \(c) \(kind) requires a list of sub-tests, but a single test is specified"
         case .unreachableAfterStop(let line): return "commands after 'stop' (line \(line)) are never executed"
         case .unknownTag(let tag, let c, let kind, let suggestion):
-            return "unknown tagged argument ':\(tag)' for the \(c) \(kind)" + DiagnosticKind.didYouMean(suggestion.map { ":" + $0 })
+            return "unknown tagged argument ':\(tag)' for the \(c) \(kind)"
+                + DiagnosticKind.didYouMean(suggestion.map { ":" + $0 })
         case .tagNotRequired(let tag, let c, let kind, let ext):
-            return "unknown tagged argument ':\(tag)' for the \(c) \(kind) (it needs the '\(ext)' extension: add require \"\(ext)\";)"
+            return
+                "unknown tagged argument ':\(tag)' for the \(c) \(kind) (it needs the '\(ext)' extension: add require \"\(ext)\";)"
         case .duplicateTag(let tag, let group, let c, let kind):
             return group != "MATCH-TYPE" && group != "ADDRESS-PART"
                 ? "encountered duplicate :\(tag) argument for the \(c) \(kind)"
@@ -196,7 +201,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .tagParameterType(let tag, let c, let kind, let expected, let found):
             return "the :\(tag) tag for the \(c) \(kind) requires a \(expected) as parameter, but a \(found) was found"
         case .unexpectedTag(let tag, let c, let kind):
-            return "encountered an unexpected tagged argument ':\(tag)' while validating positional arguments for the \(c) \(kind) (tags go before the other arguments)"
+            return
+                "encountered an unexpected tagged argument ':\(tag)' while validating positional arguments for the \(c) \(kind) (tags go before the other arguments)"
         case .argumentCount(let c, let kind, let expected, let found):
             let e = expected.map(String.init).joined(separator: " or ")
             return "the \(c) \(kind) requires \(e) positional argument(s), but \(found) is/are specified"
@@ -205,25 +211,30 @@ public enum DiagnosticKind: Equatable, Sendable {
             return "the \(c) \(kind) expects a \(expected) as argument \(position)\(n), but a \(found) was found"
         case .unknownComparator(let name): return "unknown comparator '\(name)'"
         case .comparatorNoSubstring(let c, let m):
-            return "the specified \(c) comparator does not support sub-string matching as required by the :\(m) match type"
+            return
+                "the specified \(c) comparator does not support sub-string matching as required by the :\(m) match type"
         case .regexComparator: return "regex match type only supports i;octet and i;ascii-casemap comparators"
         case .relationalOperator(let m, let found):
-            return "the :\(m) match-type requires a constant string argument being one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\", but \"\(found)\" was found"
+            return
+                "the :\(m) match-type requires a constant string argument being one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\", but \"\(found)\" was found"
         case .invalidRegex(let p, let reason): return "invalid regular expression '\(p)' for regex match: \(reason)"
         case .regexBacktracking(let p):
             return "regular expression '\(p)' has a nested repetition and can take exponential time to match"
         case .matchesManyWildcards(let p):
             return "pattern '\(p)' has many consecutive '*' wildcards; one '*' matches the same and is much faster"
-        case .lastWithoutIndex(let c): return "the :last tag for the \(c) command cannot be specified without the :index tag"
+        case .lastWithoutIndex(let c):
+            return "the :last tag for the \(c) command cannot be specified without the :index tag"
         case .sizeNeedsTag: return "the size test requires either the :under or the :over tag to be specified"
         case .invalidAddress(let c, let a, let reason): return "specified \(c) address '\(a)' is invalid: \(reason)"
         case .invalidHeaderName(let h): return "specified header field name '\(h)' is invalid"
         case .invalidHeaderNameError(let h): return "specified header field name '\(h)' is invalid"
         case .headerNotAddress(let h): return "specified header '\(h)' is not allowed for the address test"
         case .unknownEnvelopePart(let p):
-            return "specified envelope part '\(p)' is not supported by the envelope test (use \"from\", \"to\" or \"auth\")"
+            return
+                "specified envelope part '\(p)' is not supported by the envelope test (use \"from\", \"to\" or \"auth\")"
         case .addressPartOnNonAddress(let tag, let part):
-            return "address part ':\(tag)' specified while non-address envelope part '\(part)' is tested with the envelope test"
+            return
+                "address part ':\(tag)' specified while non-address envelope part '\(part)' is tested with the envelope test"
         case .invalidMailboxName(let m): return "invalid folder name '\(m)' specified (not valid UTF-8)"
         case .vacationPeriodZero: return "vacation period of 0 disables the response interval (the minimum is used)"
         case .vacationSecondsTooSmall(let n, let minimum):
@@ -231,15 +242,18 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .tooManyRedirects(let count, let limit):
             return "script has \(count) redirect commands, more than the \(limit) a message may be redirected to"
         case .flagVariableNeedsVariables(let c, let kind):
-            return "the \(c) \(kind) only allows for the specification of a variable name when the variables extension is active"
+            return
+                "the \(c) \(kind) only allows for the specification of a variable name when the variables extension is active"
         case .invalidFlag(let f, let c):
-            return "IMAP flag '\(f)' specified for the \(c) command is invalid and will be ignored (only first invalid is reported)"
+            return
+                "IMAP flag '\(f)' specified for the \(c) command is invalid and will be ignored (only first invalid is reported)"
         case .invalidVariableName(let n): return "invalid variable name '\(n)'"
         case .variableNameTooLong(let limit): return "variable name is too long (max \(limit) characters)"
         case .tooManyVariables(let limit): return "number of variables exceeds the maximum (max \(limit))"
         case .unknownNamespace(let ns): return "unknown variable namespace '\(ns)'"
         case .matchVariableTooLarge(let n): return "match variable '${\(n)}' does not exist (the highest is ${9})"
-        case .invalidUnicodeCharacter(let v): return "invalid unicode character 0x\(v) in encoded character substitution"
+        case .invalidUnicodeCharacter(let v):
+            return "invalid unicode character 0x\(v) in encoded character substitution"
         case .includeNotConstant: return "the include command requires a constant string for its value argument"
         case .invalidIncludeName(let n): return "include: invalid script name '\(n)'"
         case .includeMissing(let n): return "included script '\(n)' does not exist"
@@ -262,13 +276,17 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .extracttextOutsideLoop: return "the extracttext command is not placed inside a foreverypart loop"
         case .invalidFieldName(let c, let n): return "\(c) command: specified field name '\(n)' is invalid"
         case .protectedHeader(let h):
-            return "deleteheader command: deleting specified header field '\(h)' is forbidden; modification will be denied"
-        case .invalidHeaderValue(let c, let v): return "\(c) command: specified value '\(v)' is invalid (contains NUL character)"
+            return
+                "deleteheader command: deleting specified header field '\(h)' is forbidden; modification will be denied"
+        case .invalidHeaderValue(let c, let v):
+            return "\(c) command: specified value '\(v)' is invalid (contains NUL character)"
         case .indexZero(let c): return "the :index tag for the \(c) cannot be zero (fields are counted from 1)"
         case .notConstant(let c, let a): return "the \(c) command requires a constant string for its \(a) argument"
         case .deprecatedNotifyMethod:
-            return "the notify command of the deprecated notify extension only supports the 'mailto' notification method"
-        case .invalidNotifyOption(let o): return "notify command: invalid option name specified in option '\(o)' (use name=value)"
+            return
+                "the notify command of the deprecated notify extension only supports the 'mailto' notification method"
+        case .invalidNotifyOption(let o):
+            return "notify command: invalid option name specified in option '\(o)' (use name=value)"
         case .mailtoWarning(let w): return "notify command: mailto URI: \(w)"
         case .mailtoIgnoredHeader(let h): return "notify command: mailto URI: header field '\(h)' is ignored"
         case .invalidAnnotation(let a): return "specified annotation name '\(a)' is invalid"

@@ -166,7 +166,9 @@ struct Parser {
         }
     }
 
-    private mutating func parseTests(_ arguments: [Argument], owner: String, testDepth: Int) throws(Failure) -> (
+    private mutating func parseTests(
+        _ arguments: [Argument], owner: String, testDepth: Int
+    ) throws(Failure) -> (
         [Argument], [Node], Bool
     ) {
         switch current.kind {
@@ -184,7 +186,8 @@ struct Parser {
                 guard case .identifier = current.kind else {
                     let after = tests.isEmpty ? "'('" : "','"
                     error(
-                        .unexpectedToken(expected: "test identifier after \(after) in test list", found: describe(current)),
+                        .unexpectedToken(
+                            expected: "test identifier after \(after) in test list", found: describe(current)),
                         at: current)
                     throw Failure()
                 }
@@ -226,7 +229,9 @@ struct Parser {
         var after = "'['"
         while true {
             guard case .string(let bytes, let multi) = current.kind else {
-                error(.unexpectedToken(expected: "string after \(after) in string list", found: describe(current)), at: current)
+                error(
+                    .unexpectedToken(expected: "string after \(after) in string list", found: describe(current)),
+                    at: current)
                 throw Failure()
             }
             list.append(StringLiteral(bytes: bytes, line: current.line, column: current.column, isMultiline: multi))

@@ -87,7 +87,9 @@ public struct SieveCompiler: Sendable {
         for ref in result.includes where !ref.isGlobal {
             if chain.contains(ref.name) {
                 diagnostics.append(
-                    Diagnostic(severity: .error, line: ref.line, column: 1, kind: .includeCircular(ref.name), context: context))
+                    Diagnostic(
+                        severity: .error, line: ref.line, column: 1, kind: .includeCircular(ref.name), context: context)
+                )
                 continue
             }
             if checked.contains(ref.name) { continue }
@@ -95,14 +97,17 @@ public struct SieveCompiler: Sendable {
             guard let bytes = load(ref.name) else {
                 if !ref.optional {
                     diagnostics.append(
-                        Diagnostic(severity: .error, line: ref.line, column: 1, kind: .includeMissing(ref.name), context: context))
+                        Diagnostic(
+                            severity: .error, line: ref.line, column: 1, kind: .includeMissing(ref.name),
+                            context: context))
                 }
                 continue
             }
             if depth >= SieveCompiler.maxIncludeDepth {
                 diagnostics.append(
                     Diagnostic(
-                        severity: .error, line: ref.line, column: 1, kind: .includeTooDeep(limit: SieveCompiler.maxIncludeDepth),
+                        severity: .error, line: ref.line, column: 1,
+                        kind: .includeTooDeep(limit: SieveCompiler.maxIncludeDepth),
                         context: context))
                 continue
             }
@@ -113,7 +118,8 @@ public struct SieveCompiler: Sendable {
                 diagnostics.append(d)
             }
             checkIncludes(
-                of: sub, chain: chain + [ref.name], depth: depth + 1, context: subContext, load: load, checked: &checked,
+                of: sub, chain: chain + [ref.name], depth: depth + 1, context: subContext, load: load,
+                checked: &checked,
                 into: &diagnostics)
         }
     }

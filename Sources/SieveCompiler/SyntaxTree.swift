@@ -59,7 +59,8 @@ final class Node {
     let line: Int
     let column: Int
 
-    init(name: String, arguments: [Argument], tests: [Node], hasTestList: Bool, block: [Node]?, line: Int, column: Int) {
+    init(name: String, arguments: [Argument], tests: [Node], hasTestList: Bool, block: [Node]?, line: Int, column: Int)
+    {
         self.name = name
         self.arguments = arguments
         self.tests = tests

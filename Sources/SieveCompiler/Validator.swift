@@ -92,7 +92,8 @@ final class Validator {
         var index = 0
         // encoded-character must be known before strings are looked at: decode first.
         for node in script where node.name == "require" {
-            for s in node.arguments.first?.strings ?? [] where s.text == "encoded-character" && enabled.contains(s.text) {
+            for s in node.arguments.first?.strings ?? [] where s.text == "encoded-character" && enabled.contains(s.text)
+            {
                 decodeEncodedCharacters(script)
             }
         }
@@ -103,7 +104,9 @@ final class Validator {
         }
         validateBlock(script, startingAt: index)
         if redirectCount > options.maxRedirects, let first = firstRedirect {
-            sink.warning(.tooManyRedirects(count: redirectCount, limit: options.maxRedirects), line: first.line, column: first.column)
+            sink.warning(
+                .tooManyRedirects(count: redirectCount, limit: options.maxRedirects), line: first.line,
+                column: first.column)
         }
     }
     private var firstRedirect: Node?
@@ -403,18 +406,24 @@ final class Validator {
             var parameter: Argument? = nil
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
-                    error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: args[i])
+                    error(
+                        .tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: args[i])
                     return nil
                 }
                 let p = args[i + 1]
                 if !Validator.matches(p, type) {
-                    error(.tagParameterType(name, command: def.name, kind: kindText, expected: type.name, found: p.typeName), at: p)
+                    error(
+                        .tagParameterType(
+                            name, command: def.name, kind: kindText, expected: type.name, found: p.typeName), at: p)
                     return nil
                 }
                 parameter = p
                 i += 1
             }
-            use.tags.append(TagUse(definition: tag, argument: args[i - (parameter == nil ? 0 : 1)], parameter: parameter, owner: tagOwner))
+            use.tags.append(
+                TagUse(
+                    definition: tag, argument: args[i - (parameter == nil ? 0 : 1)], parameter: parameter,
+                    owner: tagOwner))
             i += 1
         }
         let positional = Array(args[i...])
@@ -424,13 +433,16 @@ final class Validator {
         }
         guard let signature = def.signatures.first(where: { $0.count == positional.count }) else {
             let counts = Set(def.signatures.map(\.count)).sorted()
-            error(.argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)
+            error(
+                .argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)
             return nil
         }
         for (n, (arg, type)) in zip(positional, signature).enumerated() where !Validator.matches(arg, type) {
             let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
             error(
-                .argumentType(command: def.name, kind: kindText, position: n + 1, name: argName, expected: type.name, found: arg.typeName),
+                .argumentType(
+                    command: def.name, kind: kindText, position: n + 1, name: argName, expected: type.name,
+                    found: arg.typeName),
                 at: arg)
             return nil
         }
@@ -453,7 +465,9 @@ final class Validator {
         var comparator = "i;ascii-casemap"
         if let c = use.tag("comparator"), let p = c.parameter, case .string(let s) = p.value {
             comparator = s.text.lowercased()
-            let known = ["i;octet", "i;ascii-casemap"] + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
+            let known =
+                ["i;octet", "i;ascii-casemap"]
+                + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
             if !known.contains(comparator) {
                 error(.unknownComparator(comparator), at: s)
                 return
@@ -481,7 +495,9 @@ final class Validator {
                 if name == "regex" {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
-                        if let checker = options.regexChecker, let problem = checker(pattern, comparator == "i;ascii-casemap") {
+                        if let checker = options.regexChecker,
+                            let problem = checker(pattern, comparator == "i;ascii-casemap")
+                        {
                             error(.invalidRegex(pattern, reason: problem), at: key)
                             return
                         }
@@ -494,7 +510,9 @@ final class Validator {
                 }
             }
         }
-        if use.definition.features.contains(.headerIndex), let p = use.tag("index")?.parameter, case .number(0) = p.value {
+        if use.definition.features.contains(.headerIndex), let p = use.tag("index")?.parameter,
+            case .number(0) = p.value
+        {
             error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: p)
         }
         if use.definition.features.contains(.headerIndex), use.has("last"), !use.has("index") {

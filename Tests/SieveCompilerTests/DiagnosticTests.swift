@@ -12,7 +12,8 @@ struct DiagnosticTests {
         #expect(d.column == 3)
         #expect(d.message == "unknown command 'fileint' (did you mean 'fileinto'?)")
         #expect(d.wireText == "line 3: error: unknown command 'fileint' (did you mean 'fileinto'?)")
-        #expect(d.render(fileName: "x.sieve") == "x.sieve:3:3: error: unknown command 'fileint' (did you mean 'fileinto'?)")
+        #expect(
+            d.render(fileName: "x.sieve") == "x.sieve:3:3: error: unknown command 'fileint' (did you mean 'fileinto'?)")
     }
 
     @Test(

@@ -34,7 +34,10 @@ struct ExtensionSetTests {
         arguments: [
             ("fileinto reject", "fileinto reject"),
             ("+editheader", defaultCapabilities + " editheader"),
-            ("-enotify -fileinto", String(defaultCapabilities.dropFirst("fileinto ".count)).replacing(" enotify", with: "")),
+            (
+                "-enotify -fileinto",
+                String(defaultCapabilities.dropFirst("fileinto ".count)).replacing(" enotify", with: "")
+            ),
             ("  fileinto\t+vacation  -fileinto ", "vacation"),
             ("", defaultCapabilities),
             ("+ereject", "fileinto reject ereject" + String(defaultCapabilities.dropFirst("fileinto reject".count))),

@@ -14,21 +14,24 @@ struct ExtensionTests {
             Case("require [\"fileinto\", \"copy\"]; fileinto :copy \"a\"; redirect :copy \"a@b.c\";", valid: true),
             Case("require [\"fileinto\", \"copy\"]; fileinto :copy :copy \"a\";", valid: false, "duplicate :copy"),
             Case("require \"fileinto\"; fileinto :copy \"a\";", valid: false, "add require \"copy\""),
-            Case("require [\"fileinto\", \"mailbox\"]; fileinto :create \"a\"; if mailboxexists \"a\" { keep; }",
-                 valid: true),
+            Case(
+                "require [\"fileinto\", \"mailbox\"]; fileinto :create \"a\"; if mailboxexists \"a\" { keep; }",
+                valid: true),
             Case("require \"reject\"; reject text:\nsorry\n.\n;", valid: true),
             Case("require \"envelope\"; if envelope :domain \"from\" \"x\" { keep; }", valid: true),
             Case("require \"envelope\"; if envelope \"frm\" \"a\" { keep; }", valid: false, "envelope part 'frm'"),
-            Case("require [\"imap4flags\", \"fileinto\"]; addflag \"\\\\Seen\"; fileinto :flags \"\\\\Seen\" \"a\"; "
-                 + "if hasflag \"\\\\Seen\" { removeflag \"\\\\Seen\"; }", valid: true),
+            Case(
+                "require [\"imap4flags\", \"fileinto\"]; addflag \"\\\\Seen\"; fileinto :flags \"\\\\Seen\" \"a\"; "
+                    + "if hasflag \"\\\\Seen\" { removeflag \"\\\\Seen\"; }", valid: true),
             Case("require \"imap4flags\"; setflag \"a\" \"b\";", valid: false, "variables extension is active"),
             Case("require [\"imap4flags\", \"variables\"]; setflag \"v\" \"\\\\Seen\";", valid: true),
             Case("require \"imap4flags\"; setflag \"\\\\Foo\";", valid: true, "IMAP flag '\\Foo'"),
             Case("require [\"imap4flags\", \"imapflags\"];", valid: false, "cannot be used together"),
             Case("require \"imapflags\"; mark; unmark; setflag \"a\";", valid: true, "deprecated"),
             Case("require [\"special-use\", \"fileinto\"]; fileinto :specialuse \"\\\\Junk\" \"Spam\";", valid: true),
-            Case("require [\"special-use\", \"fileinto\"]; fileinto :specialuse \"Junk\" \"Spam\";", valid: false,
-                 "special-use flag"),
+            Case(
+                "require [\"special-use\", \"fileinto\"]; fileinto :specialuse \"Junk\" \"Spam\";", valid: false,
+                "special-use flag"),
             Case("require \"special-use\"; if specialuse_exists \"Junk\" { keep; }", valid: true, "special-use flag"),
         ])
     func delivery(_ c: Case) { check(c) }
@@ -36,15 +39,17 @@ struct ExtensionTests {
     @Test(
         "vacation, vacation-seconds, enotify, notify",
         arguments: [
-            Case("require \"vacation\"; vacation :days 7 :subject \"away\" :from \"me@example.com\" "
-                 + ":addresses [\"a@b.c\"] :mime :handle \"h\" \"reason\";", valid: true),
+            Case(
+                "require \"vacation\"; vacation :days 7 :subject \"away\" :from \"me@example.com\" "
+                    + ":addresses [\"a@b.c\"] :mime :handle \"h\" \"reason\";", valid: true),
             Case("require \"vacation\"; vacation :days 0 \"x\";", valid: true, "vacation period"),
             Case("require \"vacation\"; vacation :days 1 :days 2 \"x\";", valid: false, "duplicate :days"),
             Case("require \"vacation\"; vacation :seconds 60 \"x\";", valid: false, "add require \"vacation-seconds\""),
             Case("require \"vacation-seconds\"; vacation :seconds 60 \"x\";", valid: true),
             Case("require \"vacation\"; vacation :from \"not an address\" \"x\";", valid: false, "is invalid"),
             Case("require \"enotify\"; notify :importance \"1\" :message \"m\" \"mailto:a@example.com\";", valid: true),
-            Case("require \"enotify\"; notify :importance \"4\" \"mailto:a@example.com\";", valid: false, ":importance"),
+            Case(
+                "require \"enotify\"; notify :importance \"4\" \"mailto:a@example.com\";", valid: false, ":importance"),
             Case("require \"enotify\"; notify \"xmpp:a@example.com\";", valid: false, "not supported"),
             Case("require \"enotify\"; notify \"mailto:a@example.com,b@example.com\";", valid: false, "','"),
             Case("require \"enotify\"; notify \"mailto:a@example.com?subject=hi&body=x\";", valid: true),
@@ -55,8 +60,9 @@ struct ExtensionTests {
             Case("require [\"enotify\", \"variables\"]; set :encodeurl \"a\" \"b c\";", valid: true),
             Case("require \"enotify\"; require \"notify\";", valid: false, "cannot be used together"),
             Case("require \"notify\"; notify :method \"mailto\" :options \"a@b.c\" :low \"x\";", valid: false),
-            Case("require \"notify\"; notify :method \"mailto\" :options \"a@b.c\" :low :message \"x\"; denotify;",
-                 valid: true),
+            Case(
+                "require \"notify\"; notify :method \"mailto\" :options \"a@b.c\" :low :message \"x\"; denotify;",
+                valid: true),
             Case("require \"notify\"; notify :method \"xmpp:a@b\";", valid: false, "only supports the 'mailto'"),
         ])
     func responses(_ c: Case) { check(c) }
@@ -64,8 +70,9 @@ struct ExtensionTests {
     @Test(
         "variables, include, ihave, encoded-character",
         arguments: [
-            Case("require \"variables\"; set :lower :upperfirst \"a\" \"B\"; if string :is \"${a}\" \"b\" { keep; }",
-                 valid: true),
+            Case(
+                "require \"variables\"; set :lower :upperfirst \"a\" \"B\"; if string :is \"${a}\" \"b\" { keep; }",
+                valid: true),
             Case("require \"variables\"; set :lower :upper \"a\" \"b\";", valid: false, "duplicate"),
             Case("require \"variables\"; set \"a.b\" \"c\";", valid: false, "invalid variable name"),
             Case("require \"variables\"; set \"1a\" \"c\";", valid: false, "invalid variable name"),
@@ -92,22 +99,28 @@ struct ExtensionTests {
     @Test(
         "comparators, relational, regex, subaddress, body, date, index",
         arguments: [
-            Case("require \"comparator-i;ascii-numeric\"; if header :comparator \"i;ascii-numeric\" :is \"x\" \"1\" "
-                 + "{ keep; }", valid: true),
-            Case("require \"comparator-i;ascii-numeric\"; if header :comparator \"i;ascii-numeric\" :contains \"a\" "
-                 + "\"b\" { keep; }", valid: false, "sub-string matching"),
-            Case("if header :comparator \"i;ascii-numeric\" :is \"a\" \"b\" { keep; }", valid: false,
-                 "unknown comparator"),
+            Case(
+                "require \"comparator-i;ascii-numeric\"; if header :comparator \"i;ascii-numeric\" :is \"x\" \"1\" "
+                    + "{ keep; }", valid: true),
+            Case(
+                "require \"comparator-i;ascii-numeric\"; if header :comparator \"i;ascii-numeric\" :contains \"a\" "
+                    + "\"b\" { keep; }", valid: false, "sub-string matching"),
+            Case(
+                "if header :comparator \"i;ascii-numeric\" :is \"a\" \"b\" { keep; }", valid: false,
+                "unknown comparator"),
             Case("require \"relational\"; if header :value \"ge\" \"x\" \"1\" { keep; }", valid: true),
-            Case("require [\"relational\", \"comparator-i;ascii-numeric\"]; if header :count \"gt\" "
-                 + ":comparator \"i;ascii-numeric\" \"to\" \"2\" { keep; }", valid: true),
+            Case(
+                "require [\"relational\", \"comparator-i;ascii-numeric\"]; if header :count \"gt\" "
+                    + ":comparator \"i;ascii-numeric\" \"to\" \"2\" { keep; }", valid: true),
             Case("require \"relational\"; if header :value \"GT\" \"a\" \"b\" { keep; }", valid: false, "\"gt\""),
             Case("require \"regex\"; if header :regex \"subject\" \"^a.*b$\" { keep; }", valid: true),
-            Case("require \"regex\"; if header :regex \"subject\" \"^(a+)+$\" { keep; }", valid: true,
-                 "exponential"),
+            Case(
+                "require \"regex\"; if header :regex \"subject\" \"^(a+)+$\" { keep; }", valid: true,
+                "exponential"),
             Case("if header :matches \"subject\" \"a***b\" { keep; }", valid: true, "consecutive '*'"),
-            Case("require [\"regex\", \"comparator-i;ascii-numeric\"]; if header :comparator \"i;ascii-numeric\" "
-                 + ":regex \"a\" \"b\" { keep; }", valid: false, "regex match type only supports"),
+            Case(
+                "require [\"regex\", \"comparator-i;ascii-numeric\"]; if header :comparator \"i;ascii-numeric\" "
+                    + ":regex \"a\" \"b\" { keep; }", valid: false, "regex match type only supports"),
             Case("require \"subaddress\"; if address :detail \"to\" \"x\" { keep; }", valid: true),
             Case("if address :user \"to\" \"x\" { keep; }", valid: false, "add require \"subaddress\""),
             Case("require \"body\"; if body :content \"text\" :contains \"x\" { keep; }", valid: true),
@@ -125,33 +138,42 @@ struct ExtensionTests {
     @Test(
         "mime, foreverypart, extracttext, editheader, duplicate, spamtest, metadata, environment",
         arguments: [
-            Case("require \"mime\"; if header :mime :anychild :contenttype \"content-type\" \"text/plain\" "
-                 + "{ keep; }", valid: true),
+            Case(
+                "require \"mime\"; if header :mime :anychild :contenttype \"content-type\" \"text/plain\" "
+                    + "{ keep; }", valid: true),
             Case("require \"mime\"; if header :type \"content-type\" \"text\" { keep; }", valid: false, ":mime"),
             Case("require \"foreverypart\"; foreverypart :name \"a\" { break :name \"a\"; }", valid: true),
             Case("require \"foreverypart\"; break;", valid: false, "not placed inside a foreverypart"),
-            Case("require \"foreverypart\"; foreverypart { foreverypart { foreverypart { foreverypart "
-                 + "{ foreverypart { keep; } } } } }", valid: false, "nesting limit"),
-            Case("require [\"foreverypart\", \"variables\", \"extracttext\"]; foreverypart { extracttext :first 10 "
-                 + "\"t\"; }", valid: true),
-            Case("require [\"foreverypart\", \"extracttext\"]; foreverypart { extracttext \"t\"; }", valid: false,
-                 "without variables"),
-            Case("require [\"foreverypart\", \"variables\", \"extracttext\"]; extracttext \"t\";", valid: false,
-                 "not placed inside"),
-            Case("require \"editheader\"; addheader :last \"X-Foo\" \"bar\"; deleteheader :index 1 :last "
-                 + ":contains \"X-Foo\" \"b\";", valid: true),
+            Case(
+                "require \"foreverypart\"; foreverypart { foreverypart { foreverypart { foreverypart "
+                    + "{ foreverypart { keep; } } } } }", valid: false, "nesting limit"),
+            Case(
+                "require [\"foreverypart\", \"variables\", \"extracttext\"]; foreverypart { extracttext :first 10 "
+                    + "\"t\"; }", valid: true),
+            Case(
+                "require [\"foreverypart\", \"extracttext\"]; foreverypart { extracttext \"t\"; }", valid: false,
+                "without variables"),
+            Case(
+                "require [\"foreverypart\", \"variables\", \"extracttext\"]; extracttext \"t\";", valid: false,
+                "not placed inside"),
+            Case(
+                "require \"editheader\"; addheader :last \"X-Foo\" \"bar\"; deleteheader :index 1 :last "
+                    + ":contains \"X-Foo\" \"b\";", valid: true),
             Case("require \"editheader\"; addheader \"X-a:\" \"x\";", valid: false, "field name"),
             Case("require \"editheader\"; deleteheader \"Received\";", valid: true, "forbidden"),
             Case("require \"editheader\"; deleteheader :last \"X\";", valid: true, "without the :index"),
-            Case("require \"duplicate\"; if duplicate :header \"message-id\" :seconds 60 :last { discard; }",
-                 valid: true),
+            Case(
+                "require \"duplicate\"; if duplicate :header \"message-id\" :seconds 60 :last { discard; }",
+                valid: true),
             Case("require \"duplicate\"; if duplicate :header \"a\" :uniqueid \"b\" { discard; }", valid: false),
             Case("require [\"duplicate\", \"vnd.dovecot.duplicate\"];", valid: false, "cannot be used together"),
             Case("require \"vnd.dovecot.duplicate\"; if duplicate :value \"x\" { discard; }", valid: true),
-            Case("require \"spamtestplus\"; if spamtest :percent :value \"gt\" :comparator \"i;ascii-numeric\" \"50\" "
-                 + "{ discard; }", valid: false, "relational"),
-            Case("require [\"spamtestplus\", \"relational\", \"comparator-i;ascii-numeric\"]; if spamtest :percent "
-                 + ":value \"gt\" :comparator \"i;ascii-numeric\" \"50\" { discard; }", valid: true),
+            Case(
+                "require \"spamtestplus\"; if spamtest :percent :value \"gt\" :comparator \"i;ascii-numeric\" \"50\" "
+                    + "{ discard; }", valid: false, "relational"),
+            Case(
+                "require [\"spamtestplus\", \"relational\", \"comparator-i;ascii-numeric\"]; if spamtest :percent "
+                    + ":value \"gt\" :comparator \"i;ascii-numeric\" \"50\" { discard; }", valid: true),
             Case("require \"spamtest\"; if spamtest :percent \"5\" { discard; }", valid: false, "spamtestplus"),
             Case("require \"virustest\"; if virustest :is \"5\" { discard; }", valid: true),
             Case("require \"mboxmetadata\"; if metadata \"INBOX\" \"/private/comment\" \"x\" { keep; }", valid: true),

@@ -21,7 +21,8 @@ struct LimitTests {
         let script = "if " + String(repeating: "not ", count: 1_000_000) + "true { keep; }"
         let result = compile(script, limits: Self.big)
         #expect(result.errors.first?.message == "cannot nest tests deeper than 32 levels")
-        let lists = "if " + String(repeating: "anyof(", count: 200_000) + "true" + String(repeating: ")", count: 200_000)
+        let lists =
+            "if " + String(repeating: "anyof(", count: 200_000) + "true" + String(repeating: ")", count: 200_000)
         #expect(!compile(lists + "{keep;}", limits: Self.big).isValid)
     }
 
@@ -60,10 +61,12 @@ struct LimitTests {
     @Test("strings, arguments, variables and commands have caps")
     func caps() {
         let limits = CompileLimits(maxStringLength: 100, maxCommands: 50)
-        #expect(compile("keep \"" + String(repeating: "a", count: 101) + "\";", limits: limits).errors.first?
-            .message.contains("too long") == true)
-        #expect(compile(String(repeating: "keep;", count: 51), limits: limits).errors.first?.message
-            .contains("too many commands") == true)
+        #expect(
+            compile("keep \"" + String(repeating: "a", count: 101) + "\";", limits: limits).errors.first?
+                .message.contains("too long") == true)
+        #expect(
+            compile(String(repeating: "keep;", count: 51), limits: limits).errors.first?.message
+                .contains("too many commands") == true)
         let args = "if header " + String(repeating: "\"a\" ", count: 40) + "{ keep; }"
         #expect(compile(args).errors.first?.message.contains("too many arguments") == true)
         var sets = "require \"variables\";\n"

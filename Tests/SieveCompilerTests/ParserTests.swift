@@ -14,7 +14,8 @@ struct ParserTests {
     @Test("builds commands, tests, arguments and blocks")
     func tree() {
         let (nodes, diagnostics) = Self.parse(
-            "require [\"fileinto\"];\nif anyof (header :is \"a\" \"b\", not true) { fileinto \"x\"; stop; }\nelse { keep; }")
+            "require [\"fileinto\"];\nif anyof (header :is \"a\" \"b\", not true) { fileinto \"x\"; stop; }\nelse { keep; }"
+        )
         #expect(diagnostics.isEmpty)
         #expect(nodes.map(\.name) == ["require", "if", "else"])
         let ifNode = nodes[1]
@@ -41,8 +42,10 @@ struct ParserTests {
         ])
     func errors(source: String, message: String) {
         let (_, diagnostics) = Self.parse(source)
-        #expect(diagnostics.first?.message.hasPrefix(message) == true || diagnostics.first?.message.hasSuffix(message) == true,
-                "\(diagnostics.map(\.message))")
+        #expect(
+            diagnostics.first?.message.hasPrefix(message) == true
+                || diagnostics.first?.message.hasSuffix(message) == true,
+            "\(diagnostics.map(\.message))")
     }
 
     @Test("recovers at ';' and '}' and reports several errors")

@@ -30,12 +30,14 @@ struct SieveCompilerTests {
         let compiler = SieveCompiler(options: CompileOptions(extensions: .all))
         func load(_ name: String) -> [UInt8]? { scripts[name].map { Array($0.utf8) } }
         let cycle = compiler.checkForActivation(Array(scripts["a"]!.utf8), named: "a", load: load)
-        #expect(cycle.errors.map(\.wireText) == ["in included script 'b': line 3: error: circular include of script 'a'"])
+        #expect(
+            cycle.errors.map(\.wireText) == ["in included script 'b': line 3: error: circular include of script 'a'"])
         let top = compiler.checkForActivation(Array(scripts["top"]!.utf8), named: "top", load: load)
-        #expect(top.errors.map(\.wireText) == [
-            "in included script 'broken': line 1: error: expected end of command ';' or the beginning of a compound block '{', but found end of file",
-            "line 3: error: included script 'none' does not exist",
-        ])
+        #expect(
+            top.errors.map(\.wireText) == [
+                "in included script 'broken': line 1: error: expected end of command ';' or the beginning of a compound block '{', but found end of file",
+                "line 3: error: included script 'none' does not exist",
+            ])
         let selfInclude = compiler.checkForActivation(Array(scripts["self"]!.utf8), named: "self", load: load)
         #expect(selfInclude.errors.map(\.message) == ["circular include of script 'self'"])
     }
@@ -43,7 +45,8 @@ struct SieveCompilerTests {
     @Test("include depth is bounded")
     func depth() {
         let compiler = SieveCompiler(options: CompileOptions(extensions: .all))
-        let result = compiler.checkForActivation(Array("require \"include\"; include \"s1\";".utf8), named: "s0") { name in
+        let result = compiler.checkForActivation(Array("require \"include\"; include \"s1\";".utf8), named: "s0") {
+            name in
             let n = Int(name.dropFirst())!
             return Array("require \"include\"; include \"s\(n + 1)\";".utf8)
         }

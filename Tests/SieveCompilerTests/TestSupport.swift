@@ -1,3 +1,5 @@
+import Testing
+
 @testable import SieveCompiler
 
 /// Compiles `script` with every extension enabled unless told otherwise.
@@ -32,8 +34,6 @@ struct Case: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { script.count > 70 ? String(script.prefix(70)) + "…" : script }
 }
-
-import Testing
 
 /// Checks one table row.
 func check(_ c: Case, extensions: ExtensionSet = .all) {

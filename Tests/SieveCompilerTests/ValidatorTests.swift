@@ -20,8 +20,9 @@ struct ValidatorTests {
             Case("if header :comparator \"i;octet\" :matches [\"to\",\"cc\"] \"*x*\" { keep; }", valid: true),
             Case("if header :comparator \"I;OCTET\" :is \"a\" \"b\" { keep; }", valid: true),
             Case("if header :is :contains \"a\" \"b\" { keep; }", valid: false, "duplicate MATCH-TYPE"),
-            Case("if header :comparator \"i;octet\" :comparator \"i;octet\" :is \"a\" \"b\" { keep; }", valid: false,
-                 "duplicate :comparator"),
+            Case(
+                "if header :comparator \"i;octet\" :comparator \"i;octet\" :is \"a\" \"b\" { keep; }", valid: false,
+                "duplicate :comparator"),
             Case("if header :comparator \"i;foo\" :is \"a\" \"b\" { keep; }", valid: false, "unknown comparator"),
             Case("if header :comparator [\"i;octet\"] :is \"a\" \"b\" { keep; }", valid: false, "requires a string"),
             Case("if header \"a\" :is \"b\" { keep; }", valid: false, "unexpected tagged argument ':is'"),
@@ -37,8 +38,9 @@ struct ValidatorTests {
             Case("if size :over 1 :under 2 { keep; }", valid: false, "unexpected tagged argument"),
             Case("if not (true) { keep; }", valid: false, "requires one sub-test"),
             Case("if allof true { keep; }", valid: false, "requires a list of sub-tests"),
-            Case("if allof (true, exists \"x\") { keep; } elsif anyof (false, true) { stop; } else { discard; }",
-                 valid: true),
+            Case(
+                "if allof (true, exists \"x\") { keep; } elsif anyof (false, true) { stop; } else { discard; }",
+                valid: true),
             Case("if keep { keep; }", valid: false, "attempted to use command 'keep' as test"),
             Case("if true { keep; } else false { keep; }", valid: false, "accepts no sub-tests"),
             Case("elsif true { keep; }", valid: false, "must follow an if"),
@@ -47,7 +49,8 @@ struct ValidatorTests {
             Case("stop true;", valid: false, "accepts no sub-tests"),
             Case("keep :foo;", valid: false, "unknown tagged argument ':foo'"),
             Case("keep; require \"fileinto\";", valid: false, "require commands can only be placed"),
-            Case("require \"FILEINTO\";", valid: false, "unknown Sieve capability 'FILEINTO' (did you mean 'fileinto'?)"),
+            Case(
+                "require \"FILEINTO\";", valid: false, "unknown Sieve capability 'FILEINTO' (did you mean 'fileinto'?)"),
             Case("require \"comparator-i;octet\"; keep;", valid: true),
             Case("require [\"fileinto\", \"fileinto\"]; require \"envelope\";", valid: true),
         ])

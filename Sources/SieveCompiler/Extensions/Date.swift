@@ -15,7 +15,8 @@ struct DateExtension: SieveExtension {
         guard let p = use.tag("zone")?.parameter, case .string(let s) = p.value, v.isConstant(s) else { return }
         // zone = ( "+" / "-" ) 4DIGIT
         let b = s.bytes
-        let ok = b.count == 5 && (b[0] == 0x2B || b[0] == 0x2D) && b[1...].allSatisfy(Lexer.isDigit)
+        let ok =
+            b.count == 5 && (b[0] == 0x2B || b[0] == 0x2D) && b[1...].allSatisfy(Lexer.isDigit)
             && (b[3] < 0x36)
         if !ok { v.warning(.invalidZone(s.text), at: s) }
     }
@@ -24,20 +25,26 @@ struct DateExtension: SieveExtension {
         [
             // date [<":zone" <time-zone: string>> / ":originalzone"] [COMPARATOR] [MATCH-TYPE]
             //      <header-name: string> <date-part: string> <key-list: string-list>
-            .test("date", [.string, .string, .stringList], names: ["header name", "date part", "key list"], tags: [
-                TagDefinition("zone", parameter: .string, group: .named("zone")),
-                TagDefinition("originalzone", group: .named("zone")),
-            ], features: [.comparator, .matchType, .headerIndex], check: { use, v in
-                DateExtension.checkZone(use, v)
-                DateExtension.checkPart(use.positional[1], v)
-                Checks.warnHeaderNames(use.positional[0], v)
-            }),
-            .test("currentdate", [.string, .stringList], names: ["date part", "key list"], tags: [
-                TagDefinition("zone", parameter: .string, group: .named("zone"))
-            ], features: CommonTags.matching, check: { use, v in
-                DateExtension.checkZone(use, v)
-                DateExtension.checkPart(use.positional[0], v)
-            }),
+            .test(
+                "date", [.string, .string, .stringList], names: ["header name", "date part", "key list"],
+                tags: [
+                    TagDefinition("zone", parameter: .string, group: .named("zone")),
+                    TagDefinition("originalzone", group: .named("zone")),
+                ], features: [.comparator, .matchType, .headerIndex],
+                check: { use, v in
+                    DateExtension.checkZone(use, v)
+                    DateExtension.checkPart(use.positional[1], v)
+                    Checks.warnHeaderNames(use.positional[0], v)
+                }),
+            .test(
+                "currentdate", [.string, .stringList], names: ["date part", "key list"],
+                tags: [
+                    TagDefinition("zone", parameter: .string, group: .named("zone"))
+                ], features: CommonTags.matching,
+                check: { use, v in
+                    DateExtension.checkZone(use, v)
+                    DateExtension.checkPart(use.positional[0], v)
+                }),
         ]
     }
 }

@@ -8,38 +8,43 @@ struct Enotify: SieveExtension {
         [
             // notify [":from" string] [":importance" <"1" / "2" / "3">] [":options" string-list]
             //        [":message" string] <method: string>
-            .command("notify", [.string], names: ["method"], tags: [
-                TagDefinition("from", parameter: .string),
-                TagDefinition("importance", parameter: .string),
-                TagDefinition("options", parameter: .stringList),
-                TagDefinition("message", parameter: .string),
-            ], check: { use, v in
-                if let p = use.tag("importance")?.parameter, case .string(let s) = p.value,
-                    !v.isConstant(s) || !["1", "2", "3"].contains(s.text)
-                {
-                    v.error(.invalidImportance(s.text), at: s)
-                }
-                for s in use.tag("options")?.parameter?.strings ?? [] where v.isConstant(s) && !NotifyURI.isValidOption(s.bytes) {
-                    v.error(.invalidNotifyOption(s.text), at: s)
-                    return
-                }
-                guard case .string(let m) = use.positional[0].value, v.isConstant(m) else { return }
-                let findings = NotifyURI.check(m.text)
-                if let problem = findings.error {
-                    v.error(.invalidNotifyMethod(m.text, reason: problem), at: m)
-                    return
-                }
-                for w in findings.warnings { v.warning(.mailtoWarning(w), at: m) }
-                if let f = use.tag("from")?.parameter, case .string(let s) = f.value, v.isConstant(s),
-                    let problem = Checks.addressProblem(s.bytes)
-                {
-                    v.error(.invalidAddress(command: "notify :from", address: s.text, reason: problem), at: s)
-                }
-                if use.has("options") { v.warning(.mailtoOptionsIgnored, at: use.tag("options")!.argument) }
-            }),
+            .command(
+                "notify", [.string], names: ["method"],
+                tags: [
+                    TagDefinition("from", parameter: .string),
+                    TagDefinition("importance", parameter: .string),
+                    TagDefinition("options", parameter: .stringList),
+                    TagDefinition("message", parameter: .string),
+                ],
+                check: { use, v in
+                    if let p = use.tag("importance")?.parameter, case .string(let s) = p.value,
+                        !v.isConstant(s) || !["1", "2", "3"].contains(s.text)
+                    {
+                        v.error(.invalidImportance(s.text), at: s)
+                    }
+                    for s in use.tag("options")?.parameter?.strings ?? []
+                    where v.isConstant(s) && !NotifyURI.isValidOption(s.bytes) {
+                        v.error(.invalidNotifyOption(s.text), at: s)
+                        return
+                    }
+                    guard case .string(let m) = use.positional[0].value, v.isConstant(m) else { return }
+                    let findings = NotifyURI.check(m.text)
+                    if let problem = findings.error {
+                        v.error(.invalidNotifyMethod(m.text, reason: problem), at: m)
+                        return
+                    }
+                    for w in findings.warnings { v.warning(.mailtoWarning(w), at: m) }
+                    if let f = use.tag("from")?.parameter, case .string(let s) = f.value, v.isConstant(s),
+                        let problem = Checks.addressProblem(s.bytes)
+                    {
+                        v.error(.invalidAddress(command: "notify :from", address: s.text, reason: problem), at: s)
+                    }
+                    if use.has("options") { v.warning(.mailtoOptionsIgnored, at: use.tag("options")!.argument) }
+                }),
             .test("valid_notify_method", [.stringList], names: ["notification uris"]),
-            .test("notify_method_capability", [.string, .string, .stringList],
-                  names: ["notification uri", "notification capability", "key list"], features: CommonTags.matching),
+            .test(
+                "notify_method_capability", [.string, .string, .stringList],
+                names: ["notification uri", "notification capability", "key list"], features: CommonTags.matching),
         ]
     }
 }
@@ -61,10 +66,14 @@ enum NotifyURI {
     static func check(_ uri: String) -> Findings {
         let bytes = Array(uri.utf8)
         guard let colon = bytes.firstIndex(of: 0x3A), colon > 0, Lexer.isAlpha(bytes[0]),
-            bytes[..<colon].allSatisfy({ Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
+            bytes[..<colon].allSatisfy({
+                Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E
+            })
         else { return Findings(error: "invalid scheme part for method URI '\(uri)'") }
         let scheme = String(decoding: bytes[..<colon].map(Lexer.lower), as: UTF8.self)
-        guard scheme == "mailto" else { return Findings(error: "invalid method: notification method '\(scheme)' is not supported (use mailto)") }
+        guard scheme == "mailto" else {
+            return Findings(error: "invalid method: notification method '\(scheme)' is not supported (use mailto)")
+        }
         return mailto(Array(bytes[(colon + 1)...]))
     }
 
@@ -86,7 +95,8 @@ enum NotifyURI {
             // An encoded comma separates recipients.
             for part in decoded.split(separator: 0x2C) {
                 if let p = Checks.addressProblem(Array(part)) {
-                    return Findings(error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                    return Findings(
+                        error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
                 }
                 recipients += 1
             }
@@ -104,11 +114,13 @@ enum NotifyURI {
                 }
                 let rawName = Array(field[field.startIndex..<eq])
                 for b in rawName where !isQchar(b) && b != 0x25 {
-                    return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field name part")
+                    return Findings(
+                        error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field name part")
                 }
                 let rawValue = Array(field[(eq + 1)...])
                 for b in rawValue where !isQchar(b) && b != 0x25 && b != 0x2C {
-                    return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field value part")
+                    return Findings(
+                        error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field value part")
                 }
                 guard let nameBytes = percentDecode(rawName), let value = percentDecode(rawValue), !value.contains(0),
                     !nameBytes.contains(0)
@@ -126,7 +138,8 @@ enum NotifyURI {
                 if addressHeaders.contains(name) {
                     for part in value.split(separator: 0x2C) {
                         if let p = Checks.addressProblem(Array(part)) {
-                            return Findings(error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                            return Findings(
+                                error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
                         }
                         if name != "bcc" || true { recipients += 1 }
                     }
@@ -147,7 +160,9 @@ enum NotifyURI {
         var i = 0
         while i < s.count {
             if s[i] == 0x25 {
-                guard i + 2 < s.count, VariableSyntax.isHex(s[i + 1]), VariableSyntax.isHex(s[i + 2]) else { return nil }
+                guard i + 2 < s.count, VariableSyntax.isHex(s[i + 1]), VariableSyntax.isHex(s[i + 2]) else {
+                    return nil
+                }
                 out.append(VariableSyntax.hexValue(s[i + 1]) << 4 | VariableSyntax.hexValue(s[i + 2]))
                 i += 3
             } else {

@@ -2,20 +2,24 @@
 struct Envelope: SieveExtension {
     let name = "envelope"
     var commands: [CommandDefinition] {
-        [.test("envelope", [.stringList, .stringList], names: ["envelope part", "key list"],
-               features: [.comparator, .matchType, .addressPart], check: { use, v in
-            let addressPart = use.tags.first { $0.definition.group == .addressPart }
-            for part in use.positional[0].strings ?? [] where v.isConstant(part) {
-                let name = part.text.lowercased()
-                if !["from", "to", "auth"].contains(name) {
-                    v.error(.unknownEnvelopePart(part.text), at: part)
-                    return
-                }
-                if name == "auth", let addressPart {
-                    v.error(.addressPartOnNonAddress(addressPart.definition.name, part: part.text), at: part)
-                    return
-                }
-            }
-        })]
+        [
+            .test(
+                "envelope", [.stringList, .stringList], names: ["envelope part", "key list"],
+                features: [.comparator, .matchType, .addressPart],
+                check: { use, v in
+                    let addressPart = use.tags.first { $0.definition.group == .addressPart }
+                    for part in use.positional[0].strings ?? [] where v.isConstant(part) {
+                        let name = part.text.lowercased()
+                        if !["from", "to", "auth"].contains(name) {
+                            v.error(.unknownEnvelopePart(part.text), at: part)
+                            return
+                        }
+                        if name == "auth", let addressPart {
+                            v.error(.addressPartOnNonAddress(addressPart.definition.name, part: part.text), at: part)
+                            return
+                        }
+                    }
+                })
+        ]
     }
 }

@@ -2,12 +2,16 @@
 struct Fileinto: SieveExtension {
     let name = "fileinto"
     var commands: [CommandDefinition] {
-        [.command("fileinto", [.string], names: ["folder"], check: { use, v in
-            if let p = use.tag("specialuse")?.parameter, case .string(let flag) = p.value {
-                SpecialUse.checkFlag(flag, v, strict: true)
-            }
-            guard case .string(let s) = use.positional[0].value, v.isConstant(s) else { return }
-            if !Checks.isValidUTF8(s.bytes) { v.error(.invalidMailboxName(s.text), at: s) }
-        })]
+        [
+            .command(
+                "fileinto", [.string], names: ["folder"],
+                check: { use, v in
+                    if let p = use.tag("specialuse")?.parameter, case .string(let flag) = p.value {
+                        SpecialUse.checkFlag(flag, v, strict: true)
+                    }
+                    guard case .string(let s) = use.positional[0].value, v.isConstant(s) else { return }
+                    if !Checks.isValidUTF8(s.bytes) { v.error(.invalidMailboxName(s.text), at: s) }
+                })
+        ]
     }
 }

@@ -5,10 +5,13 @@ struct Imap4flags: SieveExtension {
 
     static func flagCommand(_ name: String) -> CommandDefinition {
         // setflag [<variablename: string>] <list-of-flags: string-list>
-        .command(name, [.stringList], names: ["flag list"], alternatives: (2...32).map { [.string, .stringList] + Array(repeating: .any, count: $0 - 2) }, check: { use, v in
-            Imap4flags.checkVariableForm(use, v)
-            Imap4flags.warnFlags(use.positional[use.positional.count == 1 ? 0 : 1], command: name, v)
-        })
+        .command(
+            name, [.stringList], names: ["flag list"],
+            alternatives: (2...32).map { [.string, .stringList] + Array(repeating: .any, count: $0 - 2) },
+            check: { use, v in
+                Imap4flags.checkVariableForm(use, v)
+                Imap4flags.warnFlags(use.positional[use.positional.count == 1 ? 0 : 1], command: name, v)
+            })
     }
 
     static func checkVariableForm(_ use: CommandUse, _ v: Validator) {
@@ -18,7 +21,8 @@ struct Imap4flags: SieveExtension {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
             return
         }
-        for s in use.positional[0].strings ?? [] where !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
+        for s in use.positional[0].strings ?? []
+        where !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
             v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
         }
     }
@@ -36,9 +40,12 @@ struct Imap4flags: SieveExtension {
         [
             Imap4flags.flagCommand("setflag"), Imap4flags.flagCommand("addflag"), Imap4flags.flagCommand("removeflag"),
             // hasflag [MATCH-TYPE] [COMPARATOR] [<variable-list: string-list>] <list-of-flags: string-list>
-            .test("hasflag", [.stringList], names: ["flag list"], alternatives: [[.stringList, .stringList]],
-                  features: CommonTags.matching, check: { use, v in Imap4flags.checkVariableForm(use, v) }),
+            .test(
+                "hasflag", [.stringList], names: ["flag list"], alternatives: [[.stringList, .stringList]],
+                features: CommonTags.matching, check: { use, v in Imap4flags.checkVariableForm(use, v) }),
         ]
     }
-    var tags: [TagDefinition] { [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))] }
+    var tags: [TagDefinition] {
+        [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))]
+    }
 }

@@ -12,5 +12,7 @@ struct Imapflags: SieveExtension {
             .command("unmark"),
         ]
     }
-    var tags: [TagDefinition] { [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))] }
+    var tags: [TagDefinition] {
+        [TagDefinition("flags", parameter: .stringList, target: .commands(["fileinto", "keep"]))]
+    }
 }

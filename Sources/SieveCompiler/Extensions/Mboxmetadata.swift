@@ -4,16 +4,20 @@ struct Mboxmetadata: SieveExtension {
     var commands: [CommandDefinition] {
         [
             // metadata [MATCH-TYPE] [COMPARATOR] <mailbox: string> <annotation-name: string> <key-list: string-list>
-            .test("metadata", [.string, .string, .stringList], names: ["mailbox", "annotation name", "key list"],
-                  features: CommonTags.matching, check: { use, v in
-                Metadata.checkMailbox(use.positional[0], v)
-                Metadata.checkAnnotations(use.positional[1], v)
-            }),
+            .test(
+                "metadata", [.string, .string, .stringList], names: ["mailbox", "annotation name", "key list"],
+                features: CommonTags.matching,
+                check: { use, v in
+                    Metadata.checkMailbox(use.positional[0], v)
+                    Metadata.checkAnnotations(use.positional[1], v)
+                }),
             // metadataexists <mailbox: string> <annotation-names: string-list>
-            .test("metadataexists", [.string, .stringList], names: ["mailbox", "annotation names"], check: { use, v in
-                Metadata.checkMailbox(use.positional[0], v)
-                Metadata.checkAnnotations(use.positional[1], v)
-            }),
+            .test(
+                "metadataexists", [.string, .stringList], names: ["mailbox", "annotation names"],
+                check: { use, v in
+                    Metadata.checkMailbox(use.positional[0], v)
+                    Metadata.checkAnnotations(use.positional[1], v)
+                }),
         ]
     }
 }

@@ -2,6 +2,8 @@
 struct Relational: SieveExtension {
     let name = "relational"
     var tags: [TagDefinition] {
-        ["count", "value"].map { TagDefinition($0, parameter: .string, group: .matchType, target: .feature(.matchType)) }
+        ["count", "value"].map {
+            TagDefinition($0, parameter: .string, group: .matchType, target: .feature(.matchType))
+        }
     }
 }

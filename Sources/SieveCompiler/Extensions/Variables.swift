@@ -12,15 +12,17 @@ struct Variables: SieveExtension {
     var commands: [CommandDefinition] {
         [
             // set [MODIFIER] <name: string> <value: string>
-            .command("set", [.string, .string], names: ["name", "value"],
-                     tags: Variables.modifierTags(setModifiers), check: { use, v in
-                guard case .string(let s) = use.positional[0].value else { return }
-                if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) || !v.isNamespaceUsable(s) {
-                    v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
-                    return
-                }
-                v.declareVariable(s)
-            }),
+            .command(
+                "set", [.string, .string], names: ["name", "value"],
+                tags: Variables.modifierTags(setModifiers),
+                check: { use, v in
+                    guard case .string(let s) = use.positional[0].value else { return }
+                    if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) || !v.isNamespaceUsable(s) {
+                        v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
+                        return
+                    }
+                    v.declareVariable(s)
+                }),
             // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
             .test("string", [.stringList, .stringList], names: ["source", "key list"], features: CommonTags.matching),
         ]

@@ -4,11 +4,15 @@ struct VndDovecotDuplicate: SieveExtension {
     var conflicts: [String] { ["duplicate"] }
     var commands: [CommandDefinition] {
         // duplicate [":handle" string] [":header" string / ":value" string] [":seconds" number]
-        [.test("duplicate", [], tags: [
-            TagDefinition("handle", parameter: .string),
-            TagDefinition("header", parameter: .string, group: .named("value")),
-            TagDefinition("value", parameter: .string, group: .named("value")),
-            TagDefinition("seconds", parameter: .number),
-        ])]
+        [
+            .test(
+                "duplicate", [],
+                tags: [
+                    TagDefinition("handle", parameter: .string),
+                    TagDefinition("header", parameter: .string, group: .named("value")),
+                    TagDefinition("value", parameter: .string, group: .named("value")),
+                    TagDefinition("seconds", parameter: .number),
+                ])
+        ]
     }
 }

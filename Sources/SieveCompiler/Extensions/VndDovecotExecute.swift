@@ -23,10 +23,12 @@ struct VndDovecotExecute: SieveExtension {
             }
         }
         return [
-            .command("execute", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                     tags: tags, check: check),
-            .test("execute", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                  tags: tags, check: check),
+            .command(
+                "execute", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
+                tags: tags, check: check),
+            .test(
+                "execute", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
+                tags: tags, check: check),
         ]
     }
 }

@@ -8,10 +8,12 @@ struct VndDovecotFilter: SieveExtension {
             ExtPrograms.checkArguments(use, v)
         }
         return [
-            .command("filter", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                     check: check),
-            .test("filter", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                  check: check),
+            .command(
+                "filter", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
+                check: check),
+            .test(
+                "filter", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
+                check: check),
         ]
     }
 }

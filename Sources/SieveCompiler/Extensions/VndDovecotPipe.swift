@@ -3,11 +3,15 @@ struct VndDovecotPipe: SieveExtension {
     let name = "vnd.dovecot.pipe"
     var commands: [CommandDefinition] {
         // pipe [":copy"] [":try"] <program-name: string> [<arguments: string-list>]
-        [.command("pipe", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
-                  tags: [TagDefinition("try")], check: { use, v in
+        [
+            .command(
+                "pipe", [.string], names: ["program name", "arguments"], alternatives: [[.string, .stringList]],
+                tags: [TagDefinition("try")],
+                check: { use, v in
                     ExtPrograms.checkName(use.positional[0], v)
                     ExtPrograms.checkArguments(use, v)
-                  })]
+                })
+        ]
     }
 }
 
@@ -19,7 +23,9 @@ enum ExtPrograms {
             v.error(.notConstant(command: v.currentCommand, argument: "program-name"), at: s)
             return
         }
-        if s.bytes.isEmpty || s.bytes.count > 128 || s.bytes.contains(0x2F) || s.bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        if s.bytes.isEmpty || s.bytes.count > 128 || s.bytes.contains(0x2F)
+            || s.bytes.contains(where: { $0 < 0x20 || $0 == 0x7F })
+        {
             v.error(.invalidProgramName(s.text), at: s)
         }
     }
