@@ -40,6 +40,8 @@ public final class Connection {
     /// When the event being handled arrived: a failure delay counts from there, so that the
     /// time a verification took (unknown user vs. real hash) cannot be told from the answer's timing.
     var eventStartedAt: UInt64 = 0
+    /// When the first bytes of the command being received arrived (nil between commands).
+    var commandStartedAt: UInt64?
     static let readChunk = 65536
 
     public init(
@@ -72,7 +74,11 @@ public final class Connection {
             let (timeout, what) = currentTimeout()
             let result: ReadResult
             do {
-                result = try transport.read(into: &buffer, maxCount: Connection.readChunk, timeoutMilliseconds: timeout)
+                // A deadline already passed ends the session even if a fast client always has bytes ready.
+                result =
+                    timeout == 0
+                    ? .timeout
+                    : try transport.read(into: &buffer, maxCount: Connection.readChunk, timeoutMilliseconds: timeout)
             } catch {
                 close("read error: \(error)")
                 break
@@ -89,7 +95,11 @@ public final class Connection {
                 stopBatch = false
                 while closeReason == nil && !stopBatch, let event = parser.next() {
                     eventStartedAt = Clock.monotonicMilliseconds()
+                    commandStartedAt = nil
                     perform(session.handle(event))
+                }
+                if parser.hasPartialInput && commandStartedAt == nil {
+                    commandStartedAt = Clock.monotonicMilliseconds()
                 }
             }
         }
@@ -119,9 +129,15 @@ public final class Connection {
     func currentTimeout() -> (Int?, TimeoutKind) {
         var timeout = timeouts.idle
         var kind = TimeoutKind.idle
-        if parser.hasPartialInput && timeouts.command < timeout {
-            timeout = timeouts.command
-            kind = .command
+        // The command timeout bounds the whole command from its first byte, not the pause between reads:
+        // a client dripping one byte at a time must not hold the process for ever (slowloris).
+        if parser.hasPartialInput {
+            let started = commandStartedAt ?? Clock.monotonicMilliseconds()
+            let left = max(0, timeouts.command - Int(Clock.monotonicMilliseconds() - started))
+            if left < timeout {
+                timeout = left
+                kind = .command
+            }
         }
         if !session.isAuthenticated {
             let elapsed = Int(Clock.monotonicMilliseconds() - statistics.startedAt)
