@@ -296,3 +296,22 @@ def test_sasl_capability_lists_external_only_with_a_verified_client_certificate(
         assert with_cert.command(b'AUTHENTICATE "EXTERNAL" ""\r\n') == [b"OK"]
         with_cert.close()
         wait_for_log(env, r"login: user=alice method=EXTERNAL tls")
+
+
+def test_sieve_connect_external_with_a_client_certificate(env_root, tmp_path):
+    client = need("sieve-connect")
+    pki = test_pki()
+    env = ServerEnv(env_root, tls=True, extra_config=f"ssl_ca = {pki.ca}\nssl_verify_client_cert = yes")
+    (env.storage("alice")).mkdir(parents=True)
+    (env.storage("alice") / "mine.sieve").write_bytes(b"keep;\r\n")
+    cert, key = pki.client("alice")
+    with serving(env) as server:
+        result = subprocess.run(
+            [client, "--server", "localhost", "--port", str(server.port), "--user", "alice",
+             "--tlscafile", str(pki.ca), "--clientcert", str(cert), "--clientkey", str(key),
+             "--authmech", "EXTERNAL", "--list"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert '"mine"' in result.stdout.split("\n")
+        wait_for_log(env, r"login: user=alice method=EXTERNAL tls")
