@@ -220,6 +220,8 @@ struct Replay {
     var clientCursor = 0
     var serverCursor = 0
     var differences = 0
+    /// Recorded server literal lines cut at rawlog_max_literal: a live line matches when it starts alike.
+    var truncatedLines: Set<String> = []
 
     init(records: [TranscriptRecord], palette: Palette, user: String?, password: String?, timeoutMilliseconds: Int) {
         self.records = records
@@ -276,7 +278,10 @@ struct Replay {
             let record = records[clientCursor]
             clientCursor += 1
             if record.source == .event {
-                if !command.records.isEmpty && record.text.hasPrefix("literal truncated") {
+                let previous = clientCursor >= 2 ? records[clientCursor - 2] : record
+                if record.text.hasPrefix("literal truncated") && previous.source == .client
+                    && previous.literalLength != nil
+                {
                     throw ReplayError(message: "a literal was truncated in the transcript (rawlog_max_literal)")
                 }
                 continue
@@ -314,6 +319,11 @@ struct Replay {
             lines.append("\(record.marker): \(record.text)")
             if record.literalLength != nil {
                 inLiteral = false
+                if serverCursor < records.count, records[serverCursor].source == .event,
+                    records[serverCursor].text.hasPrefix("literal truncated")
+                {
+                    truncatedLines.insert(lines[lines.count - 1])
+                }
                 continue
             }
             // A response line may go on after a literal: `NO {54}` literal CRLF ends with the empty rest.
@@ -411,12 +421,15 @@ struct Replay {
     }
 
     mutating func compare(recorded: [String], live: [String]) {
-        if recorded == live {
+        func same(_ old: String, _ new: String) -> Bool {
+            old == new || (truncatedLines.contains(old) && new.hasPrefix(old))
+        }
+        if recorded.count == live.count && zip(recorded, live).allSatisfy(same) {
             for line in live { print(palette.paint("  \(line)", for: .server)) }
             return
         }
         differences += 1
-        let common = zip(recorded, live).prefix { $0 == $1 }.count
+        let common = zip(recorded, live).prefix { same($0, $1) }.count
         for line in live.prefix(common) { print(palette.paint("  \(line)", for: .server)) }
         for line in recorded.dropFirst(common) { print(palette.paint("- \(line)", code: "31")) }
         for line in live.dropFirst(common) { print(palette.paint("+ \(line)", code: "32;1")) }
