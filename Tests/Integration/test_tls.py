@@ -258,24 +258,55 @@ def test_garbage_instead_of_a_handshake_ends_the_session(tls_server):
 BYE_CONFIG = b'BYE "Service unavailable: server configuration error."\r\n'
 
 
-@pytest.mark.parametrize("problem", ["missing key", "mismatched key", "missing certificate"])
+def expired_certificate(directory) -> str:
+    """The test server's key in a certificate that expired yesterday, signed by the test CA (built with
+    `cryptography`: OpenSSL 3.0's CLI cannot set a past notAfter without a CA database)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    pki = test_pki()
+    ca = x509.load_pem_x509_certificate(pki.ca.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key.read_bytes(), None)
+    key = serialization.load_pem_private_key(pki.server_key.read_bytes(), None)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=3)).not_valid_after(now - datetime.timedelta(days=1))
+        .sign(ca_key, hashes.SHA256())
+    )
+    path = directory / "expired.pem"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+@pytest.mark.parametrize("problem", ["missing key", "mismatched key", "missing certificate", "expired certificate"])
 def test_bad_key_or_certificate_at_start_up(tls_env, problem):
     pki = test_pki()
-    setting = {"missing key": f"ssl_key = {tls_env.root}/no-such.key",
-               "mismatched key": f"ssl_key = {pki.other_key}",
-               "missing certificate": f"ssl_cert = {tls_env.root}/no-such.pem"}[problem]
+    if problem == "expired certificate":
+        setting = f"ssl_cert = {expired_certificate(tls_env.root)}"
+    else:
+        setting = {"missing key": f"ssl_key = {tls_env.root}/no-such.key",
+                   "mismatched key": f"ssl_key = {pki.other_key}",
+                   "missing certificate": f"ssl_cert = {tls_env.root}/no-such.pem"}[problem]
     tls_env.write_config(setting)
     result = run_server(tls_env, b"CAPABILITY\r\n")
     assert result.returncode == 78
     assert result.stdout == BYE_CONFIG and result.stderr == b""
     expected = {"missing key": r"cannot start TLS: cannot load TLS private key .*no-such\.key: No such file",
                 "mismatched key": r"cannot start TLS: the TLS private key does not match the certificate",
-                "missing certificate": r"cannot start TLS: cannot load TLS certificate .*no-such\.pem"}[problem]
+                "missing certificate": r"cannot start TLS: cannot load TLS certificate .*no-such\.pem",
+                "expired certificate": r"cannot start TLS: the TLS certificate expired on \w+ +\d+ [\d:]+ \d{4} GMT",
+                }[problem]
     wait_for_log(tls_env, expected)
     config = subprocess.run([str(CTL), "config", "-c", str(tls_env.config)], capture_output=True, text=True)
-    if problem == "mismatched key":
-        # managesievectl config checks that the files can be read, not that they belong together.
-        assert "ssl_key" not in config.stderr
+    if problem in ("mismatched key", "expired certificate"):
+        # managesievectl config checks that the files can be read, not what is in them.
+        assert "ssl_" not in config.stderr
     else:
         key = "ssl_key" if problem == "missing key" else "ssl_cert"
         assert re.search(rf"warning: {key}: cannot read .*no-such", config.stderr), config.stderr
