@@ -120,3 +120,34 @@ def test_ctl_page_documents_every_subcommand_and_option():
         for long in re.findall(r"--([a-z][a-z-]*)", options):
             if long != "help":
                 assert f"Fl -{long}" in source, f"managesievectl.8 lacks {subcommand} --{long}"
+
+
+def test_readme_tls_session_by_hand_is_what_the_server_answers(env_root):
+    """The STARTTLS part of "Trying it by hand": the same openssl s_client command, the same answers
+    (its certificate diagnostics, on stderr, aside)."""
+    from conftest import ServerEnv, Socat
+
+    section = (ROOT / "README.md").read_text().split("## Trying it by hand", 1)[1].split("\n## ", 1)[0]
+    block = section.split("    $ openssl s_client", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    block = [line[4:] for line in block]
+    typed = [line for line in block if re.match(r"^(AUTHENTICATE|LISTSCRIPTS|LOGOUT)\b", line)]
+    diagnostics = [l for l in block if re.match(r'^(depth=|verify |OK "Begin TLS)', l)]
+    expected = [l for l in block if l not in typed and l not in diagnostics]
+    assert typed and expected
+
+    pki = env_root / "pki"
+    pki.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-keyout", str(pki / "key.pem"), "-out", str(pki / "cert.pem")], check=True, capture_output=True)
+    env = ServerEnv(env_root, users={"demo": "demo"},
+                    extra_config=f"ssl = yes\nssl_cert = {pki / 'cert.pem'}\nssl_key = {pki / 'key.pem'}")
+    server = Socat(env)
+    try:
+        result = subprocess.run(
+            ["openssl", "s_client", "-starttls", "sieve", "-connect", f"127.0.0.1:{server.port}", "-crlf", "-quiet"],
+            input="".join(line + "\n" for line in typed), capture_output=True, text=True, timeout=30)
+    finally:
+        server.close()
+    assert result.stdout.splitlines() == expected, result.stderr
+    assert 'OK "Begin TLS negotiation now."' in result.stderr
+    assert "login: user=demo method=PLAIN tls" in env.log_text()
