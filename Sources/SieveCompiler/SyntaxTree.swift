@@ -6,15 +6,36 @@ struct StringLiteral: Sendable {
     var line: Int
     var column: Int
     var isMultiline: Bool = false
+    /// What encoded-character decoding left behind (rare: kept out of line so literals stay small).
+    var decoding: Decoding? = nil
+
+    final class Decoding: Sendable {
+        /// The string as written.
+        let raw: [UInt8]
+        /// An out-of-range `${unicode:…}` value, if any.
+        let invalidUnicode: String?
+        init(raw: [UInt8], invalidUnicode: String?) {
+            self.raw = raw
+            self.invalidUnicode = invalidUnicode
+        }
+    }
+
     /// Set when encoded-character decoding met an out-of-range `${unicode:…}` value.
-    var invalidUnicode: String? = nil
-    /// The string as written when encoded-character decoding changed it.
-    var raw: [UInt8]? = nil
+    var invalidUnicode: String? { decoding?.invalidUnicode }
 
     /// The string as written: Pigeonhole checks variable names before decoding encoded characters.
-    var written: [UInt8] { raw ?? bytes }
+    var written: [UInt8] { decoding?.raw ?? bytes }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// RFC 5228 §2.4.2.4: replaces `${hex:…}`/`${unicode:…}`, remembering the original.
+    mutating func decodeEncodedCharacters() {
+        let decoded = VariableSyntax.decodeEncodedCharacters(bytes)
+        let invalid = VariableSyntax.invalidUnicodeEncoding(bytes)
+        guard decoded != bytes || invalid != nil else { return }
+        decoding = Decoding(raw: bytes, invalidUnicode: invalid)
+        bytes = decoded
+    }
 }
 
 /// argument = string-list / number / tag

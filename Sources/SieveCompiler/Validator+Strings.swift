@@ -61,19 +61,13 @@ extension Validator {
                 var arg = arg
                 switch arg.value {
                 case .string(var s):
-                    s.invalidUnicode = VariableSyntax.invalidUnicodeEncoding(s.bytes)
-                    let decoded = VariableSyntax.decodeEncodedCharacters(s.bytes)
-                    if decoded != s.bytes { s.raw = s.bytes }
-                    s.bytes = decoded
+                    s.decodeEncodedCharacters()
                     arg.value = .string(s)
                 case .stringList(let list):
                     arg.value = .stringList(
                         list.map {
                             var s = $0
-                            s.invalidUnicode = VariableSyntax.invalidUnicodeEncoding(s.bytes)
-                            let decoded = VariableSyntax.decodeEncodedCharacters(s.bytes)
-                            if decoded != s.bytes { s.raw = s.bytes }
-                            s.bytes = decoded
+                            s.decodeEncodedCharacters()
                             return s
                         })
                 case .number, .tag: break

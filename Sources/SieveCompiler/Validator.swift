@@ -491,7 +491,9 @@ final class Validator {
                 }
             }
             // The key list is the last positional argument of a matching test.
-            if use.positional.count == use.definition.maxPositional, let keys = use.positional.last?.strings {
+            if name == "regex" || name == "matches", use.positional.count == use.definition.maxPositional,
+                let keys = use.positional.last?.strings
+            {
                 if name == "regex" {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
