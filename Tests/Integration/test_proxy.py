@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, free_port, hashed
+from conftest import CTL, IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, free_port, hashed
 
 SCRIPT = 'require ["fileinto"];\r\nif header :contains "subject" "[spam]" {\r\n  fileinto "Junk";\r\n}\r\n'
 PASSWORDS = {"alice": "secret", "bob": "hunter2"}
@@ -79,10 +79,10 @@ def wait_listening(host: str, port: int):
 class SocatServer:
     """The built server under socat on `host`, one process per connection (inetd style)."""
 
-    def __init__(self, env: ServerEnv, host: str):
+    def __init__(self, env: ServerEnv, host: str, port: int | None = None):
         self.env = env
         self.host = host
-        self.port = free_port()
+        self.port = port or free_port()
         self.proc = subprocess.Popen(
             ["socat", f"TCP-LISTEN:{self.port},bind={host},reuseaddr,fork", f"EXEC:{SERVER} -c {env.config}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -199,8 +199,16 @@ class Topology:
         front_config = (f"ssl = yes\nssl_cert = {c['front.pem']}\nssl_key = {c['front.key']}\n"
                         f"ssl_ca = {c['ca.pem']}\ndisable_plaintext_auth = no\nproxy_user = sieveproxy")
         self.front_env = ServerEnv(root / "front", front_config, users={})
+        home = self.front_env.home("maybehere")
+        home.mkdir()
+        if IS_ROOT:
+            os.chown(home, TEST_UID, TEST_GID)
+        self.scram_hash = subprocess.run(
+            [str(CTL), "hash-password", "--scheme", "SCRAM-SHA-256"], input=PASSWORDS["alice"] + "\n",
+            capture_output=True, text=True, check=True).stdout.strip()
+        self.front_port = free_port()
         self.front_env.passwd.write_text(self.front_passwd())
-        self.front = SocatServer(self.front_env, "127.0.0.1")
+        self.front = SocatServer(self.front_env, "127.0.0.1", self.front_port)
         # A front that trusts PROXY headers from loopback (HAProxy runs there).
         self.trusted_env = ServerEnv(root / "trusted", "haproxy_trusted_networks = 127.0.0.0/8\nproxy_user = sieveproxy",
                                      users={})
@@ -226,6 +234,11 @@ class Topology:
             f"refused:{other}:{TEST_UID}:{TEST_GID}::::proxy host=127.0.0.1 port={f['refusing'].port}",
             f"unknownhost:{other}:{TEST_UID}:{TEST_GID}::::proxy host=no-such-backend.invalid",
             f"moved:{other}:{TEST_UID}:{TEST_GID}::::host=sieve2.example.net port=4190 referral=yes",
+            f"carol:{{PLAIN}}{PASSWORDS['alice']}:{TEST_UID}:{TEST_GID}::::proxy host=127.0.0.2 port={a} destuser=alice",
+            f"dora:{self.scram_hash}:{TEST_UID}:{TEST_GID}::::proxy host=127.0.0.2 port={a} destuser=alice",
+            f"maybeaway:{alice}:{TEST_UID}:{TEST_GID}::::proxy_maybe host=127.0.0.2 port={a} destuser=alice",
+            f"maybehere:{alice}:{TEST_UID}:{TEST_GID}::{self.front_env.home('maybehere')}::"
+            f"proxy_maybe host=127.0.0.1 port={self.front_port}",
             f"sieveproxy:*:{PROXY_UID}:{PROXY_GID}::/nonexistent::nologin",
         ]
         # Dovecot's layout: user:password:uid:gid:gecos:home:shell:extra_fields
@@ -264,7 +277,7 @@ class Raw:
         regex = re.compile(pattern, re.M)
         while True:
             m = regex.search(self.data)
-            if m and self.data.find(b"\r\n", m.end() - 2) >= 0:
+            if m and self.data.find(b"\r\n", m.start()) >= 0:
                 end = self.data.find(b"\r\n", m.start()) + 2
                 out, self.data = self.data[:end], self.data[end:]
                 return out
@@ -527,3 +540,59 @@ def test_proxy_header_from_untrusted_peer_is_a_protocol_error(topology):
     c.until(rb"^OK")
     c.close()
     assert "192.0.2.99" not in topology.front_env.log_text()
+
+
+# --- SCRAM at the front, proxy_maybe ----------------------------------------------------------------------
+
+
+def scram_login(c: Raw, user: str, password: str) -> bytes:
+    from scramp import ScramClient
+
+    client = ScramClient(["SCRAM-SHA-256"], user, password)
+    c.send(f'AUTHENTICATE "SCRAM-SHA-256" "{base64.b64encode(client.get_client_first().encode()).decode()}"\r\n')
+    challenge = c.until(rb'^("|\{|NO|BYE)')
+    if not challenge.startswith((b'"', b"{")):
+        return challenge
+    if challenge.startswith(b"{"):
+        challenge = c.until(rb"^[A-Za-z0-9+/=]+")
+    client.set_server_first(base64.b64decode(challenge.strip().strip(b'"')).decode())
+    c.send(f'"{base64.b64encode(client.get_client_final().encode()).decode()}"\r\n')
+    answer = c.until(rb"^(OK|NO|BYE)")
+    m = re.match(rb'OK \(SASL "([^"]*)"\)', answer)
+    if m:
+        client.set_server_final(base64.b64decode(m.group(1)).decode())  # raises if the server is not genuine
+    return answer
+
+
+def test_scram_login_is_proxied_with_a_cleartext_stored_password(topology):
+    try:
+        import scramp  # noqa: F401
+    except ImportError:
+        pytest.fail("Python module scramp is not installed (.ci/run pip-installs it)")
+    c = Raw(topology.front.port)
+    assert b"SCRAM-SHA-256" in c.greeting()
+    answer = scram_login(c, "carol", PASSWORDS["alice"])
+    assert answer.startswith(b'OK (SASL "'), answer  # the SCRAM server-final, checked by scramp
+    c.send("LOGOUT\r\n")
+    assert c.until(rb"^OK") == b"OK\r\n"
+    c.close()
+    assert log_lines(topology.front_env, r"login: user=carol method=SCRAM-SHA-256 proxy=127\.0\.0\.2")
+    # Without the password in clear and without a master user there is nothing to log in to the backend with.
+    c = Raw(topology.front.port)
+    c.greeting()
+    assert scram_login(c, "dora", PASSWORDS["alice"]) == b'NO "This account cannot log in with SCRAM-SHA-256, use PLAIN."\r\n'
+    assert c.login("dora", PASSWORDS["alice"]) == b"OK\r\n"  # PLAIN works
+    c.close()
+
+
+def test_proxy_maybe(topology):
+    """proxy_maybe relays only when host:port is not this server."""
+    for user, expected in [("maybeaway", r"relay start: user=maybeaway backend=127\.0\.0\.2"),
+                           ("maybehere", r"login: user=maybehere method=PLAIN$")]:
+        c = Raw(topology.front.port)
+        c.greeting()
+        assert c.login(user, PASSWORDS["alice"]) == b"OK\r\n"
+        c.send("LOGOUT\r\n")
+        assert c.until(rb"^OK") == b"OK\r\n"
+        c.close()
+        assert log_lines(topology.front_env, expected), topology.front_env.log_text()
