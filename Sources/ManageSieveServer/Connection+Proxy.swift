@@ -11,9 +11,12 @@ public struct ProxySupport {
         -> (transport: any PollableTransport, description: String)
 
     public var startTLS: StartTLS?
-    /// Called once the backend accepted the login and before any byte is relayed: takes the unprivileged
-    /// relay identity (`proxy_user`) for good. Returns why it cannot (the relay is then refused), nil when done.
-    public var dropPrivileges: () -> String?
+    /// Says why this process could not take its unprivileged relay identity (`proxy_user` unset or unknown
+    /// while running as root), or nil. Asked before connecting: such a login is refused with TRYLATER.
+    public var checkPrivileges: () -> String?
+    /// Takes the relay identity for good. Called after the backend accepted the login and the client's login
+    /// was noted (a transcript is renamed after the user while still privileged), before any byte is relayed.
+    public var dropPrivileges: () -> Void
     /// Resolves a host to a numeric address (numeric as is, else /etc/hosts; no NSS).
     public var resolve: (String) -> String? = { try? TCPConnect.resolve($0) }
     /// Opens the TCP connection to a numeric address.
@@ -23,8 +26,11 @@ public struct ProxySupport {
     /// How long the relay waits for either side before ending it (the backend has its own idle timeout).
     public var idleTimeoutMilliseconds: Int = 30 * 60 * 1000
 
-    public init(startTLS: StartTLS?, dropPrivileges: @escaping () -> String?) {
+    public init(
+        startTLS: StartTLS?, checkPrivileges: @escaping () -> String? = { nil }, dropPrivileges: @escaping () -> Void = {}
+    ) {
         self.startTLS = startTLS
+        self.checkPrivileges = checkPrivileges
         self.dropPrivileges = dropPrivileges
     }
 }
@@ -54,6 +60,7 @@ extension Connection {
         let target = request.target
         guard let support = proxySupport else { return .failure(.unavailable("no proxy support in this process")) }
         guard clientSide != nil else { return .failure(.unavailable("the client transport cannot be polled")) }
+        if let why = support.checkPrivileges() { return .failure(.privileges(why)) }
         let deadline = Deadline.after(milliseconds: target.timeoutMilliseconds)
         guard let address = support.resolve(target.host) else {
             return .failure(.unresolvable("cannot resolve '\(target.host)': not numeric and not in /etc/hosts"))
@@ -102,12 +109,9 @@ extension Connection {
 
     func run(_ request: ProxyRequest, backend: Backend) {
         guard let support = proxySupport, let client = clientSide else { return }
-        if let why = support.dropPrivileges() {
-            perform(session.relayFailed(.privileges(why)))
-            return
-        }
         let tlsText = backend.tls ?? "no"
         perform(session.relayStarted(backend: request.target.endpoint, tls: backend.tls))
+        support.dropPrivileges()
         flush()
         if closeReason != nil { return }
         transport.note(.other("relay start: backend=\(request.target.endpoint) tls=\(tlsText)"))

@@ -36,15 +36,41 @@ func makeProxySupport(settings: Settings, backend: LocalBackend, logger: Logger)
         try tls.handshake(timeoutMilliseconds: timeout)
         return (tls, tls.summary)
     }
-    var support = ProxySupport(startTLS: startTLS) {
-        // Not root: nothing to drop (already unprivileged, as under a non-root inetd service).
-        guard Privileges.isRoot else { return nil }
-        guard let name = settings.proxyUser, !name.isEmpty else { return "proxy_user is not set (no relaying as root)" }
-        guard let entry = backend.lookupUser(name) else { return "proxy_user \(name) is not in passwd_file" }
-        guard entry.uid != 0, entry.gid != 0 else { return "proxy_user \(name) has uid or gid 0" }
-        Privileges.dropPermanently(uid: entry.uid, gid: entry.gid, supplementaryGroups: [], logger: logger)
-        return nil
+    /// The passwd-file entry to relay as, or why there is none. Not root: nothing to drop (already
+    /// unprivileged, as under a non-root service).
+    func relayIdentity() -> Result<PasswdEntry?, ProxyIdentityProblem> {
+        guard Privileges.isRoot else { return .success(nil) }
+        guard let name = settings.proxyUser, !name.isEmpty else {
+            return .failure(.init(text: "proxy_user is not set (no relaying as root)"))
+        }
+        guard let entry = backend.lookupUser(name) else {
+            return .failure(.init(text: "proxy_user \(name) is not in passwd_file"))
+        }
+        guard entry.uid != 0, entry.gid != 0 else { return .failure(.init(text: "proxy_user \(name) has uid or gid 0")) }
+        return .success(entry)
     }
+    var support = ProxySupport(
+        startTLS: startTLS,
+        checkPrivileges: {
+            if case .failure(let problem) = relayIdentity() { return problem.text }
+            return nil
+        },
+        dropPrivileges: {
+            switch relayIdentity() {
+            case .success(let entry?):
+                Privileges.dropPermanently(uid: entry.uid, gid: entry.gid, supplementaryGroups: [], logger: logger)
+            case .success(nil):
+                break
+            case .failure(let problem):
+                // checkPrivileges said yes a moment ago; never relay as root.
+                logger.log(.error, "cannot relay: \(problem.text)")
+                ProcessControl.exit(Privileges.failureExitCode)
+            }
+        })
     support.idleTimeoutMilliseconds = settings.idleTimeoutMilliseconds
     return support
+}
+
+struct ProxyIdentityProblem: Error {
+    var text: String
 }

@@ -2,6 +2,7 @@ import Auth
 import Foundation
 import Posix
 import Testing
+import Transcript
 
 @testable import ManageSieveServer
 
@@ -58,7 +59,7 @@ struct ProxyRelayTests {
             transport: FDTransport(input: serverClientEnd, output: serverClientEnd),
             session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
             logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
-        var support = ProxySupport(startTLS: nil) { nil }
+        var support = ProxySupport(startTLS: nil)
         var dialed: [String] = []
         support.connect = { address, port, _ throws(IOError) in
             dialed.append("\(address):\(port)")
@@ -99,7 +100,7 @@ struct ProxyRelayTests {
             transport: FDTransport(input: serverClientEnd, output: serverClientEnd),
             session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
             logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
-        var support = ProxySupport(startTLS: nil) { nil }
+        var support = ProxySupport(startTLS: nil)
         support.connect = { _, _, _ throws(IOError) in serverBackendEnd }
         connection.proxySupport = support
         let runner = ConnectionRunner(connection)
@@ -111,5 +112,84 @@ struct ProxyRelayTests {
         send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain("dave", "pw"))\"\r\nLOGOUT\r\n")
         #expect(readUntil(clientEnd, "OK\r\nOK\r\n") == "OK\r\nOK\r\n")
         #expect(runner.wait() == "logout")
+    }
+
+    @Test("transcript: the client side up to the login, relay start and end with counts, no relayed payload")
+    func transcript() throws {
+        let directory = NSTemporaryDirectory() + "proxy-transcript-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (clientEnd, serverClientEnd) = socketPair()
+        let (backendEnd, serverBackendEnd) = socketPair()
+        defer { for fd in [clientEnd, backendEnd] { close(fd) } }
+        let logger = Logger(destination: .discard)
+        let file = try #require(
+            TranscriptRecorder.open(directory: directory, peer: "local", pid: 7, maxLiteral: 100, logger: logger))
+        var settings = ServerSettings()
+        settings.authFailureDelayMilliseconds = 0
+        let connection = Connection(
+            transport: TranscriptTransport(wrapping: FDTransport(input: serverClientEnd, output: serverClientEnd), file: file),
+            session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
+            logger: logger, timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
+        var steps: [String] = []
+        var support = ProxySupport(
+            startTLS: nil,
+            checkPrivileges: {
+                steps.append("check")
+                return nil
+            },
+            dropPrivileges: { steps.append("drop as \(file.user ?? "-")") })
+        support.connect = { _, _, _ throws(IOError) in
+            steps.append("connect")
+            return serverBackendEnd
+        }
+        connection.proxySupport = support
+        let runner = ConnectionRunner(connection)
+        _ = readUntil(clientEnd, "OK\r\n")
+        send(backendEnd, "\"SASL\" \"PLAIN\"\r\nOK\r\nOK\r\n")
+        send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\n")
+        #expect(readUntil(clientEnd, "OK\r\n") == "OK\r\n")
+        _ = readUntil(backendEnd, "\r\n")
+        send(clientEnd, "GETSCRIPT \"private-payload\"\r\n")
+        #expect(readUntil(backendEnd, "\r\n") == "GETSCRIPT \"private-payload\"\r\n")
+        send(backendEnd, "{7}\r\nsecret!\r\nOK\r\n")
+        #expect(readUntil(clientEnd, "OK\r\n") == "{7}\r\nsecret!\r\nOK\r\n")
+        shutdown(clientEnd, Int32(SHUT_WR))
+        send(backendEnd, "BYE\r\n")
+        shutdown(backendEnd, Int32(SHUT_WR))
+        #expect(runner.wait() != nil)
+        // The user was noted (and the transcript named after them) before privileges were dropped.
+        #expect(steps == ["check", "connect", "drop as alice"])
+        let text = try String(contentsOfFile: directory + "/" + file.name, encoding: .utf8)
+        #expect(text.contains("relay start: backend=10.0.0.2:14190 tls=no"))
+        #expect(text.range(of: #"relay end: in=\d+ out=\d+"#, options: .regularExpression) != nil)
+        #expect(text.contains("login user=alice"))
+        #expect(!text.contains("private-payload") && !text.contains("secret!"))
+        #expect(!text.contains("c2VjcmV0"))  // the password's base64 is redacted too
+    }
+
+    @Test("a process that cannot take its relay identity refuses before connecting")
+    func privilegesRefused() throws {
+        let (clientEnd, serverClientEnd) = socketPair()
+        defer { close(clientEnd) }
+        var settings = ServerSettings()
+        settings.authFailureDelayMilliseconds = 0
+        let connection = Connection(
+            transport: FDTransport(input: serverClientEnd, output: serverClientEnd),
+            session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
+            logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
+        var connected = false
+        var support = ProxySupport(startTLS: nil, checkPrivileges: { "proxy_user is not set" })
+        support.connect = { _, _, _ throws(IOError) in
+            connected = true
+            return -1
+        }
+        connection.proxySupport = support
+        let runner = ConnectionRunner(connection)
+        _ = readUntil(clientEnd, "OK\r\n")
+        send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n")
+        #expect(readUntil(clientEnd, "OK\r\n") == "NO (TRYLATER) \"Backend server unavailable, try again later.\"\r\nOK\r\n")
+        #expect(runner.wait() == "logout")
+        #expect(!connected)
     }
 }
