@@ -1,3 +1,5 @@
+import SieveCompiler
+
 // Fuzz target for the Sieve compiler (libFuzzer): every input is compiled with all extensions enabled,
 // as a PUTSCRIPT and as a SETACTIVE check (includes resolved against a tiny fake storage).
 //
@@ -10,7 +12,6 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-import SieveCompiler
 
 let compiler: SieveCompiler = {
     var options = CompileOptions()
@@ -33,9 +34,11 @@ func fuzzOne(_ input: [UInt8]) {
     if again.diagnostics.count != result.diagnostics.count || again.isValid != result.isValid {
         fatalError("compiling twice gave different results")
     }
-    _ = compiler.checkForActivation(input, named: "fuzz", load: { name in
-        name == "fuzz" ? input : (name.utf8.count % 2 == 0 ? Array("keep;".utf8) : nil)
-    })
+    _ = compiler.checkForActivation(
+        input, named: "fuzz",
+        load: { name in
+            name == "fuzz" ? input : (name.utf8.count % 2 == 0 ? Array("keep;".utf8) : nil)
+        })
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,3 +1,5 @@
+import ManageSieveProtocol
+
 // Fuzz target for the ManageSieve command parser and the response encoder (libFuzzer).
 //
 // Built by `make fuzz` with `-sanitize=fuzzer,address -DFUZZING`: `main` hands over to libFuzzer's driver,
@@ -14,7 +16,6 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-import ManageSieveProtocol
 
 /// Small limits, so that the fuzzer reaches the refusals with small inputs.
 let fuzzLimits = ParserLimits(
