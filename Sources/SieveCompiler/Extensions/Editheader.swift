@@ -31,7 +31,8 @@ struct Editheader: SieveExtension {
                         // Pigeonhole prints this as an error but still accepts the script.
                         v.warning(.lastWithoutIndex(command: "deleteheader"), at: use.tag("last")!.argument)
                     }
-                    for s in use.positional[0].strings ?? [] where v.isConstant(s) {
+                    // Like addheader, Pigeonhole lets an empty name pass.
+                    for s in use.positional[0].strings ?? [] where v.isConstant(s) && !s.bytes.isEmpty {
                         if !Checks.isValidHeaderName(s.bytes) {
                             v.error(.invalidFieldName(command: "deleteheader", s.text), at: s)
                         } else if Editheader.protected.contains(s.text.lowercased()) {
