@@ -21,13 +21,15 @@ public struct ProxySupport {
     public var resolve: (String) -> String? = { try? TCPConnect.resolve($0) }
     /// Opens the TCP connection to a numeric address.
     public var connect: (_ address: String, _ port: UInt16, _ timeoutMilliseconds: Int) throws(IOError) -> Int32 = {
-        address, port, timeout throws(IOError) in try TCPConnect.connect(address: address, port: port, timeoutMilliseconds: timeout)
+        address, port, timeout throws(IOError) in
+        try TCPConnect.connect(address: address, port: port, timeoutMilliseconds: timeout)
     }
     /// How long the relay waits for either side before ending it (the backend has its own idle timeout).
     public var idleTimeoutMilliseconds: Int = 30 * 60 * 1000
 
     public init(
-        startTLS: StartTLS?, checkPrivileges: @escaping () -> String? = { nil }, dropPrivileges: @escaping () -> Void = {}
+        startTLS: StartTLS?, checkPrivileges: @escaping () -> String? = { nil },
+        dropPrivileges: @escaping () -> Void = {}
     ) {
         self.startTLS = startTLS
         self.checkPrivileges = checkPrivileges
@@ -69,7 +71,9 @@ extension Connection {
         do {
             fd = try support.connect(address, target.port, deadline.remainingMilliseconds)
         } catch {
-            if error.errno == TCPConnect.timedOutErrno { return .failure(.timeout(step: "connecting to \(target.endpoint)")) }
+            if error.errno == TCPConnect.timedOutErrno {
+                return .failure(.timeout(step: "connecting to \(target.endpoint)"))
+            }
             return .failure(.connectFailed("\(target.endpoint): \(error)"))
         }
         var tls: String? = nil
@@ -115,14 +119,20 @@ extension Connection {
         flush()
         if closeReason != nil { return }
         transport.note(.other("relay start: backend=\(request.target.endpoint) tls=\(tlsText)"))
-        logger.log(.info, "relay start: user=\(request.user) backend=\(request.target.endpoint) as=\(request.target.user) tls=\(tlsText)")
+        logger.log(
+            .info,
+            "relay start: user=\(request.user) backend=\(request.target.endpoint) as=\(request.target.user) tls=\(tlsText)"
+        )
         var toBackend = 0
         var toClient = 0
         let why = pump(
             client: client, backend: backend, pipelined: parser.takeBufferedInput(),
             toBackend: &toBackend, toClient: &toClient, idle: support.idleTimeoutMilliseconds)
         transport.note(.other("relay end: in=\(toBackend) out=\(toClient)"))
-        logger.log(.info, "relay end: user=\(request.user) backend=\(request.target.endpoint) in=\(toBackend) out=\(toClient) reason=\(why)")
+        logger.log(
+            .info,
+            "relay end: user=\(request.user) backend=\(request.target.endpoint) in=\(toBackend) out=\(toClient) reason=\(why)"
+        )
         close("relay: \(why)")
     }
 
@@ -152,7 +162,8 @@ extension Connection {
         while true {
             var ready = [false, false]
             if !(clientOpen && client.hasBufferedInput) && !server.hasBufferedInput {
-                let fds = clientOpen ? [client.readableDescriptor, server.readableDescriptor] : [server.readableDescriptor]
+                let fds =
+                    clientOpen ? [client.readableDescriptor, server.readableDescriptor] : [server.readableDescriptor]
                 let wait = drainDeadline?.remainingMilliseconds ?? idle
                 do {
                     let flags = try MultiPoll.waitReadable(fds, timeoutMilliseconds: wait)

@@ -86,7 +86,9 @@ struct ProxyBackendLogin {
         while true {
             let line = try readLogicalLine(step: step)
             total += line.count
-            if total > Self.maxResponseBytes { throw .badResponse("response longer than \(Self.maxResponseBytes) octets") }
+            if total > Self.maxResponseBytes {
+                throw .badResponse("response longer than \(Self.maxResponseBytes) octets")
+            }
             if let status = Self.status(of: line) {
                 return Reply(lines: lines, status: status, statusLine: line)
             }
@@ -121,7 +123,9 @@ struct ProxyBackendLogin {
                 return line
             }
             scanned = buffer.count
-            if buffer.count > Self.maxResponseBytes { throw .badResponse("line longer than \(Self.maxResponseBytes) octets") }
+            if buffer.count > Self.maxResponseBytes {
+                throw .badResponse("line longer than \(Self.maxResponseBytes) octets")
+            }
             try readMore(step: step)
         }
     }
@@ -133,7 +137,8 @@ struct ProxyBackendLogin {
     mutating func readMore(step: String) throws(ProxyFailure) {
         let result: ReadResult
         do {
-            result = try transport.read(into: &buffer, maxCount: 16384, timeoutMilliseconds: deadline.remainingMilliseconds)
+            result = try transport.read(
+                into: &buffer, maxCount: 16384, timeoutMilliseconds: deadline.remainingMilliseconds)
         } catch {
             throw .closed(step: "\(step) (\(error))")
         }

@@ -13,7 +13,9 @@ struct PendingRelay {
 extension Session {
     /// The credentials were right and the user lives on another server: hand the login to the connection.
     /// The state stays non-authenticated until the connection reports the relay's start or failure.
-    mutating func beginRelay(entry: PasswdEntry, target: ProxyTarget, mechanism: String, serverFinal: [UInt8]?)
+    mutating func beginRelay(
+        entry: PasswdEntry, target: ProxyTarget, mechanism: String, serverFinal: [UInt8]?
+    )
         -> [Effect]
     {
         let password = ProxyCredentials.clientPassword(
@@ -24,15 +26,19 @@ extension Session {
             // SCRAM never reveals the password; without it in clear or a master user the backend cannot be reached.
             return [
                 .note(.saslEnd),
-                .log(.notice, "proxy: user=\(entry.user) logged in with \(mechanism), which cannot be relayed "
-                    + "(no cleartext password and no master user)"),
+                .log(
+                    .notice,
+                    "proxy: user=\(entry.user) logged in with \(mechanism), which cannot be relayed "
+                        + "(no cleartext password and no master user)"),
                 .send(.response(Response(.no, "This account cannot log in with \(mechanism), use PLAIN."))),
             ]
         }
         pendingRelay = PendingRelay(user: entry.user, mechanism: mechanism, target: target, serverFinal: serverFinal)
         return [
             .note(.saslEnd),
-            .log(.debug, "proxy: user=\(entry.user) to \(target.endpoint) as \(target.user) (\(target.securityDescription))"),
+            .log(
+                .debug,
+                "proxy: user=\(entry.user) to \(target.endpoint) as \(target.user) (\(target.securityDescription))"),
             .relay(ProxyRequest(user: entry.user, target: target, credentials: credentials)),
         ]
     }
@@ -47,8 +53,10 @@ extension Session {
         let code: ResponseCode? = relay.serverFinal.map { .sasl(Base64.encode($0)) }
         return [
             .note(.login(user: relay.user)),
-            .log(.info, "login: user=\(relay.user) method=\(relay.mechanism)\(tlsActive ? " tls" : "") "
-                + "proxy=\(backend)\(tls != nil ? " backend-tls" : "")"),
+            .log(
+                .info,
+                "login: user=\(relay.user) method=\(relay.mechanism)\(tlsActive ? " tls" : "") "
+                    + "proxy=\(backend)\(tls != nil ? " backend-tls" : "")"),
             .send(.response(Response(.ok, code: code))),
         ]
     }

@@ -21,7 +21,8 @@ public struct HostsFile: Sendable {
     }
 
     private mutating func addLine(_ raw: [UInt8]) {
-        let content = raw.split(separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        let content =
+            raw.split(separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
         let fields = content.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
             .map { String(decoding: $0, as: UTF8.self) }
         guard fields.count >= 2 else { return }

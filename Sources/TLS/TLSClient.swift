@@ -134,7 +134,9 @@ public final class TLSClientTransport: PollableTransport {
         return text
     }
 
-    public func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError)
+    public func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
+    ) throws(IOError)
         -> ReadResult
     {
         guard maxCount > 0 else { return .data(0) }

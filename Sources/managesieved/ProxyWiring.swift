@@ -46,7 +46,9 @@ func makeProxySupport(settings: Settings, backend: LocalBackend, logger: Logger)
         guard let entry = backend.lookupUser(name) else {
             return .failure(.init(text: "proxy_user \(name) is not in passwd_file"))
         }
-        guard entry.uid != 0, entry.gid != 0 else { return .failure(.init(text: "proxy_user \(name) has uid or gid 0")) }
+        guard entry.uid != 0, entry.gid != 0 else {
+            return .failure(.init(text: "proxy_user \(name) has uid or gid 0"))
+        }
         return .success(entry)
     }
     var support = ProxySupport(

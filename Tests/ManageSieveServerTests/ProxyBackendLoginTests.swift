@@ -28,11 +28,15 @@ final class FakeBackend: PollableTransport {
 
 @Suite("ProxyBackendLogin against scripted backends")
 struct ProxyBackendLoginTests {
-    let greeting = "\"IMPLEMENTATION\" \"x\"\r\n\"SASL\" \"PLAIN LOGIN\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK\r\n"
-    let credentials = ProxyCredentials(authorizationIdentity: "", authenticationIdentity: "alice", password: Array("pw".utf8))
+    let greeting =
+        "\"IMPLEMENTATION\" \"x\"\r\n\"SASL\" \"PLAIN LOGIN\"\r\n\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK\r\n"
+    let credentials = ProxyCredentials(
+        authorizationIdentity: "", authenticationIdentity: "alice", password: Array("pw".utf8))
 
-    func login(_ backend: FakeBackend, security: ProxyTarget.Security = .none,
-               startTLS: (() throws(ProxyFailure) -> any PollableTransport)? = nil) throws(ProxyFailure) -> [UInt8] {
+    func login(
+        _ backend: FakeBackend, security: ProxyTarget.Security = .none,
+        startTLS: (() throws(ProxyFailure) -> any PollableTransport)? = nil
+    ) throws(ProxyFailure) -> [UInt8] {
         var target = ProxyTarget(host: "10.0.0.2", user: "alice")
         target.security = security
         return try ProxyBackendLogin.login(
@@ -62,10 +66,16 @@ struct ProxyBackendLoginTests {
     @Test(
         "failures are typed and bounded",
         arguments: [
-            (["HTTP/1.1 400 Bad Request\r\n"], ProxyFailure.badResponse("not a ManageSieve response: HTTP/1.1 400 Bad Request")),
+            (
+                ["HTTP/1.1 400 Bad Request\r\n"],
+                ProxyFailure.badResponse("not a ManageSieve response: HTTP/1.1 400 Bad Request")
+            ),
             (["\"SASL\" \"PLAIN\"\r\nBYE \"going down\"\r\n"], .badResponse("greeting ends with BYE \"going down\"")),
             (["\"SASL\" \"PLAIN\"\r\nOK\r\n", "NO \"internal detail\"\r\n"], .loginRefused("NO \"internal detail\"")),
-            (["\"SASL\" \"PLAIN\"\r\nOK\r\n", "NO {15}\r\ninternal detail\r\n"], .loginRefused("NO {15}??internal detail")),
+            (
+                ["\"SASL\" \"PLAIN\"\r\nOK\r\n", "NO {15}\r\ninternal detail\r\n"],
+                .loginRefused("NO {15}??internal detail")
+            ),
             (["\"SASL\" \"SCRAM-SHA-256\"\r\nOK\r\n"], .badResponse("backend offers no SASL PLAIN (SCRAM-SHA-256)")),
             (["\"SASL\" \"PLAIN\"\r\n"], .closed(step: "waiting for the greeting")),
         ])

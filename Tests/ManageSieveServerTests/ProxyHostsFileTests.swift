@@ -57,8 +57,12 @@ struct ProxyHostsFileTests {
         let port = UInt16(bigEndian: address.sin_port)
         close(probe)
         let start = Date()
-        #expect(throws: IOError.self) { try TCPConnect.connect(address: "127.0.0.1", port: port, timeoutMilliseconds: 2000) }
+        #expect(throws: IOError.self) {
+            try TCPConnect.connect(address: "127.0.0.1", port: port, timeoutMilliseconds: 2000)
+        }
         #expect(Date().timeIntervalSince(start) < 1.5)
-        #expect(throws: IOError.self) { try TCPConnect.connect(address: "backend-a", port: 4190, timeoutMilliseconds: 100) }
+        #expect(throws: IOError.self) {
+            try TCPConnect.connect(address: "backend-a", port: 4190, timeoutMilliseconds: 100)
+        }
     }
 }

@@ -18,7 +18,9 @@ func readUntil(_ fd: Int32, _ marker: String, timeout: Int = 3000) -> String {
     var buffer: [UInt8] = []
     let deadline = Deadline.after(milliseconds: timeout)
     while !String(decoding: buffer, as: UTF8.self).contains(marker) && !deadline.hasPassed {
-        guard case .data = try? transport.read(into: &buffer, maxCount: 4096, timeoutMilliseconds: deadline.remainingMilliseconds)
+        guard
+            case .data = try? transport.read(
+                into: &buffer, maxCount: 4096, timeoutMilliseconds: deadline.remainingMilliseconds)
         else { break }
     }
     return String(decoding: buffer, as: UTF8.self)
@@ -128,7 +130,8 @@ struct ProxyRelayTests {
         var settings = ServerSettings()
         settings.authFailureDelayMilliseconds = 0
         let connection = Connection(
-            transport: TranscriptTransport(wrapping: FDTransport(input: serverClientEnd, output: serverClientEnd), file: file),
+            transport: TranscriptTransport(
+                wrapping: FDTransport(input: serverClientEnd, output: serverClientEnd), file: file),
             session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
             logger: logger, timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
         var steps: [String] = []
@@ -188,7 +191,9 @@ struct ProxyRelayTests {
         let runner = ConnectionRunner(connection)
         _ = readUntil(clientEnd, "OK\r\n")
         send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n")
-        #expect(readUntil(clientEnd, "OK\r\n") == "NO (TRYLATER) \"Backend server unavailable, try again later.\"\r\nOK\r\n")
+        #expect(
+            readUntil(clientEnd, "OK\r\n") == "NO (TRYLATER) \"Backend server unavailable, try again later.\"\r\nOK\r\n"
+        )
         #expect(runner.wait() == "logout")
         #expect(!connected)
     }

@@ -42,7 +42,10 @@ struct ProxySessionTests {
 
     func authenticate(_ session: inout Session, _ user: String, _ password: String) -> [Effect] {
         _ = session.greeting()
-        return session.handle(.command(.authenticate(mechanism: "PLAIN", initialResponse: Base64.encode(Array("\0\(user)\0\(password)".utf8)))))
+        return session.handle(
+            .command(
+                .authenticate(mechanism: "PLAIN", initialResponse: Base64.encode(Array("\0\(user)\0\(password)".utf8))))
+        )
     }
 
     func relayRequest(_ effects: [Effect]) -> ProxyRequest? {
@@ -157,7 +160,8 @@ struct ProxyLocalBackendTests {
 
     @Test("proxy relays whatever the uid; proxy_maybe only when host:port is not this server")
     func decisions() throws {
-        let b = try backend("""
+        let b = try backend(
+            """
             p:{PLAIN}x:0:0::/::proxy host=10.0.0.2
             m1:{PLAIN}x:0:0::/::proxy_maybe host=10.0.0.2
             m2:{PLAIN}x:0:0::/::proxy_maybe host=192.0.2.10 port=4190

@@ -25,7 +25,9 @@ struct ProxyTargetTests {
     @Test("every field Dovecot defines is read")
     func allFields() throws {
         let target = try ProxyTarget(
-            entry: entry("proxy host=2001:db8::2 port=14190 destuser=alice@example.org starttls=any-cert proxy_timeout=5 master=admin pass=s3cret"))
+            entry: entry(
+                "proxy host=2001:db8::2 port=14190 destuser=alice@example.org starttls=any-cert proxy_timeout=5 master=admin pass=s3cret"
+            ))
         #expect(target.host == "2001:db8::2")
         #expect(target.port == 14190)
         #expect(target.user == "alice@example.org")
@@ -39,9 +41,11 @@ struct ProxyTargetTests {
     @Test("ssl=yes is implicit TLS with verification; it wins over starttls")
     func implicitTLS() throws {
         #expect(try ProxyTarget(entry: entry("proxy host=b ssl=yes")).security == .implicitTLS(verifyCertificate: true))
-        #expect(try ProxyTarget(entry: entry("proxy host=b ssl=any-cert starttls=yes")).security
-            == .implicitTLS(verifyCertificate: false))
-        #expect(try ProxyTarget(entry: entry("proxy host=b starttls=yes")).security == .startTLS(verifyCertificate: true))
+        #expect(
+            try ProxyTarget(entry: entry("proxy host=b ssl=any-cert starttls=yes")).security
+                == .implicitTLS(verifyCertificate: false))
+        #expect(
+            try ProxyTarget(entry: entry("proxy host=b starttls=yes")).security == .startTLS(verifyCertificate: true))
     }
 
     @Test(
@@ -73,17 +77,26 @@ struct ProxyTargetTests {
 
     @Test("the client's password comes from PLAIN, LOGIN, or a cleartext stored password after SCRAM")
     func clientPassword() {
-        #expect(ProxyCredentials.clientPassword(mechanism: "PLAIN", lastMessage: Array("z\0alice\0pw".utf8), storedPassword: "x")
-            == Array("pw".utf8))
-        #expect(ProxyCredentials.clientPassword(mechanism: "PLAIN", lastMessage: Array("alice".utf8), storedPassword: "x") == nil)
-        #expect(ProxyCredentials.clientPassword(mechanism: "LOGIN", lastMessage: Array("pw".utf8), storedPassword: "x")
-            == Array("pw".utf8))
-        #expect(ProxyCredentials.clientPassword(mechanism: "SCRAM-SHA-256", lastMessage: nil, storedPassword: "{PLAIN}pw")
-            == Array("pw".utf8))
-        #expect(ProxyCredentials.clientPassword(mechanism: "SCRAM-SHA-1", lastMessage: nil, storedPassword: "{cleartext}pw")
-            == Array("pw".utf8))
-        #expect(ProxyCredentials.clientPassword(mechanism: "SCRAM-SHA-256", lastMessage: nil, storedPassword: "{SHA512-CRYPT}$6$x")
-            == nil)
+        #expect(
+            ProxyCredentials.clientPassword(
+                mechanism: "PLAIN", lastMessage: Array("z\0alice\0pw".utf8), storedPassword: "x")
+                == Array("pw".utf8))
+        #expect(
+            ProxyCredentials.clientPassword(mechanism: "PLAIN", lastMessage: Array("alice".utf8), storedPassword: "x")
+                == nil)
+        #expect(
+            ProxyCredentials.clientPassword(mechanism: "LOGIN", lastMessage: Array("pw".utf8), storedPassword: "x")
+                == Array("pw".utf8))
+        #expect(
+            ProxyCredentials.clientPassword(mechanism: "SCRAM-SHA-256", lastMessage: nil, storedPassword: "{PLAIN}pw")
+                == Array("pw".utf8))
+        #expect(
+            ProxyCredentials.clientPassword(mechanism: "SCRAM-SHA-1", lastMessage: nil, storedPassword: "{cleartext}pw")
+                == Array("pw".utf8))
+        #expect(
+            ProxyCredentials.clientPassword(
+                mechanism: "SCRAM-SHA-256", lastMessage: nil, storedPassword: "{SHA512-CRYPT}$6$x")
+                == nil)
     }
 
     @Test("the client sees a short reason, never the backend's words")
@@ -91,6 +104,8 @@ struct ProxyTargetTests {
         let refused = ProxyFailure.loginRefused("NO \"internal host db3 is sad\"")
         #expect(!refused.clientText.contains("db3"))
         #expect(refused.description.contains("db3"))
-        #expect(ProxyFailure.connectFailed("10.1.2.3:4190: refused").clientText == "Backend server unavailable, try again later.")
+        #expect(
+            ProxyFailure.connectFailed("10.1.2.3:4190: refused").clientText
+                == "Backend server unavailable, try again later.")
     }
 }
