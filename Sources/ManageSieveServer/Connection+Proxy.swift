@@ -188,7 +188,7 @@ extension Connection {
                         break
                     }
                 } catch {
-                    return "client I/O error: \(error)"
+                    return "I/O error relaying client to backend: \(error)"
                 }
             }
             if ready[1] || server.hasBufferedInput {
@@ -204,7 +204,7 @@ extension Connection {
                         break
                     }
                 } catch {
-                    return clientOpen ? "backend I/O error: \(error)" : "client disconnected"
+                    return clientOpen ? "I/O error relaying backend to client: \(error)" : "client disconnected"
                 }
             }
         }
