@@ -318,3 +318,21 @@ def test_odd_but_valid_names_stay_inside_the_storage(hostile_env, name):
     storage = hostile_env.storage("alice")
     assert (storage / ".managesieved.lock").is_file() or not (storage / ".managesieved.lock").exists()
     assert not any(p.name.endswith(".tmp") for p in storage.iterdir())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The fuzz corpora (fuzz/corpus/<target>/, plus any regression inputs) replayed through the fuzz targets'
+# checks, built as plain executables by `swift build` (see TESTING.md; `make fuzz` runs libFuzzer on them).
+
+
+@pytest.mark.parametrize("target,directory", [("FuzzProtocol", "protocol"), ("FuzzCompiler", "compiler")])
+def test_fuzz_corpus_replays_cleanly(target, directory):
+    from conftest import BIN_DIR, ROOT
+    binary = BIN_DIR / target
+    if not binary.exists():
+        pytest.fail(f"{binary} is not built (swift build builds it)")
+    inputs = sorted(str(p) for p in (ROOT / "fuzz" / "corpus" / directory).iterdir())
+    assert len(inputs) >= 20
+    proc = subprocess.run([str(binary), *inputs], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"{len(inputs)} inputs replayed, no failure".encode() in proc.stdout
