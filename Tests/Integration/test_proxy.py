@@ -596,3 +596,31 @@ def test_proxy_maybe(topology):
         assert c.until(rb"^OK") == b"OK\r\n"
         c.close()
         assert log_lines(topology.front_env, expected), topology.front_env.log_text()
+
+
+def test_large_script_through_tls_on_both_legs(topology):
+    """300 KB each way through TLS on the client leg and the backend leg: many TLS records, some of them
+    decrypted ahead (SSL_pending) on either side, must all be relayed."""
+    import ssl
+
+    body = "".join(f"# line {i:06d} {'x' * 40}\r\n" for i in range(6000)) + "keep;\r\n"
+    size = len(body.encode())
+    assert size > 300_000
+    c = Raw(topology.front.port)
+    c.greeting()
+    c.send("STARTTLS\r\n")
+    assert c.until(rb"^OK").startswith(b"OK")
+    context = ssl.create_default_context(cafile=str(topology.certs["front.pem"]))
+    c.sock = context.wrap_socket(c.sock, server_hostname="localhost")
+    c.data = b""
+    c.until(rb"^OK")
+    assert c.login("bob", PASSWORDS["bob"]) == b"OK\r\n"
+    c.send(f'PUTSCRIPT "big" {{{size}+}}\r\n{body}\r\nGETSCRIPT "big"\r\n')
+    assert c.until(rb"^OK", timeout=20) == b"OK\r\n"
+    got = c.until(rb"^OK", timeout=20)
+    assert got == f"{{{size}}}\r\n{body}\r\nOK\r\n".encode()
+    c.send('DELETESCRIPT "big"\r\nLOGOUT\r\n')
+    assert c.until(rb"^OK") == b"OK\r\n"
+    assert c.until(rb"^OK") == b"OK\r\n"
+    c.close()
+    assert log_lines(topology.b_env, rf"stored script 'big' \({size} bytes\)")
