@@ -30,6 +30,9 @@ public final class LocalBackend: SessionBackend {
     let expand: PathExpander
     let logger: Logger
     var passwd: PasswdFile?
+    /// Called with each verified user first thing in `beginUserSession`, while the process is still
+    /// privileged (the transcript renames its file there, in a directory only root may write).
+    public var onUserVerified: ((PasswdEntry) -> Void)?
     /// The uid the process runs as after the (one, final) privilege drop.
     var sessionUID: UInt32?
     /// This server's own address and port as the client reached it (the local address of fd 0, or socat's
@@ -71,6 +74,7 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal> {
+        onUserVerified?(entry)
         if entry.flags.contains("nologin") {
             return .failure(.disabled(reason: entry.extraFields["reason"]))
         }

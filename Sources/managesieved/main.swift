@@ -8,6 +8,7 @@ import Posix
 import SieveCompiler
 import SieveStorage
 import TLS
+import Transcript
 
 /// sysexits(3) codes; documented in managesieved(8).
 enum ExitCode {
@@ -142,12 +143,29 @@ let globalQuota = QuotaLimits(
     maxScriptSize: UInt64(maxScriptSize),
     maxScripts: settings.quotaMaxScripts == 0 ? nil : settings.quotaMaxScripts,
     maxStorage: settings.quotaMaxStorage == 0 ? nil : settings.quotaMaxStorage)
+// Session transcript (rawlog_dir): opened now, as root, after the PROXY header gave the real peer.
+let transcript: TranscriptFile? = settings.rawlogDir.flatMap { directory in
+    TranscriptRecorder.open(
+        directory: directory, peer: logger.peer ?? "local", pid: ProcessControl.pid,
+        maxLiteral: settings.rawlogMaxLiteral, users: settings.rawlogUsers, peers: settings.rawlogPeers,
+        logger: logger)
+}
+
+/// The transport as the session sees it: recorded when there is a transcript.
+let recorded: (any Transport) -> any Transport = { transport in
+    transcript.map { TranscriptTransport(wrapping: transport, file: $0) } ?? transport
+}
+
 let backend = LocalBackend(
     passwdPath: settings.passwdFile, policy: policy,
     limits: { entry in UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit) },
     expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
     logger: logger)
 backend.localEndpoint = localEndpointOfConnection()
+if let transcript {
+    // Named after the user (or dropped by rawlog_users) while still privileged.
+    backend.onUserVerified = { transcript.userIdentified($0.user) }
+}
 
 var timeouts = ConnectionTimeouts()
 timeouts.idle = settings.idleTimeoutMilliseconds
@@ -156,7 +174,7 @@ timeouts.login = settings.loginTimeoutMilliseconds
 
 Socket.setNoDelay(0)
 Socket.setNoDelay(1)
-let plain = FDTransport(input: 0, output: 1)
+let plain = recorded(FDTransport(input: 0, output: 1))
 /// What SASL and the logs learn from a finished handshake.
 func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
     var bindings: [String: [UInt8]] = [:]
@@ -175,7 +193,7 @@ let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsCont
         let tls = context.makeTransport(input: 0, output: 1)
         try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
         activeTLS = tls
-        return (tls, tlsInfo(tls))
+        return (recorded(tls), tlsInfo(tls))
     }
 }
 
@@ -196,7 +214,7 @@ if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: s
     activeTLS = tls
     let info = tlsInfo(tls)
     logger.log(.info, "implicit TLS started: \(info.description)")
-    connection.startWithTLS(transport: tls, info: info)
+    connection.startWithTLS(transport: recorded(tls), info: info)
 }
 
 logger.log(.info, "connect")
