@@ -6,6 +6,10 @@ struct ManageSieveCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "managesievectl",
         abstract: "Administer managesieved: check configuration and scripts, hash passwords, inspect transcripts.",
-        subcommands: [ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self, TranscriptCommand.self]
+        subcommands: [
+            ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self, TranscriptCommand.self,
+            ListCommand.self, GetCommand.self, PutCommand.self, ActivateCommand.self, DeactivateCommand.self,
+            RenameCommand.self, DeleteCommand.self,
+        ]
     )
 }

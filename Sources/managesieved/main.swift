@@ -158,7 +158,9 @@ let recorded: (any Transport) -> any Transport = { transport in
 
 let backend = LocalBackend(
     passwdPath: settings.passwdFile, policy: policy,
-    limits: { entry in UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit) },
+    limits: { entry in
+        UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit, parseSize: ConfigParser.parseSize)
+    },
     expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
     logger: logger)
 backend.localEndpoint = localEndpointOfConnection()
