@@ -165,8 +165,15 @@ struct AddressScanner {
             i += 1
             return nil
         }
-        guard dotAtom() else { return "invalid or missing domain" }
-        return nil
+        // domain = dot-atom, where (as in RFC 5322's obs-domain) folding white space and comments may
+        // surround each dot.
+        while true {
+            skipCFWS()
+            guard atom() else { return "invalid or missing domain" }
+            skipCFWS()
+            guard i < bytes.count, bytes[i] == 0x2E else { return nil }
+            i += 1
+        }
     }
 
     /// mailbox = name-addr / addr-spec
