@@ -3,6 +3,7 @@ import Auth
 import Config
 import Glibc
 import Posix
+import TLS
 
 /// `managesievectl config`: validates the configuration file and prints the effective settings.
 struct ConfigCommand: ParsableCommand {
@@ -44,8 +45,31 @@ struct ConfigCommand: ParsableCommand {
             throw ExitCode.failure
         }
         for warning in Self.warnings(for: settings) { Self.printError("warning: \(warning)") }
+        if let problem = Self.tlsProblem(for: settings) {
+            Self.printError("\(file): TLS: \(problem) (managesieved would refuse to start)")
+            throw ExitCode.failure
+        }
         for (key, value) in settings.entries(onlyNonDefault: onlyNonDefault) {
             print(value.isEmpty ? "\(key) =" : "\(key) = \(ConfigParser.quoteIfNeeded(value))")
+        }
+    }
+
+    /// Builds the TLS context exactly as the server will, so that a mismatched key, an expired certificate or
+    /// a bad protocol/cipher setting is reported now rather than on the first connection (where the server
+    /// refuses service with BYE and exit status 78).
+    static func tlsProblem(for settings: Settings) -> String? {
+        guard settings.ssl != .no, let cert = settings.sslCert, let key = settings.sslKey,
+            FileRead.isReadable(cert), FileRead.isReadable(key)
+        else { return nil }
+        let tls = TLSSettings(
+            certificatePath: cert, keyPath: key, caPath: settings.sslCA, minProtocol: settings.sslMinProtocol,
+            cipherList: settings.sslCipherList, preferServerCiphers: settings.sslPreferServerCiphers,
+            verifyClientCertificate: settings.sslVerifyClientCert, certUsernameField: settings.sslCertUsernameField)
+        do {
+            _ = try TLSServerContext(settings: tls)
+            return nil
+        } catch {
+            return error.description
         }
     }
 

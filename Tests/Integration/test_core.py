@@ -123,3 +123,19 @@ def test_socat_tcp_session_and_sievelib(socat_server):
     client.logout()
     log = socat_server.env.log_text()
     assert "peer=127.0.0.1:" in log
+
+
+def test_config_check_builds_the_tls_context_like_the_server(env_root):
+    from conftest import CTL, test_pki
+
+    pki = test_pki()
+    env = ServerEnv(env_root, f"ssl = yes\nssl_cert = {pki.server_cert}\nssl_key = {pki.other_key}")
+    check = subprocess.run([str(CTL), "config", "-c", str(env.config), "-n"], capture_output=True, timeout=30)
+    assert check.returncode == 1
+    assert b"TLS:" in check.stderr and b"does not match" in check.stderr
+    # The server refuses the same configuration.
+    proc = subprocess.run([str(SERVER), "-c", str(env.config)], input=b"", capture_output=True, timeout=20)
+    assert proc.returncode == 78
+    env.write_config(f"ssl = yes\nssl_cert = {pki.server_cert}\nssl_key = {pki.server_key}")
+    good = subprocess.run([str(CTL), "config", "-c", str(env.config), "-n"], capture_output=True, timeout=30)
+    assert good.returncode == 0, good.stderr
