@@ -117,6 +117,21 @@ def test_literal_length_with_leading_zeros_is_refused(hostile_env):
     assert_untouched(hostile_env, before)
 
 
+@pytest.mark.parametrize("size", [b"4294967296", b"18446744073709551616", b"99999999999999999999999", b"-1", b"1e3"])
+def test_havespace_number_overflow_is_refused(hostile_env, size):
+    before = snapshot(hostile_env)
+    out = session(hostile_env, b'HAVESPACE "a" ' + size + b"\r\n")
+    lines = status_lines(out)
+    assert lines[0].startswith(b"NO"), lines
+    assert lines[1] == b'OK (TAG "alive") "Done"', lines
+    assert_untouched(hostile_env, before)
+
+
+def test_huge_sasl_literal_before_login(hostile_env):
+    out = session(hostile_env, b'AUTHENTICATE "PLAIN" {18446744073709551615+}\r\nAAAA\r\n', login=False)
+    assert re.search(rb"\r\nBYE [^\r]*\r\n$", out), out[-300:]
+
+
 def test_unterminated_literal_at_eof(hostile_env):
     before = snapshot(hostile_env)
     started = time.time()
