@@ -39,8 +39,10 @@ public final class LocalBackend: SessionBackend {
     /// SOCAT_SOCKADDR/SOCAT_SOCKPORT); `proxy_maybe` serves a user here when `host=`/`port=` name it.
     public var localEndpoint: (host: String, port: UInt16)?
 
-    public init(passwdPath: String, policy: Policy, limits: @escaping LimitsForUser, expand: @escaping PathExpander,
-                logger: Logger) {
+    public init(
+        passwdPath: String, policy: Policy, limits: @escaping LimitsForUser, expand: @escaping PathExpander,
+        logger: Logger
+    ) {
         self.passwdPath = passwdPath
         self.policy = policy
         self.limits = limits
@@ -113,14 +115,16 @@ public final class LocalBackend: SessionBackend {
         let storage = expand(policy.storageTemplate, entry.user, entry.home)
         let link = expand(policy.activeLinkTemplate, entry.user, entry.home)
         guard storage.hasPrefix("/"), link.hasPrefix("/") else {
-            return .failure(.storageUnavailable("sieve_storage (\(storage)) and sieve (\(link)) must be absolute paths"))
+            return .failure(
+                .storageUnavailable("sieve_storage (\(storage)) and sieve (\(link)) must be absolute paths"))
         }
         let userLimits = limits(entry)
         do {
             let store = try FileScriptStore(
                 storageDirectory: storage, activeLinkPath: link, quota: userLimits.quota,
                 lockTimeoutMilliseconds: policy.lockTimeoutMilliseconds)
-            return .success(.local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize)))
+            return .success(
+                .local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize)))
         } catch {
             return .failure(.storageUnavailable("\(error)"))
         }

@@ -283,7 +283,9 @@ public struct Session {
         }
     }
 
-    mutating func failLogin(reason: String, text: String = Texts.authenticationFailed, refusal: LoginRefusal? = nil)
+    mutating func failLogin(
+        reason: String, text: String = Texts.authenticationFailed, refusal: LoginRefusal? = nil
+    )
         -> [Effect]
     {
         state = .nonAuthenticated

@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 
 // File-system system calls for the script store: everything relative to a directory fd (*at calls),
 // O_CLOEXEC everywhere, O_NOFOLLOW where a final component must not be a link, EINTR retried.

@@ -1,6 +1,5 @@
-import Glibc
-
 internal import CLinux
+import Glibc
 
 // setresuid(2) and friends come from the CLinux shim: Swift's Glibc module hides their _GNU_SOURCE
 // declarations. The drop does not trust them alone: it also checks with the portable

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Auth
 import Config
+import Foundation
 import Glibc
 import ManageSieveProtocol
 import ManageSieveServer
-import Foundation
 import Posix
 import SieveCompiler
 import SieveStorage

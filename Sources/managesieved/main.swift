@@ -93,11 +93,13 @@ do {
     refuseService(logger, "\(configPath): sieve_extensions: \(error.message)", code: ExitCode.config)
 }
 let hardScriptLimit = 64 << 20
-let maxScriptSize = settings.maxScriptSize == 0 ? hardScriptLimit : Int(min(settings.maxScriptSize, UInt64(hardScriptLimit)))
+let maxScriptSize =
+    settings.maxScriptSize == 0 ? hardScriptLimit : Int(min(settings.maxScriptSize, UInt64(hardScriptLimit)))
 compileOptions.maxErrors = settings.maxCompileErrors
 compileOptions.maxRedirects = settings.maxRedirects
 compileOptions.limits.maxScriptSize = maxScriptSize
-compileOptions.regexChecker = { pattern, caseInsensitive in RegexCheck.check(pattern, caseInsensitive: caseInsensitive) }
+compileOptions.regexChecker = { pattern, caseInsensitive in RegexCheck.check(pattern, caseInsensitive: caseInsensitive)
+}
 
 // TLS context: built now, as root, since the key may be readable by root only.
 var tlsContext: TLSServerContext?

@@ -4,8 +4,10 @@ import Testing
 @Suite("PROXY protocol headers")
 struct ProxyHeaderTests {
     static func v2(command: UInt8 = 0x21, family: UInt8, body: [UInt8]) -> [UInt8] {
-        [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, command, family,
-            UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + body
+        [
+            0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, command, family,
+            UInt8(body.count >> 8), UInt8(body.count & 0xFF),
+        ] + body
     }
 
     @Test("v1 TCP4, TCP6 and UNKNOWN headers give the client's address and the header length")
@@ -116,7 +118,9 @@ struct IPAddressTests {
         #expect(IPAddress.parse(text).map(IPAddress.format) == expected)
     }
 
-    @Test("invalid addresses are refused", arguments: ["256.1.1.1", "1.2.3", "01.2.3.4", "1::2::3", "12345::", "g::1", "", "1:2:3:4:5:6:7:8:9"])
+    @Test(
+        "invalid addresses are refused",
+        arguments: ["256.1.1.1", "1.2.3", "01.2.3.4", "1::2::3", "12345::", "g::1", "", "1:2:3:4:5:6:7:8:9"])
     func invalid(text: String) {
         #expect(IPAddress.parse(text) == nil)
     }

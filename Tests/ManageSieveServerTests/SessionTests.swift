@@ -46,7 +46,8 @@ struct SessionTests {
         #expect(lines.suffix(2) == ["OK", ""])
     }
 
-    @Test("a whole session gives the same answers whether bytes come whole or one at a time", arguments: [1, 2, 3, 7, 64])
+    @Test(
+        "a whole session gives the same answers whether bytes come whole or one at a time", arguments: [1, 2, 3, 7, 64])
     func byteByByte(chunk: Int) {
         let whole = runSession(fullSession).output
         let split = runSession(fullSession, chunk: chunk).output
@@ -58,7 +59,8 @@ struct SessionTests {
 
     @Test("after AUTHENTICATE the answer is a bare OK, and CAPABILITY then lists OWNER")
     func loginAndOwner() {
-        let (out, transport) = runSession("AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nCAPABILITY\r\nLOGOUT\r\n")
+        let (out, transport) = runSession(
+            "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nCAPABILITY\r\nLOGOUT\r\n")
         #expect(out.contains("\r\nOK\r\n\"IMPLEMENTATION\""))
         #expect(out.contains("\"OWNER\" \"alice\"\r\n"))
         #expect(!out.contains("\"OWNER\" \"alice\"\r\n\"SASL\""))
@@ -94,7 +96,8 @@ struct SessionTests {
         var settings = testSettings()
         settings.disablePlaintextAuth = true
         settings.tlsAvailable = true
-        let (out, _) = runSession("AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n", settings: settings)
+        let (out, _) = runSession(
+            "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n", settings: settings)
         #expect(out.contains("\"SASL\" \"\"\r\n"))
         #expect(out.contains("\"STARTTLS\"\r\n"))
         #expect(out.contains("NO (ENCRYPT-NEEDED)"))
@@ -105,7 +108,9 @@ struct SessionTests {
         var settings = testSettings()
         settings.tlsRequired = true
         settings.tlsAvailable = true
-        let (out, _) = runSession("NOOP\r\nLISTSCRIPTS\r\nAUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n", settings: settings)
+        let (out, _) = runSession(
+            "NOOP\r\nLISTSCRIPTS\r\nAUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n",
+            settings: settings)
         #expect(out.components("NO (ENCRYPT-NEEDED)") == 2)
     }
 
@@ -114,7 +119,8 @@ struct SessionTests {
         let settings = testSettings()
         let backend = MemoryBackend()
         backend.maxScriptSize = 10
-        let client = "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nPUTSCRIPT \"a\" {20+}\r\n01234567890123456789\r\nNOOP \"x\"\r\nLOGOUT\r\n"
+        let client =
+            "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nPUTSCRIPT \"a\" {20+}\r\n01234567890123456789\r\nNOOP \"x\"\r\nLOGOUT\r\n"
         let (out, _) = runSession(client, settings: settings, backend: backend)
         #expect(out.contains("NO (QUOTA/MAXSIZE)"))
         #expect(out.contains("OK (TAG \"x\")"))
@@ -137,11 +143,13 @@ struct SessionTests {
         #expect(out.components("NO \"Authentication failed.\"") == 1)
     }
 
-    @Test("a storage failure maps to one response code each", arguments: [
-        (StorageErrorCase.notFound, "NO (NONEXISTENT)"), (.exists, "NO (ALREADYEXISTS)"), (.active, "NO (ACTIVE)"),
-        (.size, "NO (QUOTA/MAXSIZE)"), (.scripts, "NO (QUOTA/MAXSCRIPTS)"), (.storage, "NO (QUOTA/MAXSTORAGE)"),
-        (.busy, "NO (TRYLATER)"), (.full, "NO (QUOTA)"), (.io, "NO (TRYLATER)"),
-    ])
+    @Test(
+        "a storage failure maps to one response code each",
+        arguments: [
+            (StorageErrorCase.notFound, "NO (NONEXISTENT)"), (.exists, "NO (ALREADYEXISTS)"), (.active, "NO (ACTIVE)"),
+            (.size, "NO (QUOTA/MAXSIZE)"), (.scripts, "NO (QUOTA/MAXSCRIPTS)"), (.storage, "NO (QUOTA/MAXSTORAGE)"),
+            (.busy, "NO (TRYLATER)"), (.full, "NO (QUOTA)"), (.io, "NO (TRYLATER)"),
+        ])
     func storageErrors(error: StorageErrorCase, expected: String) {
         let effects = Session.effectsForTesting(error.value)
         guard case .send(.response(let response)) = effects.last else {

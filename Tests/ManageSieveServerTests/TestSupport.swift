@@ -96,8 +96,10 @@ func plain(_ user: String, _ password: String) -> String {
 }
 
 /// Runs a whole session over a scripted transport and returns the server's output.
-func runSession(_ client: String, chunk: Int = 1 << 20, settings: ServerSettings = testSettings(),
-                backend: MemoryBackend = MemoryBackend()) -> (output: String, transport: ScriptedTransport) {
+func runSession(
+    _ client: String, chunk: Int = 1 << 20, settings: ServerSettings = testSettings(),
+    backend: MemoryBackend = MemoryBackend()
+) -> (output: String, transport: ScriptedTransport) {
     let transport = ScriptedTransport(Array(client.utf8), chunk: chunk)
     let connection = Connection(
         transport: transport, session: Session(settings: settings, backend: backend),
