@@ -87,6 +87,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case variableNameTooLong(limit: Int)
     case tooManyVariables(limit: Int)
     case unknownNamespace(String)
+    case assignToEnvironment(String)
     case matchVariableTooLarge(String)
     case invalidUnicodeCharacter(String)
     case includeNotConstant
@@ -250,7 +251,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .invalidVariableName(let n): return "invalid variable name '\(n)'"
         case .variableNameTooLong(let limit): return "variable name is too long (max \(limit) characters)"
         case .tooManyVariables(let limit): return "number of variables exceeds the maximum (max \(limit))"
-        case .unknownNamespace(let ns): return "unknown variable namespace '\(ns)'"
+        case .unknownNamespace(let ns): return "referring to variable in unknown namespace '\(ns)'"
+        case .assignToEnvironment(let n): return "cannot assign to environment variable '\(n)' (it is read-only)"
         case .matchVariableTooLarge(let n): return "match variable '${\(n)}' does not exist (the highest is ${9})"
         case .invalidUnicodeCharacter(let v):
             return "invalid unicode character 0x\(v) in encoded character substitution"

@@ -17,11 +17,34 @@ extension Validator {
         declaredVariables.insert(name)
     }
 
-    /// Whether a (possibly namespaced) variable name refers to a namespace the script may assign.
-    func isNamespaceUsable(_ s: StringLiteral) -> Bool {
-        let parts = s.text.lowercased().split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count > 1 else { return true }
-        return parts.count == 2 && parts[0] == "global" && requires("include")
+    /// Checks a variable name a command assigns to (set, setflag's variable, extracttext, execute
+    /// :output): identifier syntax (as written, before encoded-character decoding), and a namespace the
+    /// script may assign (`global.x` with include). Declares the variable when it is fine.
+    @discardableResult
+    func checkAssignable(_ s: StringLiteral) -> Bool {
+        let written = String(decoding: s.written, as: UTF8.self)
+        guard VariableSyntax.isValidVariableName(s.written, allowNamespace: true) else {
+            error(.invalidVariableName(written), at: s)
+            return false
+        }
+        let parts = written.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count > 1 {
+            let namespace = String(parts[0])
+            if namespace == "global" && requires("include") {
+                if parts.count > 2 {
+                    error(.invalidVariableName(written), at: s)
+                    return false
+                }
+            } else if namespace == "env" && requires("vnd.dovecot.environment") {
+                error(.assignToEnvironment(written), at: s)
+                return false
+            } else {
+                error(.unknownNamespace(namespace), at: s)
+                return false
+            }
+        }
+        declareVariable(s)
+        return true
     }
 
     private var knownNamespaces: Set<String> {

@@ -17,11 +17,7 @@ struct Extracttext: SieveExtension {
                         v.error(.extracttextOutsideLoop, at: use.node)
                     }
                     guard case .string(let s) = use.positional[0].value else { return }
-                    if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
-                        v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
-                    } else {
-                        v.declareVariable(s)
-                    }
+                    v.checkAssignable(s)
                 })
         ]
     }

@@ -21,10 +21,7 @@ struct Imap4flags: SieveExtension {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
             return
         }
-        for s in use.positional[0].strings ?? []
-        where !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
-            v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
-        }
+        for s in use.positional[0].strings ?? [] where !v.checkAssignable(s) { return }
     }
 
     static func warnFlags(_ arg: Argument, command: String, _ v: Validator) {

@@ -17,11 +17,7 @@ struct Variables: SieveExtension {
                 tags: Variables.modifierTags(setModifiers),
                 check: { use, v in
                     guard case .string(let s) = use.positional[0].value else { return }
-                    if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) || !v.isNamespaceUsable(s) {
-                        v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
-                        return
-                    }
-                    v.declareVariable(s)
+                    v.checkAssignable(s)
                 }),
             // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
             .test("string", [.stringList, .stringList], names: ["source", "key list"], features: CommonTags.matching),

@@ -15,10 +15,8 @@ struct VndDovecotExecute: SieveExtension {
             if let p = use.tag("output")?.parameter, case .string(let s) = p.value {
                 if !v.requires("variables") {
                     v.error(.outputNeedsVariables, at: p)
-                } else if !VariableSyntax.isValidVariableName(s.written, allowNamespace: true) {
-                    v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
                 } else {
-                    v.declareVariable(s)
+                    v.checkAssignable(s)
                 }
             }
         }
