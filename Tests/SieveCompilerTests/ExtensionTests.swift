@@ -74,7 +74,7 @@ struct ExtensionTests {
                 "require \"variables\"; set :lower :upperfirst \"a\" \"B\"; if string :is \"${a}\" \"b\" { keep; }",
                 valid: true),
             Case("require \"variables\"; set :lower :upper \"a\" \"b\";", valid: false, "duplicate"),
-            Case("require \"variables\"; set \"a.b\" \"c\";", valid: false, "invalid variable name"),
+            Case("require \"variables\"; set \"a.b\" \"c\";", valid: false, "unknown namespace 'a'"),
             Case("require \"variables\"; set \"1a\" \"c\";", valid: false, "invalid variable name"),
             Case("require \"variables\"; set \"a\" \"${foo.bar}\";", valid: true, "namespace 'foo'"),
             Case("require \"variables\"; set \"a\" \"${99}\";", valid: true, "${99}"),
