@@ -97,6 +97,8 @@ public final class Connection {
                     eventStartedAt = Clock.monotonicMilliseconds()
                     commandStartedAt = nil
                     perform(session.handle(event))
+                    // Pipelined GETSCRIPTs must not pile their answers up in memory: write them out as they come.
+                    if output.count >= Connection.readChunk { flush() }
                 }
                 if parser.hasPartialInput && commandStartedAt == nil {
                     commandStartedAt = Clock.monotonicMilliseconds()

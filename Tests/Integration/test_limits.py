@@ -360,6 +360,42 @@ def test_literal_within_a_large_limit_uses_bounded_memory(env_root):
     c.close()
 
 
+def test_pipelined_getscripts_do_not_pile_up_in_memory(env_root):
+    """300 GETSCRIPTs of a 1 MiB script sent in one write: the answers are written as they are produced,
+    not collected (before the fix the server peaked at 540 MB here)."""
+    env = ServerEnv(env_root, extra_config="sieve_max_script_size = 1M")
+    c = Client.spawn(env, timeout=120)
+    c.login()
+    content = script_of_size(1 << 20)
+    assert c.putscript("big", content).status == "OK"
+    count = 300
+    c.send(b'GETSCRIPT "big"\r\n' * count)
+    for _ in range(count):
+        reply = c.read_reply()
+        assert reply.status == "OK" and reply.lines[0][1] == content
+    peak = peak_rss_kib(c.proc.pid)
+    print(f"peak RSS after {count} pipelined 1 MiB GETSCRIPTs: {peak} KiB")
+    assert peak < 64 * 1024, f"peak RSS {peak} KiB"
+    c.close()
+
+
+@pytest.mark.xfail(strict=True, reason="no write timeout: a client that stops reading holds the process "
+                   "(main.swift never sets FDTransport.writeTimeoutMilliseconds; fd 1 is blocking)")
+def test_a_client_that_stops_reading_is_disconnected(env_root):
+    env = ServerEnv(env_root, extra_config="managesieve_idle_timeout = 1 s\nsieve_max_script_size = 1M")
+    c = Client.spawn(env)
+    c.login()
+    assert c.putscript("big", script_of_size(1 << 20)).status == "OK"
+    c.send(b'GETSCRIPT "big"\r\n' * 20)  # 20 MiB of answers that are never read
+    deadline = time.time() + 6
+    while time.time() < deadline and c.proc.poll() is None:
+        time.sleep(0.1)
+    exited = c.proc.poll() is not None
+    c.proc.kill()
+    c.proc.wait()
+    assert exited, "the server still waits to write to a client that stopped reading"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Time limits and the command bound
 
