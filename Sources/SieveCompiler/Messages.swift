@@ -88,6 +88,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case tooManyVariables(limit: Int)
     case unknownNamespace(String)
     case assignToEnvironment(String)
+    case globalAfterLocalUse(String)
     case matchVariableTooLarge(String)
     case invalidUnicodeCharacter(String)
     case includeNotConstant
@@ -252,6 +253,9 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .variableNameTooLong(let limit): return "variable name is too long (max \(limit) characters)"
         case .tooManyVariables(let limit): return "number of variables exceeds the maximum (max \(limit))"
         case .unknownNamespace(let ns): return "referring to variable in unknown namespace '\(ns)'"
+        case .globalAfterLocalUse(let n):
+            return
+                "declaration of new global variable '\(n)' conflicts with earlier local use (declare it global first)"
         case .assignToEnvironment(let n): return "cannot assign to environment variable '\(n)' (it is read-only)"
         case .matchVariableTooLarge(let n): return "match variable '${\(n)}' does not exist (the highest is ${9})"
         case .invalidUnicodeCharacter(let v):

@@ -43,8 +43,25 @@ extension Validator {
                 return false
             }
         }
+        if parts.count == 1 { noteLocalUse(String(parts[0])) }
         declareVariable(s)
         return true
+    }
+
+    /// Records a use of an unqualified variable: once used locally it cannot become global.
+    func noteLocalUse(_ name: String) {
+        if !globalVariables.contains(name) { localVariables.insert(name) }
+    }
+
+    /// `global "name"` (RFC 6609 §3.4): a variable used locally before cannot be declared global.
+    func declareGlobal(_ s: StringLiteral) {
+        let name = s.text.lowercased()
+        if localVariables.contains(name) && !globalVariables.contains(name) {
+            error(.globalAfterLocalUse(s.text), at: s)
+            return
+        }
+        globalVariables.insert(name)
+        declareVariable(s)
     }
 
     private var knownNamespaces: Set<String> {
@@ -71,6 +88,8 @@ extension Validator {
                     } else if !ref.namespace.isEmpty {
                         let ns = ref.namespace[0]
                         if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: s) }
+                    } else {
+                        noteLocalUse(ref.name)
                     }
                 }
             }

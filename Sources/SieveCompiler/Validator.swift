@@ -29,6 +29,9 @@ final class Validator {
     private(set) var enclosingCommands: [Node] = []
     /// Names of variables the script declares (`set`, etc.).
     var declaredVariables: Set<String> = []
+    /// Variables used (read or assigned) as local ones so far, and those declared with `global`.
+    var localVariables: Set<String> = []
+    var globalVariables: Set<String> = []
     var redirectCount = 0
 
     /// The command or test being checked (for messages).

@@ -48,7 +48,7 @@ struct Include: SieveExtension {
                         if !VariableSyntax.isValidVariableName(s.written, allowNamespace: false) {
                             v.error(.invalidVariableName(String(decoding: s.written, as: UTF8.self)), at: s)
                         } else {
-                            v.declareVariable(s)
+                            v.declareGlobal(s)
                         }
                     }
                 }),
