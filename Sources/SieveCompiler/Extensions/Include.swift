@@ -26,7 +26,7 @@ struct Include: SieveExtension {
                         v.error(.invalidIncludeName(name), at: s)
                         return
                     }
-                    if name == "." || name == ".." {
+                    if name == ".." {
                         v.error(.invalidIncludeName(name), at: s)
                         return
                     }
