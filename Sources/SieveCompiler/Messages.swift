@@ -32,7 +32,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case tooManyCommands(limit: Int)
     case nestingTooDeep(limit: Int)
     case testNestingTooDeep(limit: Int)
-    case tooManyArguments(limit: Int)
+    case tooManyArguments(command: String, limit: Int)
     // require and lookup.
     case unknownCapability(String, suggestion: String?)
     case requireNotAtTop
@@ -161,7 +161,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .tooManyCommands(let limit): return "script has too many commands (max \(limit))"
         case .nestingTooDeep(let limit): return "cannot nest command blocks deeper than \(limit) levels"
         case .testNestingTooDeep(let limit): return "cannot nest tests deeper than \(limit) levels"
-        case .tooManyArguments(let limit): return "too many arguments (max \(limit))"
+        case .tooManyArguments(let command, let limit):
+            return "too many arguments for command '\(command)' (max \(limit))"
         case .unknownCapability(let name, let suggestion):
             return "require command: unknown Sieve capability '\(name)'" + DiagnosticKind.didYouMean(suggestion)
         case .requireNotAtTop:

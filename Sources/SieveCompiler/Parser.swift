@@ -138,6 +138,11 @@ struct Parser {
         var arguments: [Argument] = []
         while true {
             let t = current
+            if arguments.count >= limits.maxArguments, argumentStarts(t.kind) {
+                sink.error(
+                    .tooManyArguments(command: owner, limit: limits.maxArguments), line: t.line, column: t.column)
+                throw Failure()
+            }
             switch t.kind {
             case .string(let bytes, let multi):
                 advance()
@@ -157,10 +162,6 @@ struct Parser {
             case .invalid:
                 throw Failure()
             default:
-                if arguments.count > limits.maxArguments {
-                    sink.error(.tooManyArguments(limit: limits.maxArguments), line: t.line, column: t.column)
-                    throw Failure()
-                }
                 return try parseTests(arguments, owner: owner, testDepth: testDepth)
             }
         }
@@ -221,6 +222,13 @@ struct Parser {
         return Node(
             name: name, arguments: arguments, tests: tests, hasTestList: hasList, block: nil,
             line: start.line, column: start.column)
+    }
+
+    private func argumentStarts(_ kind: Token.Kind) -> Bool {
+        switch kind {
+        case .string, .number, .tag, .leftBracket: return true
+        default: return false
+        }
     }
 
     /// string-list = "[" string *("," string) "]" / string
