@@ -11,7 +11,10 @@ public enum ConfigParser {
     /// Parses the whole text of a configuration file. Unknown keys, duplicate keys and bad values are errors.
     public static func parse(_ text: [UInt8], fileName: String) throws(ConfigError) -> Settings {
         var settings = Settings()
-        var seen: [String: Int] = [:]
+        // Two arrays, not a [String: Int]: a dictionary's first use costs more start-up than a linear
+        // search over a file's few keys.
+        var seenKeys: [String] = []
+        var seenLines: [Int] = []
         var lineNumber = 0
         for rawLine in text.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -20,15 +23,18 @@ public enum ConfigParser {
             }
             var bytes = rawLine
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
-            guard let line = String(validating: bytes, as: UTF8.self) else { throw fail("invalid UTF-8") }
-            guard let (key, value) = try splitLine(line, fail: fail) else { continue }
+            guard String(validating: bytes, as: UTF8.self) != nil else { throw fail("invalid UTF-8") }
+            guard let (key, value) = try splitLine(bytes, fail: fail) else { continue }
             guard let setting = SettingKey.named(key) else {
                 var message = "unknown key '\(key)'"
                 if let suggestion = suggestion(for: key) { message += " (did you mean '\(suggestion)'?)" }
                 throw fail(message)
             }
-            if let first = seen[key] { throw fail("duplicate key '\(key)' (first set on line \(first))") }
-            seen[key] = lineNumber
+            if let index = seenKeys.firstIndex(of: key) {
+                throw fail("duplicate key '\(key)' (first set on line \(seenLines[index]))")
+            }
+            seenKeys.append(key)
+            seenLines.append(lineNumber)
             do {
                 try setting.apply(&settings, value)
             } catch {
@@ -52,60 +58,68 @@ public enum ConfigParser {
         return out + "\""
     }
 
-    private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" }
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    private static func trimmingTrailingBlanks(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var end = bytes.endIndex
+        while end > bytes.startIndex && isBlank(bytes[end - 1]) { end -= 1 }
+        return bytes[..<end]
+    }
 
     /// Returns nil for a blank or comment line, else the key and the unquoted value.
+    /// Works on the line's UTF-8 bytes: the grammar's delimiters are all ASCII, which never occur inside a
+    /// multi-byte sequence, and generic `Character` slicing costs start-up time on every connection.
     private static func splitLine(
-        _ line: String, fail: (String) -> ConfigError
+        _ line: ArraySlice<UInt8>, fail: (String) -> ConfigError
     ) throws(ConfigError) -> (String, String)? {
         let trimmed = line.drop(while: isBlank)
-        if trimmed.isEmpty || trimmed.first == "#" { return nil }
-        guard let equals = trimmed.firstIndex(of: "=") else {
-            throw fail("expected 'key = value', found '\(trimmed)'")
+        if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return nil }
+        guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else {
+            throw fail("expected 'key = value', found '\(String(decoding: trimmed, as: UTF8.self))'")
         }
-        let key = String(trimmed[..<equals].reversed().drop(while: isBlank).reversed())
+        let keyBytes = trimmingTrailingBlanks(trimmed[..<equals])
+        let key = String(decoding: keyBytes, as: UTF8.self)
         guard !key.isEmpty else { throw fail("missing key before '='") }
-        guard key.utf8.allSatisfy({ isKeyByte($0) }) else {
+        guard keyBytes.allSatisfy({ isKeyByte($0) }) else {
             throw fail("invalid key '\(key)' (keys are letters, digits and '_'; sections are not supported)")
         }
-        var rest = trimmed[trimmed.index(after: equals)...].drop(while: isBlank)
-        if rest.first == "\"" {
+        var rest = trimmed[(equals + 1)...].drop(while: isBlank)
+        if rest.first == UInt8(ascii: "\"") {
             rest = rest.dropFirst()
-            var value = ""
+            var value: [UInt8] = []
             var escaped = false
-            while let character = rest.first {
+            while let byte = rest.first {
                 rest = rest.dropFirst()
                 if escaped {
-                    if character != "\"" && character != "\\" { value.append("\\") }
-                    value.append(character)
+                    if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { value.append(UInt8(ascii: "\\")) }
+                    value.append(byte)
                     escaped = false
-                } else if character == "\\" {
+                } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                } else if character == "\"" {
+                } else if byte == UInt8(ascii: "\"") {
                     let after = rest.drop(while: isBlank)
-                    guard after.isEmpty || after.first == "#" else {
+                    guard after.isEmpty || after.first == UInt8(ascii: "#") else {
                         throw fail("unexpected text after the closing quote of '\(key)'")
                     }
-                    return (key, value)
+                    return (key, String(decoding: value, as: UTF8.self))
                 } else {
-                    value.append(character)
+                    value.append(byte)
                 }
             }
             throw fail("missing closing quote in the value of '\(key)'")
         }
         // A bare value ends at a "#" that follows whitespace.
-        var value = Substring(rest)
+        var value = rest
         var previousBlank = false
         for index in rest.indices {
-            let character = rest[index]
-            if character == "#" && previousBlank {
+            let byte = rest[index]
+            if byte == UInt8(ascii: "#") && previousBlank {
                 value = rest[..<index]
                 break
             }
-            previousBlank = isBlank(character)
+            previousBlank = isBlank(byte)
         }
-        let bare = String(value.reversed().drop(while: isBlank).reversed())
-        return (key, bare)
+        return (key, String(decoding: trimmingTrailingBlanks(value), as: UTF8.self))
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {

@@ -2,6 +2,10 @@
 // Its order is the order of `Settings.allKeys` and of `entries(onlyNonDefault:)`.
 
 typealias SettingsPath<T> = WritableKeyPath<Settings, T> & Sendable
+typealias LazyPath<T> = @Sendable () -> SettingsPath<T>
+// The factories take their key path as an autoclosure: the runtime instantiates a key path literal on its
+// first use (about 17,000 instructions each), and every connection parses the file afresh, so only the keys
+// a file sets (or a render) pay for theirs, not all 40 at once.
 
 struct SettingKey: Sendable {
     let name: String
@@ -9,26 +13,28 @@ struct SettingKey: Sendable {
     let render: @Sendable (Settings) -> String
 
     /// A non-empty string.
-    static func string(_ name: String, _ path: SettingsPath<String>) -> SettingKey {
+    static func string(_ name: String, _ path: @autoclosure @escaping LazyPath<String>) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
                 guard !text.isEmpty else { throw ValueError("'\(name)' must not be empty") }
-                settings[keyPath: path] = text
-            }, render: { $0[keyPath: path] })
+                settings[keyPath: path()] = text
+            }, render: { $0[keyPath: path()] })
     }
 
     /// A string or nothing (an empty value).
-    static func optionalString(_ name: String, _ path: SettingsPath<String?>) -> SettingKey {
+    static func optionalString(_ name: String, _ path: @autoclosure @escaping LazyPath<String?>) -> SettingKey {
         SettingKey(
             name: name,
             apply: { settings, text in
-                settings[keyPath: path] = text.isEmpty ? nil : text
-            }, render: { $0[keyPath: path] ?? "" })
+                settings[keyPath: path()] = text.isEmpty ? nil : text
+            }, render: { $0[keyPath: path()] ?? "" })
     }
 
     /// One of a fixed set of words.
-    static func choice(_ name: String, _ path: SettingsPath<String>, _ allowed: [String]) -> SettingKey {
+    static func choice(
+        _ name: String, _ path: @autoclosure @escaping LazyPath<String>, _ allowed: [String]
+    ) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
@@ -36,67 +42,67 @@ struct SettingKey: Sendable {
                     throw ValueError(
                         "invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
                 }
-                settings[keyPath: path] = text
-            }, render: { $0[keyPath: path] })
+                settings[keyPath: path()] = text
+            }, render: { $0[keyPath: path()] })
     }
 
-    static func list(_ name: String, _ path: SettingsPath<[String]>) -> SettingKey {
+    static func list(_ name: String, _ path: @autoclosure @escaping LazyPath<[String]>) -> SettingKey {
         SettingKey(
-            name: name, apply: { settings, text in settings[keyPath: path] = Values.list(text) },
-            render: { Values.renderList($0[keyPath: path]) })
+            name: name, apply: { settings, text in settings[keyPath: path()] = Values.list(text) },
+            render: { Values.renderList($0[keyPath: path()]) })
     }
 
-    static func bool(_ name: String, _ path: SettingsPath<Bool>) -> SettingKey {
+    static func bool(_ name: String, _ path: @autoclosure @escaping LazyPath<Bool>) -> SettingKey {
         SettingKey(
             name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.bool(text) },
-            render: { Values.render($0[keyPath: path]) })
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.bool(text) },
+            render: { Values.render($0[keyPath: path()]) })
     }
 
     /// yes/no, or an empty value for "automatic".
-    static func optionalBool(_ name: String, _ path: SettingsPath<Bool?>) -> SettingKey {
+    static func optionalBool(_ name: String, _ path: @autoclosure @escaping LazyPath<Bool?>) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
-                settings[keyPath: path] = text.isEmpty ? nil : try Values.bool(text)
-            }, render: { $0[keyPath: path].map(Values.render) ?? "" })
+                settings[keyPath: path()] = text.isEmpty ? nil : try Values.bool(text)
+            }, render: { $0[keyPath: path()].map(Values.render) ?? "" })
     }
 
     /// A plain count.
-    static func count(_ name: String, _ path: SettingsPath<Int>, minimum: Int = 0) -> SettingKey {
+    static func count(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>, minimum: Int = 0) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
                 let value = Int(try Values.unsigned(text, max: UInt64(Int32.max)))
                 guard value >= minimum else { throw ValueError("'\(name)' must be at least \(minimum)") }
-                settings[keyPath: path] = value
-            }, render: { String($0[keyPath: path]) })
+                settings[keyPath: path()] = value
+            }, render: { String($0[keyPath: path()]) })
     }
 
-    static func count64(_ name: String, _ path: SettingsPath<UInt64>) -> SettingKey {
+    static func count64(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt64>) -> SettingKey {
         SettingKey(
             name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.unsigned(text) },
-            render: { String($0[keyPath: path]) })
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.unsigned(text) },
+            render: { String($0[keyPath: path()]) })
     }
 
-    static func uid(_ name: String, _ path: SettingsPath<UInt32>) -> SettingKey {
+    static func uid(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt32>) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
-                settings[keyPath: path] = UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
-            }, render: { String($0[keyPath: path]) })
+                settings[keyPath: path()] = UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
+            }, render: { String($0[keyPath: path()]) })
     }
 
-    static func size(_ name: String, _ path: SettingsPath<UInt64>) -> SettingKey {
+    static func size(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt64>) -> SettingKey {
         SettingKey(
             name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.size(text) },
-            render: { Values.renderSize($0[keyPath: path]) })
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.size(text) },
+            render: { Values.renderSize($0[keyPath: path()]) })
     }
 
     /// A size held in an Int (buffer limits), at least `minimum`.
-    static func intSize(_ name: String, _ path: SettingsPath<Int>, minimum: Int = 0) -> SettingKey {
+    static func intSize(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>, minimum: Int = 0) -> SettingKey {
         SettingKey(
             name: name,
             apply: { (settings, text) throws(ValueError) in
@@ -104,15 +110,15 @@ struct SettingKey: Sendable {
                 guard value >= minimum else {
                     throw ValueError("'\(name)' must be at least \(Values.renderSize(UInt64(minimum)))")
                 }
-                settings[keyPath: path] = value
-            }, render: { Values.renderSize(UInt64($0[keyPath: path])) })
+                settings[keyPath: path()] = value
+            }, render: { Values.renderSize(UInt64($0[keyPath: path()])) })
     }
 
-    static func time(_ name: String, _ path: SettingsPath<Int>) -> SettingKey {
+    static func time(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>) -> SettingKey {
         SettingKey(
             name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path] = try Values.milliseconds(text) },
-            render: { Values.renderTime($0[keyPath: path]) })
+            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.milliseconds(text) },
+            render: { Values.renderTime($0[keyPath: path()]) })
     }
 
     static let syslogFacilities = [

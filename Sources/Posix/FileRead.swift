@@ -27,7 +27,9 @@ public enum FileRead {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(status.st_size) + 1)
         while true {
-            let chunk = min(65_536, maxSize + 1 - bytes.count)
+            // Chunks sized to the file (at least a page), not a fixed 64 KiB: every chunk is zero-filled
+            // first, and touching 64 KiB for a 200-octet config costs page faults on every connection.
+            let chunk = min(max(Int(status.st_size) + 1 - bytes.count, 4096), 65_536, maxSize + 1 - bytes.count)
             if chunk <= 0 { throw tooLarge(path: path, size: bytes.count, maxSize: maxSize) }
             let oldCount = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: chunk))
