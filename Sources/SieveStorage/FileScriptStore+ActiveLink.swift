@@ -27,11 +27,17 @@ extension FileScriptStore {
 
     /// Points the active link at `fileName` atomically: a symlink under a temporary name in the link's
     /// directory, renamed over the link, then an fsync of that directory.
+    /// A link that already has exactly this target is left alone: re-activating the active script (clients
+    /// do it after every save) then costs no directory fsync.
     func replaceActiveLink(with fileName: String, in linkDirectory: DirectoryHandle) throws(StorageError) {
+        let target = linkTargetPrefix + fileName
+        if try Self.io({ () throws(FileSystemError) in try linkDirectory.readSymbolicLink(linkName) }) == target {
+            return
+        }
         removeStaleTemporaries(in: linkDirectory, prefix: "." + linkName + ".", kind: .symbolicLink)
         let temporary = Self.temporaryName(base: linkName)
         try Self.io { () throws(FileSystemError) in
-            try linkDirectory.createSymbolicLink(temporary, target: linkTargetPrefix + fileName)
+            try linkDirectory.createSymbolicLink(temporary, target: target)
             do throws(FileSystemError) {
                 try linkDirectory.rename(temporary, to: linkName)
             } catch {
