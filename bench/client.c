@@ -143,12 +143,20 @@ static void login(conn *c) {
     expect_ok(c, "AUTHENTICATE");
 }
 
+/* One write for the whole command: with TCP_NODELAY, three small writes would be three segments. */
 static void send_literal_command(conn *c, const char *prefix) {
+    static char *out;
+    static size_t cap;
     char head[256];
     int n = snprintf(head, sizeof head, "%s{%zu+}\r\n", prefix, script_len);
-    send_all(c, head, n);
-    send_all(c, script, script_len);
-    send_all(c, "\r\n", 2);
+    if (cap < n + script_len + 2) {
+        cap = n + script_len + 2;
+        out = realloc(out, cap);
+    }
+    memcpy(out, head, n);
+    memcpy(out + n, script, script_len);
+    memcpy(out + n + script_len, "\r\n", 2);
+    send_all(c, out, n + script_len + 2);
 }
 
 static void logout(conn *c) {
