@@ -16,6 +16,11 @@ enum ExtensionRegistry {
 
     static let names: [String] = all.map(\.name)
 
+    /// Every extension's commands and contributed tags, built once: (extension, commands, tags).
+    static let definitions: [(String, [CommandDefinition], [TagDefinition])] = all.map {
+        ($0.name, $0.commands, $0.tags)
+    }
+
     /// Capabilities every script may require and no server advertises (RFC 4790 comparators of the base spec).
     static let implicit: Set<String> = ["comparator-i;octet", "comparator-i;ascii-casemap"]
 

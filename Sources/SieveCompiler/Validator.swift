@@ -46,11 +46,13 @@ final class Validator {
             commands[def.name, default: []].append(Entry(definition: def, owner: nil))
         }
         let implied = Set(ExtensionRegistry.all.filter { enabled.contains($0.name) }.flatMap(\.implies))
-        for ext in ExtensionRegistry.all where enabled.contains(ext.name) || implied.contains(ext.name) {
-            for def in ext.commands {
-                commands[def.name, default: []].append(Entry(definition: def, owner: ext.name))
+        // The definitions are built once per process (ExtensionRegistry.definitions), not per compile.
+        for (name, definitions, tags) in ExtensionRegistry.definitions
+        where enabled.contains(name) || implied.contains(name) {
+            for def in definitions {
+                commands[def.name, default: []].append(Entry(definition: def, owner: name))
             }
-            for tag in ext.tags { contributedTags.append((tag, ext.name)) }
+            for tag in tags { contributedTags.append((tag, name)) }
         }
     }
 
@@ -366,8 +368,13 @@ final class Validator {
 
     func matchArguments(_ def: CommandDefinition, node: Node, owner: String?) -> CommandUse? {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        let tags = availableTags(for: def, owner: owner)
         let args = node.arguments
+        // Fast path: no tags at all (most commands).
+        if !args.contains(where: { $0.tagName != nil }) {
+            return finishPositional(
+                def, node: node, use: CommandUse(node: node, definition: def, tags: [], positional: args))
+        }
+        let tags = availableTags(for: def, owner: owner)
         // First every tag anywhere must be known.
         for arg in args {
             guard let name = arg.tagName else { continue }
@@ -429,7 +436,14 @@ final class Validator {
                     owner: tagOwner))
             i += 1
         }
-        let positional = Array(args[i...])
+        use.positional = Array(args[i...])
+        return finishPositional(def, node: node, use: use)
+    }
+
+    /// Checks the positional arguments against the definition's signatures.
+    private func finishPositional(_ def: CommandDefinition, node: Node, use: CommandUse) -> CommandUse? {
+        let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
+        let positional = use.positional
         if let stray = positional.first(where: { $0.tagName != nil }) {
             error(.unexpectedTag(stray.tagName!, command: def.name, kind: kindText), at: stray)
             return nil
@@ -449,7 +463,6 @@ final class Validator {
                 at: arg)
             return nil
         }
-        use.positional = positional
         return use
     }
 
