@@ -17,7 +17,6 @@ struct DateExtension: SieveExtension {
         let b = s.bytes
         let ok =
             b.count == 5 && (b[0] == 0x2B || b[0] == 0x2D) && b[1...].allSatisfy(Lexer.isDigit)
-            && (b[3] < 0x36)
         if !ok { v.warning(.invalidZone(s.text), at: s) }
     }
 
