@@ -49,18 +49,15 @@ public final class TLSClientContext: @unchecked Sendable {
 /// The client side of TLS over one socket; the fd is non-blocking for the transport's lifetime.
 public final class TLSClientTransport: PollableTransport {
     private let context: TLSClientContext
-    private let ssl: OpaquePointer
-    private let fd: Int32
-    private var savedFlags: Int32?
+    private let stream: SSLStream
+    private var ssl: OpaquePointer { stream.ssl }
     private let verify: Bool
 
     init(context: TLSClientContext, fd: Int32, host: String, verify: Bool) {
         self.context = context
-        guard let ssl = SSL_new(context.context) else { fatalError("SSL_new failed: \(OpenSSLError.drain())") }
-        self.ssl = ssl
-        self.fd = fd
+        stream = SSLStream(context: context.context, input: fd, output: fd)
         self.verify = verify
-        _ = SSL_set_fd(ssl, fd)
+        let ssl = stream.ssl
         SSL_set_connect_state(ssl)
         var bare = host
         if bare.hasPrefix("[") && bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
@@ -76,52 +73,21 @@ public final class TLSClientTransport: PollableTransport {
         } else {
             SSL_set_verify(ssl, SSL_VERIFY_NONE, nil)
         }
-        Socket.setNoDelay(fd)
-        let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 && flags & O_NONBLOCK == 0 {
-            savedFlags = flags
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-        }
     }
 
-    deinit {
-        SSL_free(ssl)
-        if let savedFlags { _ = fcntl(fd, F_SETFL, savedFlags) }
-    }
-
-    public var readableDescriptor: Int32 { fd }
-    public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+    public var readableDescriptor: Int32 { stream.input }
+    public var hasBufferedInput: Bool { stream.hasBufferedInput }
 
     /// Runs the client handshake within `timeoutMilliseconds` (negative: forever). A certificate that does not
     /// verify fails with its reason (`certificate verify failed: unable to get local issuer certificate`).
     public func handshake(timeoutMilliseconds: Int) throws(TLSError) {
-        let deadline = Deadline(timeoutMilliseconds)
-        while true {
-            ERR_clear_error()
-            errno = 0
-            let rc = SSL_do_handshake(ssl)
-            if rc == 1 { return }
-            switch SSL_get_error(ssl, rc) {
-            case SSL_ERROR_WANT_READ:
-                guard deadline.wait(fd: fd, events: Int16(POLLIN)) else { throw .timeout }
-            case SSL_ERROR_WANT_WRITE:
-                guard deadline.wait(fd: fd, events: Int16(POLLOUT)) else { throw .timeout }
-            case SSL_ERROR_ZERO_RETURN:
-                throw .closed
-            case SSL_ERROR_SYSCALL:
-                let code = errno
-                let queued = OpenSSLError.drain(fallback: "")
-                if code == 0 && queued.isEmpty { throw .closed }
-                if code == ECONNRESET || code == EPIPE { throw .closed }
-                throw .handshakeFailed(queued.isEmpty ? ErrnoText.describe(code) : queued)
-            default:
-                var reason = OpenSSLError.drain()
-                let result = SSL_get_verify_result(ssl)
-                if verify && result != X509_V_OK, let text = X509_verify_cert_error_string(Int(result)) {
-                    reason += ": " + String(cString: text)
-                }
-                throw .handshakeFailed(reason)
+        try stream.handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
+            var reason = reason
+            let result = SSL_get_verify_result(ssl)
+            if verify && result != X509_V_OK, let text = X509_verify_cert_error_string(Int(result)) {
+                reason += ": " + String(cString: text)
             }
+            return .handshakeFailed(reason)
         }
     }
 
@@ -139,82 +105,16 @@ public final class TLSClientTransport: PollableTransport {
     ) throws(IOError)
         -> ReadResult
     {
-        guard maxCount > 0 else { return .data(0) }
-        let deadline = Deadline(timeoutMilliseconds ?? -1)
-        let start = buffer.count
-        let count = min(maxCount, 1 << 16)
-        buffer.append(contentsOf: repeatElement(0, count: count))
-        while true {
-            ERR_clear_error()
-            errno = 0
-            let rc = buffer.withUnsafeMutableBytes { raw in SSL_read(ssl, raw.baseAddress! + start, Int32(count)) }
-            if rc > 0 {
-                buffer.removeLast(count - Int(rc))
-                return .data(Int(rc))
-            }
-            let error = SSL_get_error(ssl, rc)
-            switch error {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                let events = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT
-                if !deadline.wait(fd: fd, events: Int16(events)) {
-                    buffer.removeLast(count)
-                    return .timeout
-                }
-            case SSL_ERROR_ZERO_RETURN:
-                buffer.removeLast(count)
-                return .eof
-            case SSL_ERROR_SYSCALL:
-                buffer.removeLast(count)
-                let code = errno
-                let queued = OpenSSLError.drain(fallback: "")
-                if code == 0 && queued.isEmpty { return .eof }
-                throw IOError(operation: "TLS read", errno: code, detail: queued.isEmpty ? nil : queued)
-            default:
-                buffer.removeLast(count)
-                let reason = OpenSSLError.drain()
-                if reason.contains("unexpected eof") { return .eof }
-                throw IOError(operation: "TLS read", errno: 0, detail: reason)
-            }
-        }
+        try stream.read(
+            into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds, unexpectedEOFIsEOF: true)
     }
 
     public func write(_ bytes: [UInt8]) throws(IOError) {
-        var offset = 0
-        while offset < bytes.count {
-            ERR_clear_error()
-            errno = 0
-            let chunk = min(bytes.count - offset, Int(Int32.max))
-            let rc = bytes.withUnsafeBytes { raw in SSL_write(ssl, raw.baseAddress! + offset, Int32(chunk)) }
-            if rc > 0 {
-                offset += Int(rc)
-                continue
-            }
-            let error = SSL_get_error(ssl, rc)
-            switch error {
-            case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
-                let events = error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN
-                _ = Deadline(-1).wait(fd: fd, events: Int16(events))
-            case SSL_ERROR_SYSCALL:
-                let code = errno
-                let queued = OpenSSLError.drain(fallback: "")
-                throw IOError(
-                    operation: "TLS write", errno: code == 0 ? EPIPE : code, detail: queued.isEmpty ? nil : queued)
-            default:
-                throw IOError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
-            }
-        }
+        try stream.write(bytes, timeoutMilliseconds: nil)
     }
 
     /// Sends close_notify (best effort, at most 200 ms): the backend then sees the end of the session.
     public func shutdown() {
-        let deadline = Deadline(200)
-        for _ in 0..<3 {
-            ERR_clear_error()
-            let rc = SSL_shutdown(ssl)
-            if rc >= 0 { break }
-            guard SSL_get_error(ssl, rc) == SSL_ERROR_WANT_WRITE, deadline.wait(fd: fd, events: Int16(POLLOUT))
-            else { break }
-        }
-        ERR_clear_error()
+        stream.shutdown()
     }
 }

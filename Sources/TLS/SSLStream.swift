@@ -1,0 +1,215 @@
+internal import COpenSSL
+import Glibc
+import Posix
+
+/// The I/O half of a TLS session shared by the server (`TLSTransport`) and client (`TLSClientTransport`)
+/// transports: owns the SSL object, switches its fds to non-blocking mode for its lifetime (restored in
+/// deinit) and runs handshake, read, write and shutdown with poll(2) deadlines. The transports configure the
+/// role (accept/connect state, SNI, verification) on `ssl` and map handshake failures to their own errors.
+final class SSLStream {
+    let ssl: OpaquePointer
+    let input: Int32
+    let output: Int32
+    private var savedFlags: [(fd: Int32, flags: Int32)] = []
+    /// Plaintext octets read so far.
+    private(set) var bytesRead: UInt64 = 0
+    /// Plaintext octets written so far.
+    private(set) var bytesWritten: UInt64 = 0
+
+    /// The most one `read` appends (a TLS record carries at most 16 KiB anyway).
+    static let largestRead = 1 << 16
+
+    /// A new SSL object from `context` (an SSL_CTX) over `input`/`output` (the same fd for a socket).
+    /// TCP_NODELAY is set on the output fd when it is a TCP socket: a handshake flight followed by a small
+    /// record must not wait on Nagle + delayed ACK (~40 ms).
+    init(context: OpaquePointer, input: Int32, output: Int32) {
+        guard let ssl = SSL_new(context) else { fatalError("SSL_new failed: \(OpenSSLError.drain())") }
+        self.ssl = ssl
+        self.input = input
+        self.output = output
+        if input == output {
+            _ = SSL_set_fd(ssl, input)
+        } else {
+            _ = SSL_set_rfd(ssl, input)
+            _ = SSL_set_wfd(ssl, output)
+        }
+        Socket.setNoDelay(output)
+        for fd in input == output ? [input] : [input, output] {
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0 && flags & O_NONBLOCK == 0 {
+                savedFlags.append((fd, flags))
+                _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            }
+        }
+    }
+
+    deinit {
+        SSL_free(ssl)
+        for saved in savedFlags { _ = fcntl(saved.fd, F_SETFL, saved.flags) }
+    }
+
+    /// Records already decrypted but not yet read: poll(2) cannot see them.
+    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+
+    /// Runs the handshake (in the role set on `ssl`); a negative timeout waits forever. The peer closing or
+    /// resetting the connection is `.closed`; `failure` turns the drained OpenSSL error queue of any other
+    /// protocol failure into the error thrown.
+    func handshake(timeoutMilliseconds: Int, failure: (_ reason: String) -> TLSError) throws(TLSError) {
+        let deadline = Deadline(timeoutMilliseconds)
+        while true {
+            ERR_clear_error()
+            errno = 0
+            let rc = SSL_do_handshake(ssl)
+            if rc == 1 { return }
+            switch SSL_get_error(ssl, rc) {
+            case SSL_ERROR_WANT_READ:
+                guard deadline.wait(fd: input, events: Int16(POLLIN)) else { throw .timeout }
+            case SSL_ERROR_WANT_WRITE:
+                guard deadline.wait(fd: output, events: Int16(POLLOUT)) else { throw .timeout }
+            case SSL_ERROR_ZERO_RETURN:
+                throw .closed
+            case SSL_ERROR_SYSCALL:
+                let code = errno
+                let queued = OpenSSLError.drain(fallback: "")
+                if code == 0 && queued.isEmpty { throw .closed }  // EOF from the peer
+                if code == ECONNRESET || code == EPIPE { throw .closed }
+                throw .handshakeFailed(queued.isEmpty ? ErrnoText.describe(code) : queued)
+            default:
+                throw failure(OpenSSLError.drain())
+            }
+        }
+    }
+
+    /// Appends at most `maxCount` (and `largestRead`) plaintext octets to `buffer`. SSL_read first, poll only
+    /// when it needs bytes: records already decrypted (SSL_pending) are served without waiting.
+    /// `unexpectedEOFIsEOF`: a peer that closes without close_notify ends the stream instead of failing it.
+    func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?, unexpectedEOFIsEOF: Bool
+    ) throws(IOError) -> ReadResult {
+        guard maxCount > 0 else { return .data(0) }
+        let deadline = Deadline(timeoutMilliseconds ?? -1)
+        let start = buffer.count
+        let count = min(maxCount, Self.largestRead)
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        while true {
+            ERR_clear_error()
+            errno = 0
+            let rc = buffer.withUnsafeMutableBytes { raw in
+                SSL_read(ssl, raw.baseAddress! + start, Int32(count))
+            }
+            if rc > 0 {
+                buffer.removeLast(count - Int(rc))
+                bytesRead &+= UInt64(rc)
+                return .data(Int(rc))
+            }
+            let error = SSL_get_error(ssl, rc)
+            switch error {
+            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+                let (fd, events) = error == SSL_ERROR_WANT_READ ? (input, POLLIN) : (output, POLLOUT)
+                if !deadline.wait(fd: fd, events: Int16(events)) {
+                    buffer.removeLast(count)
+                    return .timeout
+                }
+            case SSL_ERROR_ZERO_RETURN:
+                buffer.removeLast(count)
+                return .eof
+            case SSL_ERROR_SYSCALL:
+                buffer.removeLast(count)
+                let code = errno
+                let queued = OpenSSLError.drain(fallback: "")
+                if code == 0 && queued.isEmpty { return .eof }
+                throw IOError(operation: "TLS read", errno: code, detail: queued.isEmpty ? nil : queued)
+            default:
+                buffer.removeLast(count)
+                let reason = OpenSSLError.drain()
+                if unexpectedEOFIsEOF && reason.contains("unexpected eof") { return .eof }
+                throw IOError(operation: "TLS read", errno: 0, detail: reason)
+            }
+        }
+    }
+
+    /// Writes all of `bytes`. `timeoutMilliseconds`: how long each wait for the peer to make room may take
+    /// (ETIMEDOUT after that); nil waits forever.
+    func write(_ bytes: [UInt8], timeoutMilliseconds: Int?) throws(IOError) {
+        var offset = 0
+        while offset < bytes.count {
+            ERR_clear_error()
+            errno = 0
+            let chunk = min(bytes.count - offset, Int(Int32.max))
+            let rc = bytes.withUnsafeBytes { raw in SSL_write(ssl, raw.baseAddress! + offset, Int32(chunk)) }
+            if rc > 0 {
+                offset += Int(rc)
+                bytesWritten &+= UInt64(rc)
+                continue
+            }
+            let error = SSL_get_error(ssl, rc)
+            switch error {
+            case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
+                let (fd, events) = error == SSL_ERROR_WANT_WRITE ? (output, POLLOUT) : (input, POLLIN)
+                guard Deadline(timeoutMilliseconds ?? -1).wait(fd: fd, events: Int16(events)) else {
+                    throw IOError(operation: "TLS write", errno: ETIMEDOUT)
+                }
+            case SSL_ERROR_SYSCALL:
+                let code = errno
+                let queued = OpenSSLError.drain(fallback: "")
+                throw IOError(
+                    operation: "TLS write", errno: code == 0 ? EPIPE : code, detail: queued.isEmpty ? nil : queued)
+            default:
+                throw IOError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
+            }
+        }
+    }
+
+    /// Sends close_notify, best effort (waits at most 200 ms for the socket to take it; never for the reply).
+    func shutdown() {
+        let deadline = Deadline(200)
+        for _ in 0..<3 {
+            ERR_clear_error()
+            let rc = SSL_shutdown(ssl)
+            if rc >= 0 { break }
+            guard SSL_get_error(ssl, rc) == SSL_ERROR_WANT_WRITE, deadline.wait(fd: output, events: Int16(POLLOUT))
+            else { break }
+        }
+        ERR_clear_error()
+    }
+
+    /// "TLSv1.3".
+    var protocolVersion: String {
+        String(cString: SSL_get_version(ssl))
+    }
+
+    /// "TLS_AES_256_GCM_SHA384"; "" before the handshake.
+    var cipherName: String {
+        guard let cipher = SSL_get_current_cipher(ssl), let name = SSL_CIPHER_get_name(cipher) else { return "" }
+        return String(cString: name)
+    }
+}
+
+/// A poll(2) deadline on the monotonic clock; negative means none.
+struct Deadline {
+    private let end: Int64?
+
+    init(_ timeoutMilliseconds: Int) {
+        end = timeoutMilliseconds < 0 ? nil : Self.now() + Int64(timeoutMilliseconds)
+    }
+
+    /// Waits for `events` on `fd` (an error or hang-up also ends the wait: the next OpenSSL call sees it).
+    /// False when the deadline passed first.
+    func wait(fd: Int32, events: Int16) -> Bool {
+        var pfd = pollfd(fd: fd, events: events, revents: 0)
+        while true {
+            var timeout: Int32 = -1
+            if let end { timeout = Int32(clamping: max(0, end - Self.now())) }
+            let rc = poll(&pfd, 1, timeout)
+            if rc > 0 { return true }
+            if rc == 0 { return false }
+            if errno != EINTR { return true }
+        }
+    }
+
+    static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
