@@ -183,7 +183,12 @@ struct Lexer {
         }
         var hasUpper = false
         for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
-        if !hasUpper { return String(decoding: bytes[start..<offset], as: UTF8.self) }
+        if !hasUpper {
+            let end = offset
+            return bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+            }
+        }
         return String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
     }
 
@@ -222,7 +227,20 @@ struct Lexer {
     /// quoted-string = DQUOTE quoted-text DQUOTE
     private mutating func quotedString(startLine: Int, startColumn: Int) -> Token.Kind {
         offset += 1
+        // Fast path: a string without escapes, line breaks or NUL is copied in one piece.
+        var end = offset
+        while end < bytes.count, end - offset <= limits.maxStringLength {
+            let c = bytes[end]
+            if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == 0x22, end - offset <= limits.maxStringLength {
+            let out = Array(bytes[offset..<end])
+            offset = end + 1
+            return .string(out, multiline: false)
+        }
         var out = [UInt8]()
+        out.reserveCapacity(end - offset + 16)
         var tooLong = false
         while offset < bytes.count {
             var c = bytes[offset]

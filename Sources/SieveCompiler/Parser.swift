@@ -75,6 +75,7 @@ struct Parser {
                 advance()
                 do {
                     let node = try parseCommand(name: name, start: start, depth: depth)
+                    if list.isEmpty { list.reserveCapacity(4) }
                     list.append(node)
                 } catch {
                     recover()
@@ -138,6 +139,8 @@ struct Parser {
         var arguments: [Argument] = []
         while true {
             let t = current
+            // One allocation for the usual handful of arguments instead of growing 1, 2, 4.
+            if arguments.isEmpty, argumentStarts(t.kind) { arguments.reserveCapacity(4) }
             if arguments.count >= limits.maxArguments, argumentStarts(t.kind) {
                 sink.error(
                     .tooManyArguments(command: owner, limit: limits.maxArguments), line: t.line, column: t.column)
