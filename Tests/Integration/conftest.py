@@ -228,7 +228,10 @@ def plain_b64(user: str, password: str, authzid: str = "") -> str:
 
 
 class Wire:
-    """A hand-driven ManageSieve client over a socket, which can switch to TLS (STARTTLS or implicit)."""
+    """A hand-driven ManageSieve client over a socket, which can switch to TLS (STARTTLS or implicit).
+    With `eof_allowed` off (a subclass's choice), the server closing the connection mid-line fails the test."""
+
+    eof_allowed = True
 
     def __init__(self, port: int, implicit_tls: ssl.SSLContext | None = None, timeout: float = 10):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
@@ -244,6 +247,7 @@ class Wire:
         while b"\r\n" not in self.buffer:
             chunk = self.sock.recv(65536)
             if not chunk:
+                assert self.eof_allowed, f"connection closed; unread: {self.buffer!r}"
                 rest, self.buffer = self.buffer, b""
                 return rest
             self.buffer += chunk

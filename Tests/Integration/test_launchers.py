@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SERVER, USERS, Socat, free_port, plain_b64
+from conftest import ROOT, SERVER, USERS, Socat, Wire, free_port, plain_b64
 
 CONTRIB = ROOT / "contrib"
 INSTALLED_BINARY = "/usr/local/sbin/managesieved"
@@ -56,33 +56,17 @@ def stop(process: subprocess.Popen):
             process.wait()
 
 
-class Client:
-    """A raw ManageSieve client over a socket: just enough protocol to prove a session."""
+class Client(Wire):
+    """A raw ManageSieve client over a socket: just enough protocol to prove a session. The server closing the
+    connection before a response is complete fails the test; commands get their CRLF appended."""
+
+    eof_allowed = False
 
     def __init__(self, port: int):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
-        self.buffer = b""
-
-    def line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
-            data = self.sock.recv(65536)
-            assert data, f"connection closed; unread: {self.buffer!r}"
-            self.buffer += data
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
-
-    def response(self) -> list[bytes]:
-        """Lines up to and including the OK/NO/BYE that ends a response."""
-        lines = []
-        while True:
-            line = self.line()
-            lines.append(line)
-            if re.match(rb"^(OK|NO|BYE)\b", line):
-                return lines
+        super().__init__(port, timeout=20)
 
     def command(self, data: bytes) -> list[bytes]:
-        self.sock.sendall(data + b"\r\n")
-        return self.response()
+        return super().command(data + b"\r\n")
 
     def close(self):
         self.sock.close()
