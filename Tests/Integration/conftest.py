@@ -5,6 +5,7 @@ import atexit
 import base64
 import contextlib
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -277,6 +278,18 @@ class Wire:
 
     def close(self):
         self.sock.close()
+
+
+def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
+    """The server log once it matches `pattern` (the summary line comes after the client saw its last byte)."""
+    deadline = time.time() + wait
+    while True:
+        log = env.log_text()
+        if re.search(pattern, log):
+            return log
+        if time.time() > deadline:
+            pytest.fail(f"server log lacks /{pattern}/:\n{log}")
+        time.sleep(0.05)
 
 
 def client_tls_context(cert: tuple[Path, Path] | None = None) -> ssl.SSLContext:

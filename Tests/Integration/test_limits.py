@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVER, TEST_GID, TEST_UID, USERS, ServerEnv, Socat, hashed, plain_b64
+from conftest import SERVER, TEST_GID, TEST_UID, USERS, ServerEnv, Socat, hashed, plain_b64, wait_for_log
 
 SCRIPT = b'require "fileinto";\r\nif header :contains "subject" "x" { fileinto "X"; }\r\n'
 
@@ -184,17 +184,6 @@ def storage_files(env: ServerEnv, user: str = "alice") -> dict[str, bytes]:
     if not storage.exists():
         return {}
     return {p.name: p.read_bytes() for p in storage.iterdir() if p.name != ".managesieved.lock"}
-
-
-def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
-    deadline = time.time() + wait
-    while True:
-        log = env.log_text()
-        if re.search(pattern, log):
-            return log
-        if time.time() > deadline:
-            pytest.fail(f"server log lacks /{pattern}/:\n{log}")
-        time.sleep(0.05)
 
 
 def peak_rss_kib(pid: int) -> int:

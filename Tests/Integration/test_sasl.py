@@ -7,11 +7,11 @@ import base64
 import ctypes
 import re
 import ssl
-import time
 
 import pytest
 
-from conftest import (ServerEnv, Wire, capability, client_tls_context, plain_b64, serving, test_pki)
+from conftest import (ServerEnv, Wire, capability, client_tls_context, plain_b64, serving, test_pki,
+                      wait_for_log)
 
 USERS = {"alice": "secret", "bob": "hunter2", "carol": "pa55word", "dave": "crypted"}
 SCHEMES = {"alice": "SCRAM-SHA-256", "bob": "SCRAM-SHA-1", "carol": "PLAIN", "dave": "SHA512-CRYPT"}
@@ -26,17 +26,6 @@ def need_module(name: str):
 
 def b64(data: str | bytes) -> str:
     return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
-
-
-def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
-    deadline = time.time() + wait
-    while True:
-        log = env.log_text()
-        if re.search(pattern, log):
-            return log
-        if time.time() > deadline:
-            pytest.fail(f"server log lacks /{pattern}/:\n{log}")
-        time.sleep(0.05)
 
 
 def tls_exporter(sock: ssl.SSLSocket) -> bytes:

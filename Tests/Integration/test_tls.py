@@ -8,12 +8,11 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 
 import pytest
 
 from conftest import (CTL, SERVER, USERS, ServerEnv, Wire, capability, client_tls_context, plain_b64, serving,
-                      test_pki)
+                      test_pki, wait_for_log)
 
 PASSWORD = USERS["alice"]
 AUTH_PLAIN = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", PASSWORD).encode() + b'"\r\n'
@@ -24,18 +23,6 @@ def need(program: str) -> str:
     if path is None:
         pytest.fail(f"{program} is not installed (.ci/run installs it)")
     return path
-
-
-def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
-    """The server log once it matches `pattern` (the summary line comes after the client saw its last byte)."""
-    deadline = time.time() + wait
-    while True:
-        log = env.log_text()
-        if re.search(pattern, log):
-            return log
-        if time.time() > deadline:
-            pytest.fail(f"server log lacks /{pattern}/:\n{log}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
