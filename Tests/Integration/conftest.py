@@ -292,6 +292,26 @@ def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
         time.sleep(0.05)
 
 
+def escape(data: bytes, upper_hex: bool = False) -> str:
+    """The transcript escaping (docs/transcripts.md) of one protocol line: \\\\ \\r \\n \\t, printable ASCII as
+    is, any other octet as \\xhh (\\xHH with `upper_hex`)."""
+    out = []
+    for b in data:
+        if b == 0x5C:
+            out.append("\\\\")
+        elif b == 0x0D:
+            out.append("\\r")
+        elif b == 0x0A:
+            out.append("\\n")
+        elif b == 0x09:
+            out.append("\\t")
+        elif 0x20 <= b < 0x7F:
+            out.append(chr(b))
+        else:
+            out.append(f"\\x{b:02X}" if upper_hex else f"\\x{b:02x}")
+    return "".join(out)
+
+
 def client_tls_context(cert: tuple[Path, Path] | None = None) -> ssl.SSLContext:
     """Trusts the test CA; presents `cert` (certificate, key) when given."""
     context = ssl.create_default_context(cafile=str(test_pki().ca))

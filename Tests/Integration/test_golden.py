@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ServerEnv, plain_b64
+from conftest import ServerEnv, escape, plain_b64
 
 GOLDEN = Path(__file__).parent / "golden"
 RECORD = os.environ.get("GOLDEN_RECORD") == "1"
@@ -46,24 +46,6 @@ def unescape(text: str) -> bytes:
         out.append(c)
         i += 1
     return bytes(out)
-
-
-def escape(data: bytes) -> str:
-    out = []
-    for b in data:
-        if b == 0x5C:
-            out.append("\\\\")
-        elif b == 0x0D:
-            out.append("\\r")
-        elif b == 0x0A:
-            out.append("\\n")
-        elif b == 0x09:
-            out.append("\\t")
-        elif 0x20 <= b < 0x7F:
-            out.append(chr(b))
-        else:
-            out.append(f"\\x{b:02x}")
-    return "".join(out)
 
 
 def expand_macros(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CTL, IS_ROOT, SERVER, ServerEnv, Socat, plain_b64
+from conftest import CTL, IS_ROOT, SERVER, ServerEnv, Socat, escape, plain_b64
 
 STAMP = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} ", re.M)
 START = re.compile(r"\*: session start \d{4}-\d\d-\d\dT[\d:.]+Z pid=\d+ peer=(\S+)")
@@ -47,29 +47,10 @@ def normalised(path: Path) -> list[str]:
     return text.splitlines()
 
 
-def escape(data: bytes) -> str:
-    """The transcript escaping (docs/transcripts.md) for ASCII protocol lines."""
-    out = []
-    for b in data:
-        if b == 0x5C:
-            out.append("\\\\")
-        elif b == 0x0D:
-            out.append("\\r")
-        elif b == 0x0A:
-            out.append("\\n")
-        elif b == 0x09:
-            out.append("\\t")
-        elif 0x20 <= b < 0x7F:
-            out.append(chr(b))
-        else:
-            out.append(f"\\x{b:02X}")
-    return "".join(out)
-
-
 def greeting_records(output: bytes) -> list[str]:
     lines = output.split(b"\r\n")
     end = next(i for i, l in enumerate(lines) if l.startswith(b"OK"))
-    return [f"TT:TT:TT.TTT S: {escape(l)}" for l in lines[: end + 1]]
+    return [f"TT:TT:TT.TTT S: {escape(l, upper_hex=True)}" for l in lines[: end + 1]]
 
 
 def unescape(text: str) -> bytes:
