@@ -57,13 +57,14 @@ enum TagTarget: Sendable {
     case feature(Feature)
 }
 
-struct TagDefinition: Sendable {
+/// A class for the same reason as CommandDefinition: copies are one retain.
+final class TagDefinition: Sendable {
     let name: String
-    var parameter: ArgumentType?
-    var group: TagGroup?
-    var target: TagTarget
+    let parameter: ArgumentType?
+    let group: TagGroup?
+    let target: TagTarget
     /// Whether the tag may be given more than once (Pigeonhole: include's :once and :optional).
-    var repeatable = false
+    let repeatable: Bool
 
     init(
         _ name: String, parameter: ArgumentType? = nil, group: TagGroup? = nil, target: TagTarget = .commands([]),

@@ -396,23 +396,20 @@ final class Validator {
             return nil
         }
         var use = CommandUse(node: node, definition: def, tags: [], positional: [])
+        use.tags.reserveCapacity(4)
         var i = 0
-        // Tags per command are few: arrays beat sets here.
-        var groups: [TagGroup] = []
-        var seen: [String] = []
         while i < args.count, let name = args[i].tagName {
             let (tag, tagOwner, _) = tags.first(where: { $0.0.name == name })!
+            // Duplicates are found among the tags already taken (few: no set needed).
             if let group = tag.group {
-                if groups.contains(group) {
+                if use.tags.contains(where: { $0.definition.group == group }) {
                     error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: args[i])
                     return nil
                 }
-                groups.append(group)
-            } else if seen.contains(name) && !tag.repeatable {
+            } else if !tag.repeatable, use.tags.contains(where: { $0.definition.name == name }) {
                 error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: args[i])
                 return nil
             }
-            seen.append(name)
             var parameter: Argument? = nil
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
