@@ -51,8 +51,10 @@ let package = Package(
         ),
 
         // Fuzz targets (libFuzzer entry points; plain builds replay files): `make fuzz`, see TESTING.md.
-        .executableTarget(name: "FuzzProtocol", dependencies: ["ManageSieveProtocol"], path: "fuzz/FuzzProtocol"),
-        .executableTarget(name: "FuzzCompiler", dependencies: ["SieveCompiler"], path: "fuzz/FuzzCompiler"),
+        .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "FuzzProtocol", dependencies: ["ManageSieveProtocol", "FuzzSupport"], path: "fuzz/FuzzProtocol"),
+        .executableTarget(name: "FuzzCompiler", dependencies: ["SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzCompiler"),
 
         // Tests (Swift Testing).
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),

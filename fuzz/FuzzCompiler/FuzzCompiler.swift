@@ -1,3 +1,4 @@
+import FuzzSupport
 import SieveCompiler
 
 // Fuzz target for the Sieve compiler (libFuzzer): every input is compiled with all extensions enabled,
@@ -9,9 +10,6 @@ import SieveCompiler
 // Checks: no crash, no hang (libFuzzer's -timeout), no stack overflow on deep nesting; diagnostics are
 // well-formed (a positive line within the script, an error verdict exactly when an error is reported);
 // compiling is deterministic.
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 let compiler: SieveCompiler = {
     var options = CompileOptions()
@@ -41,19 +39,9 @@ func fuzzOne(_ input: [UInt8]) {
         })
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    return 0
-}
-
 @main
 enum Main {
     static func main() {
-        #if FUZZING
-            exit(runLibFuzzer(fuzzerTestOneInput))
-        #else
-            exit(replay(fuzzOne, name: "FuzzCompiler"))
-        #endif
+        fuzzMain(name: "FuzzCompiler", fuzzOne)
     }
 }

@@ -1,3 +1,4 @@
+import FuzzSupport
 import ManageSieveProtocol
 
 // Fuzz target for the ManageSieve command parser and the response encoder (libFuzzer).
@@ -13,9 +14,6 @@ import ManageSieveProtocol
 // 3. Every parsed command, re-encoded with the server's own string encoder (quoted or `{N}` literal),
 //    parses back to the same command.
 // 4. Every string the server may send (a response text, a script) round-trips through the encoder.
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Small limits, so that the fuzzer reaches the refusals with small inputs.
 let fuzzLimits = ParserLimits(
@@ -164,19 +162,9 @@ func fuzzOne(_ input: [UInt8]) {
     checkResponseRoundTrip(Array(stream.prefix(2000)))
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    return 0
-}
-
 @main
 enum Main {
     static func main() {
-        #if FUZZING
-            exit(runLibFuzzer(fuzzerTestOneInput))
-        #else
-            exit(replay(fuzzOne, name: "FuzzProtocol"))
-        #endif
+        fuzzMain(name: "FuzzProtocol", fuzzOne)
     }
 }

@@ -2,8 +2,31 @@
     import Glibc
 #endif
 
+// The driver both fuzz targets share: `fuzzMain` from the target's `@main` runs libFuzzer (built with
+// `-DFUZZING`) or replays the files named on the command line through the target's checks.
+//
 // SwiftPM links an executable's `main` to `<Module>_main` (its renamed entry point), so libFuzzer's own
 // `main` cannot be used: ours calls libFuzzer's documented driver entry point instead.
+
+/// The target's checks, set once by `fuzzMain` before any input runs.
+nonisolated(unsafe) private var checkOne: ([UInt8]) -> Void = { _ in }
+
+/// Runs `body` on every input: libFuzzer's inputs when built with `-DFUZZING`, else every file named on the
+/// command line (`name` labels the summary line). A failing check traps.
+public func fuzzMain(name: String, _ body: @escaping ([UInt8]) -> Void) -> Never {
+    checkOne = body
+    #if FUZZING
+        exit(runLibFuzzer(fuzzerTestOneInput))
+    #else
+        exit(replay(body, name: name))
+    #endif
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    checkOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
 
 #if FUZZING
     /// libFuzzer: `int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*UserCb)(const uint8_t *, size_t))`.
