@@ -96,6 +96,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case includeMissing(String)
     case includeCircular(String)
     case includeTooDeep(limit: Int)
+    case tooManyIncludes(limit: Int)
     case globalNeedsVariables
     case invalidImportance(String)
     case invalidNotifyMethod(String, reason: String)
@@ -266,6 +267,7 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .includeMissing(let n): return "included script '\(n)' does not exist"
         case .includeCircular(let n): return "circular include of script '\(n)'"
         case .includeTooDeep(let limit): return "includes nest deeper than \(limit) levels"
+        case .tooManyIncludes(let limit): return "more than \(limit) scripts are included"
         case .globalNeedsVariables: return "global command requires that variables extension is active"
         case .invalidImportance(let v):
             return "invalid :importance value '\(v)' for the notify command (use \"1\", \"2\" or \"3\")"

@@ -78,7 +78,9 @@ public struct SieveCompiler: Sendable {
         return CompileResult(diagnostics: diagnostics, includes: top.includes)
     }
 
+    /// Pigeonhole's sieve_include_max_nesting_depth and sieve_include_max_includes defaults.
     static let maxIncludeDepth = 10
+    static let maxIncludes = 255
 
     private func checkIncludes(
         of result: CompileResult, chain: [String], depth: Int, context: String, load: (String) -> [UInt8]?,
@@ -93,6 +95,13 @@ public struct SieveCompiler: Sendable {
                 continue
             }
             if checked.contains(ref.name) { continue }
+            if checked.count > SieveCompiler.maxIncludes {
+                diagnostics.append(
+                    Diagnostic(
+                        severity: .error, line: ref.line, column: 1,
+                        kind: .tooManyIncludes(limit: SieveCompiler.maxIncludes), context: context))
+                return
+            }
             checked.insert(ref.name)
             guard let bytes = load(ref.name) else {
                 if !ref.optional {

@@ -53,6 +53,15 @@ struct SieveCompilerTests {
         #expect(result.errors.contains { $0.message.contains("deeper than 10") })
     }
 
+    @Test("the number of included scripts is bounded")
+    func includeCount() {
+        let compiler = SieveCompiler(options: CompileOptions(extensions: .all))
+        var top = "require \"include\";\n"
+        for i in 0..<300 { top += "include \"s\(i)\";\n" }
+        let result = compiler.checkForActivation(Array(top.utf8), named: "top") { _ in Array("keep;".utf8) }
+        #expect(result.errors.map(\.message) == ["more than 255 scripts are included"])
+    }
+
     @Test("the compiler is usable from concurrent tasks")
     func concurrent() async {
         let compiler = SieveCompiler(options: CompileOptions())
