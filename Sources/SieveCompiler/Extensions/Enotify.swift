@@ -3,7 +3,7 @@ struct Enotify: SieveExtension {
     let name = "enotify"
     var conflicts: [String] { ["notify"] }
     var setModifiers: [(name: String, precedence: Int)] { [("encodeurl", 15)] }
-    var tags: [TagDefinition] { Variables.modifierTags(setModifiers, target: ["set"]) }
+    var tags: [TagDefinition] { Variables.modifierTags(setModifiers, target: ["set", "extracttext"]) }
     var commands: [CommandDefinition] {
         [
             // notify [":from" string] [":importance" <"1" / "2" / "3">] [":options" string-list]

@@ -12,6 +12,7 @@ struct VndDovecotDuplicate: SieveExtension {
                     TagDefinition("header", parameter: .string, group: .named("value")),
                     TagDefinition("value", parameter: .string, group: .named("value")),
                     TagDefinition("seconds", parameter: .number),
+                    TagDefinition("last"),
                 ])
         ]
     }
