@@ -165,6 +165,7 @@ final class Validator {
             if isChainPart && chainDecided && (previous == "if" || previous == "elsif") {
                 // An earlier branch is constantly true: Pigeonhole checks only this branch's shape.
                 if let def = lookup(node.name, kind: .command).0?.definition {
+                    if node.block == nil { error(.blockRequired(command: node.name), at: node) }
                     checkSubtests(def, node: node, kind: .command)
                 }
                 previous = node.name
