@@ -36,7 +36,9 @@ public struct Diagnostic: Equatable, Sendable {
 
     /// The command-line form: "FILE:7:3: error: …".
     public func render(fileName: String) -> String {
-        "\(fileName):\(line):\(column): \(severityText): \(message)"
+        // A finding about the whole script (its size) has no position.
+        line > 0
+            ? "\(fileName):\(line):\(column): \(severityText): \(message)" : "\(fileName): \(severityText): \(message)"
     }
 }
 

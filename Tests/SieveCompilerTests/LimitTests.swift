@@ -55,6 +55,7 @@ struct LimitTests {
         let small = compile(script)
         #expect(small.errors.first?.message == "script is too large (max 1048576 bytes)")
         #expect(small.errors.first?.wireText == "error: script is too large (max 1048576 bytes)")
+        #expect(small.errors.first?.render(fileName: "f") == "f: error: script is too large (max 1048576 bytes)")
         #expect(compile(script, limits: Self.big).isValid)
     }
 
