@@ -280,6 +280,15 @@ class Ours:
                     f.write(f"ssl = yes\nssl_cert = {setup.cert}\nssl_key = {setup.key}\n"
                             "disable_plaintext_auth = no\n")
             self.conf[tls] = path
+        # The same server with a 10,000-user passwd-file: the greeting's SASL list depends on it.
+        big_passwd = os.path.join(self.dir, "passwd-10k")
+        with open(self.passwd) as f, open(big_passwd, "w") as out:
+            out.write(f.read())
+            for i in range(10000):
+                out.write(f"user{i}:{setup.hash}:{10000 + i}:{10000 + i}::/home/user{i}::\n")
+        self.big_conf = os.path.join(self.dir, "big.conf")
+        with open(self.conf[False]) as f, open(self.big_conf, "w") as out:
+            out.write(f.read().replace(f"passwd_file = {self.passwd}\n", f"passwd_file = {big_passwd}\n"))
         self.port = {}
         self.listener = {}
         for tls in (False, True):
@@ -293,8 +302,9 @@ class Ours:
         for port in self.port.values():
             wait_port(port)
 
-    def exec_command(self):
-        return None, "LOGOUT\\r\\n", [f"{self.setup.bin}/managesieved", "-c", self.conf[False]]
+    def exec_command(self, big=False):
+        conf = self.big_conf if big else self.conf[False]
+        return None, "LOGOUT\\r\\n", [f"{self.setup.bin}/managesieved", "-c", conf]
 
     def connection_processes(self, tls):
         """(server processes, relay processes) serving connections now."""
@@ -425,12 +435,13 @@ def firstbyte(setup, env_file, stdin, argv, n):
 
 
 def measure_exec(setup, ours, dovecot, rounds, n):
-    c_floor, us, them = [], [], []
-    for _ in range(rounds):  # interleaved, so load changes on a shared machine hit all three alike
+    c_floor, us, them, big = [], [], [], []
+    for _ in range(rounds):  # interleaved, so load changes on a shared machine hit all of them alike
         c_floor.append(firstbyte(setup, None, "LOGOUT\\r\\n", [os.path.join(setup.tools, "greeting")], n))
         us.append(firstbyte(setup, *ours.exec_command(), n))
         them.append(firstbyte(setup, *dovecot.exec_command(), n))
-    return median(c_floor), median(us), median(them)
+        big.append(firstbyte(setup, *ours.exec_command(big=True), max(5, n // 10)))
+    return median(c_floor), median(us), median(them), median(big)
 
 
 def client(setup, *args):
@@ -538,6 +549,8 @@ def machine():
         mem_kb = int(f.readline().split()[1])
     commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
     dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "Sources"]).strip()
+    if os.environ.get("BENCH_COMMIT"):  # binaries built elsewhere, from this commit
+        commit, dirty = os.environ["BENCH_COMMIT"], ""
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": f"{os.cpu_count()} × {cpu}",
@@ -574,9 +587,11 @@ def main():
         t_start = time.monotonic()
 
         log("bench: 1. exec -> first byte")
-        c_ms, us_ms, them_ms = measure_exec(setup, ours, dovecot, rounds=3 if q else 5, n=30 if q else 200)
-        rows.append(("1", "exec → first byte on pipes (median)", fmt(us_ms, "ms", 3), fmt(them_ms, "ms", 3),
+        c_ms, us_ms, them_ms, big_ms = measure_exec(setup, ours, dovecot, rounds=3 if q else 5, n=30 if q else 200)
+        rows.append(("1", "exec → first byte on pipes", fmt(us_ms, "ms", 3), fmt(them_ms, "ms", 3),
                      us_ms / them_ms, f"≤ 1.5× C ({c_ms:.3f} ms): {us_ms / c_ms:.2f}×", us_ms <= 1.5 * c_ms))
+        rows.append(("1", "the same, passwd-file of 10,000 users", fmt(big_ms, "ms", 3), fmt(them_ms, "ms", 3),
+                     big_ms / them_ms, f"{big_ms / c_ms:.1f}× C", None))
 
         log("bench: 2. whole sessions")
         homes = [("disk (/tmp)", USER)] + ([("tmpfs (/dev/shm)", SHM_USER)] if setup.shm else [])
