@@ -57,10 +57,10 @@ enum NotifyURI {
     }
 
     static let reservedHeaders: Set<String> = [
-        "from", "sender", "message-id", "date", "received", "return-path", "auto-submitted", "content-type",
+        "from", "sender", "bcc", "message-id", "date", "received", "return-path", "auto-submitted", "content-type",
         "content-transfer-encoding", "mime-version",
     ]
-    static let addressHeaders: Set<String> = ["to", "cc", "bcc"]
+    static let addressHeaders: Set<String> = ["to", "cc"]
 
     /// scheme ":" … ; the URI's problem (error) or warnings.
     static func check(_ uri: String) -> Findings {
@@ -136,7 +136,10 @@ enum NotifyURI {
                     return Findings(error: "mailto URI: invalid header field body")
                 }
                 if addressHeaders.contains(name) {
-                    for part in value.split(separator: 0x2C) {
+                    for part in value.split(separator: 0x2C, omittingEmptySubsequences: false) {
+                        if part.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                            return Findings(error: "mailto URI: invalid recipient '': empty address")
+                        }
                         if let p = Checks.addressProblem(Array(part)) {
                             return Findings(
                                 error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
