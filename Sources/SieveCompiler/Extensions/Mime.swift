@@ -4,7 +4,7 @@ struct Mime: SieveExtension {
     var tags: [TagDefinition] {
         [
             TagDefinition("mime", target: .feature(.mimeHeader)),
-            TagDefinition("anychild", target: .feature(.mimeHeader)),
+            TagDefinition("anychild", target: .feature(.mimeHeader), repeatable: true),
             TagDefinition("type", group: .named("mime-option"), target: .commands(["header"])),
             TagDefinition("subtype", group: .named("mime-option"), target: .commands(["header"])),
             TagDefinition("contenttype", group: .named("mime-option"), target: .commands(["header"])),
