@@ -8,13 +8,18 @@ script untouched; nothing may appear outside the storage."""
 import os
 import re
 import subprocess
+import tempfile
+import threading
 import time
 
 import pytest
 
 from conftest import SERVER, ServerEnv, plain_b64
+from test_limits import peak_rss_kib
 
 KEEP = b"# the user's precious script\r\nkeep;\r\n"
+MEMORY_BOUND_KIB = 64 * 1024
+PEAKS: list[int] = []
 LOGIN = f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'.encode()
 
 
@@ -45,13 +50,58 @@ def snapshot(env: ServerEnv) -> dict[str, bytes]:
 
 def session(env: ServerEnv, payload: bytes, *, login: bool = True, tail: bytes = b'NOOP "alive"\r\nLOGOUT\r\n',
             timeout: float = 30) -> bytes:
-    """Runs one session; asserts a clean exit (code 0, no stderr, within `timeout`)."""
-    data = (LOGIN if login else b"") + payload + tail
+    """Runs one session; asserts a clean exit (code 0, nothing on stderr, within `timeout`). With the default
+    tail, the server's peak RSS (VmHWM) is read once it has answered the NOOP, before LOGOUT, and bounded."""
+    measure = tail.startswith(b'NOOP "alive"\r\n')
+    first = (LOGIN if login else b"") + payload + (b'NOOP "alive"\r\n' if measure else tail)
+    errors = tempfile.TemporaryFile()
     started = time.time()
-    proc = subprocess.run([str(SERVER), "-c", str(env.config)], input=data, capture_output=True, timeout=timeout)
-    assert proc.returncode == 0, f"exit code {proc.returncode} after {time.time() - started:.1f} s"
-    assert proc.stderr == b""
-    return proc.stdout
+    proc = subprocess.Popen([str(SERVER), "-c", str(env.config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=errors, bufsize=0)
+    answered = threading.Event()
+
+    def feed():
+        try:
+            proc.stdin.write(first)
+            if measure:
+                answered.wait(timeout)
+                proc.stdin.write(tail[len(b'NOOP "alive"\r\n'):])
+        except BrokenPipeError:
+            pass  # the server ended the session (BYE) before reading everything
+        finally:
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    output = b""
+    try:
+        while True:
+            chunk = os.read(proc.stdout.fileno(), 1 << 20)
+            if not chunk:
+                break
+            output += chunk
+            if measure and not answered.is_set() and b'OK (TAG "alive") "Done"\r\n' in output:
+                peak = peak_rss_kib(proc.pid)
+                PEAKS.append(peak)
+                assert peak < MEMORY_BOUND_KIB, f"peak RSS {peak} KiB"
+                answered.set()
+        proc.wait()
+    finally:
+        timer.cancel()
+        answered.set()
+        writer.join()
+        proc.stdout.close()
+    elapsed = time.time() - started
+    assert elapsed < timeout, "the server hung (killed by the test's timer)"
+    assert proc.returncode == 0, f"exit code {proc.returncode} after {elapsed:.1f} s"
+    errors.seek(0)
+    assert errors.read() == b"", "the server wrote to stderr"
+    return output
 
 
 def status_lines(output: bytes) -> list[bytes]:
@@ -351,3 +401,10 @@ def test_fuzz_corpus_replays_cleanly(target, directory):
     proc = subprocess.run([str(binary), *inputs], capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"{len(inputs)} inputs replayed, no failure".encode() in proc.stdout
+
+
+def test_zz_memory_figures():
+    """Runs last in this file: the largest peak RSS of all hostile sessions above (each was also checked)."""
+    assert PEAKS, "no session ran"
+    print(f"hostile input: {len(PEAKS)} sessions, largest peak RSS {max(PEAKS)} KiB")
+    assert max(PEAKS) < MEMORY_BOUND_KIB
