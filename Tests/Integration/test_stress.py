@@ -193,13 +193,17 @@ def check_determined_names(final: dict, ops: list[Op]) -> int:
     return determined
 
 
-def test_concurrent_sessions_of_one_user_keep_the_storage_consistent(server_env):
+@pytest.mark.parametrize("lock_timeout,duration", [(None, DURATION), ("1 ms", 6.0)], ids=["default-lock", "trylater"])
+def test_concurrent_sessions_of_one_user_keep_the_storage_consistent(env_root, lock_timeout, duration):
+    """With the default lock timeout every mutation waits its turn; with a 1 ms lock timeout many are refused
+    with NO (TRYLATER), and those must have changed nothing (the oracle counts only acknowledged commands)."""
+    server_env = ServerEnv(env_root, extra_config=f"sieve_lock_timeout = {lock_timeout}" if lock_timeout else "")
     server = Socat(server_env)
     ops: list[Op] = []
     uploads: dict = {}
     problems: list[str] = []
     try:
-        deadline = time.time() + DURATION
+        deadline = time.time() + duration
         threads = [
             threading.Thread(target=worker, args=(server.port, i, deadline, ops, uploads, problems, 1000 + i))
             for i in range(CLIENTS)
@@ -207,7 +211,7 @@ def test_concurrent_sessions_of_one_user_keep_the_storage_consistent(server_env)
         for t in threads:
             t.start()
         for t in threads:
-            t.join(timeout=DURATION + 120)
+            t.join(timeout=duration + 120)
             assert not t.is_alive(), "a client hung"
     finally:
         server.close()
@@ -228,6 +232,9 @@ def test_concurrent_sessions_of_one_user_keep_the_storage_consistent(server_env)
     assert len(re.findall(r"session ended: user=alice", log)) == CLIENTS
     assert "storage error" not in log
     assert determined >= 1
+    trylater = sum(1 for op in ops if op.code == "TRYLATER")
+    if lock_timeout:
+        assert trylater > 0, "a 1 ms lock timeout under contention refused nothing"
     print(f"stress: {len(ops)} commands, OK by kind {kinds}, TRYLATER "
           f"{sum(1 for op in ops if op.code == 'TRYLATER')}, {determined}/{len(NAMES)} names determined")
 
