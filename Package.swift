@@ -54,7 +54,8 @@ let package = Package(
         .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(
             name: "FuzzProtocol", dependencies: ["ManageSieveProtocol", "FuzzSupport"], path: "fuzz/FuzzProtocol"),
-        .executableTarget(name: "FuzzCompiler", dependencies: ["SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzCompiler"),
+        .executableTarget(
+            name: "FuzzCompiler", dependencies: ["SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzCompiler"),
 
         // Tests (Swift Testing).
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),
