@@ -20,18 +20,20 @@ enum ArgumentType: Sendable, Equatable {
     }
 }
 
-/// Capabilities a command or test has, which other extensions attach tags to.
-enum Feature: Sendable, Hashable {
+/// Capabilities a command or test has, which other extensions attach tags to (a bit set: checked
+/// for every command, so no hashing).
+struct Feature: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
     /// Takes [COMPARATOR].
-    case comparator
+    static let comparator = Feature(rawValue: 1 << 0)
     /// Takes [MATCH-TYPE].
-    case matchType
+    static let matchType = Feature(rawValue: 1 << 1)
     /// Takes [ADDRESS-PART].
-    case addressPart
+    static let addressPart = Feature(rawValue: 1 << 2)
     /// RFC 5260 index: `:index`/`:last`.
-    case headerIndex
+    static let headerIndex = Feature(rawValue: 1 << 3)
     /// RFC 5703 `:mime`/`:anychild`.
-    case mimeHeader
+    static let mimeHeader = Feature(rawValue: 1 << 4)
 }
 
 /// Which tags are mutually exclusive: two tags of one group on a command is an error.
@@ -120,7 +122,7 @@ final class CommandDefinition: Sendable {
     /// Names for positional arguments in messages, by position in the longest signature.
     let argumentNames: [String]
     let tags: [TagDefinition]
-    let features: Set<Feature>
+    let features: Feature
     let block: Block
     let subtests: Subtests
     let check: CommandCheck?
@@ -129,7 +131,7 @@ final class CommandDefinition: Sendable {
 
     init(
         _ name: String, _ kind: Kind, _ positional: [ArgumentType] = [], names: [String] = [],
-        alternatives: [[ArgumentType]] = [], tags: [TagDefinition] = [], features: Set<Feature> = [],
+        alternatives: [[ArgumentType]] = [], tags: [TagDefinition] = [], features: Feature = [],
         block: Block = .none, subtests: Subtests = .none, check: CommandCheck? = nil
     ) {
         self.name = name
@@ -146,7 +148,7 @@ final class CommandDefinition: Sendable {
 
     static func command(
         _ name: String, _ positional: [ArgumentType] = [], names: [String] = [], alternatives: [[ArgumentType]] = [],
-        tags: [TagDefinition] = [], features: Set<Feature> = [], block: Block = .none, subtests: Subtests = .none,
+        tags: [TagDefinition] = [], features: Feature = [], block: Block = .none, subtests: Subtests = .none,
         check: CommandCheck? = nil
     ) -> CommandDefinition {
         CommandDefinition(
@@ -156,7 +158,7 @@ final class CommandDefinition: Sendable {
 
     static func test(
         _ name: String, _ positional: [ArgumentType] = [], names: [String] = [], alternatives: [[ArgumentType]] = [],
-        tags: [TagDefinition] = [], features: Set<Feature> = [], subtests: Subtests = .none, check: CommandCheck? = nil
+        tags: [TagDefinition] = [], features: Feature = [], subtests: Subtests = .none, check: CommandCheck? = nil
     ) -> CommandDefinition {
         CommandDefinition(
             name, .test, positional, names: names, alternatives: alternatives, tags: tags, features: features,
@@ -214,5 +216,5 @@ enum CommonTags {
         TagDefinition($0, group: .addressPart, target: .feature(.addressPart))
     }
     /// [COMPARATOR] [MATCH-TYPE]
-    static let matching: Set<Feature> = [.comparator, .matchType]
+    static let matching: Feature = [.comparator, .matchType]
 }

@@ -25,6 +25,7 @@ final class Validator {
     /// Whether variables / encoded-character are required (hot in checkStrings).
     private(set) var hasVariables = false
     private(set) var hasEncodedCharacter = false
+    private(set) var hasMime = false
     /// Commands enclosing the current node (innermost last).
     private(set) var enclosingCommands: [Node] = []
     /// Names of variables the script declares (`set`, etc.).
@@ -77,6 +78,7 @@ final class Validator {
         defer {
             hasVariables = required.contains("variables")
             hasEncodedCharacter = required.contains("encoded-character")
+            hasMime = required.contains("mime")
         }
         required.insert(name)
         for implied in ExtensionRegistry.byName[name]?.implies ?? [] { required.insert(implied) }
@@ -534,7 +536,7 @@ final class Validator {
         if use.definition.features.contains(.headerIndex), use.has("last"), !use.has("index") {
             error(.lastWithoutIndex(command: use.definition.name), at: use.tag("last")!.argument)
         }
-        if use.definition.features.contains(.mimeHeader), requires("mime") { Mime.check(use, self) }
+        if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText
     }
 }
