@@ -547,8 +547,11 @@ def machine():
                 break
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
-    commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
-    dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "Sources"]).strip()
+    try:
+        commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
+        dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "Sources"]).strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        commit, dirty = "unknown (not a git checkout)", ""
     if os.environ.get("BENCH_COMMIT"):  # binaries built elsewhere, from this commit
         commit, dirty = os.environ["BENCH_COMMIT"], ""
     return {

@@ -58,15 +58,16 @@ public final class FDTransport: Transport {
         }
     }
 
-    /// One `read()` straight into the tail of `buffer` (no intermediate copy). Returns nil on EAGAIN.
+    /// One `read()` into scratch space, then only the octets that arrived are appended. Returns nil on EAGAIN.
+    /// Reading straight into the buffer's tail would first zero-fill `maxCount` octets of it: 64 KiB touched,
+    /// and kept resident for the whole session, for every 20-octet command.
     private func readAvailable(into buffer: inout [UInt8], maxCount: Int) throws(IOError) -> Int? {
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maxCount))
-        let result = buffer.withUnsafeMutableBytes { raw in
-            SystemCall.retryingEINTR { Glibc.read(input, raw.baseAddress! + oldCount, maxCount) }
+        let (result, code) = withUnsafeTemporaryAllocation(byteCount: maxCount, alignment: 1) { scratch in
+            let count = SystemCall.retryingEINTR { Glibc.read(input, scratch.baseAddress!, maxCount) }
+            let code = errno
+            if count > 0 { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count])) }
+            return (count, code)
         }
-        let code = errno
-        buffer.removeLast(maxCount - max(0, result))
         if result < 0 {
             if code == EAGAIN || code == EWOULDBLOCK { return nil }
             throw IOError(operation: "read", errno: code)
