@@ -16,8 +16,8 @@ final class Validator {
         var owner: String?
     }
     /// Every command and test of every extension enabled on the server, by name.
-    private var commands: [String: [Entry]] = [:]
-    private var contributedTags: [(tag: TagDefinition, owner: String)] = []
+    private let commands: [String: [Entry]]
+    private let contributedTags: [(tag: TagDefinition, owner: String)]
     /// Per command: the tags it accepts given the current requires (cleared when requires change).
     private var tagCache: [ObjectIdentifier: [(TagDefinition, String?, Bool)]] = [:]
     private var commandCache: [String: (Entry?, available: Bool, wrongKind: Bool)] = [:]
@@ -43,9 +43,12 @@ final class Validator {
         self.options = options
         self.sink = sink
         self.enabled = options.extensions
+        var commands: [String: [Entry]] = [:]
+        var contributedTags: [(tag: TagDefinition, owner: String)] = []
         for def in CoreLanguage.commands {
             commands[def.name, default: []].append(Entry(definition: def, owner: nil))
         }
+        let enabled = options.extensions
         let implied = Set(ExtensionRegistry.all.filter { enabled.contains($0.name) }.flatMap(\.implies))
         // The definitions are built once per process (ExtensionRegistry.definitions), not per compile.
         for (name, definitions, tags) in ExtensionRegistry.definitions
@@ -55,6 +58,8 @@ final class Validator {
             }
             for tag in tags { contributedTags.append((tag, name)) }
         }
+        self.commands = commands
+        self.contributedTags = contributedTags
     }
 
     // MARK: Reporting
