@@ -448,7 +448,7 @@ def test_command_timeout_bounds_a_slow_drip_literal(env_root):
     except BrokenPipeError:
         closed = True
     assert closed, "a slow-drip client kept the command open for 20 s"
-    assert time.time() - started < 4
+    assert time.time() - started < 8  # 1 s allowed; generous for a loaded machine, far below the 20 s drip
     rest = c.wait_closed(timeout=5)
     assert b'BYE "Timed out waiting for the rest of the command."' in rest, rest
     wait_for_log(env, r"reason=command timeout")
@@ -468,7 +468,7 @@ def test_command_timeout_slow_line_without_literal(env_root):
                 break
     except BrokenPipeError:
         pass
-    assert time.time() - started < 4
+    assert time.time() - started < 8  # 1 s allowed; generous for a loaded machine, far below the 20 s drip
     assert b"BYE" in c.wait_closed(timeout=5)
 
 
