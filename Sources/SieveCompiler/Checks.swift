@@ -64,7 +64,7 @@ enum Checks {
     // MARK: RFC 5322 addresses
 
     /// Why a constant address is invalid, or nil when it is a valid mailbox (`a@b.c`, `Name <a@b.c>`).
-    static func addressProblem(_ text: [UInt8]) -> String? {
+    static func addressProblem(_ text: [UInt8]) -> AddressProblem? {
         var p = AddressScanner(bytes: text)
         return p.mailbox()
     }
@@ -130,13 +130,13 @@ struct AddressScanner {
 
     /// addr-spec = local-part "@" domain. Like Pigeonhole, the local part may have stray dots and
     /// comments, but only ASCII.
-    mutating func addrSpec() -> String? {
+    mutating func addrSpec() -> AddressProblem? {
         skipCFWS()
         let start = i
         var sawAny = false
         if i < bytes.count, bytes[i] == 0x22 {
-            guard quoted() else { return "invalid local part" }
-            if i - start == 2 { return "missing local part" }
+            guard quoted() else { return .invalidLocalPart }
+            if i - start == 2 { return .missingLocalPart }
             sawAny = true
         } else {
             while i < bytes.count {
@@ -145,7 +145,7 @@ struct AddressScanner {
                     i += 1
                     sawAny = true
                 } else if b >= 0x80 {
-                    return "invalid local part"
+                    return .invalidLocalPart
                 } else {
                     break
                 }
@@ -155,13 +155,13 @@ struct AddressScanner {
         skipCFWS()
         guard sawAny, i < bytes.count, bytes[i] == 0x40 else {
             let local = String(decoding: bytes[start..<localEnd], as: UTF8.self)
-            return "invalid or lonely local part '\(local)' (expecting '@')"
+            return .lonelyLocalPart(local)
         }
         i += 1
         skipCFWS()
         if i < bytes.count, bytes[i] == 0x5B {
             while i < bytes.count, bytes[i] != 0x5D { i += 1 }
-            guard i < bytes.count else { return "invalid or missing domain" }
+            guard i < bytes.count else { return .invalidDomain }
             i += 1
             return nil
         }
@@ -169,7 +169,7 @@ struct AddressScanner {
         // surround each dot.
         while true {
             skipCFWS()
-            guard atom() else { return "invalid or missing domain" }
+            guard atom() else { return .invalidDomain }
             skipCFWS()
             guard i < bytes.count, bytes[i] == 0x2E else { return nil }
             i += 1
@@ -177,7 +177,7 @@ struct AddressScanner {
     }
 
     /// mailbox = name-addr / addr-spec
-    mutating func mailbox() -> String? {
+    mutating func mailbox() -> AddressProblem? {
         skipCFWS()
         // Try addr-spec first.
         let save = i
@@ -189,20 +189,20 @@ struct AddressScanner {
         // name-addr = [display-name] "<" addr-spec ">"
         while i < bytes.count, bytes[i] != 0x3C {
             if bytes[i] == 0x22 {
-                guard quoted() else { return "invalid display name" }
+                guard quoted() else { return .invalidDisplayName }
                 continue
             }
             i += 1
         }
         guard i < bytes.count else {
             i = save
-            return addrSpec() ?? "invalid characters after address"
+            return addrSpec() ?? .trailingCharacters
         }
         i += 1
         if let problem = addrSpec() { return problem }
-        guard i < bytes.count, bytes[i] == 0x3E else { return "missing '>' after address" }
+        guard i < bytes.count, bytes[i] == 0x3E else { return .missingAngleBracket }
         i += 1
         skipCFWS()
-        return i == bytes.count ? nil : "invalid characters after address"
+        return i == bytes.count ? nil : .trailingCharacters
     }
 }

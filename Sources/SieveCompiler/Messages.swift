@@ -28,7 +28,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case strayCarriageReturn(startLine: Int)
     // Grammar.
     case unexpectedAtEnd(String)
-    case unexpectedToken(expected: String, found: String)
+    case unexpectedToken(expected: ExpectedToken, found: String)
     case tooManyCommands(limit: Int)
     case nestingTooDeep(limit: Int)
     case testNestingTooDeep(limit: Int)
@@ -71,7 +71,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case lastWithoutIndex(command: String)
     // Meaning.
     case sizeNeedsTag
-    case invalidAddress(command: String, address: String, reason: String)
+    case invalidAddress(command: String, address: String, reason: AddressProblem)
     case invalidHeaderName(String)
     case invalidHeaderNameError(String)
     case headerNotAddress(String)
@@ -99,7 +99,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case tooManyIncludes(limit: Int)
     case globalNeedsVariables
     case invalidImportance(String)
-    case invalidNotifyMethod(String, reason: String)
+    case invalidNotifyMethod(String, MailtoProblem)
     case mailtoOptionsIgnored
     case unknownDatePart(String)
     case invalidZone(String)
@@ -115,7 +115,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case notConstant(command: String, argument: String)
     case deprecatedNotifyMethod
     case invalidNotifyOption(String)
-    case mailtoWarning(String)
+    case mailtoWarning(MailtoWarning)
     case mailtoIgnoredHeader(String)
     case invalidAnnotation(String)
     case invalidSpecialUseFlag(String)
@@ -158,7 +158,7 @@ public enum DiagnosticKind: Equatable, Sendable {
             return "found stray carriage-return (CR) character in string started at line \(line) (use CRLF line ends)"
         case .badCharacterAfterText(let c): return "invalid character '\(c)' after 'text:' in multiline string"
         case .unexpectedAtEnd(let found): return "unexpected \(found) found at (the presumed) end of file"
-        case .unexpectedToken(let expected, let found): return "expected \(expected), but found \(found)"
+        case .unexpectedToken(let expected, let found): return "expected \(expected.message), but found \(found)"
         case .tooManyCommands(let limit): return "script has too many commands (max \(limit))"
         case .nestingTooDeep(let limit): return "cannot nest command blocks deeper than \(limit) levels"
         case .testNestingTooDeep(let limit): return "cannot nest tests deeper than \(limit) levels"
@@ -229,7 +229,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .lastWithoutIndex(let c):
             return "the :last tag for the \(c) command cannot be specified without the :index tag"
         case .sizeNeedsTag: return "the size test requires either the :under or the :over tag to be specified"
-        case .invalidAddress(let c, let a, let reason): return "specified \(c) address '\(a)' is invalid: \(reason)"
+        case .invalidAddress(let c, let a, let reason):
+            return "specified \(c) address '\(a)' is invalid: \(reason.message)"
         case .invalidHeaderName(let h): return "specified header field name '\(h)' is invalid"
         case .invalidHeaderNameError(let h): return "specified header field name '\(h)' is invalid"
         case .headerNotAddress(let h): return "specified header '\(h)' is not allowed for the address test"
@@ -271,7 +272,7 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .globalNeedsVariables: return "global command requires that variables extension is active"
         case .invalidImportance(let v):
             return "invalid :importance value '\(v)' for the notify command (use \"1\", \"2\" or \"3\")"
-        case .invalidNotifyMethod(_, let reason): return "notify command: \(reason)"
+        case .invalidNotifyMethod(_, let problem): return "notify command: \(problem.message)"
         case .mailtoOptionsIgnored: return "the mailto notify method has no options; :options is ignored"
         case .unknownDatePart(let p): return "date part '\(p)' is not known"
         case .invalidZone(let z): return "invalid :zone argument '\(z)' (use +hhmm or -hhmm)"
@@ -296,7 +297,7 @@ public enum DiagnosticKind: Equatable, Sendable {
                 "the notify command of the deprecated notify extension only supports the 'mailto' notification method"
         case .invalidNotifyOption(let o):
             return "notify command: invalid option name specified in option '\(o)' (use name=value)"
-        case .mailtoWarning(let w): return "notify command: mailto URI: \(w)"
+        case .mailtoWarning(let w): return "notify command: mailto URI: \(w.message)"
         case .mailtoIgnoredHeader(let h): return "notify command: mailto URI: header field '\(h)' is ignored"
         case .invalidAnnotation(let a): return "specified annotation name '\(a)' is invalid"
         case .invalidSpecialUseFlag(let f): return "invalid special-use flag '\(f)' (it must start with a backslash)"
@@ -305,6 +306,120 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .invalidProgramArgument(let c, let a):
             return "\(c) command: specified external program argument '\(a)' is invalid (no line breaks allowed)"
         case .outputNeedsVariables: return "the :output tag requires the variables extension"
+        }
+    }
+}
+
+/// Why a constant e-mail address is invalid (RFC 5322 mailbox).
+public enum AddressProblem: Equatable, Sendable {
+    case invalidLocalPart
+    case missingLocalPart
+    case lonelyLocalPart(String)
+    case invalidDomain
+    case invalidDisplayName
+    case missingAngleBracket
+    case trailingCharacters
+
+    public var message: String {
+        switch self {
+        case .invalidLocalPart: return "invalid local part"
+        case .missingLocalPart: return "missing local part"
+        case .lonelyLocalPart(let local): return "invalid or lonely local part '\(local)' (expecting '@')"
+        case .invalidDomain: return "invalid or missing domain"
+        case .invalidDisplayName: return "invalid display name"
+        case .missingAngleBracket: return "missing '>' after address"
+        case .trailingCharacters: return "invalid characters after address"
+        }
+    }
+}
+
+/// Why a notification method URI is refused (RFC 5435, RFC 5436 mailto).
+public enum MailtoProblem: Equatable, Sendable {
+    public enum Part: Equatable, Sendable { case recipients, headerName, headerValue }
+    case invalidScheme(String)
+    case unsupportedMethod(String)
+    case invalidCharacter(String, part: Part)
+    case invalidPercentEncoding
+    case invalidRecipient(String, AddressProblem)
+    case emptyRecipient
+    case invalidHeaderName(String)
+    case invalidHeaderBody
+
+    public var message: String {
+        switch self {
+        case .invalidScheme(let uri): return "invalid scheme part for method URI '\(uri)'"
+        case .unsupportedMethod(let scheme):
+            return "invalid method: notification method '\(scheme)' is not supported (use mailto)"
+        case .invalidCharacter(let c, let part):
+            let where_: String
+            switch part {
+            case .recipients: where_ = "'to' part"
+            case .headerName: where_ = "header field name part"
+            case .headerValue: where_ = "header field value part"
+            }
+            return "mailto URI: invalid character '\(c)' in \(where_)"
+        case .invalidPercentEncoding: return "mailto URI: invalid % encoding"
+        case .invalidRecipient(let r, let problem): return "mailto URI: invalid recipient '\(r)': \(problem.message)"
+        case .emptyRecipient: return "mailto URI: invalid recipient '': empty address"
+        case .invalidHeaderName(let n): return "mailto URI: invalid header field name '\(n)'"
+        case .invalidHeaderBody: return "mailto URI: invalid header field body"
+        }
+    }
+}
+
+/// What a mailto URI does that is ignored.
+public enum MailtoWarning: Equatable, Sendable {
+    case reservedHeader(String)
+    case duplicateSubject
+    case noRecipients
+
+    public var message: String {
+        switch self {
+        case .reservedHeader(let h): return "ignored reserved header field '\(h)'"
+        case .duplicateSubject: return "ignored duplicate subject field"
+        case .noRecipients: return "notification URI specifies no recipients"
+        }
+    }
+}
+
+/// What the parser expected where it found something else.
+public enum ExpectedToken: Equatable, Sendable {
+    case command, blockEnd, commandEnd, testAfterParen, testAfterComma, commaOrParen, stringAfterBracket
+    case stringAfterComma, commaOrBracket
+
+    public var message: String {
+        switch self {
+        case .command: return "command"
+        case .blockEnd: return "end of compound block '}'"
+        case .commandEnd: return "end of command ';' or the beginning of a compound block '{'"
+        case .testAfterParen: return "test identifier after '(' in test list"
+        case .testAfterComma: return "test identifier after ',' in test list"
+        case .commaOrParen: return "',' or ')' in test list"
+        case .stringAfterBracket: return "string after '[' in string list"
+        case .stringAfterComma: return "string after ',' in string list"
+        case .commaOrBracket: return "',' or ']' in string list"
+        }
+    }
+}
+
+extension DiagnosticKind {
+    /// How a token is named in messages.
+    static func describe(_ kind: Token.Kind) -> String {
+        switch kind {
+        case .identifier(let n): return "identifier '\(n)'"
+        case .tag(let n): return "tag ':\(n)'"
+        case .number(let n): return "number \(n)"
+        case .string: return "string"
+        case .leftBracket: return "'['"
+        case .rightBracket: return "']'"
+        case .leftParen: return "'('"
+        case .rightParen: return "')'"
+        case .leftBrace: return "'{'"
+        case .rightBrace: return "'}'"
+        case .comma: return "','"
+        case .semicolon: return "';'"
+        case .endOfFile: return "end of file"
+        case .invalid: return "invalid characters"
         }
     }
 }

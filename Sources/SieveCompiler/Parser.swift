@@ -20,24 +20,7 @@ struct Parser {
 
     private mutating func advance() { current = lexer.next() }
 
-    private func describe(_ t: Token) -> String {
-        switch t.kind {
-        case .identifier(let n): return "identifier '\(n)'"
-        case .tag(let n): return "tag ':\(n)'"
-        case .number(let n): return "number \(n)"
-        case .string: return "string"
-        case .leftBracket: return "'['"
-        case .rightBracket: return "']'"
-        case .leftParen: return "'('"
-        case .rightParen: return "')'"
-        case .leftBrace: return "'{'"
-        case .rightBrace: return "'}'"
-        case .comma: return "','"
-        case .semicolon: return "';'"
-        case .endOfFile: return "end of file"
-        case .invalid: return "invalid characters"
-        }
-    }
+    private func describe(_ t: Token) -> String { DiagnosticKind.describe(t.kind) }
 
     private func error(_ kind: DiagnosticKind, at t: Token) {
         // An .invalid token was already reported by the lexer.
@@ -82,10 +65,10 @@ struct Parser {
                 }
             default:
                 if case .semicolon = current.kind {
-                    error(.unexpectedToken(expected: "command", found: "';'"), at: current)
+                    error(.unexpectedToken(expected: .command, found: describe(current)), at: current)
                     advance()
                 } else {
-                    error(.unexpectedToken(expected: "command", found: describe(current)), at: current)
+                    error(.unexpectedToken(expected: .command, found: describe(current)), at: current)
                     recover()
                 }
             }
@@ -118,7 +101,7 @@ struct Parser {
             var block: [Node] = []
             parseCommands(into: &block, depth: depth + 1)
             guard case .rightBrace = current.kind else {
-                error(.unexpectedToken(expected: "end of compound block '}'", found: describe(current)), at: current)
+                error(.unexpectedToken(expected: .blockEnd, found: describe(current)), at: current)
                 throw Failure()
             }
             advance()
@@ -128,7 +111,7 @@ struct Parser {
         default:
             error(
                 .unexpectedToken(
-                    expected: "end of command ';' or the beginning of a compound block '{'", found: describe(current)),
+                    expected: .commandEnd, found: describe(current)),
                 at: current)
             throw Failure()
         }
@@ -188,10 +171,9 @@ struct Parser {
             var tests: [Node] = []
             while true {
                 guard case .identifier = current.kind else {
-                    let after = tests.isEmpty ? "'('" : "','"
                     error(
                         .unexpectedToken(
-                            expected: "test identifier after \(after) in test list", found: describe(current)),
+                            expected: tests.isEmpty ? .testAfterParen : .testAfterComma, found: describe(current)),
                         at: current)
                     throw Failure()
                 }
@@ -203,7 +185,7 @@ struct Parser {
                     advance()
                     return (arguments, tests, true)
                 default:
-                    error(.unexpectedToken(expected: "',' or ')' in test list", found: describe(current)), at: current)
+                    error(.unexpectedToken(expected: .commaOrParen, found: describe(current)), at: current)
                     throw Failure()
                 }
             }
@@ -237,11 +219,11 @@ struct Parser {
     /// string-list = "[" string *("," string) "]" / string
     private mutating func parseStringList() throws(Failure) -> [StringLiteral] {
         var list: [StringLiteral] = []
-        var after = "'['"
         while true {
             guard case .string(let bytes, let multi) = current.kind else {
                 error(
-                    .unexpectedToken(expected: "string after \(after) in string list", found: describe(current)),
+                    .unexpectedToken(
+                        expected: list.isEmpty ? .stringAfterBracket : .stringAfterComma, found: describe(current)),
                     at: current)
                 throw Failure()
             }
@@ -249,13 +231,12 @@ struct Parser {
             advance()
             switch current.kind {
             case .comma:
-                after = "','"
                 advance()
             case .rightBracket:
                 advance()
                 return list
             default:
-                error(.unexpectedToken(expected: "',' or ']' in string list", found: describe(current)), at: current)
+                error(.unexpectedToken(expected: .commaOrBracket, found: describe(current)), at: current)
                 throw Failure()
             }
         }
@@ -289,7 +270,7 @@ struct Parser {
             case .leftBrace: level += 1
             case .rightBrace: level -= 1
             case .endOfFile:
-                error(.unexpectedToken(expected: "end of compound block '}'", found: "end of file"), at: current)
+                error(.unexpectedToken(expected: .blockEnd, found: describe(current)), at: current)
                 return
             default: break
             }

@@ -30,7 +30,7 @@ struct Enotify: SieveExtension {
                     guard case .string(let m) = use.positional[0].value, v.isConstant(m) else { return }
                     let findings = NotifyURI.check(m.text)
                     if let problem = findings.error {
-                        v.error(.invalidNotifyMethod(m.text, reason: problem), at: m)
+                        v.error(.invalidNotifyMethod(m.text, problem), at: m)
                         return
                     }
                     for w in findings.warnings { v.warning(.mailtoWarning(w), at: m) }
@@ -52,8 +52,8 @@ struct Enotify: SieveExtension {
 /// Checks a constant notification URI: only mailto (RFC 6068) is supported.
 enum NotifyURI {
     struct Findings {
-        var error: String?
-        var warnings: [String] = []
+        var error: MailtoProblem?
+        var warnings: [MailtoWarning] = []
     }
 
     static let reservedHeaders: Set<String> = [
@@ -69,10 +69,10 @@ enum NotifyURI {
             bytes[..<colon].allSatisfy({
                 Lexer.isAlpha($0) || Lexer.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E
             })
-        else { return Findings(error: "invalid scheme part for method URI '\(uri)'") }
+        else { return Findings(error: .invalidScheme(uri)) }
         let scheme = String(decoding: bytes[..<colon].map(Lexer.lower), as: UTF8.self)
         guard scheme == "mailto" else {
-            return Findings(error: "invalid method: notification method '\(scheme)' is not supported (use mailto)")
+            return Findings(error: .unsupportedMethod(scheme))
         }
         return mailto(Array(bytes[(colon + 1)...]))
     }
@@ -88,15 +88,15 @@ enum NotifyURI {
         let q = rest.firstIndex(of: 0x3F) ?? rest.count
         let to = Array(rest[..<q])
         for b in to where !isQchar(b) && b != 0x25 {
-            return Findings(error: "mailto URI: invalid character '\(Lexer.describe(b))' in 'to' part")
+            return Findings(error: .invalidCharacter(Lexer.describe(b), part: .recipients))
         }
         if !to.isEmpty {
-            guard let decoded = percentDecode(to) else { return Findings(error: "mailto URI: invalid % encoding") }
+            guard let decoded = percentDecode(to) else { return Findings(error: .invalidPercentEncoding) }
             // An encoded comma separates recipients.
             for part in decoded.split(separator: 0x2C) {
                 if let p = Checks.addressProblem(Array(part)) {
                     return Findings(
-                        error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                        error: .invalidRecipient(String(decoding: part, as: UTF8.self), p))
                 }
                 recipients += 1
             }
@@ -110,51 +110,51 @@ enum NotifyURI {
                 guard let eq = field.firstIndex(of: 0x3D) else {
                     // Pigeonhole accepts a last field without a value ("?subject") but not "?a&b=c".
                     if n + 1 == fields.count { continue }
-                    return Findings(error: "mailto URI: invalid character '&' in header field name part")
+                    return Findings(error: .invalidCharacter("&", part: .headerName))
                 }
                 let rawName = Array(field[field.startIndex..<eq])
                 for b in rawName where !isQchar(b) && b != 0x25 {
                     return Findings(
-                        error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field name part")
+                        error: .invalidCharacter(Lexer.describe(b), part: .headerName))
                 }
                 let rawValue = Array(field[(eq + 1)...])
                 for b in rawValue where !isQchar(b) && b != 0x25 && b != 0x2C {
                     return Findings(
-                        error: "mailto URI: invalid character '\(Lexer.describe(b))' in header field value part")
+                        error: .invalidCharacter(Lexer.describe(b), part: .headerValue))
                 }
                 guard let nameBytes = percentDecode(rawName), let value = percentDecode(rawValue), !value.contains(0),
                     !nameBytes.contains(0)
                 else {
-                    return Findings(error: "mailto URI: invalid % encoding")
+                    return Findings(error: .invalidPercentEncoding)
                 }
                 if nameBytes.isEmpty { continue }
                 let name = String(decoding: nameBytes.map(Lexer.lower), as: UTF8.self)
                 if !Checks.isValidHeaderName(nameBytes) {
-                    return Findings(error: "mailto URI: invalid header field name '\(name)'")
+                    return Findings(error: .invalidHeaderName(name))
                 }
                 if name != "body", value.contains(where: { $0 >= 0x80 || ($0 < 0x20 && $0 != 0x09) }) {
-                    return Findings(error: "mailto URI: invalid header field body")
+                    return Findings(error: .invalidHeaderBody)
                 }
                 if addressHeaders.contains(name) {
                     for part in value.split(separator: 0x2C, omittingEmptySubsequences: false) {
                         if part.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                            return Findings(error: "mailto URI: invalid recipient '': empty address")
+                            return Findings(error: .emptyRecipient)
                         }
                         if let p = Checks.addressProblem(Array(part)) {
                             return Findings(
-                                error: "mailto URI: invalid recipient '\(String(decoding: part, as: UTF8.self))': \(p)")
+                                error: .invalidRecipient(String(decoding: part, as: UTF8.self), p))
                         }
-                        if name != "bcc" || true { recipients += 1 }
+                        recipients += 1
                     }
                 } else if name == "subject" {
-                    if seenSubject { findings.warnings.append("ignored duplicate subject field") }
+                    if seenSubject { findings.warnings.append(.duplicateSubject) }
                     seenSubject = true
                 } else if reservedHeaders.contains(name) {
-                    findings.warnings.append("ignored reserved header field '\(name)'")
+                    findings.warnings.append(.reservedHeader(name))
                 }
             }
         }
-        if recipients == 0 { findings.warnings.append("notification URI specifies no recipients") }
+        if recipients == 0 { findings.warnings.append(.noRecipients) }
         return findings
     }
 
