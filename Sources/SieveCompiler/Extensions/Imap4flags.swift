@@ -21,7 +21,11 @@ struct Imap4flags: SieveExtension {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
             return
         }
-        for s in use.positional[0].strings ?? [] where !v.checkAssignable(s) { return }
+        for s in use.positional[0].strings ?? [] {
+            // hasflag only reads its variables: a match variable ("1") is fine there.
+            if kind == .test, !s.written.isEmpty, s.written.allSatisfy(Lexer.isDigit) { continue }
+            if !v.checkAssignable(s) { return }
+        }
     }
 
     static func warnFlags(_ arg: Argument, command: String, _ v: Validator) {
