@@ -91,7 +91,7 @@ struct AddressScanner {
             } else if b == 0x28 {
                 var depth = 0
                 while i < bytes.count {
-                    if bytes[i] == 0x5C { i += 2; continue }
+                    if bytes[i] == 0x5C { i = min(i + 2, bytes.count); continue }
                     if bytes[i] == 0x28 { depth += 1 }
                     if bytes[i] == 0x29 { depth -= 1; if depth == 0 { i += 1; break } }
                     i += 1
@@ -121,7 +121,7 @@ struct AddressScanner {
         guard i < bytes.count, bytes[i] == 0x22 else { return false }
         i += 1
         while i < bytes.count {
-            if bytes[i] == 0x5C { i += 2; continue }
+            if bytes[i] == 0x5C { i = min(i + 2, bytes.count); continue }
             if bytes[i] == 0x22 { i += 1; return true }
             i += 1
         }

@@ -42,6 +42,10 @@ struct RegressionTests {
             Case("if header :is \"subject\" \"a\rb\" { keep; }", valid: false, "carriage-return"),
             Case("require \"fileinto\"; fileinto text:\nfoo\n.", valid: false, "multi-line"),
             Case("require \"special-use\"; if specialuse_exists \"a\" \"b\" \"c\" { keep; }", valid: true),
+            // A trailing backslash inside an address comment once read past the end of the string.
+            Case("require \"notify\"; notify :method \"mailto\" :options \"(/\\\\\";", valid: false),
+            Case("redirect \"\\\"a\\\\\";", valid: false),
+            Case("require [\"imap4flags\", \"variables\"]; if hasflag \"1\" \"x\" { keep; }", valid: true),
         ])
     func verdicts(_ c: Case) { check(c) }
 
