@@ -51,7 +51,11 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func lookupUser(_ name: String) -> PasswdEntry? {
-        loadedPasswd().entry(for: name)
+        let (entry, problems) = loadedPasswd().lookup(name)
+        for problem in problems {
+            logger.log(.warning, "\(passwdPath):\(problem.line): \(problem.message); line ignored")
+        }
+        return entry
     }
 
     public func availableMechanisms(context: SASLContext) -> [String] {
@@ -62,11 +66,7 @@ public final class LocalBackend: SessionBackend {
     func loadedPasswd() -> PasswdFile {
         if passwd == nil {
             do {
-                let file = try PasswdFile.load(path: passwdPath)
-                for problem in file.problems {
-                    logger.log(.warning, "\(passwdPath):\(problem.line): \(problem.message); line ignored")
-                }
-                passwd = file
+                passwd = try PasswdFile.load(path: passwdPath)
             } catch {
                 logger.log(.error, "cannot read passwd_file \(passwdPath): \(error)")
                 passwd = PasswdFile(parsing: [])

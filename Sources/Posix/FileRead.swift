@@ -22,24 +22,29 @@ public enum FileRead {
             throw tooLarge(path: path, size: Int(status.st_size), maxSize: maxSize)
         }
 
-        // Read until EOF rather than trusting st_size: the file may change while we read it. One octet
-        // of slack lets a file that grew past the limit be detected instead of silently truncated.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(status.st_size) + 1)
+        // Read until EOF rather than trusting st_size: the file may change while we read it. The buffer is
+        // sized to the file plus a page, uninitialised (no zero-filling); if the file grew past that, read
+        // it again with a larger buffer. One octet over the limit tells "too large" from "exactly full".
+        var capacity = min(Int(status.st_size) + 4096, maxSize + 1)
         while true {
-            // Chunks sized to the file (at least a page), not a fixed 64 KiB: every chunk is zero-filled
-            // first, and touching 64 KiB for a 200-octet config costs page faults on every connection.
-            let chunk = min(max(Int(status.st_size) + 1 - bytes.count, 4096), 65_536, maxSize + 1 - bytes.count)
-            if chunk <= 0 { throw tooLarge(path: path, size: bytes.count, maxSize: maxSize) }
-            let oldCount = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: chunk))
-            let result = bytes.withUnsafeMutableBytes { raw in
-                SystemCall.retryingEINTR { read(fd, raw.baseAddress! + oldCount, chunk) }
+            var failure: Int32 = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = 0
+                while count < capacity {
+                    let result = SystemCall.retryingEINTR { read(fd, buffer.baseAddress! + count, capacity - count) }
+                    if result < 0 {
+                        failure = errno
+                        return
+                    }
+                    if result == 0 { return }
+                    count += result
+                }
             }
-            let code = errno
-            bytes.removeLast(chunk - max(0, result))
-            if result < 0 { throw IOError(operation: "read \(path)", errno: code) }
-            if result == 0 { return bytes }
+            if failure != 0 { throw IOError(operation: "read \(path)", errno: failure) }
+            if bytes.count < capacity { return bytes }
+            if bytes.count > maxSize { throw tooLarge(path: path, size: bytes.count, maxSize: maxSize) }
+            capacity = min(capacity * 2, maxSize + 1)
+            guard lseek(fd, 0, SEEK_SET) == 0 else { throw IOError(operation: "lseek \(path)", errno: errno) }
         }
     }
 

@@ -83,11 +83,13 @@ def test_malformed_passwd_lines_are_skipped_and_logged(env_root):
     env = ServerEnv(env_root)
     text = env.passwd.read_text()
     env.passwd.write_text("broken line without colons\nmallory::notanumber:1::/tmp::\n" + text)
-    out = env.run_pipes(login_line("mallory", "") + login_line() + b"LOGOUT\r\n")
+    out = env.run_pipes(login_line("mallory", "x") + login_line() + b"LOGOUT\r\n")
     lines = out.split(b"\r\n")
     assert b"OK" in lines and b'NO "Authentication failed."' in lines
+    # The line naming the user who tried is logged with its number; other lines are not parsed at login
+    # (managesievectl config reports every malformed line).
     log = env.log_text()
-    assert ":1:" in log and ":2:" in log
+    assert "passwd:2: invalid uid 'notanumber'" in log
 
 
 def test_root_user_never_logs_in(env_root):
