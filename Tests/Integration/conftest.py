@@ -285,7 +285,7 @@ def wait_for_log(env: ServerEnv, pattern: str, wait: float = 5) -> str:
     deadline = time.time() + wait
     while True:
         log = env.log_text()
-        if re.search(pattern, log):
+        if re.search(pattern, log, re.M):
             return log
         if time.time() > deadline:
             pytest.fail(f"server log lacks /{pattern}/:\n{log}")
