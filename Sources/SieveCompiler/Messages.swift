@@ -35,6 +35,8 @@ public enum DiagnosticKind: Equatable, Sendable {
     case tooManyArguments(command: String, limit: Int)
     // require and lookup.
     case unknownCapability(String, suggestion: String?)
+    case capabilityNotEnabled(String)
+    case notEnabled(String, kind: CommandKind, extension: String)
     case requireNotAtTop
     case deprecatedExtension(String)
     case conflictingExtensions(String, String)
@@ -166,6 +168,11 @@ public enum DiagnosticKind: Equatable, Sendable {
             return "too many arguments for command '\(command)' (max \(limit))"
         case .unknownCapability(let name, let suggestion):
             return "require command: unknown Sieve capability '\(name)'" + DiagnosticKind.didYouMean(suggestion)
+        case .capabilityNotEnabled(let name):
+            return "require command: unknown Sieve capability '\(name)' (the extension is not enabled on this server)"
+        case .notEnabled(let name, let kind, let ext):
+            return
+                "unknown \(kind) '\(name)' (it belongs to the '\(ext)' extension, which is not enabled on this server)"
         case .requireNotAtTop:
             return "require commands can only be placed at top level at the beginning of the file"
         case .deprecatedExtension(let name): return "the '\(name)' extension is deprecated"

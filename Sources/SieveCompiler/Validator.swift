@@ -138,7 +138,11 @@ final class Validator {
             if ExtensionRegistry.implicit.contains(name) { continue }
             guard enabled.contains(name), let ext = ExtensionRegistry.byName[name], ext.isRequirable else {
                 let candidates = enabled.names.filter { ExtensionRegistry.byName[$0]?.isRequirable ?? false }
-                error(.unknownCapability(name, suggestion: Suggest.closest(to: name, in: candidates)), at: s)
+                if ExtensionRegistry.byName[name] != nil {
+                    error(.capabilityNotEnabled(name), at: s)
+                } else {
+                    error(.unknownCapability(name, suggestion: Suggest.closest(to: name, in: candidates)), at: s)
+                }
                 continue
             }
             if ext.isDeprecated { warning(.deprecatedExtension(name), at: s) }
@@ -224,6 +228,14 @@ final class Validator {
         if let owner = entry?.owner {
             sink.errorOnce(
                 key: "\(kindText):\(name)", .notRequired(name, kind: kindText, extension: owner), line: node.line,
+                column: node.column)
+            return
+        }
+        if let disabled = ExtensionRegistry.definitions.first(where: { ext in
+            ext.1.contains { $0.name == name && $0.kind == kind }
+        }) {
+            sink.errorOnce(
+                key: "\(kindText):\(name)", .notEnabled(name, kind: kindText, extension: disabled.0), line: node.line,
                 column: node.column)
             return
         }

@@ -194,7 +194,14 @@ struct ExtensionTests {
     @Test("extensions not enabled on the server are unknown to require")
     func disabled() {
         let result = compile("require \"editheader\";", extensions: .pigeonholeDefault)
-        #expect(result.errors.first?.message == "require command: unknown Sieve capability 'editheader'")
+        #expect(
+            result.errors.first?.message
+                == "require command: unknown Sieve capability 'editheader' (the extension is not enabled on this server)"
+        )
+        #expect(
+            compile("addheader \"X\" \"y\";", extensions: .pigeonholeDefault).errors.first?.message
+                == "unknown command 'addheader' (it belongs to the 'editheader' extension, which is not enabled on this server)"
+        )
         let implied = compile(
             "require \"vacation-seconds\"; vacation :seconds 60 \"x\";",
             extensions: try! ExtensionSet(parsing: "-vacation +vacation-seconds"))
