@@ -14,13 +14,12 @@ extension Session {
     /// The credentials were right and the user lives on another server: hand the login to the connection.
     /// The state stays non-authenticated until the connection reports the relay's start or failure.
     mutating func beginRelay(
-        entry: PasswdEntry, target: ProxyTarget, mechanism: String, serverFinal: [UInt8]?
+        entry: PasswdEntry, target: ProxyTarget, mechanism: String, clientInput: [UInt8]?, serverFinal: [UInt8]?
     )
         -> [Effect]
     {
         let password = ProxyCredentials.clientPassword(
-            mechanism: mechanism, lastMessage: lastSASLInput, storedPassword: entry.password)
-        lastSASLInput = nil
+            mechanism: mechanism, lastMessage: clientInput, storedPassword: entry.password)
         state = .nonAuthenticated
         guard let credentials = ProxyCredentials(target: target, clientPassword: password) else {
             // SCRAM never reveals the password; without it in clear or a master user the backend cannot be reached.

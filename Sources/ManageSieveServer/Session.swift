@@ -250,8 +250,12 @@ public struct Session {
             state = .authenticating(sasl, mechanism: mechanism)
             return [.send(.saslChallenge(Base64.encode(data))), .expectSASLResponse]
         case .failure(let failure):
+            lastSASLInput = nil
             return failLogin(reason: describe(failure))
         case .success(let entry, let serverFinal):
+            // The last client message may hold the password (PLAIN/LOGIN): only a relay needs it, once.
+            let clientInput = lastSASLInput
+            lastSASLInput = nil
             if let previousUser, previousUser != entry.user {
                 return failLogin(reason: "\(entry.user) refused: only \(previousUser) may log in again in this session")
             }
@@ -266,7 +270,9 @@ public struct Session {
                     .send(.response(Response(.no, code: .referral(url), text: Array("Try \(url)".utf8)))),
                 ]
             case .success(.proxy(let target)):
-                return beginRelay(entry: entry, target: target, mechanism: mechanism, serverFinal: serverFinal)
+                return beginRelay(
+                    entry: entry, target: target, mechanism: mechanism, clientInput: clientInput,
+                    serverFinal: serverFinal)
             case .success(.local(let context)):
                 state = .authenticated(context)
                 failedLogins = 0
