@@ -1,5 +1,5 @@
 """Crash safety (issue 7): kill -9 of the server at random instants during PUTSCRIPT (of large scripts),
-RENAMESCRIPT, DELETESCRIPT and SETACTIVE, 50 times in a row on one storage. After each kill the storage must be
+RENAMESCRIPT, DELETESCRIPT and SETACTIVE, 100 times in a row on one storage. After each kill the storage must be
 in the state before the command or the state after it (temporary files aside), and a following session must
 work normally and clean the dead session's temporary files up with its next write.
 
@@ -17,7 +17,7 @@ import time
 from conftest import SERVER, ServerEnv
 from test_limits import Client
 
-ITERATIONS = 50
+ITERATIONS = 100
 
 
 def big_script(tag: str, size: int) -> bytes:
