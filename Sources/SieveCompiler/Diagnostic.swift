@@ -77,4 +77,7 @@ final class DiagnosticSink {
     }
 
     func markFull() { isFull = true }
+
+    /// Whether a report-once message was already given (so its text need not be built again).
+    func wasReported(key: String) -> Bool { reportedOnce.contains(key) }
 }

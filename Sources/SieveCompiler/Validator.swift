@@ -77,6 +77,9 @@ final class Validator {
     func addInclude(_ ref: IncludeReference) { includes.append(ref) }
 
     func addRequired(_ name: String) {
+        // Repeated requires (or ihave tests) of a loaded extension change nothing: keep the caches.
+        let implied = ExtensionRegistry.byName[name]?.implies ?? []
+        if required.contains(name) && implied.allSatisfy(required.contains) { return }
         tagCache.removeAll()
         commandCache.removeAll()
         testCache.removeAll()
@@ -220,6 +223,8 @@ final class Validator {
     }
 
     private func unknownName(_ name: String, kind: CommandDefinition.Kind, node: Node, entry: Entry?, wrongKind: Bool) {
+        // A name reported once already costs no lookups or suggestions again (hostile scripts repeat).
+        if sink.wasReported(key: "\(kind == .command ? DiagnosticKind.CommandKind.command : .test):\(name)") { return }
         let kindText: DiagnosticKind.CommandKind = kind == .command ? .command : .test
         if wrongKind {
             error(.wrongKind(name, usedAs: kindText), at: node)
@@ -408,6 +413,7 @@ final class Validator {
                 }
                 continue
             }
+            if sink.wasReported(key: "tag:\(def.name):\(name)") { return nil }
             let usable = tags.filter { $0.2 }.map { $0.0.name }
             sink.errorOnce(
                 key: "tag:\(def.name):\(name)",

@@ -36,6 +36,18 @@ struct LimitTests {
         #expect(result.errors.count <= 5)
     }
 
+    @Test("a repeated unknown command or tag is reported once and costs no suggestion search each time")
+    func repeatedUnknown() {
+        let commands = compile(String(repeating: "frobnicat;\n", count: 100_000), limits: Self.big)
+        #expect(commands.errors.count == 1)
+        let tags = compile(String(repeating: "keep :frobnicat;\n", count: 60_000), limits: Self.big)
+        #expect(tags.errors.count == 1)
+        let ihaves = compile(
+            "require \"ihave\";\n" + String(repeating: "if ihave \"fileinto\" { fileinto \"x\"; }\n", count: 20_000),
+            limits: Self.big)
+        #expect(ihaves.isValid)
+    }
+
     @Test("unbalanced brackets and braces")
     func brackets() {
         for script in [
