@@ -69,6 +69,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case relationalOperator(matchType: String, found: String)
     case invalidRegex(String, reason: String)
     case regexBacktracking(String)
+    case regexTooComplex(String, size: Int, limit: Int)
     case matchesManyWildcards(String)
     case lastWithoutIndex(command: String)
     // Meaning.
@@ -229,6 +230,11 @@ public enum DiagnosticKind: Equatable, Sendable {
             return
                 "the :\(m) match-type requires a constant string argument being one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\", but \"\(found)\" was found"
         case .invalidRegex(let p, let reason): return "invalid regular expression '\(p)' for regex match: \(reason)"
+        case .regexTooComplex(let p, let size, let limit):
+            let shown = p.count > 60 ? String(p.prefix(60)) + "..." : p
+            let count = size >= 1 << 40 ? "too many" : "\(size)"
+            return
+                "regular expression '\(shown)' is too complex: its repetitions expand to \(count) elements (max \(limit))"
         case .regexBacktracking(let p):
             return "regular expression '\(p)' has a nested repetition and can take exponential time to match"
         case .matchesManyWildcards(let p):

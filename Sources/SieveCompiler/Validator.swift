@@ -536,6 +536,12 @@ final class Validator {
                 if name == "regex" {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
+                        // Refused before regcomp sees it: expanding it could take seconds and gigabytes.
+                        let size = RegexRisk.expandedSize(key.bytes)
+                        if size > RegexRisk.maxExpandedSize {
+                            error(.regexTooComplex(pattern, size: size, limit: RegexRisk.maxExpandedSize), at: key)
+                            return
+                        }
                         if let checker = options.regexChecker,
                             let problem = checker(pattern, comparator == "i;ascii-casemap")
                         {

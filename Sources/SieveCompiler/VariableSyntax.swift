@@ -186,6 +186,9 @@ enum VariableSyntax {
 
 /// Patterns whose matching can take exponential time on a backtracking engine.
 enum RegexRisk {
+    /// About 20 MB and 15 ms of regcomp work.
+    static let maxExpandedSize = 100_000
+
     /// A quantified group that itself contains an unbounded quantifier: `(a+)+`, `(a*)*`, `(a|aa)+`.
     static func isCatastrophic(_ p: [UInt8]) -> Bool {
         var stack: [Bool] = []  // per open group: contains an unbounded quantifier
@@ -217,6 +220,92 @@ enum RegexRisk {
             i += 1
         }
         return false
+    }
+
+    /// How many atoms a POSIX regex compiler builds for `p` once bounded repetitions are expanded
+    /// (`(a{1000}){1000}` is a million): glibc's regcomp takes time and memory in proportion, so a
+    /// hostile pattern could stall the server. Saturates instead of overflowing.
+    static func expandedSize(_ p: [UInt8]) -> Int {
+        let cap = 1 << 40
+        // Per open group: (size so far, size of the last atom in it).
+        var stack: [(total: Int, last: Int)] = [(0, 0)]
+        var i = 0
+        func add(_ n: Int) {
+            stack[stack.count - 1].total = min(cap, stack[stack.count - 1].total + n)
+            stack[stack.count - 1].last = n
+        }
+        while i < p.count {
+            let c = p[i]
+            switch c {
+            case 0x5C:  // \x
+                add(1)
+                i += 2
+                continue
+            case 0x5B:  // bracket expression: one atom
+                var j = i + 1
+                if j < p.count, p[j] == 0x5E { j += 1 }
+                if j < p.count, p[j] == 0x5D { j += 1 }
+                while j < p.count, p[j] != 0x5D {
+                    if p[j] == 0x5B, j + 1 < p.count, p[j + 1] == 0x3A || p[j + 1] == 0x2E || p[j + 1] == 0x3D {
+                        let close = p[j + 1]
+                        j += 2
+                        while j + 1 < p.count, !(p[j] == close && p[j + 1] == 0x5D) { j += 1 }
+                        j += 2
+                        continue
+                    }
+                    j += 1
+                }
+                add(1)
+                i = j + 1
+                continue
+            case 0x28:
+                if stack.count > 256 { return cap }
+                stack.append((0, 0))
+            case 0x29:
+                if stack.count > 1 {
+                    let group = stack.removeLast()
+                    add(max(1, group.total))
+                }
+            case 0x7C:
+                stack[stack.count - 1].last = 0
+            case 0x7B:
+                var j = i + 1
+                var low = 0
+                var high: Int? = nil
+                while j < p.count, Lexer.isDigit(p[j]) { low = min(100_000, low * 10 + Int(p[j] - 0x30)); j += 1 }
+                if j < p.count, p[j] == 0x2C {
+                    j += 1
+                    var h = 0
+                    var digits = false
+                    while j < p.count, Lexer.isDigit(p[j]) {
+                        h = min(100_000, h * 10 + Int(p[j] - 0x30)); j += 1; digits = true
+                    }
+                    high = digits ? h : low + 1
+                }
+                if j < p.count, p[j] == 0x7D {
+                    let factor = max(1, high ?? low)
+                    let last = stack[stack.count - 1].last
+                    let extra =
+                        last > 0 && factor > 1
+                        ? min(
+                            cap, last.multipliedReportingOverflow(by: factor - 1).overflow ? cap : last * (factor - 1))
+                        : 0
+                    stack[stack.count - 1].total = min(cap, stack[stack.count - 1].total + extra)
+                    stack[stack.count - 1].last = min(cap, last * factor)
+                    i = j + 1
+                    continue
+                }
+                add(1)
+            case 0x2A, 0x2B, 0x3F:
+                break
+            default:
+                add(1)
+            }
+            i += 1
+        }
+        var total = 0
+        for level in stack { total = min(cap, total + level.total) }
+        return total
     }
 
     /// `{n,}` at `i`.

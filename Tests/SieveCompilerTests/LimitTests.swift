@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SieveCompiler
@@ -48,6 +49,26 @@ struct LimitTests {
         #expect(ihaves.isValid)
     }
 
+    @Test("a regular expression whose repetitions expand beyond 100,000 elements never reaches regcomp")
+    func regexExpansion() {
+        let called = Counter()
+        let checker: @Sendable (String, Bool) -> String? = { _, _ in
+            called.increment()
+            return nil
+        }
+        let bomb = compile(
+            "require \"regex\"; if header :regex \"s\" \"((a{1000}){1000}){1000}\" { keep; }", regex: checker)
+        #expect(bomb.errors.first?.message.contains("too complex") == true)
+        #expect(called.value == 0)
+        let fine = compile(
+            "require \"regex\"; if header :regex \"s\" \"^[a-z0-9._%+-]+@([a-z0-9-]+\\\\.){1,10}[a-z]{2,63}$\" { keep; }",
+            regex: checker)
+        #expect(fine.isValid)
+        #expect(called.value == 1)
+        #expect(RegexRisk.expandedSize(Array("(a{300}){300}".utf8)) == 90_000)
+        #expect(RegexRisk.expandedSize(Array("a[b{]c".utf8)) == 3)
+    }
+
     @Test("unbalanced brackets and braces")
     func brackets() {
         for script in [
@@ -90,4 +111,12 @@ struct LimitTests {
         let longName = "require \"variables\"; set \"" + String(repeating: "v", count: 65) + "\" \"x\";"
         #expect(compile(longName).errors.first?.message.contains("too long") == true)
     }
+}
+
+/// A thread-safe counter for checking how often a closure runs.
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
 }

@@ -46,6 +46,8 @@ struct RegressionTests {
             Case("require \"notify\"; notify :method \"mailto\" :options \"(/\\\\\";", valid: false),
             Case("redirect \"\\\"a\\\\\";", valid: false),
             Case("require [\"imap4flags\", \"variables\"]; if hasflag \"1\" \"x\" { keep; }", valid: true),
+            Case("require [\"special-use\", \"fileinto\"]; fileinto :specialuse \"\\\\\" \"x\";", valid: true),
+            Case("require [\"special-use\", \"fileinto\"]; fileinto :specialuse \"\\\\*\" \"x\";", valid: false),
         ])
     func verdicts(_ c: Case) { check(c) }
 

@@ -4,8 +4,12 @@ struct SpecialUse: SieveExtension {
     static func checkFlag(_ s: StringLiteral, _ v: Validator, strict: Bool) {
         guard v.isConstant(s) else { return }
         let b = s.bytes
-        // use-attr = "\" atom
-        if b.first != 0x5C || b.count < 2 || !b.dropFirst().allSatisfy(AddressScanner.isAtext) {
+        // use-attr = "\" atom; like Pigeonhole, the atom may be empty. ATOM-CHAR (RFC 3501) excludes
+        // atom-specials: ( ) { SP CTL % * " \ ]
+        let atomChar: (UInt8) -> Bool = { c in
+            c > 0x20 && c < 0x7F && !"(){%*\"\\]".utf8.contains(c)
+        }
+        if b.first != 0x5C || !b.dropFirst().allSatisfy(atomChar) {
             // In specialuse_exists Pigeonhole prints an error yet accepts the script; on :specialuse it is an error.
             if strict {
                 v.error(.invalidSpecialUseFlag(s.text), at: s)
