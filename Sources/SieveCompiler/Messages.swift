@@ -70,6 +70,7 @@ public enum DiagnosticKind: Equatable, Sendable {
     case invalidRegex(String, reason: String)
     case regexBacktracking(String)
     case regexTooComplex(String, size: Int, limit: Int)
+    case regexesTooComplex(limit: Int)
     case matchesManyWildcards(String)
     case lastWithoutIndex(command: String)
     // Meaning.
@@ -235,6 +236,9 @@ public enum DiagnosticKind: Equatable, Sendable {
             let count = size >= 1 << 40 ? "too many" : "\(size)"
             return
                 "regular expression '\(shown)' is too complex: its repetitions expand to \(count) elements (max \(limit))"
+        case .regexesTooComplex(let limit):
+            return
+                "the script's regular expressions are too complex together (their repetitions expand past \(limit) elements)"
         case .regexBacktracking(let p):
             return "regular expression '\(p)' has a nested repetition and can take exponential time to match"
         case .matchesManyWildcards(let p):

@@ -34,6 +34,8 @@ final class Validator {
     var localVariables: Set<String> = []
     var globalVariables: Set<String> = []
     var redirectCount = 0
+    /// The expanded size of the regular expressions checked so far (RegexRisk.expandedSize).
+    private var regexWork = 0
 
     /// The command or test being checked (for messages).
     var currentCommand = ""
@@ -540,6 +542,12 @@ final class Validator {
                         let size = RegexRisk.expandedSize(key.bytes)
                         if size > RegexRisk.maxExpandedSize {
                             error(.regexTooComplex(pattern, size: size, limit: RegexRisk.maxExpandedSize), at: key)
+                            return
+                        }
+                        // Many patterns just under the limit must not add up to minutes of regcomp.
+                        regexWork += size
+                        if regexWork > RegexRisk.maxTotalExpandedSize {
+                            error(.regexesTooComplex(limit: RegexRisk.maxTotalExpandedSize), at: key)
                             return
                         }
                         if let checker = options.regexChecker,

@@ -188,6 +188,8 @@ enum VariableSyntax {
 enum RegexRisk {
     /// About 20 MB and 15 ms of regcomp work.
     static let maxExpandedSize = 100_000
+    /// For all patterns of one script together: about 300 ms of regcomp work.
+    static let maxTotalExpandedSize = 2_000_000
 
     /// A quantified group that itself contains an unbounded quantifier: `(a+)+`, `(a*)*`, `(a|aa)+`.
     static func isCatastrophic(_ p: [UInt8]) -> Bool {

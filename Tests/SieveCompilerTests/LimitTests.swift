@@ -67,6 +67,12 @@ struct LimitTests {
         #expect(called.value == 1)
         #expect(RegexRisk.expandedSize(Array("(a{300}){300}".utf8)) == 90_000)
         #expect(RegexRisk.expandedSize(Array("a[b{]c".utf8)) == 3)
+        let many = compile(
+            "require \"regex\";\n"
+                + String(repeating: "if header :regex \"s\" \"(a{300}){300}\" { keep; }\n", count: 100),
+            regex: checker)
+        #expect(many.errors.first?.message.contains("too complex together") == true)
+        #expect(many.errors.first?.line == 24)
     }
 
     @Test("unbalanced brackets and braces")
