@@ -30,14 +30,21 @@ public struct CompileResult: Sendable {
     }
 }
 
-/// The Sieve compiler front end: lexer, parser and validator. Pure: no I/O.
+/// The Sieve compiler front end. Pure: no I/O.
+///
+/// Script bytes go through the `Lexer` (RFC 5228 §8.1, byte level), the `Parser` (§8.2, recursion bounded
+/// by the nesting limits, recovery at `;` `}`) and, when both found nothing wrong, the `Validator`, which
+/// looks every command, test and tag up in the extensions of `ExtensionRegistry` (one declarative type per
+/// extension under Extensions/) and runs their checks. Like Pigeonhole's sievec, constant tests are folded
+/// and dead branches are not validated. All texts are in Messages.swift.
 public struct SieveCompiler: Sendable {
     public let options: CompileOptions
 
     public init(options: CompileOptions) { self.options = options }
 
     /// Compiles `script`. `includeExists` answers whether a personal script of that name exists in the
-    /// user's storage (nil = don't check).
+    /// user's storage (nil = don't check); it is asked about `:global` includes too (`isGlobal` is set), so
+    /// a server without global scripts answers true or false for them as it sees fit.
     public func compile(_ script: [UInt8], includeExists: ((IncludeReference) -> Bool)? = nil) -> CompileResult {
         let sink = DiagnosticSink(maxErrors: options.maxErrors)
         if script.count > options.limits.maxScriptSize {
