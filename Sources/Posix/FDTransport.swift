@@ -76,6 +76,15 @@ public final class FDTransport: Transport {
         return result
     }
 
+    /// Bounds every write: `output` becomes non-blocking (so a `write()` never sleeps in the kernel) and a
+    /// write that makes no progress for `timeoutMilliseconds` fails with ETIMEDOUT. A client that sends
+    /// commands but stops reading the answers then ends its session instead of holding the process for ever.
+    public func boundWrites(timeoutMilliseconds: Int) {
+        let flags = fcntl(output, F_GETFL)
+        if flags >= 0 && flags & O_NONBLOCK == 0 { _ = fcntl(output, F_SETFL, flags | O_NONBLOCK) }
+        writeTimeoutMilliseconds = timeoutMilliseconds
+    }
+
     /// Writes all of `bytes`, retrying after EINTR and partial writes, and waiting in `poll()` on EAGAIN.
     public func write(_ bytes: [UInt8]) throws(IOError) {
         var offset = 0

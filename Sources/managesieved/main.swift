@@ -178,7 +178,10 @@ timeouts.login = settings.loginTimeoutMilliseconds
 
 Socket.setNoDelay(0)
 Socket.setNoDelay(1)
-let plain = recorded(FDTransport(input: 0, output: 1))
+let clientFDs = FDTransport(input: 0, output: 1)
+// A client that stops reading its answers must not hold this process for ever.
+clientFDs.boundWrites(timeoutMilliseconds: timeouts.command)
+let plain = recorded(clientFDs)
 /// What SASL and the logs learn from a finished handshake.
 func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
     var bindings: [String: [UInt8]] = [:]
@@ -196,6 +199,7 @@ let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsCont
     {
         let tls = context.makeTransport(input: 0, output: 1)
         try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+        tls.writeTimeoutMilliseconds = timeouts.command
         activeTLS = tls
         return (recorded(tls), tlsInfo(tls))
     }
@@ -215,6 +219,7 @@ if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: s
         logger.log(.notice, "implicit TLS handshake failed: \(error)")
         ProcessControl.exit(ExitCode.ok)
     }
+    tls.writeTimeoutMilliseconds = timeouts.command
     activeTLS = tls
     let info = tlsInfo(tls)
     logger.log(.info, "implicit TLS started: \(info.description)")
