@@ -41,6 +41,10 @@ public struct FileSystemStatus: Equatable, Sendable {
     public var size: UInt64
     /// Last modification, seconds since the epoch.
     public var modificationTime: Int64
+    /// The file's identity (device and inode) and how many names it has.
+    public var device: UInt64
+    public var inode: UInt64
+    public var linkCount: UInt64
 
     init(_ st: stat) {
         switch st.st_mode & S_IFMT {
@@ -51,6 +55,9 @@ public struct FileSystemStatus: Equatable, Sendable {
         }
         size = st.st_size < 0 ? 0 : UInt64(st.st_size)
         modificationTime = Int64(st.st_mtim.tv_sec)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        linkCount = UInt64(st.st_nlink)
     }
 }
 

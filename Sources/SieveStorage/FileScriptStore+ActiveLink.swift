@@ -89,4 +89,34 @@ extension FileScriptStore {
         try replaceActiveLink(with: fileName, in: linkDirectory)
         migrationChecked = true
     }
+
+    /// The trace of an interrupted RENAMESCRIPT of the active script (link new name → swap the active link →
+    /// unlink the old name): another script file that is the same file as the active one. Whichever side of
+    /// the swap the crash (or a rename still in progress) left, the name the active link points at is the
+    /// current one, so the other is hidden from readers and removed at the next locked write. This makes
+    /// the rename's window look like either the before or the after state.
+    func interruptedRenameLeftover(in directory: DirectoryHandle) throws(StorageError) -> String? {
+        guard let active = try resolveActive(in: directory) else { return nil }
+        let activeFile = try Self.fileName(for: active)
+        guard let activeStatus = try Self.io({ () throws(FileSystemError) in try directory.status(activeFile) }),
+            activeStatus.linkCount >= 2
+        else { return nil }
+        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+            guard entry != activeFile, Self.scriptName(forFile: entry) != nil,
+                let status = try Self.io({ () throws(FileSystemError) in try directory.status(entry) }),
+                status.kind == .regular, status.inode == activeStatus.inode, status.device == activeStatus.device
+            else { continue }
+            return entry
+        }
+        return nil
+    }
+
+    /// Under the lock: finishes (or undoes) an interrupted rename of the active script, see above.
+    func repairInterruptedRename(in directory: DirectoryHandle) throws(StorageError) {
+        guard let leftover = try interruptedRenameLeftover(in: directory) else { return }
+        try Self.io { () throws(FileSystemError) in
+            try directory.unlink(leftover)
+            try directory.sync()
+        }
+    }
 }

@@ -22,6 +22,7 @@ extension FileScriptStore {
         // Closing the file (when `lockFile` is released) drops the lock too; unlock explicitly to be prompt.
         defer { try? lockFile.unlock() }
         try migrateRegularActiveFile(into: directory)
+        try repairInterruptedRename(in: directory)
         return try body(directory)
     }
 

@@ -68,7 +68,8 @@ public final class FileScriptStore: ScriptStore {
         try prepare()
         guard let directory = try openStorage(create: false) else { return [] }
         let active = try resolveActive(in: directory)
-        let scripts = try scriptFiles(in: directory).map { file in
+        let hidden = try interruptedRenameLeftover(in: directory).flatMap(Self.scriptName(forFile:))
+        let scripts = try scriptFiles(in: directory).filter { $0.name != hidden }.map { file in
             StoredScript(name: file.name, isActive: file.name == active, size: Int(clamping: file.size))
         }
         return scripts.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -78,6 +79,7 @@ public final class FileScriptStore: ScriptStore {
         let fileName = try Self.fileName(for: name)
         try prepare()
         guard let directory = try openStorage(create: false) else { throw .notFound(name) }
+        if try interruptedRenameLeftover(in: directory) == fileName { throw .notFound(name) }
         do {
             return try directory.readFile(fileName)
         } catch {
@@ -91,6 +93,7 @@ public final class FileScriptStore: ScriptStore {
         let fileName = try Self.fileName(for: name)
         try prepare()
         guard let directory = try openStorage(create: false) else { return false }
+        if try interruptedRenameLeftover(in: directory) == fileName { return false }
         return try Self.io { () throws(FileSystemError) in try directory.status(fileName)?.kind == .regular }
     }
 
