@@ -178,7 +178,7 @@ public struct Session {
         case .capability:
             return [.send(.capabilities(capabilities())), .send(.response(.ok))]
         case .noop(let tag):
-            if let tag { return [.send(.response(Response(.ok, code: .tag(tag), text: Array("Done".utf8))))] }
+            if let tag { return [.send(.response(Response(.ok, code: .tag(tag))))] }
             return [.send(.response(.ok))]
         case .logout:
             state = .closed

@@ -85,7 +85,7 @@ def session(env: ServerEnv, payload: bytes, *, login: bool = True, tail: bytes =
             if not chunk:
                 break
             output += chunk
-            if measure and not answered.is_set() and b'OK (TAG "alive") "Done"\r\n' in output:
+            if measure and not answered.is_set() and b'OK (TAG "alive")\r\n' in output:
                 peak = peak_rss_kib(proc.pid)
                 PEAKS.append(peak)
                 assert peak < MEMORY_BOUND_KIB, f"peak RSS {peak} KiB"
@@ -156,7 +156,7 @@ def test_literal_header_lookalikes_are_not_literals(hostile_env, header):
     out = session(hostile_env, b'PUTSCRIPT "evil" ' + header + b"\r\n")
     lines = status_lines(out)
     assert lines[0].startswith(b"NO"), lines
-    assert lines[1] == b'OK (TAG "alive") "Done"', lines
+    assert lines[1] == b'OK (TAG "alive")', lines
     assert_untouched(hostile_env, before)
 
 
@@ -173,7 +173,7 @@ def test_havespace_number_overflow_is_refused(hostile_env, size):
     out = session(hostile_env, b'HAVESPACE "a" ' + size + b"\r\n")
     lines = status_lines(out)
     assert lines[0].startswith(b"NO"), lines
-    assert lines[1] == b'OK (TAG "alive") "Done"', lines
+    assert lines[1] == b'OK (TAG "alive")', lines
     assert_untouched(hostile_env, before)
 
 
@@ -203,7 +203,7 @@ def test_literal_over_the_script_limit_is_consumed_not_executed(hostile_env):
     out = session(hostile_env, b'PUTSCRIPT "evil" {%d+}\r\n' % len(body) + body + b"\r\n")
     lines = status_lines(out)
     assert lines[0].startswith(b"NO (QUOTA/MAXSIZE)"), lines[:3]
-    assert lines[1:] == [b'OK (TAG "alive") "Done"', b"OK"], lines[1:5]
+    assert lines[1:] == [b'OK (TAG "alive")', b"OK"], lines[1:5]
     assert_untouched(hostile_env, before)
 
 
@@ -246,7 +246,7 @@ def test_overlong_line_is_refused_and_the_session_goes_on(hostile_env, size):
     out = session(hostile_env, b'NOOP "' + b"x" * size + b'"\r\n')
     lines = status_lines(out)
     assert lines[0].startswith(b"NO"), lines
-    assert lines[1] == b'OK (TAG "alive") "Done"', lines
+    assert lines[1] == b'OK (TAG "alive")', lines
     assert_untouched(hostile_env, before)
 
 
@@ -256,7 +256,7 @@ def test_overlong_line_hiding_a_literal_header(hostile_env):
     out = session(hostile_env, b"NOOP " + b"x" * 70000 + b' {25+}\r\nDELETESCRIPT "precious"\r\n\r\n')
     lines = status_lines(out)
     assert lines[0].startswith(b"NO"), lines
-    assert lines[1] == b'OK (TAG "alive") "Done"', lines
+    assert lines[1] == b'OK (TAG "alive")', lines
     assert_untouched(hostile_env, before)
 
 
@@ -307,7 +307,7 @@ def test_hostile_script_is_refused_or_accepted_without_crashing(hostile_env, scr
     lines = status_lines(out)
     assert len(lines) == 4, lines
     assert lines[0].split(b" ")[0] == lines[1].split(b" ")[0], "PUTSCRIPT and CHECKSCRIPT must agree"
-    assert lines[2] == b'OK (TAG "alive") "Done"'
+    assert lines[2] == b'OK (TAG "alive")'
     if lines[0].startswith(b"NO"):
         assert_untouched(hostile_env, before)
         # A refusal says why, briefly.

@@ -54,7 +54,7 @@ struct SessionTests {
         #expect(split == whole)
         #expect(whole.contains("\r\n\"main\" ACTIVE\r\n"))
         #expect(whole.contains("NO (ACTIVE)"))
-        #expect(whole.contains("OK (TAG \"tag1\")"))
+        #expect(whole.contains("\r\nOK (TAG \"tag1\")\r\n"))
     }
 
     @Test("after AUTHENTICATE the answer is a bare OK, and CAPABILITY then lists OWNER")
