@@ -3,7 +3,6 @@ import SieveStorage
 
 /// Every human-readable response text the server sends, in one place.
 enum Texts {
-    static let greetingReady = "managesieved ready."
     static let authenticateFirst = "Authenticate first."
     static let alreadyAuthenticated = "Already authenticated."
     static let authenticationFailed = "Authentication failed."
@@ -18,9 +17,7 @@ enum Texts {
     static let tlsUnavailable = "TLS is not available on this server."
     static let tlsAlreadyActive = "TLS is already active."
     static let tlsAfterLogin = "STARTTLS is only allowed before login."
-    static let notAuthenticated = "Not authenticated."
     static let emptyScript = "An empty script is not allowed."
-    static let logoutNotice = "Logout completed."
 
     static func invalidScriptName(_ error: ScriptNameError) -> String {
         "Invalid script name: \(error.message)"
