@@ -42,7 +42,7 @@ integration-test: build
 	MANAGESIEVED_BIN_DIR=$(CURDIR)/$(DEBUG_DIR) $(PYTHON) -m pytest -q Tests/Integration
 
 format:
-	swift-format format --in-place --recursive --parallel Sources Tests Package.swift
+	swift-format format --in-place --recursive --parallel Sources Tests fuzz Package.swift
 
 demo: release
 	tools/demo

@@ -108,7 +108,8 @@ public struct PasswdFile: Sendable {
                 let newline =
                     memchr(base + start, 0x0A, end - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
                     ?? end
-                if newline - start >= prefix.count && (prefix.isEmpty || memcmp(base + start, prefix, prefix.count) == 0)
+                if newline - start >= prefix.count
+                    && (prefix.isEmpty || memcmp(base + start, prefix, prefix.count) == 0)
                 {
                     matches.append((lineNumber, start..<newline))
                 }
@@ -136,7 +137,8 @@ public struct PasswdFile: Sendable {
                 let hit = memchr(base + from, Int32(needle[0]), end - from - needle.count + 1)
             {
                 let position = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                guard position > 0, base[position - 1] == 0x3A, memcmp(base + position, needle, needle.count) == 0 else {
+                guard position > 0, base[position - 1] == 0x3A, memcmp(base + position, needle, needle.count) == 0
+                else {
                     from = position + 1
                     continue
                 }
