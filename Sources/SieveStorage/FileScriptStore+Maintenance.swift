@@ -73,6 +73,27 @@ extension FileScriptStore {
         }
     }
 
+    /// Writes `content` to a new exclusive temporary file for `fileName` (never following a link) and fsyncs
+    /// it; returns its name. The caller renames it into place, or unlinks it.
+    func writeTemporary(
+        _ content: [UInt8], for fileName: String, in directory: DirectoryHandle
+    ) throws(StorageError)
+        -> String
+    {
+        let temporary = Self.temporaryName(base: fileName)
+        try Self.io { () throws(FileSystemError) in
+            let file = try directory.createExclusive(temporary, mode: 0o600)
+            do throws(FileSystemError) {
+                try file.write(content)
+                try file.sync()
+            } catch {
+                try? directory.unlink(temporary)
+                throw error
+            }
+        }
+        return temporary
+    }
+
     /// Writes `content` to `fileName` atomically and durably: an exclusive temporary file (never following
     /// a link), every byte written, fsync, rename over `fileName`, fsync of the directory.
     /// On failure the temporary file is removed and `fileName` is untouched.

@@ -1,16 +1,32 @@
 import Posix
 
-// Mutations: each holds the storage lock for its whole duration and ends with the relevant directory fsynced.
+// Mutations: each holds the storage lock while it changes names (an upload writes its temporary file before)
+// and ends with the relevant directory fsynced.
 
 extension FileScriptStore {
     public func putScript(_ name: String, content: [UInt8]) throws(StorageError) {
         let fileName = try Self.fileName(for: name)
         try prepare()
-        try withLock { directory throws(StorageError) in
-            // Quota before anything is written.
-            try checkQuota(in: directory, fileName: fileName, size: UInt64(content.count))
-            removeStaleTemporaries(in: directory, prefix: ".", kind: .regular)
-            try writeAtomically(content, to: fileName, in: directory)
+        // Quota before anything is written (checked again under the lock, where it is authoritative).
+        try checkQuota(in: try openStorage(create: false), fileName: fileName, size: UInt64(content.count))
+        // Writing and fsyncing the content, the slow part, happens outside the lock, so that two sessions'
+        // uploads overlap; only the rename and the directory fsync are serialized.
+        guard let directory = try openStorage(create: true) else {
+            throw .io(operation: "open", path: storagePath, errno: FileSystemError.invalidArgument)
+        }
+        let temporary = try writeTemporary(content, for: fileName, in: directory)
+        do {
+            try withLock { directory throws(StorageError) in
+                try checkQuota(in: directory, fileName: fileName, size: UInt64(content.count))
+                removeStaleTemporaries(in: directory, prefix: ".", kind: .regular)
+                try Self.io { () throws(FileSystemError) in
+                    try directory.rename(temporary, to: fileName)
+                    try directory.sync()
+                }
+            }
+        } catch {
+            try? directory.unlink(temporary)
+            throw error
         }
     }
 
