@@ -1,0 +1,1 @@
+require "notify"; notify :method "mailto" :options "(/\\";
