@@ -61,6 +61,29 @@ enum Checks {
         return true
     }
 
+    /// `isValidFlag` for a non-empty ASCII flag given as bytes (same verdicts, no String).
+    static func isValidASCIIFlag(_ flag: ArraySlice<UInt8>) -> Bool {
+        if flag.first == UInt8(ascii: "\\") {
+            let lowered = flag.map(Lexer.lower)
+            return systemFlags.contains { $0.elementsEqual(lowered) }
+        }
+        guard !flag.isEmpty else { return false }
+        for b in flag {
+            if b <= 0x20 || b >= 0x7F { return false }
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
+                UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
+                return false
+            default: continue
+            }
+        }
+        return true
+    }
+
+    private static let systemFlags: [[UInt8]] = ["\\answered", "\\flagged", "\\deleted", "\\seen", "\\draft"].map {
+        Array($0.utf8)
+    }
+
     // MARK: RFC 5322 addresses
 
     /// Why a constant address is invalid, or nil when it is a valid mailbox (`a@b.c`, `Name <a@b.c>`).

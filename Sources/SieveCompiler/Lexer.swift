@@ -181,16 +181,27 @@ struct Lexer {
             diagnostics.error(.identifierTooLong(shown), line: startLine, column: startColumn)
             return nil
         }
+        // Scripts repeat a few names thousands of times: reuse the String made for the same bytes.
+        var hash: UInt32 = 2_166_136_261
+        for i in start..<offset { hash = (hash ^ UInt32(bytes[i])) &* 16_777_619 }
+        let slot = Int(hash & UInt32(IdentifierCache.size - 1))
+        if let cached = identifierCache.lookup(slot: slot, bytes, start, offset) { return cached }
         var hasUpper = false
         for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
+        let name: String
         if !hasUpper {
             let end = offset
-            return bytes.withUnsafeBufferPointer {
+            name = bytes.withUnsafeBufferPointer {
                 String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
             }
+        } else {
+            name = String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
         }
-        return String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
+        identifierCache.store(slot: slot, key: bytes[start..<offset], name: name)
+        return name
     }
+
+    private var identifierCache = IdentifierCache()
 
     /// number = 1*DIGIT [ QUANTIFIER ];  QUANTIFIER = "K" / "M" / "G"
     private mutating func number(startLine: Int, startColumn: Int) -> Token.Kind {
@@ -336,5 +347,28 @@ struct Lexer {
         }
         diagnostics.error(.unterminatedMultiline(startLine: startLine), line: line, column: column)
         return .invalid
+    }
+}
+
+/// A small direct-mapped cache from an identifier's bytes (as written) to its lower-cased String.
+struct IdentifierCache {
+    static let size = 64
+    private var keys = [[UInt8]](repeating: [], count: IdentifierCache.size)
+    private var names = [String](repeating: "", count: IdentifierCache.size)
+
+    func lookup(slot: Int, _ bytes: [UInt8], _ start: Int, _ end: Int) -> String? {
+        let key = keys[slot]
+        guard key.count == end - start, !key.isEmpty else { return nil }
+        var i = start
+        for b in key {
+            if b != bytes[i] { return nil }
+            i += 1
+        }
+        return names[slot]
+    }
+
+    mutating func store(slot: Int, key: ArraySlice<UInt8>, name: String) {
+        keys[slot] = Array(key)
+        names[slot] = name
     }
 }

@@ -51,6 +51,8 @@ struct Argument: Sendable {
     var column: Int
 
     var tagName: String? { if case .tag(let t) = value { return t } else { return nil } }
+    /// Whether this is a tag (without copying its name).
+    var isTag: Bool { if case .tag = value { return true } else { return false } }
     var strings: [StringLiteral]? {
         switch value {
         case .string(let s): return [s]

@@ -75,23 +75,31 @@ extension Validator {
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
         for arg in node.arguments {
-            for s in arg.strings ?? [] {
-                if encoded, let bad = s.invalidUnicode {
-                    error(.invalidUnicodeCharacter(bad), at: s)
+            // Without building a one-element array per string (`Argument.strings`).
+            switch arg.value {
+            case .string(let s): checkString(s, variables: variables, encoded: encoded)
+            case .stringList(let list):
+                for s in list { checkString(s, variables: variables, encoded: encoded) }
+            case .number, .tag: break
+            }
+        }
+    }
+
+    private func checkString(_ s: StringLiteral, variables: Bool, encoded: Bool) {
+        if encoded, let bad = s.invalidUnicode {
+            error(.invalidUnicodeCharacter(bad), at: s)
+        }
+        guard variables, VariableSyntax.containsReference(s.bytes) else { return }
+        for ref in VariableSyntax.references(s.bytes) {
+            if ref.isNumeric {
+                if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {
+                    warning(.matchVariableTooLarge(ref.name), at: s)
                 }
-                guard variables, VariableSyntax.containsReference(s.bytes) else { continue }
-                for ref in VariableSyntax.references(s.bytes) {
-                    if ref.isNumeric {
-                        if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {
-                            warning(.matchVariableTooLarge(ref.name), at: s)
-                        }
-                    } else if !ref.namespace.isEmpty {
-                        let ns = ref.namespace[0]
-                        if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: s) }
-                    } else {
-                        noteLocalUse(ref.name)
-                    }
-                }
+            } else if !ref.namespace.isEmpty {
+                let ns = ref.namespace[0]
+                if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: s) }
+            } else {
+                noteLocalUse(ref.name)
             }
         }
     }

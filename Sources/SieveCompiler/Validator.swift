@@ -397,7 +397,7 @@ final class Validator {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
         let args = node.arguments
         // Fast path: no tags at all (most commands).
-        if !args.contains(where: { $0.tagName != nil }) {
+        if !args.contains(where: { $0.isTag }) {
             return finishPositional(
                 def, node: node, use: CommandUse(node: node, definition: def, tags: [], positional: args))
         }
@@ -469,7 +469,7 @@ final class Validator {
     private func finishPositional(_ def: CommandDefinition, node: Node, use: CommandUse) -> CommandUse? {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
         let positional = use.positional
-        if let stray = positional.first(where: { $0.tagName != nil }) {
+        if let stray = positional.first(where: { $0.isTag }) {
             error(.unexpectedTag(stray.tagName!, command: def.name, kind: kindText), at: stray)
             return nil
         }

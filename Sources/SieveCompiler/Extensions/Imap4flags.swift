@@ -29,12 +29,38 @@ struct Imap4flags: SieveExtension {
     }
 
     static func warnFlags(_ arg: Argument, command: String, _ v: Validator) {
-        for s in arg.strings ?? [] where v.isConstant(s) {
-            for flag in s.text.split(separator: " ") where !Checks.isValidFlag(String(flag)) {
-                v.warning(.invalidFlag(String(flag), command: command), at: s)
-                return
-            }
+        switch arg.value {
+        case .string(let s): if !warnFlags(s, command: command, v) { return }
+        case .stringList(let list):
+            for s in list where !warnFlags(s, command: command, v) { return }
+        case .number, .tag: return
         }
+    }
+
+    /// Checks the flags of one string; false after a warning (one per command).
+    private static func warnFlags(_ s: StringLiteral, command: String, _ v: Validator) -> Bool {
+        guard v.isConstant(s) else { return true }
+        // Fast path for ASCII (no grapheme can join a space there): split and check the bytes.
+        if s.bytes.allSatisfy({ $0 < 0x80 }) {
+            let bytes = s.bytes
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+                if end > start, !Checks.isValidASCIIFlag(bytes[start..<end]) {
+                    v.warning(
+                        .invalidFlag(String(decoding: bytes[start..<end], as: UTF8.self), command: command), at: s)
+                    return false
+                }
+                start = end + 1
+            }
+            return true
+        }
+        for flag in s.text.split(separator: " ") where !Checks.isValidFlag(String(flag)) {
+            v.warning(.invalidFlag(String(flag), command: command), at: s)
+            return false
+        }
+        return true
     }
 
     var commands: [CommandDefinition] {
