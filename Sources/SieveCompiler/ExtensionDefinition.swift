@@ -99,7 +99,11 @@ struct CommandUse {
     func tag(_ name: String) -> TagUse? { tags.first { $0.definition.name == name } }
     func has(_ name: String) -> Bool { tags.contains { $0.definition.name == name } }
     /// The match type tag, if any.
-    var matchType: TagUse? { tags.first { $0.definition.group == .matchType } }
+    var matchType: TagUse? {
+        tags.first {
+            if case .matchType? = $0.definition.group { return true } else { return false }
+        }
+    }
     /// The comparator name, if one was given as a constant.
     var comparatorName: String? {
         guard let p = tag("comparator")?.parameter, case .string(let s) = p.value else { return nil }

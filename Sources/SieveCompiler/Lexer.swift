@@ -184,7 +184,7 @@ struct Lexer {
         // Scripts repeat a few names thousands of times: reuse the String made for the same bytes.
         var hash: UInt32 = 2_166_136_261
         for i in start..<offset { hash = (hash ^ UInt32(bytes[i])) &* 16_777_619 }
-        let slot = Int(hash & UInt32(IdentifierCache.size - 1))
+        let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
         if let cached = identifierCache.lookup(slot: slot, bytes, start, offset) { return cached }
         var hasUpper = false
         for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
@@ -350,25 +350,47 @@ struct Lexer {
     }
 }
 
-/// A small direct-mapped cache from an identifier's bytes (as written) to its lower-cased String.
+/// A small cache from an identifier's bytes (as written) to its lower-cased String: open addressing with
+/// a few probes; when they are all taken, the first slot is replaced.
 struct IdentifierCache {
-    static let size = 64
+    static let size = 256
+    static let probes = 4
     private var keys = [[UInt8]](repeating: [], count: IdentifierCache.size)
     private var names = [String](repeating: "", count: IdentifierCache.size)
 
     func lookup(slot: Int, _ bytes: [UInt8], _ start: Int, _ end: Int) -> String? {
-        let key = keys[slot]
-        guard key.count == end - start, !key.isEmpty else { return nil }
-        var i = start
-        for b in key {
-            if b != bytes[i] { return nil }
-            i += 1
+        for p in 0..<IdentifierCache.probes {
+            let index = (slot + p) & (IdentifierCache.size - 1)
+            let found = keys.withUnsafeBufferPointer { keys -> Bool? in
+                let key = keys[index]
+                if key.isEmpty { return nil }
+                guard key.count == end - start else { return false }
+                var i = start
+                for b in key {
+                    if b != bytes[i] { return false }
+                    i += 1
+                }
+                return true
+            }
+            switch found {
+            case nil: return nil
+            case true?: return names[index]
+            case false?: continue
+            }
         }
-        return names[slot]
+        return nil
     }
 
     mutating func store(slot: Int, key: ArraySlice<UInt8>, name: String) {
-        keys[slot] = Array(key)
-        names[slot] = name
+        var index = slot
+        for p in 0..<IdentifierCache.probes {
+            let candidate = (slot + p) & (IdentifierCache.size - 1)
+            if keys[candidate].isEmpty {
+                index = candidate
+                break
+            }
+        }
+        keys[index] = Array(key)
+        names[index] = name
     }
 }

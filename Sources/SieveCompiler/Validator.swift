@@ -20,8 +20,8 @@ final class Validator {
     private let contributedTags: [(tag: TagDefinition, owner: String)]
     /// Per command: the tags it accepts given the current requires (cleared when requires change).
     private var tagCache: [ObjectIdentifier: [(TagDefinition, String?, Bool)]] = [:]
-    private var commandCache: [String: (Entry?, available: Bool, wrongKind: Bool)] = [:]
-    private var testCache: [String: (Entry?, available: Bool, wrongKind: Bool)] = [:]
+    private var commandCache = LookupCache<(Entry?, available: Bool, wrongKind: Bool)>()
+    private var testCache = LookupCache<(Entry?, available: Bool, wrongKind: Bool)>()
     /// Whether variables / encoded-character are required (hot in checkStrings).
     private(set) var hasVariables = false
     private(set) var hasEncodedCharacter = false
@@ -201,15 +201,16 @@ final class Validator {
     }
 
     private func lookup(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
+        let hash = LookupCache<Bool>.hash(name)
         if kind == .command {
-            if let hit = commandCache[name] { return hit }
+            if let hit = commandCache.find(name, hash: hash) { return hit }
             let result = resolve(name, kind: kind)
-            commandCache[name] = result
+            commandCache.insert(name, hash: hash, result)
             return result
         }
-        if let hit = testCache[name] { return hit }
+        if let hit = testCache.find(name, hash: hash) { return hit }
         let result = resolve(name, kind: kind)
-        testCache[name] = result
+        testCache.insert(name, hash: hash, result)
         return result
     }
 
@@ -575,5 +576,62 @@ final class Validator {
         }
         if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText
+    }
+}
+
+/// A String-keyed cache for the command and test lookups: names are short and few, so a cheap byte hash
+/// and a small open-addressing table beat `Dictionary`'s SipHash on every command.
+struct LookupCache<Value> {
+    private var keys: [String?] = []
+    private var values: [Value?] = []
+    private var count = 0
+
+    static func hash(_ name: String) -> Int {
+        var name = name
+        return name.withUTF8 { bytes in
+            var h: UInt32 = 2_166_136_261
+            for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+            return Int(h ^ (h >> 16))
+        }
+    }
+
+    func find(_ name: String, hash: Int) -> Value? {
+        guard !keys.isEmpty else { return nil }
+        let mask = keys.count - 1
+        var i = hash & mask
+        while let key = keys[i] {
+            if key == name { return values[i] }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ name: String, hash: Int, _ value: Value) {
+        if (count + 1) * 2 > keys.count {
+            let old = zip(keys, values)
+            let size = max(64, keys.count * 2)
+            keys = Array(repeating: nil, count: size)
+            values = Array(repeating: nil, count: size)
+            count = 0
+            for case (let k?, let v?) in old { insert(k, hash: LookupCache.hash(k), v) }
+        }
+        let mask = keys.count - 1
+        var i = hash & mask
+        while let key = keys[i] {
+            if key == name {
+                values[i] = value
+                return
+            }
+            i = (i + 1) & mask
+        }
+        keys[i] = name
+        values[i] = value
+        count += 1
+    }
+
+    mutating func removeAll() {
+        keys = []
+        values = []
+        count = 0
     }
 }
