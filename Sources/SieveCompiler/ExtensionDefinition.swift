@@ -96,13 +96,19 @@ struct CommandUse {
     var tags: [TagUse]
     var positional: [Argument]
 
-    func tag(_ name: String) -> TagUse? { tags.first { $0.definition.name == name } }
-    func has(_ name: String) -> Bool { tags.contains { $0.definition.name == name } }
+    // By index, so that only the tag found is copied (`first(where:)` copies every element it looks at).
+    func tag(_ name: String) -> TagUse? {
+        guard let i = tags.firstIndex(where: { $0.definition.name == name }) else { return nil }
+        return tags[i]
+    }
+    func has(_ name: String) -> Bool { tags.firstIndex { $0.definition.name == name } != nil }
     /// The match type tag, if any.
     var matchType: TagUse? {
-        tags.first {
+        let i = tags.firstIndex {
             if case .matchType? = $0.definition.group { return true } else { return false }
         }
+        guard let i else { return nil }
+        return tags[i]
     }
     /// The comparator name, if one was given as a constant.
     var comparatorName: String? {

@@ -89,7 +89,8 @@ extension Validator {
         if encoded, let bad = s.invalidUnicode {
             error(.invalidUnicodeCharacter(bad), at: s)
         }
-        guard variables, VariableSyntax.containsReference(s.bytes) else { return }
+        // references() is empty exactly when containsReference() is false: scan once, not twice.
+        guard variables, VariableSyntax.mayContainReference(s.bytes) else { return }
         for ref in VariableSyntax.references(s.bytes) {
             if ref.isNumeric {
                 if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {

@@ -406,7 +406,8 @@ final class Validator {
         // First every tag anywhere must be known.
         for arg in args {
             guard let name = arg.tagName else { continue }
-            if let found = tags.first(where: { $0.0.name == name }) {
+            if let index = tags.firstIndex(where: { $0.0.name == name }) {
+                let found = tags[index]
                 if !found.2 {
                     sink.errorOnce(
                         key: "tag:\(def.name):\(name)",
@@ -428,7 +429,7 @@ final class Validator {
         use.tags.reserveCapacity(4)
         var i = 0
         while i < args.count, let name = args[i].tagName {
-            let (tag, tagOwner, _) = tags.first(where: { $0.0.name == name })!
+            let (tag, tagOwner, _) = tags[tags.firstIndex(where: { $0.0.name == name })!]
             // Duplicates are found among the tags already taken (few: no set needed).
             if let group = tag.group {
                 if use.tags.contains(where: { $0.definition.group == group }) {

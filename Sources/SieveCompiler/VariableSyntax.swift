@@ -50,6 +50,16 @@ enum VariableSyntax {
         return result
     }
 
+    /// Whether the string has a "${" at all (a cheap pre-check for `references`).
+    static func mayContainReference(_ s: [UInt8]) -> Bool {
+        var i = 0
+        while i + 1 < s.count {
+            if s[i] == 0x24, s[i + 1] == 0x7B { return true }
+            i += 1
+        }
+        return false
+    }
+
     static func containsReference(_ s: [UInt8]) -> Bool {
         // Fast path: most strings have no "${".
         var i = 0
