@@ -19,9 +19,9 @@ final class Validator {
     private let commands: [String: [Entry]]
     private let contributedTags: [(tag: TagDefinition, owner: String)]
     /// Per command: the tags it accepts given the current requires (cleared when requires change).
-    private var tagCache: [ObjectIdentifier: [(TagDefinition, String?, Bool)]] = [:]
-    private var commandCache = LookupCache<(Entry?, available: Bool, wrongKind: Bool)>()
-    private var testCache = LookupCache<(Entry?, available: Bool, wrongKind: Bool)>()
+    private var tagCache = LookupCache<ObjectIdentifier, [(TagDefinition, String?, Bool)]>()
+    private var commandCache = LookupCache<String, (Entry?, available: Bool, wrongKind: Bool)>()
+    private var testCache = LookupCache<String, (Entry?, available: Bool, wrongKind: Bool)>()
     /// Whether variables / encoded-character are required (hot in checkStrings).
     private(set) var hasVariables = false
     private(set) var hasEncodedCharacter = false
@@ -201,7 +201,7 @@ final class Validator {
     }
 
     private func lookup(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
-        let hash = LookupCache<Bool>.hash(name)
+        let hash = LookupCache<String, Bool>.hash(name)
         if kind == .command {
             if let hit = commandCache.find(name, hash: hash) { return hit }
             let result = resolve(name, kind: kind)
@@ -366,9 +366,10 @@ final class Validator {
     /// The tags a command accepts given the script's requires: (definition, owner extension).
     private func availableTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
         let key = ObjectIdentifier(def)
-        if let hit = tagCache[key] { return hit }
+        let hash = LookupCache<ObjectIdentifier, Bool>.hash(key)
+        if let hit = tagCache.find(key, hash: hash) { return hit }
         let result = computeTags(for: def, owner: owner)
-        tagCache[key] = result
+        tagCache.insert(key, hash: hash, result)
         return result
     }
 
@@ -404,8 +405,10 @@ final class Validator {
         }
         let tags = availableTags(for: def, owner: owner)
         // First every tag anywhere must be known.
-        for arg in args {
-            guard let name = arg.tagName else { continue }
+        for argIndex in args.indices {
+            // By index: iterating would copy every argument.
+            guard case .tag(let name) = args[argIndex].value else { continue }
+            let arg = args[argIndex]
             if let index = tags.firstIndex(where: { $0.0.name == name }) {
                 let found = tags[index]
                 if !found.2 {
@@ -471,17 +474,21 @@ final class Validator {
     private func finishPositional(_ def: CommandDefinition, node: Node, use: CommandUse) -> CommandUse? {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
         let positional = use.positional
-        if let stray = positional.first(where: { $0.isTag }) {
+        if let strayIndex = positional.firstIndex(where: { $0.isTag }) {
+            let stray = positional[strayIndex]
             error(.unexpectedTag(stray.tagName!, command: def.name, kind: kindText), at: stray)
             return nil
         }
-        guard let signature = def.signatures.first(where: { $0.count == positional.count }) else {
+        guard let signatureIndex = def.signatures.firstIndex(where: { $0.count == positional.count }) else {
             let counts = Set(def.signatures.map(\.count)).sorted()
             error(
                 .argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)
             return nil
         }
-        for (n, (arg, type)) in zip(positional, signature).enumerated() where !Validator.matches(arg, type) {
+        let signature = def.signatures[signatureIndex]
+        for n in positional.indices where !Validator.matches(positional[n], signature[n]) {
+            let arg = positional[n]
+            let type = signature[n]
             let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
             error(
                 .argumentType(
@@ -580,13 +587,61 @@ final class Validator {
     }
 }
 
-/// A String-keyed cache for the command and test lookups: names are short and few, so a cheap byte hash
-/// and a small open-addressing table beat `Dictionary`'s SipHash on every command.
-struct LookupCache<Value> {
-    private var keys: [String?] = []
+/// A cache for the command, test and tag lookups: keys are few, so a cheap hash (the caller's) and a
+/// small open-addressing table beat `Dictionary`'s SipHash on every command.
+struct LookupCache<Key: Equatable, Value> {
+    private var keys: [Key?] = []
+    private var hashes: [Int] = []
     private var values: [Value?] = []
     private var count = 0
 
+    func find(_ key: Key, hash: Int) -> Value? {
+        guard !keys.isEmpty else { return nil }
+        let mask = keys.count - 1
+        var i = hash & mask
+        while let k = keys[i] {
+            if k == key { return values[i] }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ key: Key, hash: Int, _ value: Value) {
+        if (count + 1) * 2 > keys.count {
+            let old = (keys, hashes, values)
+            let size = max(64, keys.count * 2)
+            keys = Array(repeating: nil, count: size)
+            hashes = Array(repeating: 0, count: size)
+            values = Array(repeating: nil, count: size)
+            count = 0
+            for j in old.0.indices {
+                if let k = old.0[j], let v = old.2[j] { insert(k, hash: old.1[j], v) }
+            }
+        }
+        let mask = keys.count - 1
+        var i = hash & mask
+        while let k = keys[i] {
+            if k == key {
+                values[i] = value
+                return
+            }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        hashes[i] = hash
+        values[i] = value
+        count += 1
+    }
+
+    mutating func removeAll() {
+        keys = []
+        hashes = []
+        values = []
+        count = 0
+    }
+}
+
+extension LookupCache where Key == String {
     static func hash(_ name: String) -> Int {
         var name = name
         return name.withUTF8 { bytes in
@@ -595,44 +650,11 @@ struct LookupCache<Value> {
             return Int(h ^ (h >> 16))
         }
     }
+}
 
-    func find(_ name: String, hash: Int) -> Value? {
-        guard !keys.isEmpty else { return nil }
-        let mask = keys.count - 1
-        var i = hash & mask
-        while let key = keys[i] {
-            if key == name { return values[i] }
-            i = (i + 1) & mask
-        }
-        return nil
-    }
-
-    mutating func insert(_ name: String, hash: Int, _ value: Value) {
-        if (count + 1) * 2 > keys.count {
-            let old = zip(keys, values)
-            let size = max(64, keys.count * 2)
-            keys = Array(repeating: nil, count: size)
-            values = Array(repeating: nil, count: size)
-            count = 0
-            for case (let k?, let v?) in old { insert(k, hash: LookupCache.hash(k), v) }
-        }
-        let mask = keys.count - 1
-        var i = hash & mask
-        while let key = keys[i] {
-            if key == name {
-                values[i] = value
-                return
-            }
-            i = (i + 1) & mask
-        }
-        keys[i] = name
-        values[i] = value
-        count += 1
-    }
-
-    mutating func removeAll() {
-        keys = []
-        values = []
-        count = 0
+extension LookupCache where Key == ObjectIdentifier {
+    static func hash(_ key: ObjectIdentifier) -> Int {
+        let bits = UInt(bitPattern: key)
+        return Int(bitPattern: (bits >> 4) ^ (bits >> 12))
     }
 }
