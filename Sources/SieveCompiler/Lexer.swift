@@ -174,16 +174,25 @@ struct Lexer {
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
     private mutating func identifier(startLine: Int, startColumn: Int) -> String? {
         let start = offset
-        while offset < bytes.count, Lexer.isIdentifierChar(bytes[offset]) { offset += 1 }
+        // Scripts repeat a few names thousands of times: the String made for the same bytes is reused,
+        // found by a hash taken while scanning.
+        var hash: UInt32 = 2_166_136_261
+        offset = bytes.withUnsafeBufferPointer { buffer in
+            var i = start
+            while i < buffer.count {
+                let b = buffer[i]
+                guard Lexer.isIdentifierChar(b) else { break }
+                hash = (hash ^ UInt32(b)) &* 16_777_619
+                i += 1
+            }
+            return i
+        }
         let length = offset - start
         if length > limits.maxIdentifierLength {
             let shown = String(decoding: bytes[start..<(start + min(length, 29))], as: UTF8.self)
             diagnostics.error(.identifierTooLong(shown), line: startLine, column: startColumn)
             return nil
         }
-        // Scripts repeat a few names thousands of times: reuse the String made for the same bytes.
-        var hash: UInt32 = 2_166_136_261
-        for i in start..<offset { hash = (hash ^ UInt32(bytes[i])) &* 16_777_619 }
         let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
         if let cached = identifierCache.lookup(slot: slot, bytes, start, offset) { return cached }
         var hasUpper = false
@@ -365,12 +374,16 @@ struct IdentifierCache {
                 let key = keys[index]
                 if key.isEmpty { return nil }
                 guard key.count == end - start else { return false }
-                var i = start
-                for b in key {
-                    if b != bytes[i] { return false }
-                    i += 1
+                return key.withUnsafeBufferPointer { key in
+                    bytes.withUnsafeBufferPointer { bytes in
+                        var i = start
+                        for b in key {
+                            if b != bytes[i] { return false }
+                            i += 1
+                        }
+                        return true
+                    }
                 }
-                return true
             }
             switch found {
             case nil: return nil
