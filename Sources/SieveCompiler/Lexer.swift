@@ -248,14 +248,19 @@ struct Lexer {
     private mutating func quotedString(startLine: Int, startColumn: Int) -> Token.Kind {
         offset += 1
         // Fast path: a string without escapes, line breaks or NUL is copied in one piece.
-        var end = offset
-        while end < bytes.count, end - offset <= limits.maxStringLength {
-            let c = bytes[end]
-            if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
-            end += 1
+        let begin = offset
+        let maxLength = limits.maxStringLength
+        let (end, closed) = bytes.withUnsafeBufferPointer { buffer -> (Int, Bool) in
+            var end = begin
+            while end < buffer.count, end - begin <= maxLength {
+                let c = buffer[end]
+                if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                end += 1
+            }
+            return (end, end < buffer.count && buffer[end] == 0x22 && end - begin <= maxLength)
         }
-        if end < bytes.count, bytes[end] == 0x22, end - offset <= limits.maxStringLength {
-            let out = Array(bytes[offset..<end])
+        if closed {
+            let out = bytes.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[begin..<end])) }
             offset = end + 1
             return .string(out, multiline: false)
         }
