@@ -37,15 +37,23 @@ let package = Package(
             dependencies: ["ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "Transcript", "Posix"]
         ),
 
+        // Where the settings meet the compiler, the store and TLS (shared by both executables).
+        .target(
+            name: "ServerConfiguration", dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS"]),
+
         // Executables.
         .executableTarget(
             name: "managesieved",
-            dependencies: ["ManageSieveServer", "Config", "TLS", "Transcript", "Auth", "SieveStorage", "Posix"]
+            dependencies: [
+                "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
+                "Posix",
+            ]
         ),
         .executableTarget(
             name: "managesievectl",
             dependencies: [
-                "ManageSieveServer", "Config", "TLS", "Transcript", "Auth", "SieveStorage", "Posix", "SieveCompiler",
+                "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
+                "Posix", "SieveCompiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

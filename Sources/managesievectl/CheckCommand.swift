@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import Foundation
 import Posix
+import ServerConfiguration
 import SieveCompiler
 
 /// `managesievectl check [-c CONFIG] [--extensions LIST] [--upload] FILE…`: compiles Sieve scripts as the
@@ -69,14 +70,8 @@ struct CheckCommand: ParsableCommand {
     }
 
     private func compileOptions() throws -> CompileOptions {
-        var options = CompileOptions()
-        options.includeProblemsAreErrors = !upload
-        options.regexChecker = { pattern, caseInsensitive in
-            RegexCheck.check(pattern, caseInsensitive: caseInsensitive)
-        }
-        var spec: String? = nil
+        var settings = Settings()
         if let configFile {
-            let settings: Settings
             do {
                 let text = try FileRead.readFile(path: configFile, maxSize: 1 << 20)
                 settings = try ConfigParser.parse(text, fileName: configFile)
@@ -85,20 +80,15 @@ struct CheckCommand: ParsableCommand {
             } catch {
                 throw Self.usage("cannot read the configuration \(configFile): \(error)")
             }
-            spec = settings.sieveExtensions
-            options.maxRedirects = settings.maxRedirects
-            options.maxErrors = settings.maxCompileErrors
-            options.limits.maxScriptSize = Int(clamping: settings.maxScriptSize)
         }
-        if let extensions { spec = extensions }
-        if let spec {
-            do {
-                options.extensions = try ExtensionSet(parsing: spec)
-            } catch {
-                throw Self.usage("sieve_extensions: \(error.message)")
-            }
+        if let extensions { settings.sieveExtensions = extensions }
+        do {
+            var options = try settings.compileOptions()
+            options.includeProblemsAreErrors = !upload
+            return options
+        } catch {
+            throw Self.usage("sieve_extensions: \(error.message)")
         }
-        return options
     }
 
     /// Reads a file or standard input, at most `limit` bytes (the compiler reports oversize scripts).

@@ -3,6 +3,7 @@ import Auth
 import Config
 import Glibc
 import Posix
+import ServerConfiguration
 import TLS
 
 /// `managesievectl config`: validates the configuration file and prints the effective settings.
@@ -58,13 +59,8 @@ struct ConfigCommand: ParsableCommand {
     /// a bad protocol/cipher setting is reported now rather than on the first connection (where the server
     /// refuses service with BYE and exit status 78).
     static func tlsProblem(for settings: Settings) -> String? {
-        guard settings.ssl != .no, let cert = settings.sslCert, let key = settings.sslKey,
-            FileRead.isReadable(cert), FileRead.isReadable(key)
+        guard let tls = settings.tlsSettings, FileRead.isReadable(tls.certificatePath), FileRead.isReadable(tls.keyPath)
         else { return nil }
-        let tls = TLSSettings(
-            certificatePath: cert, keyPath: key, caPath: settings.sslCA, minProtocol: settings.sslMinProtocol,
-            cipherList: settings.sslCipherList, preferServerCiphers: settings.sslPreferServerCiphers,
-            verifyClientCertificate: settings.sslVerifyClientCert, certUsernameField: settings.sslCertUsernameField)
         do {
             _ = try TLSServerContext(settings: tls)
             return nil

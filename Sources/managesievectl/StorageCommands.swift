@@ -6,6 +6,7 @@ import Glibc
 import ManageSieveProtocol
 import ManageSieveServer
 import Posix
+import ServerConfiguration
 import SieveCompiler
 import SieveStorage
 
@@ -55,23 +56,15 @@ struct UserStorage {
         } else if Privileges.effectiveUID != entry.uid {
             throw fail("run as root or as uid \(entry.uid) to reach \(entry.user)'s scripts")
         }
-        let hardLimit = 64 << 20
-        let maxSize = settings.maxScriptSize == 0 ? hardLimit : Int(min(settings.maxScriptSize, UInt64(hardLimit)))
-        let global = QuotaLimits(
-            maxScriptSize: UInt64(maxSize),
-            maxScripts: settings.quotaMaxScripts == 0 ? nil : settings.quotaMaxScripts,
-            maxStorage: settings.quotaMaxStorage == 0 ? nil : settings.quotaMaxStorage)
-        let limits = UserLimits.resolve(entry, global: global, hardLimit: hardLimit, parseSize: ConfigParser.parseSize)
-        var options = CompileOptions()
+        let limits = UserLimits.resolve(
+            entry, global: settings.globalQuota, hardLimit: Settings.hardScriptSizeLimit,
+            parseSize: ConfigParser.parseSize)
+        let options: CompileOptions
         do {
-            if let spec = settings.sieveExtensions { options.extensions = try ExtensionSet(parsing: spec) }
+            options = try settings.compileOptions(maxScriptSize: limits.maxScriptSize)
         } catch {
             throw fail("sieve_extensions: \(error.message)")
         }
-        options.maxErrors = settings.maxCompileErrors
-        options.maxRedirects = settings.maxRedirects
-        options.limits.maxScriptSize = limits.maxScriptSize
-        options.regexChecker = { RegexCheck.check($0, caseInsensitive: $1) }
         var activation = options
         activation.includeProblemsAreErrors = true
         do {

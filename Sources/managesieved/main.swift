@@ -5,6 +5,7 @@ import Config
 import ManageSieveProtocol
 import ManageSieveServer
 import Posix
+import ServerConfiguration
 import SieveCompiler
 import SieveStorage
 import TLS
@@ -84,36 +85,20 @@ func peerFromEnvironment() -> String {
 }
 
 // Extensions and compile options.
-var compileOptions = CompileOptions()
+let maxScriptSize = settings.effectiveMaxScriptSize
+let compileOptions: CompileOptions
 do {
-    if let spec = settings.sieveExtensions {
-        compileOptions.extensions = try ExtensionSet(parsing: spec)
-    }
+    compileOptions = try settings.compileOptions()
 } catch {
     refuseService(logger, "\(configPath): sieve_extensions: \(error.message)", code: ExitCode.config)
-}
-let hardScriptLimit = 64 << 20
-let maxScriptSize =
-    settings.maxScriptSize == 0 ? hardScriptLimit : Int(min(settings.maxScriptSize, UInt64(hardScriptLimit)))
-compileOptions.maxErrors = settings.maxCompileErrors
-compileOptions.maxRedirects = settings.maxRedirects
-compileOptions.limits.maxScriptSize = maxScriptSize
-compileOptions.regexChecker = { pattern, caseInsensitive in RegexCheck.check(pattern, caseInsensitive: caseInsensitive)
 }
 
 // TLS context: built now, as root, since the key may be readable by root only.
 var tlsContext: TLSServerContext?
 if settings.ssl != .no {
-    guard let cert = settings.sslCert, let key = settings.sslKey else {
+    guard let tls = settings.tlsSettings else {
         refuseService(logger, "\(configPath): ssl = \(settings.ssl) needs ssl_cert and ssl_key", code: ExitCode.config)
     }
-    var tls = TLSSettings(certificatePath: cert, keyPath: key)
-    tls.caPath = settings.sslCA
-    tls.minProtocol = settings.sslMinProtocol
-    tls.cipherList = settings.sslCipherList
-    tls.preferServerCiphers = settings.sslPreferServerCiphers
-    tls.verifyClientCertificate = settings.sslVerifyClientCert
-    tls.certUsernameField = settings.sslCertUsernameField
     do {
         tlsContext = try TLSServerContext(settings: tls)
     } catch {
@@ -141,10 +126,7 @@ policy.storageTemplate = settings.sieveStorage
 policy.activeLinkTemplate = settings.sieve
 policy.lockTimeoutMilliseconds = settings.lockTimeoutMilliseconds
 
-let globalQuota = QuotaLimits(
-    maxScriptSize: UInt64(maxScriptSize),
-    maxScripts: settings.quotaMaxScripts == 0 ? nil : settings.quotaMaxScripts,
-    maxStorage: settings.quotaMaxStorage == 0 ? nil : settings.quotaMaxStorage)
+let globalQuota = settings.globalQuota
 // Session transcript (rawlog_dir): opened now, as root, after the PROXY header gave the real peer.
 let transcript: TranscriptFile? = settings.rawlogDir.flatMap { directory in
     TranscriptRecorder.open(
@@ -161,7 +143,8 @@ let recorded: (any Transport) -> any Transport = { transport in
 let backend = LocalBackend(
     passwdPath: settings.passwdFile, policy: policy,
     limits: { entry in
-        UserLimits.resolve(entry, global: globalQuota, hardLimit: hardScriptLimit, parseSize: ConfigParser.parseSize)
+        UserLimits.resolve(
+            entry, global: globalQuota, hardLimit: Settings.hardScriptSizeLimit, parseSize: ConfigParser.parseSize)
     },
     expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
     logger: logger)
