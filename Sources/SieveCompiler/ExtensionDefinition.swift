@@ -89,12 +89,38 @@ struct TagUse {
     var owner: String?
 }
 
+/// A tag a command accepts given the script's requires.
+struct AvailableTag {
+    var definition: TagDefinition
+    /// The extension that contributed the tag, nil for core.
+    var owner: String?
+    /// Whether the script required what the tag needs.
+    var available: Bool
+    /// The tag name's id (`NameTable`).
+    var id: Int32
+
+    init(_ definition: TagDefinition, _ owner: String?, _ available: Bool) {
+        self.definition = definition
+        self.owner = owner
+        self.available = available
+        id = NameTable.globalID(definition.name) ?? -1
+    }
+}
+
+/// A command whose block is being validated.
+struct EnclosingCommand {
+    var nameID: Int32
+    var name: String
+    var arguments: ArgumentList
+}
+
 /// A command or test after its arguments were matched against its definition.
 struct CommandUse {
     let node: Node
     let definition: CommandDefinition
     var tags: [TagUse]
-    var positional: [Argument]
+    /// The positional arguments (a view into the syntax tree).
+    var positional: ArgumentList
 
     // By index, so that only the tag found is copied (`first(where:)` copies every element it looks at).
     func tag(_ name: String) -> TagUse? {

@@ -16,6 +16,8 @@ struct Token: Sendable {
     var kind: Kind
     var line: Int
     var column: Int
+    /// For an identifier or a tag: its interned name (`NameTable`).
+    var nameID: Int32 = -1
 }
 
 /// The byte-level lexer. Errors are reported through `report` and lexing goes on, so the parser sees
@@ -27,6 +29,8 @@ struct Lexer {
     private(set) var line = 1
     private var lineStart = 0
     var diagnostics: DiagnosticSink
+    /// The identifiers met so far, interned.
+    private(set) var names = NameTable()
 
     init(bytes: [UInt8], limits: CompileLimits, diagnostics: DiagnosticSink) {
         self.bytes = bytes
@@ -121,10 +125,10 @@ struct Lexer {
         case 0x3A:
             if let n = peek(1), Lexer.isIdentifierStart(n) {
                 offset += 1
-                guard let name = identifier(startLine: startLine, startColumn: startColumn) else {
+                guard let (name, id) = identifier(startLine: startLine, startColumn: startColumn) else {
                     return token(.invalid)
                 }
-                return token(.tag(name))
+                return Token(kind: .tag(name), line: startLine, column: startColumn, nameID: id)
             }
             offset += 1
             diagnostics.error(.unexpectedCharacter(":"), line: startLine, column: startColumn)
@@ -140,8 +144,10 @@ struct Lexer {
                 offset += 5
                 return token(multiline(startLine: startLine, startColumn: startColumn))
             }
-            guard let name = identifier(startLine: startLine, startColumn: startColumn) else { return token(.invalid) }
-            return token(.identifier(name))
+            guard let (name, id) = identifier(startLine: startLine, startColumn: startColumn) else {
+                return token(.invalid)
+            }
+            return Token(kind: .identifier(name), line: startLine, column: startColumn, nameID: id)
         case 0:
             diagnostics.error(.nulCharacter, line: startLine, column: startColumn)
             offset += 1
@@ -172,7 +178,7 @@ struct Lexer {
     }
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
-    private mutating func identifier(startLine: Int, startColumn: Int) -> String? {
+    private mutating func identifier(startLine: Int, startColumn: Int) -> (String, Int32)? {
         let start = offset
         // Scripts repeat a few names thousands of times: the String made for the same bytes is reused,
         // found by a hash taken while scanning.
@@ -206,8 +212,9 @@ struct Lexer {
         } else {
             name = String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
         }
-        identifierCache.store(slot: slot, key: bytes[start..<offset], name: name)
-        return name
+        let id = names.intern(name)
+        identifierCache.store(slot: slot, key: bytes[start..<offset], name: name, id: id)
+        return (name, id)
     }
 
     private var identifierCache = IdentifierCache()
@@ -371,8 +378,9 @@ struct IdentifierCache {
     static let probes = 4
     private var keys = [[UInt8]](repeating: [], count: IdentifierCache.size)
     private var names = [String](repeating: "", count: IdentifierCache.size)
+    private var ids = [Int32](repeating: -1, count: IdentifierCache.size)
 
-    func lookup(slot: Int, _ bytes: [UInt8], _ start: Int, _ end: Int) -> String? {
+    func lookup(slot: Int, _ bytes: [UInt8], _ start: Int, _ end: Int) -> (String, Int32)? {
         for p in 0..<IdentifierCache.probes {
             let index = (slot + p) & (IdentifierCache.size - 1)
             let found = keys.withUnsafeBufferPointer { keys -> Bool? in
@@ -392,14 +400,14 @@ struct IdentifierCache {
             }
             switch found {
             case nil: return nil
-            case true?: return names[index]
+            case true?: return (names[index], ids[index])
             case false?: continue
             }
         }
         return nil
     }
 
-    mutating func store(slot: Int, key: ArraySlice<UInt8>, name: String) {
+    mutating func store(slot: Int, key: ArraySlice<UInt8>, name: String, id: Int32) {
         var index = slot
         for p in 0..<IdentifierCache.probes {
             let candidate = (slot + p) & (IdentifierCache.size - 1)
@@ -410,5 +418,6 @@ struct IdentifierCache {
         }
         keys[index] = Array(key)
         names[index] = name
+        ids[index] = id
     }
 }

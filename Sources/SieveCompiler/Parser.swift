@@ -7,6 +7,7 @@ struct Parser {
     private let limits: CompileLimits
     private let sink: DiagnosticSink
     private var commandCount = 0
+    private var tree = SyntaxTree()
 
     /// Unwinds to the enclosing command, which then recovers at `;`, `}` or a skipped block.
     private struct Failure: Error {}
@@ -29,26 +30,38 @@ struct Parser {
     }
 
     /// start = commands
-    mutating func parseScript() -> [Node] {
-        var commands: [Node] = []
-        while !sink.isFull {
-            parseCommands(into: &commands, depth: 0)
+    mutating func parseScript() -> SyntaxTree {
+        var head: Int32 = -1
+        var tail: Int32 = -1
+        parsing: while !sink.isFull {
+            parseCommands(head: &head, tail: &tail, depth: 0)
             switch current.kind {
             case .endOfFile:
-                return commands
+                break parsing
             case .rightBrace:
                 error(.unexpectedAtEnd(describe(current)), at: current)
                 advance()
             default:
                 // parseCommands only returns on '}' or end of file.
-                return commands
+                break parsing
             }
         }
-        return commands
+        // Handed over, not shared: the compiler may still change the tree (encoded characters) in place.
+        var result = SyntaxTree()
+        swap(&result, &tree)
+        result.first = head
+        result.names = lexer.names
+        return result
+    }
+
+    /// Appends node `index` to the list whose first and last nodes are `head` and `tail`.
+    private mutating func link(_ index: Int32, head: inout Int32, tail: inout Int32) {
+        if tail < 0 { head = index } else { tree.nodes[Int(tail)].next = index }
+        tail = index
     }
 
     /// commands = *command
-    private mutating func parseCommands(into list: inout [Node], depth: Int) {
+    private mutating func parseCommands(head: inout Int32, tail: inout Int32, depth: Int) {
         while !sink.isFull {
             switch current.kind {
             case .endOfFile, .rightBrace:
@@ -57,9 +70,8 @@ struct Parser {
                 let start = current
                 advance()
                 do {
-                    let node = try parseCommand(name: name, start: start, depth: depth)
-                    if list.isEmpty { list.reserveCapacity(4) }
-                    list.append(node)
+                    let index = try parseCommand(name: name, start: start, depth: depth)
+                    link(index, head: &head, tail: &tail)
                 } catch {
                     recover()
                 }
@@ -75,21 +87,30 @@ struct Parser {
         }
     }
 
+    /// A new node record for the identifier token `start`; returns its index.
+    private mutating func appendNode(_ start: Token) -> Int32 {
+        let index = Int32(tree.nodes.count)
+        tree.nodes.append(
+            Node(
+                nameID: start.nameID, line: start.line, column: start.column,
+                argumentStart: Int32(tree.arguments.count)))
+        return index
+    }
+
     /// command = identifier arguments (";" / block)
-    private mutating func parseCommand(name: String, start: Token, depth: Int) throws(Failure) -> Node {
+    private mutating func parseCommand(name: String, start: Token, depth: Int) throws(Failure) -> Int32 {
         commandCount += 1
         if commandCount > limits.maxCommands {
             sink.error(.tooManyCommands(limit: limits.maxCommands), line: start.line, column: start.column)
             sink.markFull()
             throw Failure()
         }
-        let (arguments, tests, hasList) = try parseArguments(owner: name, testDepth: 0)
+        let index = appendNode(start)
+        try parseArguments(of: index, owner: name, testDepth: 0)
         switch current.kind {
         case .semicolon:
             advance()
-            return Node(
-                name: name, arguments: arguments, tests: tests, hasTestList: hasList, block: nil,
-                line: start.line, column: start.column)
+            return index
         case .leftBrace:
             let open = current
             advance()
@@ -98,16 +119,17 @@ struct Parser {
                 skipBalancedBlock()
                 throw Failure()
             }
-            var block: [Node] = []
-            parseCommands(into: &block, depth: depth + 1)
+            var head: Int32 = -1
+            var tail: Int32 = -1
+            parseCommands(head: &head, tail: &tail, depth: depth + 1)
             guard case .rightBrace = current.kind else {
                 error(.unexpectedToken(expected: .blockEnd, found: describe(current)), at: current)
                 throw Failure()
             }
             advance()
-            return Node(
-                name: name, arguments: arguments, tests: tests, hasTestList: hasList, block: block,
-                line: start.line, column: start.column)
+            tree.nodes[Int(index)].hasBlock = true
+            tree.nodes[Int(index)].firstChild = head
+            return index
         default:
             error(
                 .unexpectedToken(
@@ -118,13 +140,14 @@ struct Parser {
     }
 
     /// arguments = *argument [ test / test-list ]
-    private mutating func parseArguments(owner: String, testDepth: Int) throws(Failure) -> ([Argument], [Node], Bool) {
-        var arguments: [Argument] = []
+    ///
+    /// Appends the arguments of node `index` to the tree (before any of its tests' arguments, so they are
+    /// contiguous), then parses its tests.
+    private mutating func parseArguments(of index: Int32, owner: String, testDepth: Int) throws(Failure) {
+        let argumentStart = tree.arguments.count
         while true {
             let t = current
-            // One allocation for the usual handful of arguments instead of growing 1, 2, 4.
-            if arguments.isEmpty, argumentStarts(t.kind) { arguments.reserveCapacity(4) }
-            if arguments.count >= limits.maxArguments, argumentStarts(t.kind) {
+            if tree.arguments.count - argumentStart >= limits.maxArguments, argumentStarts(t.kind) {
                 sink.error(
                     .tooManyArguments(command: owner, limit: limits.maxArguments), line: t.line, column: t.column)
                 throw Failure()
@@ -132,35 +155,36 @@ struct Parser {
             switch t.kind {
             case .string(let bytes, let multi):
                 advance()
-                arguments.append(
+                tree.arguments.append(
                     Argument(
                         value: .string(StringLiteral(bytes: bytes, line: t.line, column: t.column, isMultiline: multi)),
                         line: t.line, column: t.column))
             case .number(let n):
                 advance()
-                arguments.append(Argument(value: .number(n), line: t.line, column: t.column))
+                tree.arguments.append(Argument(value: .number(n), line: t.line, column: t.column))
             case .tag(let name):
                 advance()
-                arguments.append(Argument(value: .tag(name), line: t.line, column: t.column))
+                tree.arguments.append(Argument(value: .tag(name), line: t.line, column: t.column, nameID: t.nameID))
             case .leftBracket:
                 advance()
-                arguments.append(Argument(value: .stringList(try parseStringList()), line: t.line, column: t.column))
+                let list = try parseStringList()
+                tree.arguments.append(Argument(value: .stringList(list), line: t.line, column: t.column))
             case .invalid:
                 throw Failure()
             default:
-                return try parseTests(arguments, owner: owner, testDepth: testDepth)
+                tree.nodes[Int(index)].argumentCount = Int32(tree.arguments.count - argumentStart)
+                try parseTests(of: index, owner: owner, testDepth: testDepth)
+                return
             }
         }
     }
 
-    private mutating func parseTests(
-        _ arguments: [Argument], owner: String, testDepth: Int
-    ) throws(Failure) -> (
-        [Argument], [Node], Bool
-    ) {
+    private mutating func parseTests(of index: Int32, owner: String, testDepth: Int) throws(Failure) {
         switch current.kind {
         case .identifier:
-            return (arguments, [try parseTest(depth: testDepth + 1)], false)
+            let test = try parseTest(depth: testDepth + 1)
+            tree.nodes[Int(index)].firstTest = test
+            tree.nodes[Int(index)].testCount = 1
         case .leftParen:
             let open = current
             advance()
@@ -168,34 +192,40 @@ struct Parser {
                 sink.error(.testNestingTooDeep(limit: limits.maxTestNesting), line: open.line, column: open.column)
                 throw Failure()
             }
-            var tests: [Node] = []
+            var head: Int32 = -1
+            var tail: Int32 = -1
+            var count: Int32 = 0
             while true {
                 guard case .identifier = current.kind else {
                     error(
                         .unexpectedToken(
-                            expected: tests.isEmpty ? .testAfterParen : .testAfterComma, found: describe(current)),
+                            expected: count == 0 ? .testAfterParen : .testAfterComma, found: describe(current)),
                         at: current)
                     throw Failure()
                 }
-                tests.append(try parseTest(depth: testDepth + 1))
+                link(try parseTest(depth: testDepth + 1), head: &head, tail: &tail)
+                count += 1
                 switch current.kind {
                 case .comma:
                     advance()
                 case .rightParen:
                     advance()
-                    return (arguments, tests, true)
+                    tree.nodes[Int(index)].firstTest = head
+                    tree.nodes[Int(index)].testCount = count
+                    tree.nodes[Int(index)].hasTestList = true
+                    return
                 default:
                     error(.unexpectedToken(expected: .commaOrParen, found: describe(current)), at: current)
                     throw Failure()
                 }
             }
         default:
-            return (arguments, [], false)
+            return
         }
     }
 
     /// test = identifier arguments
-    private mutating func parseTest(depth: Int) throws(Failure) -> Node {
+    private mutating func parseTest(depth: Int) throws(Failure) -> Int32 {
         let start = current
         guard case .identifier(let name) = current.kind else { throw Failure() }
         if depth >= limits.maxTestNesting {
@@ -203,10 +233,9 @@ struct Parser {
             throw Failure()
         }
         advance()
-        let (arguments, tests, hasList) = try parseArguments(owner: name, testDepth: depth)
-        return Node(
-            name: name, arguments: arguments, tests: tests, hasTestList: hasList, block: nil,
-            line: start.line, column: start.column)
+        let index = appendNode(start)
+        try parseArguments(of: index, owner: name, testDepth: depth)
+        return index
     }
 
     private func argumentStarts(_ kind: Token.Kind) -> Bool {

@@ -52,12 +52,14 @@ public struct SieveCompiler: Sendable {
             return CompileResult(diagnostics: sink.diagnostics, includes: [])
         }
         var parser = Parser(bytes: script, limits: options.limits, sink: sink)
-        let tree = parser.parseScript()
+        var tree = parser.parseScript()
         if sink.errorCount > 0 {
             return CompileResult(diagnostics: SieveCompiler.ordered(sink.diagnostics), includes: [])
         }
-        let validator = Validator(options: options, sink: sink)
-        validator.validate(tree)
+        // encoded-character must be known before strings are looked at: decode first.
+        tree.decodeEncodedCharacters(enabled: options.extensions)
+        let validator = Validator(options: options, sink: sink, tree: tree)
+        validator.validate()
         if let includeExists {
             for ref in validator.includes where !ref.optional && !includeExists(ref) {
                 if options.includeProblemsAreErrors {

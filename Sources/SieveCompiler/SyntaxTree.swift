@@ -49,6 +49,8 @@ struct Argument: Sendable {
     var value: Value
     var line: Int
     var column: Int
+    /// For a tag: its interned name (`NameTable`), so tag lookups compare integers.
+    var nameID: Int32 = -1
 
     var tagName: String? { if case .tag(let t) = value { return t } else { return nil } }
     /// Whether this is a tag (without copying its name).
@@ -71,25 +73,109 @@ struct Argument: Sendable {
 }
 
 /// command = identifier arguments (";" / block);  test = identifier arguments
-final class Node {
-    let name: String
-    var arguments: [Argument]
-    let tests: [Node]
+///
+/// A record in `SyntaxTree.nodes`: no references, so the tree is a few flat arrays that are freed in one
+/// go (no per-node object, no recursive deinit). Lists of commands (a block, the script) and of tests
+/// are chained through `next`.
+struct Node: Sendable {
+    /// The interned name (`SyntaxTree.names`).
+    var nameID: Int32
+    var line: Int
+    var column: Int
+    /// The arguments are `SyntaxTree.arguments[argumentStart ..< argumentStart + argumentCount]`.
+    var argumentStart: Int32
+    var argumentCount: Int32 = 0
+    /// The first test (-1: none) and how many tests there are.
+    var firstTest: Int32 = -1
+    var testCount: Int32 = 0
+    /// The first command of the block (-1: none or an empty block).
+    var firstChild: Int32 = -1
+    /// false when the command ends with ";".
+    var hasBlock = false
     /// Whether the tests were written as a test-list "( … )".
-    let hasTestList: Bool
-    /// nil when the command ends with ";".
-    let block: [Node]?
-    let line: Int
-    let column: Int
+    var hasTestList = false
+    /// The next command of the same block, or the next test of the same test list (-1: last).
+    var next: Int32 = -1
+}
 
-    init(name: String, arguments: [Argument], tests: [Node], hasTestList: Bool, block: [Node]?, line: Int, column: Int)
-    {
-        self.name = name
-        self.arguments = arguments
-        self.tests = tests
-        self.hasTestList = hasTestList
-        self.block = block
-        self.line = line
-        self.column = column
+/// The parsed script: node records, every argument in one array, and the names they use.
+struct SyntaxTree: Sendable {
+    var nodes: [Node] = []
+    var arguments: [Argument] = []
+    var names = NameTable()
+    /// The first top-level command (-1: empty script).
+    var first: Int32 = -1
+
+    func name(of node: Node) -> String { names.name(node.nameID) }
+
+    func arguments(of node: Node) -> ArgumentList {
+        ArgumentList(storage: arguments, base: Int(node.argumentStart), count: Int(node.argumentCount))
+    }
+
+    /// The nodes of a chain starting at `first` (for tests and rare paths: the validator walks by index).
+    func chain(from first: Int32) -> [Node] {
+        var result: [Node] = []
+        var i = first
+        while i >= 0 {
+            result.append(nodes[Int(i)])
+            i = nodes[Int(i)].next
+        }
+        return result
+    }
+
+    var topLevel: [Node] { chain(from: first) }
+    func tests(of node: Node) -> [Node] { chain(from: node.firstTest) }
+    func block(of node: Node) -> [Node]? { node.hasBlock ? chain(from: node.firstChild) : nil }
+
+    /// RFC 5228 §2.4.2.4: once `require "encoded-character"` is known, every string is decoded before
+    /// validation looks at it. Like before the flat tree, each top-level `require` naming it (when the
+    /// server enables it) decodes once.
+    mutating func decodeEncodedCharacters(enabled: ExtensionSet) {
+        var i = first
+        var passes = 0
+        while i >= 0 {
+            let node = nodes[Int(i)]
+            i = node.next
+            guard node.nameID == KnownName.require, node.argumentCount > 0 else { continue }
+            for s in arguments[Int(node.argumentStart)].strings ?? []
+            where s.text == "encoded-character" && enabled.contains(s.text) {
+                passes += 1
+            }
+        }
+        for _ in 0..<passes {
+            for k in arguments.indices {
+                switch arguments[k].value {
+                case .string(var s):
+                    s.decodeEncodedCharacters()
+                    arguments[k].value = .string(s)
+                case .stringList(var list):
+                    for n in list.indices { list[n].decodeEncodedCharacters() }
+                    arguments[k].value = .stringList(list)
+                case .number, .tag: break
+                }
+            }
+        }
+    }
+}
+
+/// Some arguments of one node, indexed from 0: a view into `SyntaxTree.arguments` (no copy).
+struct ArgumentList: RandomAccessCollection, Sendable {
+    let storage: [Argument]
+    let base: Int
+    let count: Int
+
+    init(storage: [Argument], base: Int, count: Int) {
+        self.storage = storage
+        self.base = base
+        self.count = count
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(position: Int) -> Argument { storage[base + position] }
+
+    /// The arguments from `position` on (a view).
+    func suffix(from position: Int) -> ArgumentList {
+        ArgumentList(storage: storage, base: base + position, count: count - position)
     }
 }

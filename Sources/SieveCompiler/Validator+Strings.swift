@@ -74,9 +74,11 @@ extension Validator {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
-        for arg in node.arguments {
+        let arguments = tree.arguments
+        let start = Int(node.argumentStart)
+        for k in start..<(start + Int(node.argumentCount)) {
             // Without building a one-element array per string (`Argument.strings`).
-            switch arg.value {
+            switch arguments[k].value {
             case .string(let s): checkString(s, variables: variables, encoded: encoded)
             case .stringList(let list):
                 for s in list { checkString(s, variables: variables, encoded: encoded) }
@@ -105,35 +107,10 @@ extension Validator {
         }
     }
 
-    /// RFC 5228 §2.4.2.4: replaces `${hex:…}`/`${unicode:…}` in every string (tree depth is bounded).
-    func decodeEncodedCharacters(_ nodes: [Node]) {
-        for node in nodes {
-            node.arguments = node.arguments.map { arg in
-                var arg = arg
-                switch arg.value {
-                case .string(var s):
-                    s.decodeEncodedCharacters()
-                    arg.value = .string(s)
-                case .stringList(let list):
-                    arg.value = .stringList(
-                        list.map {
-                            var s = $0
-                            s.decodeEncodedCharacters()
-                            return s
-                        })
-                case .number, .tag: break
-                }
-                return arg
-            }
-            decodeEncodedCharacters(node.tests)
-            if let block = node.block { decodeEncodedCharacters(block) }
-        }
-    }
-
     /// RFC 5463 §4: an ihave test is decided at compile time. Known capabilities it names become usable;
     /// with an unknown one it is constantly false, so its block is not validated.
     func noteIhave(_ node: Node) -> Bool? {
-        guard let list = node.arguments.last?.strings, list.allSatisfy(isConstant) else { return nil }
+        guard let list = tree.arguments(of: node).last?.strings, list.allSatisfy(isConstant) else { return nil }
         var all = true
         for s in list {
             // Pigeonhole never validates a block behind ihave "variables" or "encoded-character" (they

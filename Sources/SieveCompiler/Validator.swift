@@ -11,23 +11,36 @@ final class Validator {
     private(set) var required: Set<String> = []
     private(set) var includes: [IncludeReference] = []
 
+    /// The script being validated.
+    let tree: SyntaxTree
+
     private struct Entry {
         var definition: CommandDefinition
         var owner: String?
     }
+    /// A command or test name resolved given the current requires, with the tags it then accepts
+    /// (computed on first use).
+    private struct Resolved {
+        var entry: Entry?
+        var available: Bool
+        var wrongKind: Bool
+        var tags: [AvailableTag]?
+        /// `Validator.generation` when resolved; older entries are stale.
+        var generation: Int
+    }
     /// Every command and test of every extension enabled on the server, by name.
     private let commands: [String: [Entry]]
     private let contributedTags: [(tag: TagDefinition, owner: String)]
-    /// Per command: the tags it accepts given the current requires (cleared when requires change).
-    private var tagCache = LookupCache<ObjectIdentifier, [(TagDefinition, String?, Bool)]>()
-    private var commandCache = LookupCache<String, (Entry?, available: Bool, wrongKind: Bool)>()
-    private var testCache = LookupCache<String, (Entry?, available: Bool, wrongKind: Bool)>()
+    /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it).
+    private var commandSlots: [Resolved?]
+    private var testSlots: [Resolved?]
+    private var generation = 0
     /// Whether variables / encoded-character are required (hot in checkStrings).
     private(set) var hasVariables = false
     private(set) var hasEncodedCharacter = false
     private(set) var hasMime = false
     /// Commands enclosing the current node (innermost last).
-    private(set) var enclosingCommands: [Node] = []
+    private(set) var enclosingCommands: [EnclosingCommand] = []
     /// Names of variables the script declares (`set`, etc.).
     var declaredVariables: Set<String> = []
     /// Variables used (read or assigned) as local ones so far, and those declared with `global`.
@@ -38,12 +51,16 @@ final class Validator {
     private var regexWork = 0
 
     /// The command or test being checked (for messages).
-    var currentCommand = ""
+    var currentCommand: String { tree.names.name(currentNameID) }
+    private var currentNameID: Int32 = 0
     private var redirectWarned = false
 
-    init(options: CompileOptions, sink: DiagnosticSink) {
+    init(options: CompileOptions, sink: DiagnosticSink, tree: SyntaxTree) {
         self.options = options
         self.sink = sink
+        self.tree = tree
+        commandSlots = Array(repeating: nil, count: tree.names.count)
+        testSlots = Array(repeating: nil, count: tree.names.count)
         self.enabled = options.extensions
         var commands: [String: [Entry]] = [:]
         var contributedTags: [(tag: TagDefinition, owner: String)] = []
@@ -82,9 +99,7 @@ final class Validator {
         // Repeated requires (or ihave tests) of a loaded extension change nothing: keep the caches.
         let implied = ExtensionRegistry.byName[name]?.implies ?? []
         if required.contains(name) && implied.allSatisfy(required.contains) { return }
-        tagCache.removeAll()
-        commandCache.removeAll()
-        testCache.removeAll()
+        generation += 1
         defer {
             hasVariables = required.contains("variables")
             hasEncodedCharacter = required.contains("encoded-character")
@@ -105,21 +120,14 @@ final class Validator {
 
     // MARK: The walk
 
-    func validate(_ script: [Node]) {
-        var index = 0
-        // encoded-character must be known before strings are looked at: decode first.
-        for node in script where node.name == "require" {
-            for s in node.arguments.first?.strings ?? [] where s.text == "encoded-character" && enabled.contains(s.text)
-            {
-                decodeEncodedCharacters(script)
-            }
-        }
+    func validate() {
+        var index = tree.first
         // require commands must come first, at top level.
-        while index < script.count, script[index].name == "require" {
-            validateRequire(script[index])
-            index += 1
+        while index >= 0, tree.nodes[Int(index)].nameID == KnownName.require {
+            validateRequire(tree.nodes[Int(index)])
+            index = tree.nodes[Int(index)].next
         }
-        validateBlock(script, startingAt: index)
+        validateBlock(first: index)
         if redirectCount > options.maxRedirects, let first = firstRedirect {
             sink.warning(
                 .tooManyRedirects(count: redirectCount, limit: options.maxRedirects), line: first.line,
@@ -134,9 +142,10 @@ final class Validator {
     }
 
     private func validateRequire(_ node: Node) {
-        guard let use = matchArguments(CoreLanguage.require, node: node, owner: nil) else { return }
-        if !node.tests.isEmpty { error(.noTestsAllowed(command: "require", kind: .command), at: node) }
-        if node.block != nil { error(.blockNotAllowed(command: "require"), at: node) }
+        let tags = computeTags(for: CoreLanguage.require, owner: nil)
+        guard let use = matchArguments(CoreLanguage.require, node: node, tags: tags) else { return }
+        if node.testCount > 0 { error(.noTestsAllowed(command: "require", kind: .command), at: node) }
+        if node.hasBlock { error(.blockNotAllowed(command: "require"), at: node) }
         guard let names = use.positional.first?.strings else { return }
         for s in names {
             let name = s.text
@@ -164,54 +173,79 @@ final class Validator {
         }
     }
 
-    /// Validates a command block; `enclosing` names the commands around it.
-    private func validateBlock(_ block: [Node], startingAt start: Int = 0) {
-        var previous: String? = nil
+    /// Validates the commands of a block (or of the script) chained from `first`.
+    private func validateBlock(first: Int32) {
+        var previous: Int32 = -1
         var afterStop: Node? = nil
         var warnedAfterStop = false
         var chainDecided = false
-        for i in start..<block.count {
+        var index = first
+        while index >= 0 {
             if sink.isFull { return }
-            let node = block[i]
+            let node = tree.nodes[Int(index)]
+            index = node.next
             if let stop = afterStop, !warnedAfterStop {
                 warning(.unreachableAfterStop(stopLine: stop.line), at: node)
                 warnedAfterStop = true
             }
-            let isChainPart = node.name == "elsif" || node.name == "else"
-            if isChainPart && chainDecided && (previous == "if" || previous == "elsif") {
+            let isChainPart = node.nameID == KnownName.elsif || node.nameID == KnownName.else
+            if isChainPart && chainDecided && (previous == KnownName.if || previous == KnownName.elsif) {
                 // An earlier branch is constantly true: Pigeonhole checks only this branch's shape.
-                if let def = lookup(node.name, kind: .command).0?.definition {
-                    if node.block == nil { error(.blockRequired(command: node.name), at: node) }
+                if let def = lookup(node.nameID, kind: .command).entry?.definition {
+                    if !node.hasBlock { error(.blockRequired(command: tree.name(of: node)), at: node) }
                     checkSubtests(def, node: node, kind: .command)
                 }
-                previous = node.name
+                previous = node.nameID
                 continue
             }
             let constant = validateCommand(node, previous: previous)
-            if node.name == "if" {
+            if node.nameID == KnownName.if {
                 chainDecided = constant == true
-            } else if node.name == "elsif" {
+            } else if node.nameID == KnownName.elsif {
                 chainDecided = chainDecided || constant == true
             } else {
                 chainDecided = false
             }
-            previous = node.name
-            if node.name == "stop" { afterStop = node }
+            previous = node.nameID
+            if node.nameID == KnownName.stop { afterStop = node }
         }
     }
 
-    private func lookup(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
-        let hash = LookupCache<String, Bool>.hash(name)
+    private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Resolved {
+        let slot = Int(id)
         if kind == .command {
-            if let hit = commandCache.find(name, hash: hash) { return hit }
-            let result = resolve(name, kind: kind)
-            commandCache.insert(name, hash: hash, result)
+            if let hit = commandSlots[slot], hit.generation == generation { return hit }
+            let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
+            let result = Resolved(
+                entry: entry, available: available, wrongKind: wrongKind, tags: nil, generation: generation)
+            commandSlots[slot] = result
             return result
         }
-        if let hit = testCache.find(name, hash: hash) { return hit }
-        let result = resolve(name, kind: kind)
-        testCache.insert(name, hash: hash, result)
+        if let hit = testSlots[slot], hit.generation == generation { return hit }
+        let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
+        let result = Resolved(
+            entry: entry, available: available, wrongKind: wrongKind, tags: nil, generation: generation)
+        testSlots[slot] = result
         return result
+    }
+
+    /// The tags the command or test `id` accepts (cached with its lookup).
+    private func availableTags(
+        _ id: Int32, kind: CommandDefinition.Kind, _ def: CommandDefinition, owner: String?
+    )
+        -> [AvailableTag]
+    {
+        let slot = Int(id)
+        if kind == .command {
+            if let tags = commandSlots[slot]?.tags { return tags }
+            let tags = computeTags(for: def, owner: owner)
+            commandSlots[slot]?.tags = tags
+            return tags
+        }
+        if let tags = testSlots[slot]?.tags { return tags }
+        let tags = computeTags(for: def, owner: owner)
+        testSlots[slot]?.tags = tags
+        return tags
     }
 
     private func resolve(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
@@ -225,7 +259,8 @@ final class Validator {
         return (best, available, false)
     }
 
-    private func unknownName(_ name: String, kind: CommandDefinition.Kind, node: Node, entry: Entry?, wrongKind: Bool) {
+    private func unknownName(_ node: Node, kind: CommandDefinition.Kind, entry: Entry?, wrongKind: Bool) {
+        let name = tree.name(of: node)
         // A name reported once already costs no lookups or suggestions again (hostile scripts repeat).
         if sink.wasReported(key: "\(kind == .command ? DiagnosticKind.CommandKind.command : .test):\(name)") { return }
         let kindText: DiagnosticKind.CommandKind = kind == .command ? .command : .test
@@ -259,43 +294,48 @@ final class Validator {
 
     /// Validates one command; returns the constant value of its test when known at compile time.
     @discardableResult
-    private func validateCommand(_ node: Node, previous: String?) -> Bool? {
-        if node.name == "require" {
+    private func validateCommand(_ node: Node, previous: Int32) -> Bool? {
+        if node.nameID == KnownName.require {
             error(.requireNotAtTop, at: node)
             return nil
         }
-        let (entry, available, wrongKind) = lookup(node.name, kind: .command)
-        guard let entry, available else {
-            unknownName(node.name, kind: .command, node: node, entry: entry, wrongKind: wrongKind)
+        let resolved = lookup(node.nameID, kind: .command)
+        guard let entry = resolved.entry, resolved.available else {
+            unknownName(node, kind: .command, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
         }
         let def = entry.definition
-        if node.name == "elsif" || node.name == "else" {
-            if previous != "if" && previous != "elsif" {
-                error(.elseWithoutIf(node.name), at: node)
+        if node.nameID == KnownName.elsif || node.nameID == KnownName.else {
+            if previous != KnownName.if && previous != KnownName.elsif {
+                error(.elseWithoutIf(tree.name(of: node)), at: node)
             }
         }
         // Block and test structure.
         switch def.block {
         case .required:
-            if node.block == nil { error(.blockRequired(command: node.name), at: node) }
+            if !node.hasBlock { error(.blockRequired(command: tree.name(of: node)), at: node) }
         case .none:
-            if node.block != nil { error(.blockNotAllowed(command: node.name), at: node) }
+            if node.hasBlock { error(.blockNotAllowed(command: tree.name(of: node)), at: node) }
         }
         checkSubtests(def, node: node, kind: .command)
-        currentCommand = node.name
-        if let use = matchArguments(def, node: node, owner: entry.owner) {
+        currentNameID = node.nameID
+        if let use = matchArguments(def, node: node, id: node.nameID, kind: .command, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
         checkStrings(node)
         var constant: Bool? = nil
-        for test in node.tests { constant = validateTest(test) }
-        if let block = node.block {
+        var test = node.firstTest
+        while test >= 0 {
+            constant = validateTest(tree.nodes[Int(test)])
+            test = tree.nodes[Int(test)].next
+        }
+        if node.hasBlock {
             // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
             if constant == false { return constant }
-            enclosingCommands.append(node)
-            validateBlock(block)
+            enclosingCommands.append(
+                EnclosingCommand(nameID: node.nameID, name: tree.name(of: node), arguments: tree.arguments(of: node)))
+            validateBlock(first: node.firstChild)
             enclosingCommands.removeLast()
         }
         return constant
@@ -305,16 +345,16 @@ final class Validator {
         let k: DiagnosticKind.CommandKind = kind == .command ? .command : .test
         switch def.subtests {
         case .none:
-            if !node.tests.isEmpty { error(.noTestsAllowed(command: node.name, kind: k), at: node) }
+            if node.testCount > 0 { error(.noTestsAllowed(command: tree.name(of: node), kind: k), at: node) }
         case .one:
-            if node.tests.isEmpty {
-                error(.testRequired(command: node.name, kind: k), at: node)
+            if node.testCount == 0 {
+                error(.testRequired(command: tree.name(of: node), kind: k), at: node)
             } else if node.hasTestList {
-                error(.singleTestRequired(command: node.name, kind: k), at: node)
+                error(.singleTestRequired(command: tree.name(of: node), kind: k), at: node)
             }
         case .list:
-            if node.tests.isEmpty || !node.hasTestList {
-                error(.testListRequired(command: node.name, kind: k), at: node)
+            if node.testCount == 0 || !node.hasTestList {
+                error(.testListRequired(command: tree.name(of: node), kind: k), at: node)
             }
         }
     }
@@ -325,66 +365,69 @@ final class Validator {
     @discardableResult
     private func validateTest(_ node: Node) -> Bool? {
         if sink.isFull { return nil }
-        let (entry, available, wrongKind) = lookup(node.name, kind: .test)
-        guard let entry, available else {
-            unknownName(node.name, kind: .test, node: node, entry: entry, wrongKind: wrongKind)
+        let resolved = lookup(node.nameID, kind: .test)
+        guard let entry = resolved.entry, resolved.available else {
+            unknownName(node, kind: .test, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
         }
         let def = entry.definition
         var constant: Bool? = nil
-        if node.name == "ihave" { constant = noteIhave(node) }
+        if node.nameID == KnownName.ihave { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
-        currentCommand = node.name
-        if let use = matchArguments(def, node: node, owner: entry.owner) {
+        currentNameID = node.nameID
+        if let use = matchArguments(def, node: node, id: node.nameID, kind: .test, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
         checkStrings(node)
-        switch (entry.owner, node.name) {
-        case (nil, "true"): return true
-        case (nil, "false"): return false
-        case (nil, "not"):
-            guard node.tests.count == 1 else { break }
-            return validateTest(node.tests[0]).map { !$0 }
-        case (nil, "allof"), (nil, "anyof"):
-            let stopAt = node.name == "anyof"
-            var allConstant = true
-            for test in node.tests {
-                let value = validateTest(test)
-                if value == stopAt { return stopAt }
-                if value == nil { allConstant = false }
+        if entry.owner == nil {
+            switch node.nameID {
+            case KnownName.true: return true
+            case KnownName.false: return false
+            case KnownName.not:
+                guard node.testCount == 1 else { break }
+                return validateTest(tree.nodes[Int(node.firstTest)]).map { !$0 }
+            case KnownName.allof, KnownName.anyof:
+                let stopAt = node.nameID == KnownName.anyof
+                var allConstant = true
+                var test = node.firstTest
+                while test >= 0 {
+                    let value = validateTest(tree.nodes[Int(test)])
+                    if value == stopAt { return stopAt }
+                    if value == nil { allConstant = false }
+                    test = tree.nodes[Int(test)].next
+                }
+                return allConstant && node.testCount > 0 ? !stopAt : nil
+            default: break
             }
-            return allConstant && !node.tests.isEmpty ? !stopAt : nil
-        default: break
         }
-        for test in node.tests { validateTest(test) }
+        var test = node.firstTest
+        while test >= 0 {
+            validateTest(tree.nodes[Int(test)])
+            test = tree.nodes[Int(test)].next
+        }
         return constant
     }
 
     // MARK: Arguments
 
-    /// The tags a command accepts given the script's requires: (definition, owner extension).
-    private func availableTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
-        let key = ObjectIdentifier(def)
-        let hash = LookupCache<ObjectIdentifier, Bool>.hash(key)
-        if let hit = tagCache.find(key, hash: hash) { return hit }
-        let result = computeTags(for: def, owner: owner)
-        tagCache.insert(key, hash: hash, result)
-        return result
-    }
-
-    private func computeTags(for def: CommandDefinition, owner: String?) -> [(TagDefinition, String?, Bool)] {
-        var result: [(TagDefinition, String?, Bool)] = def.tags.map { ($0, owner, true) }
-        if def.features.contains(.comparator) { result.append((CommonTags.comparator, nil, true)) }
-        if def.features.contains(.matchType) { result += CommonTags.matchTypes.map { ($0, nil, true) } }
-        if def.features.contains(.addressPart) { result += CommonTags.addressParts.map { ($0, nil, true) } }
+    private func computeTags(for def: CommandDefinition, owner: String?) -> [AvailableTag] {
+        var result: [AvailableTag] = def.tags.map { AvailableTag($0, owner, true) }
+        if def.features.contains(.comparator) { result.append(AvailableTag(CommonTags.comparator, nil, true)) }
+        if def.features.contains(.matchType) { result += CommonTags.matchTypes.map { AvailableTag($0, nil, true) } }
+        if def.features.contains(.addressPart) {
+            result += CommonTags.addressParts.map { AvailableTag($0, nil, true) }
+        }
         for (tag, tagOwner) in contributedTags {
             let applies: Bool
             switch tag.target {
             case .commands(let names): applies = names.contains(def.name)
             case .feature(let f): applies = def.features.contains(f)
             }
-            if applies { result.append((tag, tagOwner, requires(tagOwner) && extraTagCondition(tag, owner: tagOwner))) }
+            if applies {
+                result.append(
+                    AvailableTag(tag, tagOwner, requires(tagOwner) && extraTagCondition(tag, owner: tagOwner)))
+            }
         }
         return result
     }
@@ -395,59 +438,75 @@ final class Validator {
         return true
     }
 
-    func matchArguments(_ def: CommandDefinition, node: Node, owner: String?) -> CommandUse? {
-        let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        let args = node.arguments
-        // Fast path: no tags at all (most commands).
-        if !args.contains(where: { $0.isTag }) {
-            return finishPositional(
-                def, node: node, use: CommandUse(node: node, definition: def, tags: [], positional: args))
+    private func matchArguments(
+        _ def: CommandDefinition, node: Node, id: Int32, kind: CommandDefinition.Kind, owner: String?
+    ) -> CommandUse? {
+        let arguments = tree.arguments
+        let start = Int(node.argumentStart)
+        let end = start + Int(node.argumentCount)
+        var hasTag = false
+        for k in start..<end where arguments[k].isTag {
+            hasTag = true
+            break
         }
-        let tags = availableTags(for: def, owner: owner)
+        // Fast path: no tags at all (most commands).
+        if !hasTag {
+            return finishPositional(
+                def, node: node,
+                use: CommandUse(node: node, definition: def, tags: [], positional: tree.arguments(of: node)))
+        }
+        return matchArguments(def, node: node, tags: availableTags(id, kind: kind, def, owner: owner))
+    }
+
+    /// Matches the arguments of `node` against `def`, given the tags it accepts.
+    private func matchArguments(_ def: CommandDefinition, node: Node, tags: [AvailableTag]) -> CommandUse? {
+        let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
+        let args = tree.arguments(of: node)
         // First every tag anywhere must be known.
         for argIndex in args.indices {
-            // By index: iterating would copy every argument.
-            guard case .tag(let name) = args[argIndex].value else { continue }
             let arg = args[argIndex]
-            if let index = tags.firstIndex(where: { $0.0.name == name }) {
+            guard case .tag(let name) = arg.value else { continue }
+            if let index = Validator.tagIndex(arg.nameID, in: tags) {
                 let found = tags[index]
-                if !found.2 {
+                if !found.available {
                     sink.errorOnce(
                         key: "tag:\(def.name):\(name)",
-                        .tagNotRequired(name, command: def.name, kind: kindText, extension: found.1 ?? ""),
+                        .tagNotRequired(name, command: def.name, kind: kindText, extension: found.owner ?? ""),
                         line: arg.line, column: arg.column)
                     return nil
                 }
                 continue
             }
             if sink.wasReported(key: "tag:\(def.name):\(name)") { return nil }
-            let usable = tags.filter { $0.2 }.map { $0.0.name }
+            let usable = tags.filter { $0.available }.map { $0.definition.name }
             sink.errorOnce(
                 key: "tag:\(def.name):\(name)",
                 .unknownTag(name, command: def.name, kind: kindText, suggestion: Suggest.closest(to: name, in: usable)),
                 line: arg.line, column: arg.column)
             return nil
         }
-        var use = CommandUse(node: node, definition: def, tags: [], positional: [])
+        var use = CommandUse(node: node, definition: def, tags: [], positional: args)
         use.tags.reserveCapacity(4)
         var i = 0
-        while i < args.count, let name = args[i].tagName {
-            let (tag, tagOwner, _) = tags[tags.firstIndex(where: { $0.0.name == name })!]
+        while i < args.count, args[i].isTag {
+            let arg = args[i]
+            let found = tags[Validator.tagIndex(arg.nameID, in: tags)!]
+            let tag = found.definition
+            let name = tag.name
             // Duplicates are found among the tags already taken (few: no set needed).
             if let group = tag.group {
                 if use.tags.contains(where: { $0.definition.group == group }) {
-                    error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: args[i])
+                    error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: arg)
                     return nil
                 }
-            } else if !tag.repeatable, use.tags.contains(where: { $0.definition.name == name }) {
-                error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: args[i])
+            } else if !tag.repeatable, use.tags.contains(where: { $0.definition === tag }) {
+                error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: arg)
                 return nil
             }
             var parameter: Argument? = nil
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
-                    error(
-                        .tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: args[i])
+                    error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: arg)
                     return nil
                 }
                 let p = args[i + 1]
@@ -460,14 +519,17 @@ final class Validator {
                 parameter = p
                 i += 1
             }
-            use.tags.append(
-                TagUse(
-                    definition: tag, argument: args[i - (parameter == nil ? 0 : 1)], parameter: parameter,
-                    owner: tagOwner))
+            use.tags.append(TagUse(definition: tag, argument: arg, parameter: parameter, owner: found.owner))
             i += 1
         }
-        use.positional = Array(args[i...])
+        use.positional = args.suffix(from: i)
         return finishPositional(def, node: node, use: use)
+    }
+
+    /// The index of the tag with name id `id` among `tags`.
+    private static func tagIndex(_ id: Int32, in tags: [AvailableTag]) -> Int? {
+        for k in tags.indices where tags[k].id == id { return k }
+        return nil
     }
 
     /// Checks the positional arguments against the definition's signatures.

@@ -4,11 +4,30 @@ import Testing
 
 @Suite("Parser")
 struct ParserTests {
-    static func parse(_ source: String, maxErrors: Int = 5) -> ([Node], [Diagnostic]) {
+    /// A node of the flat syntax tree with its lists resolved, for assertions.
+    struct TreeNode {
+        var name: String
+        var arguments: [Argument]
+        var tests: [TreeNode]
+        var hasTestList: Bool
+        var block: [TreeNode]?
+        var line: Int
+
+        init(_ node: Node, in tree: SyntaxTree) {
+            name = tree.name(of: node)
+            arguments = Array(tree.arguments(of: node))
+            tests = tree.tests(of: node).map { TreeNode($0, in: tree) }
+            hasTestList = node.hasTestList
+            block = tree.block(of: node)?.map { TreeNode($0, in: tree) }
+            line = node.line
+        }
+    }
+
+    static func parse(_ source: String, maxErrors: Int = 5) -> ([TreeNode], [Diagnostic]) {
         let sink = DiagnosticSink(maxErrors: maxErrors)
         var parser = Parser(bytes: Array(source.utf8), limits: CompileLimits(), sink: sink)
-        let nodes = parser.parseScript()
-        return (nodes, sink.diagnostics)
+        let tree = parser.parseScript()
+        return (tree.topLevel.map { TreeNode($0, in: tree) }, sink.diagnostics)
     }
 
     @Test("builds commands, tests, arguments and blocks")
@@ -26,6 +45,9 @@ struct ParserTests {
         #expect(ifNode.tests[0].tests[0].arguments.count == 3)
         #expect(ifNode.block?.map(\.name) == ["fileinto", "stop"])
         #expect(ifNode.line == 2)
+        #expect(nodes[2].block?.map(\.name) == ["keep"])
+        #expect(nodes[0].block == nil)
+        #expect(ifNode.tests[0].tests[0].arguments.map(\.tagName) == ["is", nil, nil])
     }
 
     @Test(
