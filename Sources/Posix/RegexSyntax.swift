@@ -115,6 +115,7 @@ enum RegexSyntax {
                 frame.branch += 1
                 frame.last = 0
                 frame.hasItem = true
+                guard frame.total <= maxWeight else { return false }
             case UInt8(ascii: "\\"):
                 guard index < count, isLiteralEscape(bytes[index]) else { return false }
                 index += 1

@@ -74,6 +74,9 @@ struct RegexCheckFastPathTests {
         let shallow = String(repeating: "(", count: 20) + "a" + String(repeating: ")", count: 20)
         #expect(RegexSyntax.isKnownValid(shallow))
         #expect(!RegexSyntax.isKnownValid(String(repeating: "a", count: RegexSyntax.maxWeight + 1)))
+        #expect(!RegexSyntax.isKnownValid(String(repeating: "^", count: RegexSyntax.maxWeight + 1)))
+        #expect(!RegexSyntax.isKnownValid(String(repeating: "a|", count: RegexSyntax.maxWeight) + "a"))
+        #expect(RegexSyntax.isKnownValid(String(repeating: "a|", count: 100) + "a"))
     }
 
     @Test("escapes that are GNU operators or back references are not taken as literals")
