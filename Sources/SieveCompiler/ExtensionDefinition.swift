@@ -80,13 +80,18 @@ final class TagDefinition: Sendable {
     }
 }
 
-/// A tag as written on one command, with its parameter.
+/// A tag as written on one command, with its parameter (read from the tree when asked for).
 struct TagUse {
     var definition: TagDefinition
-    var argument: Argument
-    var parameter: Argument?
+    let storage: ArgumentStorage
+    /// Where the tag and its parameter (-1: none) are in `storage.arguments`.
+    let argumentIndex: Int32
+    let parameterIndex: Int32
     /// The extension that contributed the tag, nil for core.
     var owner: String?
+
+    var argument: Argument { storage.argument(Int(argumentIndex)) }
+    var parameter: Argument? { parameterIndex < 0 ? nil : storage.argument(Int(parameterIndex)) }
 }
 
 /// A tag a command accepts given the script's requires.

@@ -1,13 +1,16 @@
 // RFC 5228 §8.1 (lexical tokens). Works on bytes; never builds a String per character.
 
-/// One lexical token with the position of its first octet.
+/// One lexical token with the position of its first octet. Plain data (names are ids, strings are
+/// spans), so passing tokens around costs no reference counting.
 struct Token: Sendable {
     enum Kind: Equatable, Sendable {
-        case identifier(String)
-        case tag(String)
+        /// An identifier, by its interned lower-cased name (`Lexer.names`).
+        case identifier(Int32)
+        /// A tag (without the colon), by its interned lower-cased name.
+        case tag(Int32)
         case number(UInt64)
-        /// A quoted or multi-line string, decoded (escapes and dot-stuffing removed).
-        case string([UInt8], multiline: Bool)
+        /// A quoted or multi-line string: where its decoded bytes are (escapes and dot-stuffing removed).
+        case string(StringSpan)
         case leftBracket, rightBracket, leftParen, rightParen, leftBrace, rightBrace, comma, semicolon
         case endOfFile
         /// Bytes that start no token; the lexer already reported them.
@@ -16,8 +19,6 @@ struct Token: Sendable {
     var kind: Kind
     var line: Int
     var column: Int
-    /// For an identifier or a tag: its interned name (`NameTable`).
-    var nameID: Int32 = -1
 }
 
 /// The byte-level lexer. Errors are reported through `report` and lexing goes on, so the parser sees
@@ -31,6 +32,13 @@ struct Lexer {
     var diagnostics: DiagnosticSink
     /// The identifiers met so far, interned.
     private(set) var names = NameTable()
+    /// The decoded bytes of strings that are not a plain range of the script.
+    private(set) var pool: [UInt8] = []
+
+    /// The bytes of a string token.
+    func bytes(of span: StringSpan) -> ArraySlice<UInt8> {
+        span.inPool ? pool[span.start..<span.end] : bytes[span.start..<span.end]
+    }
 
     init(bytes: [UInt8], limits: CompileLimits, diagnostics: DiagnosticSink) {
         self.bytes = bytes
@@ -62,7 +70,46 @@ struct Lexer {
     static func isIdentifierChar(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) || b == 0x5F }
 
     /// white-space = 1*(SP / CRLF / HTAB) / comment
+    ///
+    /// The usual blanks, line breaks and hash comments are skipped through the buffer pointer; bracket
+    /// comments, NUL bytes and a comment at the end of the file take the general loop below.
     private mutating func skipWhitespaceAndComments() {
+        var i = offset
+        var line = self.line
+        var lineStart = self.lineStart
+        let general = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            let n = buffer.count
+            while i < n {
+                let b = buffer[i]
+                if b == 0x20 || b == 0x09 || b == 0x0D {
+                    i += 1
+                } else if b == 0x0A {
+                    line += 1
+                    i += 1
+                    lineStart = i
+                } else if b == 0x23 {
+                    var j = i + 1
+                    while j < n {
+                        let c = buffer[j]
+                        if c == 0x0A { break }
+                        if c == 0 { return true }
+                        j += 1
+                    }
+                    if j >= n { return true }
+                    i = j
+                } else {
+                    return b == 0x2F
+                }
+            }
+            return false
+        }
+        offset = i
+        self.line = line
+        self.lineStart = lineStart
+        if general { skipWhitespaceAndCommentsGenerally() }
+    }
+
+    private mutating func skipWhitespaceAndCommentsGenerally() {
         while offset < bytes.count {
             let b = bytes[offset]
             switch b {
@@ -125,10 +172,10 @@ struct Lexer {
         case 0x3A:
             if let n = peek(1), Lexer.isIdentifierStart(n) {
                 offset += 1
-                guard let (name, id) = identifier(startLine: startLine, startColumn: startColumn) else {
+                guard let id = identifier(startLine: startLine, startColumn: startColumn) else {
                     return token(.invalid)
                 }
-                return Token(kind: .tag(name), line: startLine, column: startColumn, nameID: id)
+                return token(.tag(id))
             }
             offset += 1
             diagnostics.error(.unexpectedCharacter(":"), line: startLine, column: startColumn)
@@ -144,10 +191,10 @@ struct Lexer {
                 offset += 5
                 return token(multiline(startLine: startLine, startColumn: startColumn))
             }
-            guard let (name, id) = identifier(startLine: startLine, startColumn: startColumn) else {
+            guard let id = identifier(startLine: startLine, startColumn: startColumn) else {
                 return token(.invalid)
             }
-            return Token(kind: .identifier(name), line: startLine, column: startColumn, nameID: id)
+            return token(.identifier(id))
         case 0:
             diagnostics.error(.nulCharacter, line: startLine, column: startColumn)
             offset += 1
@@ -178,7 +225,7 @@ struct Lexer {
     }
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
-    private mutating func identifier(startLine: Int, startColumn: Int) -> (String, Int32)? {
+    private mutating func identifier(startLine: Int, startColumn: Int) -> Int32? {
         let start = offset
         // Scripts repeat a few names thousands of times: the String made for the same bytes is reused,
         // found by a hash taken while scanning.
@@ -200,7 +247,11 @@ struct Lexer {
             return nil
         }
         let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
-        if let cached = identifierCache.lookup(slot: slot, bytes, start, offset) { return cached }
+        let end = offset
+        let cached = bytes.withUnsafeBufferPointer {
+            identifierCache.lookup(slot: slot, UnsafeBufferPointer(rebasing: $0[start..<end]))
+        }
+        if let cached { return cached }
         var hasUpper = false
         for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
         let name: String
@@ -213,8 +264,10 @@ struct Lexer {
             name = String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
         }
         let id = names.intern(name)
-        identifierCache.store(slot: slot, key: bytes[start..<offset], name: name, id: id)
-        return (name, id)
+        bytes.withUnsafeBufferPointer {
+            identifierCache.store(slot: slot, key: UnsafeBufferPointer(rebasing: $0[start..<end]), id: id)
+        }
+        return id
     }
 
     private var identifierCache = IdentifierCache()
@@ -267,12 +320,10 @@ struct Lexer {
             return (end, end < buffer.count && buffer[end] == 0x22 && end - begin <= maxLength)
         }
         if closed {
-            let out = bytes.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[begin..<end])) }
             offset = end + 1
-            return .string(out, multiline: false)
+            return .string(StringSpan(start: begin, end: end, inPool: false, isMultiline: false))
         }
-        var out = [UInt8]()
-        out.reserveCapacity(end - offset + 16)
+        let poolStart = pool.count
         var tooLong = false
         while offset < bytes.count {
             var c = bytes[offset]
@@ -281,9 +332,10 @@ struct Lexer {
                 if tooLong {
                     diagnostics.error(
                         .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                    pool.removeSubrange(poolStart...)
                     return .invalid
                 }
-                return .string(out, multiline: false)
+                return .string(StringSpan(start: poolStart, end: pool.count, inPool: true, isMultiline: false))
             }
             if c == 0x5C {
                 offset += 1
@@ -295,10 +347,11 @@ struct Lexer {
             if c == 0x0D, peek(1) != 0x0A {
                 diagnostics.error(.strayCarriageReturn(startLine: startLine), line: line, column: column)
             }
-            if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
+            if pool.count - poolStart < limits.maxStringLength { pool.append(c) } else { tooLong = true }
             offset += 1
         }
         diagnostics.error(.unterminatedString(startLine: startLine), line: line, column: column)
+        pool.removeSubrange(poolStart...)
         return .invalid
     }
 
@@ -325,7 +378,7 @@ struct Lexer {
         }
         newline(at: offset)
         offset += 1
-        var out = [UInt8]()
+        let poolStart = pool.count
         var tooLong = false
         // Read line by line.
         while offset < bytes.count {
@@ -344,9 +397,10 @@ struct Lexer {
                     if tooLong {
                         diagnostics.error(
                             .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+                        pool.removeSubrange(poolStart...)
                         return .invalid
                     }
-                    return .string(out, multiline: true)
+                    return .string(StringSpan(start: poolStart, end: pool.count, inPool: true, isMultiline: true))
                 }
                 if lineBegin + 1 < contentEnd, bytes[lineBegin + 1] == 0x2E { from = lineBegin + 1 }
             }
@@ -356,10 +410,10 @@ struct Lexer {
                 if c == 0x0D, i + 1 != end {
                     diagnostics.error(.strayCarriageReturn(startLine: startLine), line: line, column: i - lineStart + 1)
                 }
-                if out.count < limits.maxStringLength { out.append(c) } else { tooLong = true }
+                if pool.count - poolStart < limits.maxStringLength { pool.append(c) } else { tooLong = true }
             }
             if end < bytes.count {
-                if out.count < limits.maxStringLength { out.append(0x0A) } else { tooLong = true }
+                if pool.count - poolStart < limits.maxStringLength { pool.append(0x0A) } else { tooLong = true }
                 newline(at: end)
                 offset = end + 1
             } else {
@@ -367,57 +421,58 @@ struct Lexer {
             }
         }
         diagnostics.error(.unterminatedMultiline(startLine: startLine), line: line, column: column)
+        pool.removeSubrange(poolStart...)
         return .invalid
     }
 }
 
-/// A small cache from an identifier's bytes (as written) to its lower-cased String: open addressing with
-/// a few probes; when they are all taken, the first slot is replaced.
+/// A small cache from an identifier's bytes (as written) to its interned name: open addressing with a few
+/// probes; when they are all taken, the first slot is replaced. Keys are stored inline, one fixed-size
+/// slot each (longer identifiers are not cached).
 struct IdentifierCache {
     static let size = 256
     static let probes = 4
-    private var keys = [[UInt8]](repeating: [], count: IdentifierCache.size)
-    private var names = [String](repeating: "", count: IdentifierCache.size)
+    static let keyCapacity = 32
+    private var keyBytes = [UInt8](repeating: 0, count: IdentifierCache.size * IdentifierCache.keyCapacity)
+    /// 0: empty slot (identifiers are never empty).
+    private var keyLengths = [UInt8](repeating: 0, count: IdentifierCache.size)
     private var ids = [Int32](repeating: -1, count: IdentifierCache.size)
 
-    func lookup(slot: Int, _ bytes: [UInt8], _ start: Int, _ end: Int) -> (String, Int32)? {
-        for p in 0..<IdentifierCache.probes {
-            let index = (slot + p) & (IdentifierCache.size - 1)
-            let found = keys.withUnsafeBufferPointer { keys -> Bool? in
-                let key = keys[index]
-                if key.isEmpty { return nil }
-                guard key.count == end - start else { return false }
-                return key.withUnsafeBufferPointer { key in
-                    bytes.withUnsafeBufferPointer { bytes in
-                        var i = start
-                        for b in key {
-                            if b != bytes[i] { return false }
-                            i += 1
-                        }
-                        return true
-                    }
+    func lookup(slot: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard key.count <= IdentifierCache.keyCapacity else { return nil }
+        return keyBytes.withUnsafeBufferPointer { stored -> Int32? in
+            for p in 0..<IdentifierCache.probes {
+                let index = (slot + p) & (IdentifierCache.size - 1)
+                let length = Int(keyLengths[index])
+                if length == 0 { return nil }
+                guard length == key.count else { continue }
+                let base = index * IdentifierCache.keyCapacity
+                var equal = true
+                for k in 0..<length where stored[base + k] != key[k] {
+                    equal = false
+                    break
                 }
+                if equal { return ids[index] }
             }
-            switch found {
-            case nil: return nil
-            case true?: return (names[index], ids[index])
-            case false?: continue
-            }
+            return nil
         }
-        return nil
     }
 
-    mutating func store(slot: Int, key: ArraySlice<UInt8>, name: String, id: Int32) {
+    mutating func store(slot: Int, key: UnsafeBufferPointer<UInt8>, id: Int32) {
+        guard key.count <= IdentifierCache.keyCapacity else { return }
         var index = slot
         for p in 0..<IdentifierCache.probes {
             let candidate = (slot + p) & (IdentifierCache.size - 1)
-            if keys[candidate].isEmpty {
+            if keyLengths[candidate] == 0 {
                 index = candidate
                 break
             }
         }
-        keys[index] = Array(key)
-        names[index] = name
+        let base = index * IdentifierCache.keyCapacity
+        keyBytes.withUnsafeMutableBufferPointer { stored in
+            for k in 0..<key.count { stored[base + k] = key[k] }
+        }
+        keyLengths[index] = UInt8(key.count)
         ids[index] = id
     }
 }

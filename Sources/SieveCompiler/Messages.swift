@@ -421,10 +421,10 @@ public enum ExpectedToken: Equatable, Sendable {
 
 extension DiagnosticKind {
     /// How a token is named in messages.
-    static func describe(_ kind: Token.Kind) -> String {
+    static func describe(_ kind: Token.Kind, names: NameTable) -> String {
         switch kind {
-        case .identifier(let n): return "identifier '\(n)'"
-        case .tag(let n): return "tag ':\(n)'"
+        case .identifier(let n): return "identifier '\(names.name(n))'"
+        case .tag(let n): return "tag ':\(names.name(n))'"
         case .number(let n): return "number \(n)"
         case .string: return "string"
         case .leftBracket: return "'['"

@@ -21,7 +21,7 @@ struct Parser {
 
     private mutating func advance() { current = lexer.next() }
 
-    private func describe(_ t: Token) -> String { DiagnosticKind.describe(t.kind) }
+    private func describe(_ t: Token) -> String { DiagnosticKind.describe(t.kind, names: lexer.names) }
 
     private func error(_ kind: DiagnosticKind, at t: Token) {
         // An .invalid token was already reported by the lexer.
@@ -51,6 +51,8 @@ struct Parser {
         swap(&result, &tree)
         result.first = head
         result.names = lexer.names
+        result.script = lexer.bytes
+        result.pool = lexer.pool
         return result
     }
 
@@ -66,11 +68,11 @@ struct Parser {
             switch current.kind {
             case .endOfFile, .rightBrace:
                 return
-            case .identifier(let name):
+            case .identifier(let id):
                 let start = current
                 advance()
                 do {
-                    let index = try parseCommand(name: name, start: start, depth: depth)
+                    let index = try parseCommand(id, start: start, depth: depth)
                     link(index, head: &head, tail: &tail)
                 } catch {
                     recover()
@@ -87,26 +89,24 @@ struct Parser {
         }
     }
 
-    /// A new node record for the identifier token `start`; returns its index.
-    private mutating func appendNode(_ start: Token) -> Int32 {
+    /// A new node record named `id`, at the identifier token `start`; returns its index.
+    private mutating func appendNode(_ id: Int32, at start: Token) -> Int32 {
         let index = Int32(tree.nodes.count)
         tree.nodes.append(
-            Node(
-                nameID: start.nameID, line: start.line, column: start.column,
-                argumentStart: Int32(tree.arguments.count)))
+            Node(nameID: id, line: start.line, column: start.column, argumentStart: Int32(tree.arguments.count)))
         return index
     }
 
     /// command = identifier arguments (";" / block)
-    private mutating func parseCommand(name: String, start: Token, depth: Int) throws(Failure) -> Int32 {
+    private mutating func parseCommand(_ id: Int32, start: Token, depth: Int) throws(Failure) -> Int32 {
         commandCount += 1
         if commandCount > limits.maxCommands {
             sink.error(.tooManyCommands(limit: limits.maxCommands), line: start.line, column: start.column)
             sink.markFull()
             throw Failure()
         }
-        let index = appendNode(start)
-        try parseArguments(of: index, owner: name, testDepth: 0)
+        let index = appendNode(id, at: start)
+        try parseArguments(of: index, owner: id, testDepth: 0)
         switch current.kind {
         case .semicolon:
             advance()
@@ -143,32 +143,35 @@ struct Parser {
     ///
     /// Appends the arguments of node `index` to the tree (before any of its tests' arguments, so they are
     /// contiguous), then parses its tests.
-    private mutating func parseArguments(of index: Int32, owner: String, testDepth: Int) throws(Failure) {
+    private mutating func parseArguments(of index: Int32, owner: Int32, testDepth: Int) throws(Failure) {
         let argumentStart = tree.arguments.count
         while true {
             let t = current
             if tree.arguments.count - argumentStart >= limits.maxArguments, argumentStarts(t.kind) {
                 sink.error(
-                    .tooManyArguments(command: owner, limit: limits.maxArguments), line: t.line, column: t.column)
+                    .tooManyArguments(command: lexer.names.name(owner), limit: limits.maxArguments), line: t.line,
+                    column: t.column)
                 throw Failure()
             }
             switch t.kind {
-            case .string(let bytes, let multi):
+            case .string(let span):
                 advance()
                 tree.arguments.append(
-                    Argument(
-                        value: .string(StringLiteral(bytes: bytes, line: t.line, column: t.column, isMultiline: multi)),
-                        line: t.line, column: t.column))
+                    ArgumentRecord(
+                        kind: .string, line: t.line, column: t.column, first: Int32(tree.strings.count), count: 1))
+                tree.strings.append(StringRecord(span: span, line: t.line, column: t.column))
             case .number(let n):
                 advance()
-                tree.arguments.append(Argument(value: .number(n), line: t.line, column: t.column))
-            case .tag(let name):
+                tree.arguments.append(ArgumentRecord(kind: .number, line: t.line, column: t.column, number: n))
+            case .tag(let id):
                 advance()
-                tree.arguments.append(Argument(value: .tag(name), line: t.line, column: t.column, nameID: t.nameID))
+                tree.arguments.append(ArgumentRecord(kind: .tag, line: t.line, column: t.column, first: id))
             case .leftBracket:
                 advance()
-                let list = try parseStringList()
-                tree.arguments.append(Argument(value: .stringList(list), line: t.line, column: t.column))
+                let first = Int32(tree.strings.count)
+                let count = try parseStringList()
+                tree.arguments.append(
+                    ArgumentRecord(kind: .stringList, line: t.line, column: t.column, first: first, count: count))
             case .invalid:
                 throw Failure()
             default:
@@ -179,7 +182,7 @@ struct Parser {
         }
     }
 
-    private mutating func parseTests(of index: Int32, owner: String, testDepth: Int) throws(Failure) {
+    private mutating func parseTests(of index: Int32, owner: Int32, testDepth: Int) throws(Failure) {
         switch current.kind {
         case .identifier:
             let test = try parseTest(depth: testDepth + 1)
@@ -227,14 +230,14 @@ struct Parser {
     /// test = identifier arguments
     private mutating func parseTest(depth: Int) throws(Failure) -> Int32 {
         let start = current
-        guard case .identifier(let name) = current.kind else { throw Failure() }
+        guard case .identifier(let id) = current.kind else { throw Failure() }
         if depth >= limits.maxTestNesting {
             sink.error(.testNestingTooDeep(limit: limits.maxTestNesting), line: start.line, column: start.column)
             throw Failure()
         }
         advance()
-        let index = appendNode(start)
-        try parseArguments(of: index, owner: name, testDepth: depth)
+        let index = appendNode(id, at: start)
+        try parseArguments(of: index, owner: id, testDepth: depth)
         return index
     }
 
@@ -246,24 +249,27 @@ struct Parser {
     }
 
     /// string-list = "[" string *("," string) "]" / string
-    private mutating func parseStringList() throws(Failure) -> [StringLiteral] {
-        var list: [StringLiteral] = []
+    ///
+    /// Appends the strings to the tree; returns how many there are.
+    private mutating func parseStringList() throws(Failure) -> Int32 {
+        var count: Int32 = 0
         while true {
-            guard case .string(let bytes, let multi) = current.kind else {
+            guard case .string(let span) = current.kind else {
                 error(
                     .unexpectedToken(
-                        expected: list.isEmpty ? .stringAfterBracket : .stringAfterComma, found: describe(current)),
+                        expected: count == 0 ? .stringAfterBracket : .stringAfterComma, found: describe(current)),
                     at: current)
                 throw Failure()
             }
-            list.append(StringLiteral(bytes: bytes, line: current.line, column: current.column, isMultiline: multi))
+            tree.strings.append(StringRecord(span: span, line: current.line, column: current.column))
+            count += 1
             advance()
             switch current.kind {
             case .comma:
                 advance()
             case .rightBracket:
                 advance()
-                return list
+                return count
             default:
                 error(.unexpectedToken(expected: .commaOrBracket, found: describe(current)), at: current)
                 throw Failure()

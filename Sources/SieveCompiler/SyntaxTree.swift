@@ -27,18 +27,11 @@ struct StringLiteral: Sendable {
     var written: [UInt8] { decoding?.raw ?? bytes }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    /// RFC 5228 §2.4.2.4: replaces `${hex:…}`/`${unicode:…}`, remembering the original.
-    mutating func decodeEncodedCharacters() {
-        let decoded = VariableSyntax.decodeEncodedCharacters(bytes)
-        let invalid = VariableSyntax.invalidUnicodeEncoding(bytes)
-        guard decoded != bytes || invalid != nil else { return }
-        decoding = Decoding(raw: bytes, invalidUnicode: invalid)
-        bytes = decoded
-    }
 }
 
 /// argument = string-list / number / tag
+///
+/// The form extension checks see: made on demand from the tree's `ArgumentRecord`s (`ArgumentList`).
 struct Argument: Sendable {
     enum Value: Sendable {
         case string(StringLiteral)
@@ -74,9 +67,9 @@ struct Argument: Sendable {
 
 /// command = identifier arguments (";" / block);  test = identifier arguments
 ///
-/// A record in `SyntaxTree.nodes`: no references, so the tree is a few flat arrays that are freed in one
-/// go (no per-node object, no recursive deinit). Lists of commands (a block, the script) and of tests
-/// are chained through `next`.
+/// A record in `SyntaxTree.nodes`. Nodes, arguments and strings are plain records in flat arrays (no
+/// references), so the tree costs a few allocations and is freed in one go: no per-node object, no
+/// recursive deinit. Lists of commands (a block, the script) and of tests are chained through `next`.
 struct Node: Sendable {
     /// The interned name (`SyntaxTree.names`).
     var nameID: Int32
@@ -98,19 +91,55 @@ struct Node: Sendable {
     var next: Int32 = -1
 }
 
-/// The parsed script: node records, every argument in one array, and the names they use.
+/// Where a string literal's bytes are: a range of the script itself (written without escapes or line
+/// breaks, the usual case) or of the pool of decoded strings. No copy is made until a check asks.
+struct StringSpan: Equatable, Sendable {
+    var start: Int
+    var end: Int
+    var inPool: Bool
+    var isMultiline: Bool
+}
+
+/// A string literal in the tree.
+struct StringRecord: Sendable {
+    var span: StringSpan
+    var line: Int
+    var column: Int
+    /// Index in `SyntaxTree.decodings` when encoded-character decoding changed the string, else -1.
+    var decoding: Int32 = -1
+}
+
+/// An argument in the tree.
+struct ArgumentRecord: Sendable {
+    enum Kind: UInt8, Sendable { case string, stringList, number, tag }
+    var kind: Kind
+    var line: Int
+    var column: Int
+    /// string: its index in `SyntaxTree.strings`; string list: the first one's; tag: the name id.
+    var first: Int32 = 0
+    /// string list: how many strings.
+    var count: Int32 = 0
+    var number: UInt64 = 0
+
+    var isTag: Bool { kind == .tag }
+}
+
+/// The parsed script: node records, every argument and every string literal in one array each, the
+/// bytes decoded strings need, and the names they use.
 struct SyntaxTree: Sendable {
     var nodes: [Node] = []
-    var arguments: [Argument] = []
+    var arguments: [ArgumentRecord] = []
+    var strings: [StringRecord] = []
+    /// The script (strings without escapes point into it).
+    var script: [UInt8] = []
+    /// Strings whose bytes differ from what was written (escapes, multi-line, encoded characters).
+    var pool: [UInt8] = []
+    var decodings: [StringLiteral.Decoding] = []
     var names = NameTable()
     /// The first top-level command (-1: empty script).
     var first: Int32 = -1
 
     func name(of node: Node) -> String { names.name(node.nameID) }
-
-    func arguments(of node: Node) -> ArgumentList {
-        ArgumentList(storage: arguments, base: Int(node.argumentStart), count: Int(node.argumentCount))
-    }
 
     /// The nodes of a chain starting at `first` (for tests and rare paths: the validator walks by index).
     func chain(from first: Int32) -> [Node] {
@@ -127,52 +156,144 @@ struct SyntaxTree: Sendable {
     func tests(of node: Node) -> [Node] { chain(from: node.firstTest) }
     func block(of node: Node) -> [Node]? { node.hasBlock ? chain(from: node.firstChild) : nil }
 
+    func bytes(of span: StringSpan) -> ArraySlice<UInt8> {
+        span.inPool ? pool[span.start..<span.end] : script[span.start..<span.end]
+    }
+
     /// RFC 5228 §2.4.2.4: once `require "encoded-character"` is known, every string is decoded before
-    /// validation looks at it. Like before the flat tree, each top-level `require` naming it (when the
-    /// server enables it) decodes once.
+    /// validation looks at it. As before the tree was flat, each top-level `require` naming it (when the
+    /// server enables it) decodes once; the string as written is kept for the variable-name checks.
     mutating func decodeEncodedCharacters(enabled: ExtensionSet) {
         var i = first
-        var passes = 0
         while i >= 0 {
             let node = nodes[Int(i)]
             i = node.next
             guard node.nameID == KnownName.require, node.argumentCount > 0 else { continue }
-            for s in arguments[Int(node.argumentStart)].strings ?? []
-            where s.text == "encoded-character" && enabled.contains(s.text) {
-                passes += 1
+            let argument = arguments[Int(node.argumentStart)]
+            guard argument.kind == .string || argument.kind == .stringList else { continue }
+            let first = Int(argument.first)
+            let count = argument.kind == .string ? 1 : Int(argument.count)
+            // The names as they are before this require's passes (an earlier pass may have decoded them).
+            let texts = (first..<(first + count)).map { String(decoding: bytes(of: strings[$0].span), as: UTF8.self) }
+            for text in texts where text == "encoded-character" && enabled.contains(text) {
+                decodeAllStrings()
             }
         }
-        for _ in 0..<passes {
-            for k in arguments.indices {
-                switch arguments[k].value {
-                case .string(var s):
-                    s.decodeEncodedCharacters()
-                    arguments[k].value = .string(s)
-                case .stringList(var list):
-                    for n in list.indices { list[n].decodeEncodedCharacters() }
-                    arguments[k].value = .stringList(list)
-                case .number, .tag: break
-                }
-            }
+    }
+
+    private mutating func decodeAllStrings() {
+        for k in strings.indices {
+            let bytes = Array(bytes(of: strings[k].span))
+            let decoded = VariableSyntax.decodeEncodedCharacters(bytes)
+            let invalid = VariableSyntax.invalidUnicodeEncoding(bytes)
+            guard decoded != bytes || invalid != nil else { continue }
+            strings[k].decoding = Int32(decodings.count)
+            decodings.append(StringLiteral.Decoding(raw: bytes, invalidUnicode: invalid))
+            let start = pool.count
+            pool += decoded
+            strings[k].span = StringSpan(
+                start: start, end: pool.count, inPool: true, isMultiline: strings[k].span.isMultiline)
+        }
+    }
+
+    /// The arguments, frozen for validation.
+    func storage() -> ArgumentStorage {
+        ArgumentStorage(
+            arguments: arguments, strings: strings, script: script, pool: pool, decodings: decodings, names: names)
+    }
+}
+
+/// The tree's arguments and strings once parsing (and decoding) is done: shared by every
+/// `ArgumentList`, so a view costs one reference.
+final class ArgumentStorage: Sendable {
+    let arguments: [ArgumentRecord]
+    let strings: [StringRecord]
+    let script: [UInt8]
+    let pool: [UInt8]
+    let decodings: [StringLiteral.Decoding]
+    let names: NameTable
+
+    init(
+        arguments: [ArgumentRecord], strings: [StringRecord], script: [UInt8], pool: [UInt8],
+        decodings: [StringLiteral.Decoding], names: NameTable
+    ) {
+        self.arguments = arguments
+        self.strings = strings
+        self.script = script
+        self.pool = pool
+        self.decodings = decodings
+        self.names = names
+    }
+
+    /// Runs `body` over the bytes of string `index` (no copy).
+    func withBytes<R>(ofString index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let span = strings[index].span
+        let source = span.inPool ? pool : script
+        return source.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span.start..<span.end])) }
+    }
+
+    /// String `index` as a `StringLiteral` (a copy of its bytes).
+    func literal(_ index: Int) -> StringLiteral {
+        let record = strings[index]
+        let span = record.span
+        let bytes = span.inPool ? Array(pool[span.start..<span.end]) : Array(script[span.start..<span.end])
+        return StringLiteral(
+            bytes: bytes, line: record.line, column: record.column, isMultiline: span.isMultiline,
+            decoding: record.decoding >= 0 ? decodings[Int(record.decoding)] : nil)
+    }
+
+    /// Argument `index` as an `Argument`.
+    func argument(_ index: Int) -> Argument {
+        let record = arguments[index]
+        let value: Argument.Value
+        switch record.kind {
+        case .string: value = .string(literal(Int(record.first)))
+        case .stringList:
+            let first = Int(record.first)
+            value = .stringList((first..<(first + Int(record.count))).map(literal))
+        case .number: value = .number(record.number)
+        case .tag: value = .tag(names.name(record.first))
+        }
+        return Argument(
+            value: value, line: record.line, column: record.column, nameID: record.kind == .tag ? record.first : -1)
+    }
+
+    /// How messages name argument `index`'s type.
+    func typeName(_ index: Int) -> String {
+        let record = arguments[index]
+        switch record.kind {
+        case .string: return "string"
+        case .stringList: return "string list"
+        case .number: return "number"
+        case .tag: return "tag ':\(names.name(record.first))'"
         }
     }
 }
 
-/// Some arguments of one node, indexed from 0: a view into `SyntaxTree.arguments` (no copy).
+/// Some arguments of one node, indexed from 0: a view into `ArgumentStorage` (no copy until an element
+/// is read).
 struct ArgumentList: RandomAccessCollection, Sendable {
-    let storage: [Argument]
+    let storage: ArgumentStorage
+    /// The index of the first argument in `storage.arguments`.
     let base: Int
     let count: Int
 
-    init(storage: [Argument], base: Int, count: Int) {
+    init(storage: ArgumentStorage, base: Int, count: Int) {
         self.storage = storage
         self.base = base
         self.count = count
     }
 
+    init(_ node: Node, in storage: ArgumentStorage) {
+        self.init(storage: storage, base: Int(node.argumentStart), count: Int(node.argumentCount))
+    }
+
     var startIndex: Int { 0 }
     var endIndex: Int { count }
-    subscript(position: Int) -> Argument { storage[base + position] }
+    subscript(position: Int) -> Argument { storage.argument(base + position) }
+
+    /// The record of argument `position` (no copy of its strings).
+    func record(_ position: Int) -> ArgumentRecord { storage.arguments[base + position] }
 
     /// The arguments from `position` on (a view).
     func suffix(from position: Int) -> ArgumentList {

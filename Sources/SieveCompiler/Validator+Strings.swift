@@ -74,25 +74,28 @@ extension Validator {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
-        let arguments = tree.arguments
+        let arguments = storage.arguments
         let start = Int(node.argumentStart)
         for k in start..<(start + Int(node.argumentCount)) {
-            // Without building a one-element array per string (`Argument.strings`).
-            switch arguments[k].value {
-            case .string(let s): checkString(s, variables: variables, encoded: encoded)
-            case .stringList(let list):
-                for s in list { checkString(s, variables: variables, encoded: encoded) }
+            let arg = arguments[k]
+            switch arg.kind {
+            case .string: checkString(Int(arg.first), variables: variables, encoded: encoded)
+            case .stringList:
+                let first = Int(arg.first)
+                for s in first..<(first + Int(arg.count)) { checkString(s, variables: variables, encoded: encoded) }
             case .number, .tag: break
             }
         }
     }
 
-    private func checkString(_ s: StringLiteral, variables: Bool, encoded: Bool) {
-        if encoded, let bad = s.invalidUnicode {
-            error(.invalidUnicodeCharacter(bad), at: s)
+    /// Checks string `index` of the tree; copies it only when it has something to report or record.
+    private func checkString(_ index: Int, variables: Bool, encoded: Bool) {
+        let record = storage.strings[index]
+        if encoded, record.decoding >= 0, let bad = storage.decodings[Int(record.decoding)].invalidUnicode {
+            sink.error(.invalidUnicodeCharacter(bad), line: record.line, column: record.column)
         }
-        // references() is empty exactly when containsReference() is false: scan once, not twice.
-        guard variables, VariableSyntax.mayContainReference(s.bytes) else { return }
+        guard variables, storage.withBytes(ofString: index, VariableSyntax.mayContainReference) else { return }
+        let s = storage.literal(index)
         for ref in VariableSyntax.references(s.bytes) {
             if ref.isNumeric {
                 if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {
@@ -110,7 +113,7 @@ extension Validator {
     /// RFC 5463 §4: an ihave test is decided at compile time. Known capabilities it names become usable;
     /// with an unknown one it is constantly false, so its block is not validated.
     func noteIhave(_ node: Node) -> Bool? {
-        guard let list = tree.arguments(of: node).last?.strings, list.allSatisfy(isConstant) else { return nil }
+        guard let list = ArgumentList(node, in: storage).last?.strings, list.allSatisfy(isConstant) else { return nil }
         var all = true
         for s in list {
             // Pigeonhole never validates a block behind ihave "variables" or "encoded-character" (they

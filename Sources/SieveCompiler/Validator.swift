@@ -13,6 +13,8 @@ final class Validator {
 
     /// The script being validated.
     let tree: SyntaxTree
+    /// Its arguments and strings.
+    let storage: ArgumentStorage
 
     private struct Entry {
         var definition: CommandDefinition
@@ -59,6 +61,7 @@ final class Validator {
         self.options = options
         self.sink = sink
         self.tree = tree
+        storage = tree.storage()
         commandSlots = Array(repeating: nil, count: tree.names.count)
         testSlots = Array(repeating: nil, count: tree.names.count)
         self.enabled = options.extensions
@@ -86,6 +89,7 @@ final class Validator {
     func error(_ kind: DiagnosticKind, line: Int, column: Int) { sink.error(kind, line: line, column: column) }
     func error(_ kind: DiagnosticKind, at node: Node) { sink.error(kind, line: node.line, column: node.column) }
     func error(_ kind: DiagnosticKind, at arg: Argument) { sink.error(kind, line: arg.line, column: arg.column) }
+    func error(_ kind: DiagnosticKind, at arg: ArgumentRecord) { sink.error(kind, line: arg.line, column: arg.column) }
     func error(_ kind: DiagnosticKind, at s: StringLiteral) { sink.error(kind, line: s.line, column: s.column) }
     func warning(_ kind: DiagnosticKind, at node: Node) { sink.warning(kind, line: node.line, column: node.column) }
     func warning(_ kind: DiagnosticKind, at arg: Argument) { sink.warning(kind, line: arg.line, column: arg.column) }
@@ -334,7 +338,8 @@ final class Validator {
             // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
             if constant == false { return constant }
             enclosingCommands.append(
-                EnclosingCommand(nameID: node.nameID, name: tree.name(of: node), arguments: tree.arguments(of: node)))
+                EnclosingCommand(
+                    nameID: node.nameID, name: tree.name(of: node), arguments: ArgumentList(node, in: storage)))
             validateBlock(first: node.firstChild)
             enclosingCommands.removeLast()
         }
@@ -441,7 +446,7 @@ final class Validator {
     private func matchArguments(
         _ def: CommandDefinition, node: Node, id: Int32, kind: CommandDefinition.Kind, owner: String?
     ) -> CommandUse? {
-        let arguments = tree.arguments
+        let arguments = storage.arguments
         let start = Int(node.argumentStart)
         let end = start + Int(node.argumentCount)
         var hasTag = false
@@ -453,22 +458,24 @@ final class Validator {
         if !hasTag {
             return finishPositional(
                 def, node: node,
-                use: CommandUse(node: node, definition: def, tags: [], positional: tree.arguments(of: node)))
+                use: CommandUse(node: node, definition: def, tags: [], positional: ArgumentList(node, in: storage)))
         }
         return matchArguments(def, node: node, tags: availableTags(id, kind: kind, def, owner: owner))
     }
 
-    /// Matches the arguments of `node` against `def`, given the tags it accepts.
+    /// Matches the arguments of `node` against `def`, given the tags it accepts. Works on the argument
+    /// records: strings are not copied here.
     private func matchArguments(_ def: CommandDefinition, node: Node, tags: [AvailableTag]) -> CommandUse? {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        let args = tree.arguments(of: node)
+        let args = ArgumentList(node, in: storage)
         // First every tag anywhere must be known.
         for argIndex in args.indices {
-            let arg = args[argIndex]
-            guard case .tag(let name) = arg.value else { continue }
-            if let index = Validator.tagIndex(arg.nameID, in: tags) {
+            let arg = args.record(argIndex)
+            guard arg.kind == .tag else { continue }
+            if let index = Validator.tagIndex(arg.first, in: tags) {
                 let found = tags[index]
                 if !found.available {
+                    let name = storage.names.name(arg.first)
                     sink.errorOnce(
                         key: "tag:\(def.name):\(name)",
                         .tagNotRequired(name, command: def.name, kind: kindText, extension: found.owner ?? ""),
@@ -477,6 +484,7 @@ final class Validator {
                 }
                 continue
             }
+            let name = storage.names.name(arg.first)
             if sink.wasReported(key: "tag:\(def.name):\(name)") { return nil }
             let usable = tags.filter { $0.available }.map { $0.definition.name }
             sink.errorOnce(
@@ -488,9 +496,9 @@ final class Validator {
         var use = CommandUse(node: node, definition: def, tags: [], positional: args)
         use.tags.reserveCapacity(4)
         var i = 0
-        while i < args.count, args[i].isTag {
-            let arg = args[i]
-            let found = tags[Validator.tagIndex(arg.nameID, in: tags)!]
+        while i < args.count, args.record(i).isTag {
+            let arg = args.record(i)
+            let found = tags[Validator.tagIndex(arg.first, in: tags)!]
             let tag = found.definition
             let name = tag.name
             // Duplicates are found among the tags already taken (few: no set needed).
@@ -503,23 +511,27 @@ final class Validator {
                 error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: arg)
                 return nil
             }
-            var parameter: Argument? = nil
+            var parameter: Int32 = -1
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
                     error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: arg)
                     return nil
                 }
-                let p = args[i + 1]
-                if !Validator.matches(p, type) {
+                let p = args.record(i + 1)
+                if !Validator.matches(p.kind, type) {
                     error(
                         .tagParameterType(
-                            name, command: def.name, kind: kindText, expected: type.name, found: p.typeName), at: p)
+                            name, command: def.name, kind: kindText, expected: type.name,
+                            found: storage.typeName(args.base + i + 1)), at: p)
                     return nil
                 }
-                parameter = p
+                parameter = Int32(args.base + i + 1)
                 i += 1
             }
-            use.tags.append(TagUse(definition: tag, argument: arg, parameter: parameter, owner: found.owner))
+            use.tags.append(
+                TagUse(
+                    definition: tag, storage: storage, argumentIndex: Int32(args.base + i - (parameter < 0 ? 0 : 1)),
+                    parameterIndex: parameter, owner: found.owner))
             i += 1
         }
         use.positional = args.suffix(from: i)
@@ -536,9 +548,9 @@ final class Validator {
     private func finishPositional(_ def: CommandDefinition, node: Node, use: CommandUse) -> CommandUse? {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
         let positional = use.positional
-        if let strayIndex = positional.firstIndex(where: { $0.isTag }) {
-            let stray = positional[strayIndex]
-            error(.unexpectedTag(stray.tagName!, command: def.name, kind: kindText), at: stray)
+        for n in 0..<positional.count where positional.record(n).isTag {
+            let stray = positional.record(n)
+            error(.unexpectedTag(storage.names.name(stray.first), command: def.name, kind: kindText), at: stray)
             return nil
         }
         guard let signatureIndex = def.signatures.firstIndex(where: { $0.count == positional.count }) else {
@@ -548,14 +560,14 @@ final class Validator {
             return nil
         }
         let signature = def.signatures[signatureIndex]
-        for n in positional.indices where !Validator.matches(positional[n], signature[n]) {
-            let arg = positional[n]
+        for n in 0..<positional.count where !Validator.matches(positional.record(n).kind, signature[n]) {
+            let arg = positional.record(n)
             let type = signature[n]
             let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
             error(
                 .argumentType(
                     command: def.name, kind: kindText, position: n + 1, name: argName, expected: type.name,
-                    found: arg.typeName),
+                    found: storage.typeName(positional.base + n)),
                 at: arg)
             return nil
         }
@@ -564,6 +576,14 @@ final class Validator {
 
     static func matches(_ arg: Argument, _ type: ArgumentType) -> Bool {
         switch (arg.value, type) {
+        case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number), (_, .any):
+            return true
+        default: return false
+        }
+    }
+
+    static func matches(_ kind: ArgumentRecord.Kind, _ type: ArgumentType) -> Bool {
+        switch (kind, type) {
         case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number), (_, .any):
             return true
         default: return false

@@ -52,6 +52,10 @@ enum VariableSyntax {
 
     /// Whether the string has a "${" at all (a cheap pre-check for `references`).
     static func mayContainReference(_ s: [UInt8]) -> Bool {
+        s.withUnsafeBufferPointer(mayContainReference)
+    }
+
+    static func mayContainReference(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 1 < s.count {
             if s[i] == 0x24, s[i + 1] == 0x7B { return true }

@@ -4,25 +4,58 @@ import Testing
 
 @Suite("Lexer")
 struct LexerTests {
-    /// Lexes `source` into token kinds (without the final end of file) and the diagnostics.
-    static func lex(_ source: String) -> ([Token.Kind], [Diagnostic]) {
+    /// A token as the tests compare it: strings resolved to their decoded bytes.
+    enum Lexed: Equatable, CustomStringConvertible {
+        case kind(Token.Kind)
+        case identifier(String)
+        case tag(String)
+        case string([UInt8], multiline: Bool)
+
+        static func number(_ value: UInt64) -> Lexed { .kind(.number(value)) }
+        static let leftBracket = Lexed.kind(.leftBracket)
+        static let rightBracket = Lexed.kind(.rightBracket)
+        static let leftParen = Lexed.kind(.leftParen)
+        static let rightParen = Lexed.kind(.rightParen)
+        static let leftBrace = Lexed.kind(.leftBrace)
+        static let rightBrace = Lexed.kind(.rightBrace)
+        static let comma = Lexed.kind(.comma)
+        static let semicolon = Lexed.kind(.semicolon)
+
+        var description: String {
+            switch self {
+            case .kind(let k): return "\(k)"
+            case .identifier(let name): return "identifier(\(name))"
+            case .tag(let name): return "tag(\(name))"
+            case .string(let bytes, let multiline):
+                return "string(\"\(String(decoding: bytes, as: UTF8.self))\", \(multiline))"
+            }
+        }
+    }
+
+    /// Lexes `source` into tokens (without the final end of file) and the diagnostics.
+    static func lex(_ source: String) -> ([Lexed], [Diagnostic]) {
         let sink = DiagnosticSink(maxErrors: 10)
         var lexer = Lexer(bytes: Array(source.utf8), limits: CompileLimits(), diagnostics: sink)
-        var kinds: [Token.Kind] = []
+        var kinds: [Lexed] = []
         while true {
             let t = lexer.next()
             if t.kind == .endOfFile { break }
-            kinds.append(t.kind)
+            switch t.kind {
+            case .string(let span): kinds.append(.string(Array(lexer.bytes(of: span)), multiline: span.isMultiline))
+            case .identifier(let id): kinds.append(.identifier(lexer.names.name(id)))
+            case .tag(let id): kinds.append(.tag(lexer.names.name(id)))
+            default: kinds.append(.kind(t.kind))
+            }
         }
         return (kinds, sink.diagnostics)
     }
 
-    static func string(_ s: String) -> Token.Kind { .string(Array(s.utf8), multiline: false) }
+    static func string(_ s: String) -> Lexed { .string(Array(s.utf8), multiline: false) }
 
     @Test(
         "tokens",
         arguments: [
-            ("keep;", [Token.Kind.identifier("keep"), .semicolon]),
+            ("keep;", [Lexed.identifier("keep"), .semicolon]),
             ("KeEp ;", [.identifier("keep"), .semicolon]),
             (":Is :contains", [.tag("is"), .tag("contains")]),
             ("[\"a\", \"b\"]", [.leftBracket, string("a"), .comma, string("b"), .rightBracket]),
@@ -36,7 +69,7 @@ struct LexerTests {
             ("_x1", [.identifier("_x1")]),
             ("keep\r;", [.identifier("keep"), .semicolon]),
         ])
-    func tokens(source: String, expected: [Token.Kind]) {
+    func tokens(source: String, expected: [Lexed]) {
         let (kinds, diagnostics) = Self.lex(source)
         #expect(kinds == expected)
         #expect(diagnostics.isEmpty)

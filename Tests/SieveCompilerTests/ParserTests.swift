@@ -13,12 +13,12 @@ struct ParserTests {
         var block: [TreeNode]?
         var line: Int
 
-        init(_ node: Node, in tree: SyntaxTree) {
+        init(_ node: Node, in tree: SyntaxTree, _ storage: ArgumentStorage) {
             name = tree.name(of: node)
-            arguments = Array(tree.arguments(of: node))
-            tests = tree.tests(of: node).map { TreeNode($0, in: tree) }
+            arguments = Array(ArgumentList(node, in: storage))
+            tests = tree.tests(of: node).map { TreeNode($0, in: tree, storage) }
             hasTestList = node.hasTestList
-            block = tree.block(of: node)?.map { TreeNode($0, in: tree) }
+            block = tree.block(of: node)?.map { TreeNode($0, in: tree, storage) }
             line = node.line
         }
     }
@@ -27,7 +27,8 @@ struct ParserTests {
         let sink = DiagnosticSink(maxErrors: maxErrors)
         var parser = Parser(bytes: Array(source.utf8), limits: CompileLimits(), sink: sink)
         let tree = parser.parseScript()
-        return (tree.topLevel.map { TreeNode($0, in: tree) }, sink.diagnostics)
+        let storage = tree.storage()
+        return (tree.topLevel.map { TreeNode($0, in: tree, storage) }, sink.diagnostics)
     }
 
     @Test("builds commands, tests, arguments and blocks")
@@ -48,6 +49,8 @@ struct ParserTests {
         #expect(nodes[2].block?.map(\.name) == ["keep"])
         #expect(nodes[0].block == nil)
         #expect(ifNode.tests[0].tests[0].arguments.map(\.tagName) == ["is", nil, nil])
+        #expect(ifNode.tests[0].tests[0].arguments[1].strings?.map(\.text) == ["a"])
+        #expect(nodes[0].arguments[0].strings?.map(\.text) == ["fileinto"])
     }
 
     @Test(
