@@ -16,32 +16,48 @@ public enum ConfigParser {
         var seenKeys: [String] = []
         var seenLines: [Int] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        // Lines cut by index rather than `split`, whose array of slices is one more generic type for the
+        // runtime to instantiate on every connection.
+        var lineStart = text.startIndex
+        while lineStart <= text.endIndex {
+            let lineEnd = text[lineStart...].firstIndex(of: 0x0A) ?? text.endIndex
+            defer { lineStart = lineEnd + 1 }
             lineNumber += 1
             func fail(_ message: String) -> ConfigError {
                 ConfigError(file: fileName, line: lineNumber, message: message)
             }
-            var bytes = rawLine
+            var bytes = text[lineStart..<lineEnd]
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
-            guard String(validating: bytes, as: UTF8.self) != nil else { throw fail("invalid UTF-8") }
+            guard isValidUTF8(bytes) else { throw fail("invalid UTF-8") }
             guard let (key, value) = try splitLine(bytes, fail: fail) else { continue }
-            guard let setting = SettingKey.named(key) else {
+            // Only known keys are ever recorded, so an unknown key is never reported as a duplicate.
+            if let index = seenKeys.firstIndex(of: key) {
+                throw fail("duplicate key '\(key)' (first set on line \(seenLines[index]))")
+            }
+            let known: Bool
+            do {
+                known = try SettingKey.apply(key, value, to: &settings)
+            } catch {
+                throw fail(error.message)
+            }
+            guard known else {
                 var message = "unknown key '\(key)'"
                 if let suggestion = suggestion(for: key) { message += " (did you mean '\(suggestion)'?)" }
                 throw fail(message)
             }
-            if let index = seenKeys.firstIndex(of: key) {
-                throw fail("duplicate key '\(key)' (first set on line \(seenLines[index]))")
-            }
             seenKeys.append(key)
             seenLines.append(lineNumber)
-            do {
-                try setting.apply(&settings, value)
-            } catch {
-                throw fail(error.message)
-            }
         }
         return settings
+    }
+
+    /// UTF-8 validity with an ASCII fast path: the generic validator costs start-up on every connection,
+    /// and configuration files are nearly always ASCII.
+    private static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        for byte in bytes where byte >= 0x80 {
+            return String(validating: bytes, as: UTF8.self) != nil
+        }
+        return true
     }
 
     /// The value as it must be written in a file: quoted when it has surrounding blanks, a `#` or a quote.

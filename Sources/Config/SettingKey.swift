@@ -1,197 +1,184 @@
 // The table of keys: name, how to read a value into `Settings`, how to print it back.
-// Its order is the order of `Settings.allKeys` and of `entries(onlyNonDefault:)`.
+// `names` gives the order of `Settings.allKeys` and of `entries(onlyNonDefault:)`.
+//
+// Two switches rather than a table of key paths or closures: every connection parses the file afresh, and
+// a key path literal costs the runtime ~17,000 instructions on its first use, a table of closures over
+// generic value kinds several thousand more per kind. A switch over the name costs a few string compares.
+// `SettingKeyTests` checks that both switches know every name.
 
-typealias SettingsPath<T> = WritableKeyPath<Settings, T> & Sendable
-typealias LazyPath<T> = @Sendable () -> SettingsPath<T>
-// The factories take their key path as an autoclosure: the runtime instantiates a key path literal on its
-// first use (about 17,000 instructions each), and every connection parses the file afresh, so only the keys
-// a file sets (or a render) pay for theirs, not all 40 at once.
-
-struct SettingKey: Sendable {
-    let name: String
-    let apply: @Sendable (inout Settings, String) throws(ValueError) -> Void
-    let render: @Sendable (Settings) -> String
-
-    /// A non-empty string.
-    static func string(_ name: String, _ path: @autoclosure @escaping LazyPath<String>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                guard !text.isEmpty else { throw ValueError("'\(name)' must not be empty") }
-                settings[keyPath: path()] = text
-            }, render: { $0[keyPath: path()] })
-    }
-
-    /// A string or nothing (an empty value).
-    static func optionalString(_ name: String, _ path: @autoclosure @escaping LazyPath<String?>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { settings, text in
-                settings[keyPath: path()] = text.isEmpty ? nil : text
-            }, render: { $0[keyPath: path()] ?? "" })
-    }
-
-    /// One of a fixed set of words.
-    static func choice(
-        _ name: String, _ path: @autoclosure @escaping LazyPath<String>, _ allowed: [String]
-    ) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                guard allowed.contains(text) else {
-                    throw ValueError(
-                        "invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
-                }
-                settings[keyPath: path()] = text
-            }, render: { $0[keyPath: path()] })
-    }
-
-    static func list(_ name: String, _ path: @autoclosure @escaping LazyPath<[String]>) -> SettingKey {
-        SettingKey(
-            name: name, apply: { settings, text in settings[keyPath: path()] = Values.list(text) },
-            render: { Values.renderList($0[keyPath: path()]) })
-    }
-
-    static func bool(_ name: String, _ path: @autoclosure @escaping LazyPath<Bool>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.bool(text) },
-            render: { Values.render($0[keyPath: path()]) })
-    }
-
-    /// yes/no, or an empty value for "automatic".
-    static func optionalBool(_ name: String, _ path: @autoclosure @escaping LazyPath<Bool?>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                settings[keyPath: path()] = text.isEmpty ? nil : try Values.bool(text)
-            }, render: { $0[keyPath: path()].map(Values.render) ?? "" })
-    }
-
-    /// A plain count.
-    static func count(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>, minimum: Int = 0) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                let value = Int(try Values.unsigned(text, max: UInt64(Int32.max)))
-                guard value >= minimum else { throw ValueError("'\(name)' must be at least \(minimum)") }
-                settings[keyPath: path()] = value
-            }, render: { String($0[keyPath: path()]) })
-    }
-
-    static func count64(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt64>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.unsigned(text) },
-            render: { String($0[keyPath: path()]) })
-    }
-
-    static func uid(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt32>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                settings[keyPath: path()] = UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
-            }, render: { String($0[keyPath: path()]) })
-    }
-
-    static func size(_ name: String, _ path: @autoclosure @escaping LazyPath<UInt64>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.size(text) },
-            render: { Values.renderSize($0[keyPath: path()]) })
-    }
-
-    /// A size held in an Int (buffer limits), at least `minimum`.
-    static func intSize(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>, minimum: Int = 0) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in
-                let value = Int(try Values.size(text, max: UInt64(Int32.max)))
-                guard value >= minimum else {
-                    throw ValueError("'\(name)' must be at least \(Values.renderSize(UInt64(minimum)))")
-                }
-                settings[keyPath: path()] = value
-            }, render: { Values.renderSize(UInt64($0[keyPath: path()])) })
-    }
-
-    static func time(_ name: String, _ path: @autoclosure @escaping LazyPath<Int>) -> SettingKey {
-        SettingKey(
-            name: name,
-            apply: { (settings, text) throws(ValueError) in settings[keyPath: path()] = try Values.milliseconds(text) },
-            render: { Values.renderTime($0[keyPath: path()]) })
-    }
+enum SettingKey {
+    /// Every key, in the documented order (the order of the reference in the man page).
+    static let names: [String] = [
+        "passwd_file", "sieve_storage", "sieve", "managesieve_implementation_string",
+        "managesieve_max_line_length", "managesieve_max_compile_errors", "sieve_max_script_size",
+        "sieve_quota_max_scripts", "sieve_quota_max_storage", "sieve_extensions", "sieve_max_redirects",
+        "first_valid_uid", "last_valid_uid", "auth_failure_delay", "auth_max_attempts", "log_path",
+        "syslog_facility", "managesieve_idle_timeout", "managesieve_command_timeout", "managesieve_login_timeout",
+        "managesieve_max_commands", "managesieve_max_bad_commands", "sieve_lock_timeout", "ssl", "ssl_cert",
+        "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
+        "disable_plaintext_auth", "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
+        "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "proxy_user", "haproxy_trusted_networks",
+    ]
 
     static let syslogFacilities = [
         "auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail", "news", "syslog", "user", "uucp",
         "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
     ]
 
-    /// Every key, in the documented order (the order of the reference in the man page).
-    static let all: [SettingKey] = [
-        .string("passwd_file", \.passwdFile),
-        .string("sieve_storage", \.sieveStorage),
-        .string("sieve", \.sieve),
-        .string("managesieve_implementation_string", \.implementationString),
-        .intSize("managesieve_max_line_length", \.maxLineLength, minimum: 64),
-        .count("managesieve_max_compile_errors", \.maxCompileErrors, minimum: 1),
-        .size("sieve_max_script_size", \.maxScriptSize),
-        .count64("sieve_quota_max_scripts", \.quotaMaxScripts),
-        .size("sieve_quota_max_storage", \.quotaMaxStorage),
-        .optionalString("sieve_extensions", \.sieveExtensions),
-        .count("sieve_max_redirects", \.maxRedirects),
-        .uid("first_valid_uid", \.firstValidUID),
-        .uid("last_valid_uid", \.lastValidUID),
-        .time("auth_failure_delay", \.authFailureDelayMilliseconds),
-        .count("auth_max_attempts", \.authMaxAttempts, minimum: 1),
-        .optionalString("log_path", \.logPath),
-        .choice("syslog_facility", \.syslogFacility, syslogFacilities),
-        .time("managesieve_idle_timeout", \.idleTimeoutMilliseconds),
-        .time("managesieve_command_timeout", \.commandTimeoutMilliseconds),
-        .time("managesieve_login_timeout", \.loginTimeoutMilliseconds),
-        .count("managesieve_max_commands", \.maxCommands),
-        .count("managesieve_max_bad_commands", \.maxBadCommands, minimum: 1),
-        .time("sieve_lock_timeout", \.lockTimeoutMilliseconds),
-        SettingKey(
-            name: "ssl",
-            apply: { (settings, text) throws(ValueError) in
-                guard let mode = SSLMode(rawValue: text.lowercased()) else {
-                    throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
-                }
-                settings.ssl = mode
-            }, render: { $0.ssl.rawValue }),
-        .optionalString("ssl_cert", \.sslCert),
-        .optionalString("ssl_key", \.sslKey),
-        .optionalString("ssl_ca", \.sslCA),
-        .choice("ssl_min_protocol", \.sslMinProtocol, Settings.sslProtocols),
-        .optionalString("ssl_cipher_list", \.sslCipherList),
-        .bool("ssl_prefer_server_ciphers", \.sslPreferServerCiphers),
-        .optionalBool("disable_plaintext_auth", \.disablePlaintextAuth),
-        .time("ssl_sniff_timeout", \.sslSniffTimeoutMilliseconds),
-        .bool("ssl_verify_client_cert", \.sslVerifyClientCert),
-        .string("ssl_cert_username_field", \.sslCertUsernameField),
-        .optionalString("rawlog_dir", \.rawlogDir),
-        .list("rawlog_users", \.rawlogUsers),
-        .list("rawlog_peers", \.rawlogPeers),
-        .intSize("rawlog_max_literal", \.rawlogMaxLiteral),
-        .optionalString("proxy_user", \.proxyUser),
-        .list("haproxy_trusted_networks", \.haproxyTrustedNetworks),
-    ]
+    /// Reads `text` into the setting `name`; false when there is no such key.
+    static func apply(_ name: String, _ text: String, to s: inout Settings) throws(ValueError) -> Bool {
+        switch name {
+        case "passwd_file": s.passwdFile = try nonEmpty(name, text)
+        case "sieve_storage": s.sieveStorage = try nonEmpty(name, text)
+        case "sieve": s.sieve = try nonEmpty(name, text)
+        case "managesieve_implementation_string": s.implementationString = try nonEmpty(name, text)
+        case "managesieve_max_line_length": s.maxLineLength = try intSize(name, text, minimum: 64)
+        case "managesieve_max_compile_errors": s.maxCompileErrors = try count(name, text, minimum: 1)
+        case "sieve_max_script_size": s.maxScriptSize = try Values.size(text)
+        case "sieve_quota_max_scripts": s.quotaMaxScripts = try Values.unsigned(text)
+        case "sieve_quota_max_storage": s.quotaMaxStorage = try Values.size(text)
+        case "sieve_extensions": s.sieveExtensions = optional(text)
+        case "sieve_max_redirects": s.maxRedirects = try count(name, text)
+        case "first_valid_uid": s.firstValidUID = try uid(text)
+        case "last_valid_uid": s.lastValidUID = try uid(text)
+        case "auth_failure_delay": s.authFailureDelayMilliseconds = try Values.milliseconds(text)
+        case "auth_max_attempts": s.authMaxAttempts = try count(name, text, minimum: 1)
+        case "log_path": s.logPath = optional(text)
+        case "syslog_facility": s.syslogFacility = try choice(name, text, syslogFacilities)
+        case "managesieve_idle_timeout": s.idleTimeoutMilliseconds = try Values.milliseconds(text)
+        case "managesieve_command_timeout": s.commandTimeoutMilliseconds = try Values.milliseconds(text)
+        case "managesieve_login_timeout": s.loginTimeoutMilliseconds = try Values.milliseconds(text)
+        case "managesieve_max_commands": s.maxCommands = try count(name, text)
+        case "managesieve_max_bad_commands": s.maxBadCommands = try count(name, text, minimum: 1)
+        case "sieve_lock_timeout": s.lockTimeoutMilliseconds = try Values.milliseconds(text)
+        case "ssl":
+            guard let mode = SSLMode(rawValue: text.lowercased()) else {
+                throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
+            }
+            s.ssl = mode
+        case "ssl_cert": s.sslCert = optional(text)
+        case "ssl_key": s.sslKey = optional(text)
+        case "ssl_ca": s.sslCA = optional(text)
+        case "ssl_min_protocol": s.sslMinProtocol = try choice(name, text, Settings.sslProtocols)
+        case "ssl_cipher_list": s.sslCipherList = optional(text)
+        case "ssl_prefer_server_ciphers": s.sslPreferServerCiphers = try Values.bool(text)
+        case "disable_plaintext_auth": s.disablePlaintextAuth = text.isEmpty ? nil : try Values.bool(text)
+        case "ssl_sniff_timeout": s.sslSniffTimeoutMilliseconds = try Values.milliseconds(text)
+        case "ssl_verify_client_cert": s.sslVerifyClientCert = try Values.bool(text)
+        case "ssl_cert_username_field": s.sslCertUsernameField = try nonEmpty(name, text)
+        case "rawlog_dir": s.rawlogDir = optional(text)
+        case "rawlog_users": s.rawlogUsers = Values.list(text)
+        case "rawlog_peers": s.rawlogPeers = Values.list(text)
+        case "rawlog_max_literal": s.rawlogMaxLiteral = try intSize(name, text)
+        case "proxy_user": s.proxyUser = optional(text)
+        case "haproxy_trusted_networks": s.haproxyTrustedNetworks = Values.list(text)
+        default: return false
+        }
+        return true
+    }
 
-    static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }
+    /// The value of `name` in the syntax `apply` reads ("" when unset); nil when there is no such key.
+    static func render(_ name: String, of s: Settings) -> String? {
+        switch name {
+        case "passwd_file": s.passwdFile
+        case "sieve_storage": s.sieveStorage
+        case "sieve": s.sieve
+        case "managesieve_implementation_string": s.implementationString
+        case "managesieve_max_line_length": Values.renderSize(UInt64(s.maxLineLength))
+        case "managesieve_max_compile_errors": String(s.maxCompileErrors)
+        case "sieve_max_script_size": Values.renderSize(s.maxScriptSize)
+        case "sieve_quota_max_scripts": String(s.quotaMaxScripts)
+        case "sieve_quota_max_storage": Values.renderSize(s.quotaMaxStorage)
+        case "sieve_extensions": s.sieveExtensions ?? ""
+        case "sieve_max_redirects": String(s.maxRedirects)
+        case "first_valid_uid": String(s.firstValidUID)
+        case "last_valid_uid": String(s.lastValidUID)
+        case "auth_failure_delay": Values.renderTime(s.authFailureDelayMilliseconds)
+        case "auth_max_attempts": String(s.authMaxAttempts)
+        case "log_path": s.logPath ?? ""
+        case "syslog_facility": s.syslogFacility
+        case "managesieve_idle_timeout": Values.renderTime(s.idleTimeoutMilliseconds)
+        case "managesieve_command_timeout": Values.renderTime(s.commandTimeoutMilliseconds)
+        case "managesieve_login_timeout": Values.renderTime(s.loginTimeoutMilliseconds)
+        case "managesieve_max_commands": String(s.maxCommands)
+        case "managesieve_max_bad_commands": String(s.maxBadCommands)
+        case "sieve_lock_timeout": Values.renderTime(s.lockTimeoutMilliseconds)
+        case "ssl": s.ssl.rawValue
+        case "ssl_cert": s.sslCert ?? ""
+        case "ssl_key": s.sslKey ?? ""
+        case "ssl_ca": s.sslCA ?? ""
+        case "ssl_min_protocol": s.sslMinProtocol
+        case "ssl_cipher_list": s.sslCipherList ?? ""
+        case "ssl_prefer_server_ciphers": Values.render(s.sslPreferServerCiphers)
+        case "disable_plaintext_auth": s.disablePlaintextAuth.map(Values.render) ?? ""
+        case "ssl_sniff_timeout": Values.renderTime(s.sslSniffTimeoutMilliseconds)
+        case "ssl_verify_client_cert": Values.render(s.sslVerifyClientCert)
+        case "ssl_cert_username_field": s.sslCertUsernameField
+        case "rawlog_dir": s.rawlogDir ?? ""
+        case "rawlog_users": Values.renderList(s.rawlogUsers)
+        case "rawlog_peers": Values.renderList(s.rawlogPeers)
+        case "rawlog_max_literal": Values.renderSize(UInt64(s.rawlogMaxLiteral))
+        case "proxy_user": s.proxyUser ?? ""
+        case "haproxy_trusted_networks": Values.renderList(s.haproxyTrustedNetworks)
+        default: nil
+        }
+    }
+
+    // MARK: value kinds
+
+    /// A non-empty string.
+    private static func nonEmpty(_ name: String, _ text: String) throws(ValueError) -> String {
+        guard !text.isEmpty else { throw ValueError("'\(name)' must not be empty") }
+        return text
+    }
+
+    /// A string or nothing (an empty value).
+    private static func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+    /// One of a fixed set of words.
+    private static func choice(_ name: String, _ text: String, _ allowed: [String]) throws(ValueError) -> String {
+        guard allowed.contains(text) else {
+            throw ValueError(
+                "invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
+        }
+        return text
+    }
+
+    /// A plain count, at least `minimum`.
+    private static func count(_ name: String, _ text: String, minimum: Int = 0) throws(ValueError) -> Int {
+        let value = Int(try Values.unsigned(text, max: UInt64(Int32.max)))
+        guard value >= minimum else { throw ValueError("'\(name)' must be at least \(minimum)") }
+        return value
+    }
+
+    private static func uid(_ text: String) throws(ValueError) -> UInt32 {
+        UInt32(try Values.unsigned(text, max: UInt64(UInt32.max)))
+    }
+
+    /// A size held in an Int (buffer limits), at least `minimum`.
+    private static func intSize(_ name: String, _ text: String, minimum: Int = 0) throws(ValueError) -> Int {
+        let value = Int(try Values.size(text, max: UInt64(Int32.max)))
+        guard value >= minimum else {
+            throw ValueError("'\(name)' must be at least \(Values.renderSize(UInt64(minimum)))")
+        }
+        return value
+    }
 }
 
 extension Settings {
     /// Every configuration key, in the order `entries(onlyNonDefault:)` prints them.
-    public static let allKeys: [String] = SettingKey.all.map(\.name)
+    public static let allKeys: [String] = SettingKey.names
 
     /// The settings as `key = value` pairs in `allKeys` order; values are in the syntax the parser accepts
     /// (quote them with `ConfigParser.quoteIfNeeded` when writing a file). An unset value is "".
     public func entries(onlyNonDefault: Bool) -> [(key: String, value: String)] {
         let defaults = Settings()
-        return SettingKey.all.compactMap { key in
-            let value = key.render(self)
-            if onlyNonDefault && value == key.render(defaults) { return nil }
-            return (key: key.name, value: value)
+        var result: [(key: String, value: String)] = []
+        for name in SettingKey.names {
+            let value = SettingKey.render(name, of: self) ?? ""
+            if onlyNonDefault && value == SettingKey.render(name, of: defaults) { continue }
+            result.append((key: name, value: value))
         }
+        return result
     }
 }

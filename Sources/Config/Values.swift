@@ -42,29 +42,49 @@ enum Values {
     }
 
     /// Splits `123 unit` / `123unit` into the number and the (trimmed) unit.
+    /// Scans the UTF-8 bytes: a digit or a blank is one byte, and Character iteration costs start-up.
     private static func splitNumber(_ text: String) -> (Substring, Substring) {
-        let end = text.firstIndex { !$0.isASCII || !$0.isNumber } ?? text.endIndex
-        let unit = text[end...].drop { $0 == " " || $0 == "\t" }
-        return (text[..<end], unit)
+        let utf8 = text.utf8
+        var end = utf8.startIndex
+        while end != utf8.endIndex, utf8[end] >= 0x30, utf8[end] <= 0x39 { end = utf8.index(after: end) }
+        var unitStart = end
+        while unitStart != utf8.endIndex, utf8[unitStart] == 0x20 || utf8[unitStart] == 0x09 {
+            unitStart = utf8.index(after: unitStart)
+        }
+        return (text[..<end], text[unitStart...])
+    }
+
+    /// A unit in lower case. Units are ASCII words: lowered byte by byte, since `lowercased()` brings
+    /// Unicode case mapping into every connection's start-up; anything else takes the general path.
+    private static func lowercased(_ unit: Substring) -> String {
+        var bytes: [UInt8] = []
+        for byte in unit.utf8 {
+            guard byte < 0x80 else { return unit.lowercased() }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: sizes
 
-    private static let sizeUnits: [(names: [String], factor: UInt64)] = [
-        (["", "b"], 1),
-        (["k", "kb", "kib"], 1 << 10),
-        (["m", "mb", "mib"], 1 << 20),
-        (["g", "gb", "gib"], 1 << 30),
-        (["t", "tb", "tib"], 1 << 40),
-    ]
+    /// The factor of a size unit (already lowercased); nil when unknown. A switch, not a table of arrays:
+    /// a table is built at run time on every connection.
+    private static func sizeFactor(_ unit: String) -> UInt64? {
+        switch unit {
+        case "", "b": 1
+        case "k", "kb", "kib": 1 << 10
+        case "m", "mb", "mib": 1 << 20
+        case "g", "gb", "gib": 1 << 30
+        case "t", "tb", "tib": 1 << 40
+        default: nil
+        }
+    }
 
     /// `N`, `NK`, `N KB`, `NM`, `NG`, `NT` (binary multiples, case-insensitive).
     static func size(_ text: String, max: UInt64 = UInt64.max) throws(ValueError) -> UInt64 {
         let (number, unit) = splitNumber(text)
         let expected = "expected a size such as 4096, 64K, 1 M or 2G"
-        guard let parsed = digits(number),
-            let factor = sizeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
-        else {
+        guard let parsed = digits(number), let factor = sizeFactor(lowercased(unit)) else {
             throw ValueError("invalid size '\(text)' (\(expected))")
         }
         guard let parsed else { throw ValueError("size '\(text)' is too large") }
@@ -86,20 +106,22 @@ enum Values {
 
     // MARK: times
 
-    private static let timeUnits: [(names: [String], factor: UInt64)] = [
-        (["ms", "msec", "msecs"], 1),
-        (["", "s", "sec", "secs", "second", "seconds"], 1000),
-        (["m", "min", "mins", "minute", "minutes"], 60_000),
-        (["h", "hour", "hours"], 3_600_000),
-        (["d", "day", "days"], 86_400_000),
-    ]
+    /// The factor of a time unit (already lowercased) to milliseconds; nil when unknown.
+    private static func timeFactor(_ unit: String) -> UInt64? {
+        switch unit {
+        case "ms", "msec", "msecs": 1
+        case "", "s", "sec", "secs", "second", "seconds": 1000
+        case "m", "min", "mins", "minute", "minutes": 60_000
+        case "h", "hour", "hours": 3_600_000
+        case "d", "day", "days": 86_400_000
+        default: nil
+        }
+    }
 
     /// `N` (seconds), `N ms`, `N s`, `N min`, `N h`, `N d` with the long spellings; in milliseconds.
     static func milliseconds(_ text: String) throws(ValueError) -> Int {
         let (number, unit) = splitNumber(text)
-        guard let parsed = digits(number),
-            let factor = timeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.factor
-        else {
+        guard let parsed = digits(number), let factor = timeFactor(lowercased(unit)) else {
             throw ValueError("invalid time '\(text)' (expected a time such as 30, 500 ms, 10 s, 5 min or 1 h)")
         }
         guard let parsed else { throw ValueError("time '\(text)' is too large") }

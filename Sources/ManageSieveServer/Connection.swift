@@ -63,9 +63,15 @@ public final class Connection {
         _ = session.tlsStarted(info)
     }
 
-    /// Serves the session until it ends; returns the reason it ended.
-    public func run() -> String {
-        perform(session.greeting())
+    /// Serves the session until it ends; returns the reason it ended. `afterGreeting` runs once the greeting
+    /// has been written: work the greeting does not need (the connect log line) waits until then, since
+    /// every connection's client waits for those first bytes.
+    public func run(afterGreeting: () -> Void = {}) -> String {
+        // `session.greeting()`, encoded without going through an array of effects (see greetingCapabilities).
+        ResponseEncoder.encode(.capabilities(session.greetingCapabilities()), into: &output)
+        ResponseEncoder.encode(.response(.ok), into: &output)
+        flush()
+        afterGreeting()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(Connection.readChunk)
         while closeReason == nil {

@@ -60,8 +60,13 @@ public struct Session {
     /// add nothing, and Cyrus sieveshell (3.6) accepts only a bare OK there (`OK "text"` makes it stop with
     /// "Bad protocol from MANAGESIEVE server: EOL2" before logging in).
     public mutating func greeting() -> [Effect] {
-        [.send(.capabilities(capabilities())), .send(.response(.ok))]
+        [.send(.capabilities(greetingCapabilities())), .send(.response(.ok))]
     }
+
+    /// The capability block `greeting()` sends before its OK. The Connection's start-up encodes it directly:
+    /// the first array of `Effect`s costs the runtime thousands of instructions of type metadata, which the
+    /// client's wait for its first bytes need not include.
+    public func greetingCapabilities() -> [Capability] { capabilities() }
 
     /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
     public mutating func tlsStarted(_ info: TLSInfo = TLSInfo()) -> [Effect] {

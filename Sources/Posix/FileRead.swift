@@ -7,7 +7,9 @@ public enum FileRead {
     /// Reads the regular file at `path` completely. Throws when it cannot be opened, is not a regular
     /// file, or holds more than `maxSize` octets (errno EFBIG with a detail naming both sizes).
     public static func readFile(path: String, maxSize: Int) throws(IOError) -> [UInt8] {
-        let fd = SystemCall.retryingEINTR { open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
+        // withCString hands over a native string's own bytes; passing `path` directly would copy it into a
+        // temporary [CChar] (one more generic array type for the runtime to set up on every connection).
+        let fd = path.withCString { cPath in SystemCall.retryingEINTR { open(cPath, O_RDONLY | O_CLOEXEC | O_NOCTTY) } }
         guard fd >= 0 else { throw IOError(operation: "open \(path)", errno: errno) }
         defer { _ = close(fd) }
 

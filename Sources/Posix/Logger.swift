@@ -214,8 +214,10 @@ public final class Logger: @unchecked Sendable {
     /// Opens `path` for appending, mode 0640, close-on-exec; the descriptor is moved above 2 so that a
     /// log line can never reach the protocol stream even if fd 0–2 were closed when we started.
     private static func openLogFile(_ path: String) -> Result<Int32, IOError> {
-        let opened = SystemCall.retryingEINTR {
-            open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, mode_t(0o640))
+        let opened = path.withCString { cPath in
+            SystemCall.retryingEINTR {
+                open(cPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, mode_t(0o640))
+            }
         }
         guard opened >= 0 else { return .failure(IOError(operation: "open \(path)", errno: errno)) }
         guard opened <= 2 else { return .success(opened) }

@@ -68,4 +68,25 @@ struct ExtensionSetTests {
         #expect(Set(ExtensionRegistry.names).count == ExtensionRegistry.names.count)
         #expect(ExtensionSet.all.names.count == ExtensionRegistry.names.count - 1)
     }
+
+    @Test("the precomputed default capability string is the one the registry gives")
+    func precomputedDefault() {
+        let built = ExtensionSet(ExtensionRegistry.defaultNames)
+        #expect(ExtensionSet.defaultCapabilityString == built.capabilityString)
+        #expect(ExtensionSet.pigeonholeDefault.capabilityString == built.capabilityString)
+        #expect(ExtensionSet.pigeonholeDefault.names == built.names)
+        #expect(ExtensionSet.pigeonholeDefault.notifyMethods == built.notifyMethods)
+    }
+
+    @Test("the default set equals the same set built from names, and differs from others")
+    func defaultEquality() throws {
+        #expect(ExtensionSet.pigeonholeDefault == ExtensionSet(ExtensionRegistry.defaultNames))
+        #expect(try ExtensionSet(parsing: "") == .pigeonholeDefault)
+        #expect(try ExtensionSet(parsing: "+fileinto") == .pigeonholeDefault)
+        #expect(try ExtensionSet(parsing: "-fileinto") != .pigeonholeDefault)
+        #expect(ExtensionSet.pigeonholeDefault != .all)
+        #expect(ExtensionSet.pigeonholeDefault.contains("fileinto"))
+        #expect(ExtensionSet.pigeonholeDefault.contains("extracttext"))
+        #expect(!ExtensionSet.pigeonholeDefault.contains("ereject"))
+    }
 }
