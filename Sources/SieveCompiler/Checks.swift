@@ -8,7 +8,13 @@ enum Checks {
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var i = 0
+        // Mostly ASCII: that part is checked through the buffer pointer.
+        let asciiPrefix = bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count, buffer[i] < 0x80 { i += 1 }
+            return i
+        }
+        var i = asciiPrefix
         let n = bytes.count
         while i < n {
             let b = bytes[i]
@@ -64,8 +70,7 @@ enum Checks {
     /// `isValidFlag` for a non-empty ASCII flag given as bytes (same verdicts, no String).
     static func isValidASCIIFlag(_ flag: ArraySlice<UInt8>) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
-            let lowered = flag.map(Lexer.lower)
-            return systemFlags.contains { $0.elementsEqual(lowered) }
+            return systemFlags.contains { $0.elementsEqual(flag.lazy.map(Lexer.lower)) }
         }
         guard !flag.isEmpty else { return false }
         for b in flag {

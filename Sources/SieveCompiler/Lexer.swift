@@ -35,6 +35,13 @@ struct Lexer {
     /// The decoded bytes of strings that are not a plain range of the script.
     private(set) var pool: [UInt8] = []
 
+    /// The span of the string decoded into the pool from `start` on.
+    private func poolSpan(from start: Int, isMultiline: Bool) -> StringSpan {
+        StringSpan(
+            start: start, end: pool.count, inPool: true, isMultiline: isMultiline,
+            hasDollar: pool[start...].contains(0x24))
+    }
+
     /// The bytes of a string token.
     func bytes(of span: StringSpan) -> ArraySlice<UInt8> {
         span.inPool ? pool[span.start..<span.end] : bytes[span.start..<span.end]
@@ -310,18 +317,23 @@ struct Lexer {
         // Fast path: a string without escapes, line breaks or NUL is copied in one piece.
         let begin = offset
         let maxLength = limits.maxStringLength
+        var dollar = false
         let (end, closed) = bytes.withUnsafeBufferPointer { buffer -> (Int, Bool) in
             var end = begin
             while end < buffer.count, end - begin <= maxLength {
                 let c = buffer[end]
-                if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                // Letters are above every byte that matters here.
+                if c <= 0x5C {
+                    if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                    if c == 0x24 { dollar = true }
+                }
                 end += 1
             }
             return (end, end < buffer.count && buffer[end] == 0x22 && end - begin <= maxLength)
         }
         if closed {
             offset = end + 1
-            return .string(StringSpan(start: begin, end: end, inPool: false, isMultiline: false))
+            return .string(StringSpan(start: begin, end: end, inPool: false, isMultiline: false, hasDollar: dollar))
         }
         let poolStart = pool.count
         var tooLong = false
@@ -335,7 +347,7 @@ struct Lexer {
                     pool.removeSubrange(poolStart...)
                     return .invalid
                 }
-                return .string(StringSpan(start: poolStart, end: pool.count, inPool: true, isMultiline: false))
+                return .string(poolSpan(from: poolStart, isMultiline: false))
             }
             if c == 0x5C {
                 offset += 1
@@ -400,7 +412,7 @@ struct Lexer {
                         pool.removeSubrange(poolStart...)
                         return .invalid
                     }
-                    return .string(StringSpan(start: poolStart, end: pool.count, inPool: true, isMultiline: true))
+                    return .string(poolSpan(from: poolStart, isMultiline: true))
                 }
                 if lineBegin + 1 < contentEnd, bytes[lineBegin + 1] == 0x2E { from = lineBegin + 1 }
             }

@@ -8,6 +8,8 @@ struct StringLiteral: Sendable {
     var isMultiline: Bool = false
     /// What encoded-character decoding left behind (rare: kept out of line so literals stay small).
     var decoding: Decoding? = nil
+    /// false when the bytes have no "$" (then they hold no variable reference).
+    var mayContainReference = true
 
     final class Decoding: Sendable {
         /// The string as written.
@@ -98,6 +100,8 @@ struct StringSpan: Equatable, Sendable {
     var end: Int
     var inPool: Bool
     var isMultiline: Bool
+    /// Whether the string has a "$" (without one it cannot hold a variable reference: most strings).
+    var hasDollar = true
 }
 
 /// A string literal in the tree.
@@ -192,7 +196,8 @@ struct SyntaxTree: Sendable {
             let start = pool.count
             pool += decoded
             strings[k].span = StringSpan(
-                start: start, end: pool.count, inPool: true, isMultiline: strings[k].span.isMultiline)
+                start: start, end: pool.count, inPool: true, isMultiline: strings[k].span.isMultiline,
+                hasDollar: decoded.contains(0x24))
         }
     }
 
@@ -236,10 +241,13 @@ final class ArgumentStorage: Sendable {
     func literal(_ index: Int) -> StringLiteral {
         let record = strings[index]
         let span = record.span
-        let bytes = span.inPool ? Array(pool[span.start..<span.end]) : Array(script[span.start..<span.end])
+        let bytes = (span.inPool ? pool : script).withUnsafeBufferPointer {
+            Array(UnsafeBufferPointer(rebasing: $0[span.start..<span.end]))
+        }
         return StringLiteral(
             bytes: bytes, line: record.line, column: record.column, isMultiline: span.isMultiline,
-            decoding: record.decoding >= 0 ? decodings[Int(record.decoding)] : nil)
+            decoding: record.decoding >= 0 ? decodings[Int(record.decoding)] : nil,
+            mayContainReference: span.hasDollar)
     }
 
     /// Argument `index` as an `Argument`.

@@ -94,7 +94,8 @@ extension Validator {
         if encoded, record.decoding >= 0, let bad = storage.decodings[Int(record.decoding)].invalidUnicode {
             sink.error(.invalidUnicodeCharacter(bad), line: record.line, column: record.column)
         }
-        guard variables, storage.withBytes(ofString: index, VariableSyntax.mayContainReference) else { return }
+        guard variables, record.span.hasDollar, storage.withBytes(ofString: index, VariableSyntax.mayContainReference)
+        else { return }
         let s = storage.literal(index)
         for ref in VariableSyntax.references(s.bytes) {
             if ref.isNumeric {

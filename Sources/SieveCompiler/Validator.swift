@@ -22,13 +22,20 @@ final class Validator {
     }
     /// A command or test name resolved given the current requires, with the tags it then accepts
     /// (computed on first use).
-    private struct Resolved {
-        var entry: Entry?
-        var available: Bool
-        var wrongKind: Bool
+    private final class Resolved {
+        let entry: Entry?
+        let available: Bool
+        let wrongKind: Bool
         var tags: [AvailableTag]?
         /// `Validator.generation` when resolved; older entries are stale.
-        var generation: Int
+        let generation: Int
+
+        init(entry: Entry?, available: Bool, wrongKind: Bool, generation: Int) {
+            self.entry = entry
+            self.available = available
+            self.wrongKind = wrongKind
+            self.generation = generation
+        }
     }
     /// Every command and test of every extension enabled on the server, by name.
     private let commands: [String: [Entry]]
@@ -118,7 +125,7 @@ final class Validator {
     /// Whether a string's value is known at compile time: without `variables` every string is; with it,
     /// a string containing a variable reference is not.
     func isConstant(_ s: StringLiteral) -> Bool {
-        guard hasVariables else { return true }
+        guard hasVariables, s.mayContainReference else { return true }
         return !VariableSyntax.containsReference(s.bytes)
     }
 
@@ -220,35 +227,22 @@ final class Validator {
         if kind == .command {
             if let hit = commandSlots[slot], hit.generation == generation { return hit }
             let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
-            let result = Resolved(
-                entry: entry, available: available, wrongKind: wrongKind, tags: nil, generation: generation)
+            let result = Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
             commandSlots[slot] = result
             return result
         }
         if let hit = testSlots[slot], hit.generation == generation { return hit }
         let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
-        let result = Resolved(
-            entry: entry, available: available, wrongKind: wrongKind, tags: nil, generation: generation)
+        let result = Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
         testSlots[slot] = result
         return result
     }
 
-    /// The tags the command or test `id` accepts (cached with its lookup).
-    private func availableTags(
-        _ id: Int32, kind: CommandDefinition.Kind, _ def: CommandDefinition, owner: String?
-    )
-        -> [AvailableTag]
-    {
-        let slot = Int(id)
-        if kind == .command {
-            if let tags = commandSlots[slot]?.tags { return tags }
-            let tags = computeTags(for: def, owner: owner)
-            commandSlots[slot]?.tags = tags
-            return tags
-        }
-        if let tags = testSlots[slot]?.tags { return tags }
+    /// The tags a resolved command or test accepts (cached with its lookup).
+    private func availableTags(_ resolved: Resolved, _ def: CommandDefinition, owner: String?) -> [AvailableTag] {
+        if let tags = resolved.tags { return tags }
         let tags = computeTags(for: def, owner: owner)
-        testSlots[slot]?.tags = tags
+        resolved.tags = tags
         return tags
     }
 
@@ -323,7 +317,7 @@ final class Validator {
         }
         checkSubtests(def, node: node, kind: .command)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, id: node.nameID, kind: .command, owner: entry.owner) {
+        if let use = matchArguments(def, node: node, resolved: resolved, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
@@ -380,7 +374,7 @@ final class Validator {
         if node.nameID == KnownName.ihave { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, id: node.nameID, kind: .test, owner: entry.owner) {
+        if let use = matchArguments(def, node: node, resolved: resolved, owner: entry.owner) {
             checkCommon(use)
             def.check?(use, self)
         }
@@ -443,9 +437,8 @@ final class Validator {
         return true
     }
 
-    private func matchArguments(
-        _ def: CommandDefinition, node: Node, id: Int32, kind: CommandDefinition.Kind, owner: String?
-    ) -> CommandUse? {
+    private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved, owner: String?) -> CommandUse?
+    {
         let arguments = storage.arguments
         let start = Int(node.argumentStart)
         let end = start + Int(node.argumentCount)
@@ -456,11 +449,11 @@ final class Validator {
         }
         // Fast path: no tags at all (most commands).
         if !hasTag {
-            return finishPositional(
-                def, node: node,
-                use: CommandUse(node: node, definition: def, tags: [], positional: ArgumentList(node, in: storage)))
+            let positional = ArgumentList(node, in: storage)
+            guard positionalMatch(def, node: node, positional) else { return nil }
+            return CommandUse(node: node, definition: def, tags: [], positional: positional)
         }
-        return matchArguments(def, node: node, tags: availableTags(id, kind: kind, def, owner: owner))
+        return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: owner))
     }
 
     /// Matches the arguments of `node` against `def`, given the tags it accepts. Works on the argument
@@ -535,7 +528,8 @@ final class Validator {
             i += 1
         }
         use.positional = args.suffix(from: i)
-        return finishPositional(def, node: node, use: use)
+        guard positionalMatch(def, node: node, use.positional) else { return nil }
+        return use
     }
 
     /// The index of the tag with name id `id` among `tags`.
@@ -545,19 +539,18 @@ final class Validator {
     }
 
     /// Checks the positional arguments against the definition's signatures.
-    private func finishPositional(_ def: CommandDefinition, node: Node, use: CommandUse) -> CommandUse? {
+    private func positionalMatch(_ def: CommandDefinition, node: Node, _ positional: ArgumentList) -> Bool {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        let positional = use.positional
         for n in 0..<positional.count where positional.record(n).isTag {
             let stray = positional.record(n)
             error(.unexpectedTag(storage.names.name(stray.first), command: def.name, kind: kindText), at: stray)
-            return nil
+            return false
         }
         guard let signatureIndex = def.signatures.firstIndex(where: { $0.count == positional.count }) else {
             let counts = Set(def.signatures.map(\.count)).sorted()
             error(
                 .argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)
-            return nil
+            return false
         }
         let signature = def.signatures[signatureIndex]
         for n in 0..<positional.count where !Validator.matches(positional.record(n).kind, signature[n]) {
@@ -569,9 +562,9 @@ final class Validator {
                     command: def.name, kind: kindText, position: n + 1, name: argName, expected: type.name,
                     found: storage.typeName(positional.base + n)),
                 at: arg)
-            return nil
+            return false
         }
-        return use
+        return true
     }
 
     static func matches(_ arg: Argument, _ type: ArgumentType) -> Bool {

@@ -66,12 +66,7 @@ enum VariableSyntax {
 
     static func containsReference(_ s: [UInt8]) -> Bool {
         // Fast path: most strings have no "${".
-        var i = 0
-        while i + 1 < s.count {
-            if s[i] == 0x24, s[i + 1] == 0x7B { return !references(s).isEmpty }
-            i += 1
-        }
-        return false
+        mayContainReference(s) && !references(s).isEmpty
     }
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), optionally namespaced with dots.
