@@ -123,23 +123,88 @@ struct EnclosingCommand {
 struct CommandUse {
     let node: Node
     let definition: CommandDefinition
-    var tags: [TagUse]
-    /// The positional arguments (a view into the syntax tree).
-    var positional: ArgumentList
+    /// The tags the command accepts (shared with its lookup); empty when it was written without tags.
+    let accepted: [AvailableTag]
+    /// All arguments: the tags (with their parameters) come first, then `positional`.
+    let arguments: ArgumentList
+    /// How many leading arguments are tags and tag parameters.
+    let tagArgumentCount: Int
 
-    // By index, so that only the tag found is copied (`first(where:)` copies every element it looks at).
-    func tag(_ name: String) -> TagUse? {
-        guard let i = tags.firstIndex(where: { $0.definition.name == name }) else { return nil }
-        return tags[i]
+    init(
+        node: Node, definition: CommandDefinition, accepted: [AvailableTag], arguments: ArgumentList,
+        tagArgumentCount: Int
+    ) {
+        self.node = node
+        self.definition = definition
+        self.accepted = accepted
+        self.arguments = arguments
+        self.tagArgumentCount = tagArgumentCount
     }
-    func has(_ name: String) -> Bool { tags.firstIndex { $0.definition.name == name } != nil }
+
+    /// The positional arguments (a view into the syntax tree).
+    var positional: ArgumentList { arguments.suffix(from: tagArgumentCount) }
+
+    /// The tags as written, in order (built on demand: the lookups below read the tree directly).
+    var tags: [TagUse] {
+        var result: [TagUse] = []
+        var k = 0
+        while let (use, next) = tagUse(at: k) {
+            result.append(use)
+            k = next
+        }
+        return result
+    }
+
+    /// The tag whose argument is at `position` (< tagArgumentCount) and the position after it.
+    private func tagUse(at position: Int) -> (TagUse, Int)? {
+        guard let (found, next) = acceptedTag(at: position) else { return nil }
+        let index = arguments.base + position
+        let use = TagUse(
+            definition: found.definition, storage: arguments.storage, argumentIndex: Int32(index),
+            parameterIndex: next == position + 2 ? Int32(index + 1) : -1, owner: found.owner)
+        return (use, next)
+    }
+
+    /// The accepted tag written at `position` and the position after it (and its parameter).
+    private func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
+        guard position < tagArgumentCount else { return nil }
+        let id = arguments.record(position).first
+        for k in accepted.indices where accepted[k].id == id {
+            return (accepted[k], accepted[k].definition.parameter == nil ? position + 1 : position + 2)
+        }
+        return nil
+    }
+
+    /// The position of the first tag that satisfies `predicate`.
+    private func firstTag(where predicate: (TagDefinition) -> Bool) -> Int? {
+        var k = 0
+        while let (found, next) = acceptedTag(at: k) {
+            if predicate(found.definition) { return k }
+            k = next
+        }
+        return nil
+    }
+
+    // The lengths are compared first: cheap, and it spares most String comparisons.
+    func tag(_ name: String) -> TagUse? {
+        guard tagArgumentCount > 0 else { return nil }
+        let length = name.utf8.count
+        guard let k = firstTag(where: { $0.name.utf8.count == length && $0.name == name }) else { return nil }
+        return tagUse(at: k)?.0
+    }
+    func has(_ name: String) -> Bool {
+        guard tagArgumentCount > 0 else { return false }
+        let length = name.utf8.count
+        return firstTag(where: { $0.name.utf8.count == length && $0.name == name }) != nil
+    }
     /// The match type tag, if any.
     var matchType: TagUse? {
-        let i = tags.firstIndex {
-            if case .matchType? = $0.definition.group { return true } else { return false }
-        }
-        guard let i else { return nil }
-        return tags[i]
+        guard tagArgumentCount > 0,
+            let k = firstTag(where: {
+                if case .matchType? = $0.group { return true } else { return false }
+            })
+        else { return nil }
+        return tagUse(at: k)?.0
     }
     /// The comparator name, if one was given as a constant.
     var comparatorName: String? {

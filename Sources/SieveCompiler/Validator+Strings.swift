@@ -27,6 +27,12 @@ extension Validator {
             error(.invalidVariableName(written), at: s)
             return false
         }
+        // The usual name has no namespace: no split needed.
+        if !s.written.contains(0x2E) {
+            noteLocalUse(written.lowercased())
+            declareVariable(s)
+            return true
+        }
         let parts = written.lowercased().split(separator: ".", omittingEmptySubsequences: false)
         if parts.count > 1 {
             let namespace = String(parts[0])

@@ -449,9 +449,9 @@ final class Validator {
         }
         // Fast path: no tags at all (most commands).
         if !hasTag {
-            let positional = ArgumentList(node, in: storage)
-            guard positionalMatch(def, node: node, positional) else { return nil }
-            return CommandUse(node: node, definition: def, tags: [], positional: positional)
+            let arguments = ArgumentList(node, in: storage)
+            guard positionalMatch(def, node: node, arguments) else { return nil }
+            return CommandUse(node: node, definition: def, accepted: [], arguments: arguments, tagArgumentCount: 0)
         }
         return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: owner))
     }
@@ -486,8 +486,6 @@ final class Validator {
                 line: arg.line, column: arg.column)
             return nil
         }
-        var use = CommandUse(node: node, definition: def, tags: [], positional: args)
-        use.tags.reserveCapacity(4)
         var i = 0
         while i < args.count, args.record(i).isTag {
             let arg = args.record(i)
@@ -496,15 +494,14 @@ final class Validator {
             let name = tag.name
             // Duplicates are found among the tags already taken (few: no set needed).
             if let group = tag.group {
-                if use.tags.contains(where: { $0.definition.group == group }) {
+                if Validator.earlierTag(before: i, in: args, tags, where: { $0.group == group }) {
                     error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: arg)
                     return nil
                 }
-            } else if !tag.repeatable, use.tags.contains(where: { $0.definition === tag }) {
+            } else if !tag.repeatable, Validator.earlierTag(before: i, in: args, tags, where: { $0 === tag }) {
                 error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: arg)
                 return nil
             }
-            var parameter: Int32 = -1
             if let type = tag.parameter {
                 guard i + 1 < args.count else {
                     error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: arg)
@@ -518,18 +515,25 @@ final class Validator {
                             found: storage.typeName(args.base + i + 1)), at: p)
                     return nil
                 }
-                parameter = Int32(args.base + i + 1)
                 i += 1
             }
-            use.tags.append(
-                TagUse(
-                    definition: tag, storage: storage, argumentIndex: Int32(args.base + i - (parameter < 0 ? 0 : 1)),
-                    parameterIndex: parameter, owner: found.owner))
             i += 1
         }
-        use.positional = args.suffix(from: i)
-        guard positionalMatch(def, node: node, use.positional) else { return nil }
-        return use
+        guard positionalMatch(def, node: node, args.suffix(from: i)) else { return nil }
+        return CommandUse(node: node, definition: def, accepted: tags, arguments: args, tagArgumentCount: i)
+    }
+
+    /// Whether a tag written before position `end` (tags and parameters only) satisfies `predicate`.
+    private static func earlierTag(
+        before end: Int, in args: ArgumentList, _ tags: [AvailableTag], where predicate: (TagDefinition) -> Bool
+    ) -> Bool {
+        var k = 0
+        while k < end {
+            let tag = tags[tagIndex(args.record(k).first, in: tags)!].definition
+            if predicate(tag) { return true }
+            k += tag.parameter == nil ? 1 : 2
+        }
+        return false
     }
 
     /// The index of the tag with name id `id` among `tags`.

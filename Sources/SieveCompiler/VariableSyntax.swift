@@ -65,8 +65,40 @@ enum VariableSyntax {
     }
 
     static func containsReference(_ s: [UInt8]) -> Bool {
-        // Fast path: most strings have no "${".
-        mayContainReference(s) && !references(s).isEmpty
+        s.withUnsafeBufferPointer(containsReference)
+    }
+
+    /// Whether `references(s)` would find anything, without building it.
+    static func containsReference(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = s.count
+        while i + 1 < n {
+            guard s[i] == 0x24, s[i + 1] == 0x7B else {
+                i += 1
+                continue
+            }
+            var j = i + 2
+            var ok = true
+            if j < n, Lexer.isDigit(s[j]) {
+                while j < n, Lexer.isDigit(s[j]) { j += 1 }
+            } else {
+                while true {
+                    guard j < n, Lexer.isIdentifierStart(s[j]) else {
+                        ok = false
+                        break
+                    }
+                    while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
+                    if j < n, s[j] == 0x2E {
+                        j += 1
+                        continue
+                    }
+                    break
+                }
+            }
+            if ok, j < n, s[j] == 0x7D { return true }
+            i += 2
+        }
+        return false
     }
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), optionally namespaced with dots.
