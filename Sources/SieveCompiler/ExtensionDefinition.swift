@@ -197,6 +197,11 @@ struct CommandUse {
         let length = name.utf8.count
         return firstTag(where: { $0.name.utf8.count == length && $0.name == name }) != nil
     }
+    /// The first tag of `group`, if any.
+    func tag(in group: TagGroup) -> TagUse? {
+        guard tagArgumentCount > 0, let k = firstTag(where: { $0.group == group }) else { return nil }
+        return tagUse(at: k)?.0
+    }
     /// The match type tag, if any.
     var matchType: TagUse? {
         guard tagArgumentCount > 0,

@@ -47,8 +47,10 @@ public struct SieveCompiler: Sendable {
     /// a server without global scripts answers true or false for them as it sees fit.
     public func compile(_ script: [UInt8], includeExists: ((IncludeReference) -> Bool)? = nil) -> CompileResult {
         let sink = DiagnosticSink(maxErrors: options.maxErrors)
-        if script.count > options.limits.maxScriptSize {
-            sink.error(.scriptTooLarge(limit: options.limits.maxScriptSize), line: 0, column: 0)
+        // The syntax tree stores positions in 32 bits: 2 GiB and more is too large whatever the setting.
+        let maxSize = min(options.limits.maxScriptSize, Int(Int32.max) - 1)
+        if script.count > maxSize {
+            sink.error(.scriptTooLarge(limit: maxSize), line: 0, column: 0)
             return CompileResult(diagnostics: sink.diagnostics, includes: [])
         }
         var parser = Parser(bytes: script, limits: options.limits, sink: sink)

@@ -72,11 +72,16 @@ struct Argument: Sendable {
 /// A record in `SyntaxTree.nodes`. Nodes, arguments and strings are plain records in flat arrays (no
 /// references), so the tree costs a few allocations and is freed in one go: no per-node object, no
 /// recursive deinit. Lists of commands (a block, the script) and of tests are chained through `next`.
+///
+/// Positions are stored in 32 bits (the compiler refuses scripts of 2 GiB and more) to keep the records,
+/// and so the pages a big script touches, small.
 struct Node: Sendable {
     /// The interned name (`SyntaxTree.names`).
     var nameID: Int32
-    var line: Int
-    var column: Int
+    private var line32: Int32
+    private var column32: Int32
+    var line: Int { Int(line32) }
+    var column: Int { Int(column32) }
     /// The arguments are `SyntaxTree.arguments[argumentStart ..< argumentStart + argumentCount]`.
     var argumentStart: Int32
     var argumentCount: Int32 = 0
@@ -91,41 +96,79 @@ struct Node: Sendable {
     var hasTestList = false
     /// The next command of the same block, or the next test of the same test list (-1: last).
     var next: Int32 = -1
+
+    init(nameID: Int32, line: Int, column: Int, argumentStart: Int32) {
+        self.nameID = nameID
+        line32 = Int32(truncatingIfNeeded: line)
+        column32 = Int32(truncatingIfNeeded: column)
+        self.argumentStart = argumentStart
+    }
 }
 
 /// Where a string literal's bytes are: a range of the script itself (written without escapes or line
 /// breaks, the usual case) or of the pool of decoded strings. No copy is made until a check asks.
 struct StringSpan: Equatable, Sendable {
-    var start: Int
-    var end: Int
+    private var start32: Int32
+    private var end32: Int32
     var inPool: Bool
     var isMultiline: Bool
     /// Whether the string has a "$" (without one it cannot hold a variable reference: most strings).
-    var hasDollar = true
+    var hasDollar: Bool
+
+    var start: Int { Int(start32) }
+    var end: Int { Int(end32) }
+
+    init(start: Int, end: Int, inPool: Bool, isMultiline: Bool, hasDollar: Bool = true) {
+        start32 = Int32(truncatingIfNeeded: start)
+        end32 = Int32(truncatingIfNeeded: end)
+        self.inPool = inPool
+        self.isMultiline = isMultiline
+        self.hasDollar = hasDollar
+    }
 }
 
 /// A string literal in the tree.
 struct StringRecord: Sendable {
     var span: StringSpan
-    var line: Int
-    var column: Int
+    private var line32: Int32
+    private var column32: Int32
     /// Index in `SyntaxTree.decodings` when encoded-character decoding changed the string, else -1.
     var decoding: Int32 = -1
+
+    var line: Int { Int(line32) }
+    var column: Int { Int(column32) }
+
+    init(span: StringSpan, line: Int, column: Int) {
+        self.span = span
+        line32 = Int32(truncatingIfNeeded: line)
+        column32 = Int32(truncatingIfNeeded: column)
+    }
 }
 
 /// An argument in the tree.
 struct ArgumentRecord: Sendable {
     enum Kind: UInt8, Sendable { case string, stringList, number, tag }
     var kind: Kind
-    var line: Int
-    var column: Int
+    private var line32: Int32
+    private var column32: Int32
     /// string: its index in `SyntaxTree.strings`; string list: the first one's; tag: the name id.
-    var first: Int32 = 0
+    var first: Int32
     /// string list: how many strings.
-    var count: Int32 = 0
-    var number: UInt64 = 0
+    var count: Int32
+    var number: UInt64
 
+    var line: Int { Int(line32) }
+    var column: Int { Int(column32) }
     var isTag: Bool { kind == .tag }
+
+    init(kind: Kind, line: Int, column: Int, first: Int32 = 0, count: Int32 = 0, number: UInt64 = 0) {
+        self.kind = kind
+        line32 = Int32(truncatingIfNeeded: line)
+        column32 = Int32(truncatingIfNeeded: column)
+        self.first = first
+        self.count = count
+        self.number = number
+    }
 }
 
 /// The parsed script: node records, every argument and every string literal in one array each, the

@@ -590,6 +590,11 @@ final class Validator {
     // MARK: Checks every command with comparators and match types shares
 
     private func checkCommon(_ use: CommandUse) {
+        // Without tags only the MIME check can apply (the rest is about tags).
+        if use.tagArgumentCount == 0 {
+            if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
+            return
+        }
         let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
         var comparator = "i;ascii-casemap"
         if let c = use.tag("comparator"), let p = c.parameter, case .string(let s) = p.value {

@@ -7,7 +7,7 @@ struct Envelope: SieveExtension {
                 "envelope", [.stringList, .stringList], names: ["envelope part", "key list"],
                 features: [.comparator, .matchType, .addressPart],
                 check: { use, v in
-                    let addressPart = use.tags.first { $0.definition.group == .addressPart }
+                    let addressPart = use.tag(in: .addressPart)
                     for part in use.positional[0].strings ?? [] where v.isConstant(part) {
                         let name = part.text.lowercased()
                         if !["from", "to", "auth"].contains(name) {
