@@ -3,8 +3,20 @@
 enum Checks {
     /// field-name = 1*ftext; ftext = %d33-57 / %d59-126 (RFC 5322 §3.6.8)
     static func isValidHeaderName(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer(isValidHeaderName)
+    }
+
+    static func isValidHeaderName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !bytes.isEmpty else { return false }
         return bytes.allSatisfy { $0 >= 33 && $0 <= 126 && $0 != 58 }
+    }
+
+    /// `isValidHeaderName` of a string of the script, read in place.
+    static func isValidHeaderName(_ s: StringLiteral) -> Bool { s.withBytes(isValidHeaderName) }
+
+    /// `isValidUTF8` of a string of the script, read in place when it is ASCII (the usual case).
+    static func isValidUTF8(_ s: StringLiteral) -> Bool {
+        s.withBytes { $0.allSatisfy { $0 < 0x80 } } || isValidUTF8(s.bytes)
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

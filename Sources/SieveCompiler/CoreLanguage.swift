@@ -26,7 +26,7 @@ enum CoreLanguage {
             features: [.comparator, .matchType, .addressPart, .headerIndex, .mimeHeader],
             check: { use, v in
                 for h in use.positional[0].strings ?? [] where v.isConstant(h) {
-                    if !Checks.isValidHeaderName(h.bytes) {
+                    if !Checks.isValidHeaderName(h) {
                         v.warning(.invalidHeaderName(h.text), at: h)
                     }
                     if !Checks.addressHeaders.contains(h.text.lowercased()) {
@@ -63,7 +63,7 @@ enum CoreLanguage {
 
 extension Checks {
     static func warnHeaderNames(_ arg: Argument, _ v: Validator) {
-        for h in arg.strings ?? [] where v.isConstant(h) && !isValidHeaderName(h.bytes) {
+        for h in arg.strings ?? [] where v.isConstant(h) && !isValidHeaderName(h) {
             v.warning(.invalidHeaderName(h.text), at: h)
         }
     }

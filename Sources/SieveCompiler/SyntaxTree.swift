@@ -1,15 +1,36 @@
 // RFC 5228 §8.2 (grammar): the syntax tree the parser builds and the validator checks.
 
-/// A string literal as written (decoded), with its position.
+/// A string literal as written (decoded), with its position: a view of one string of the tree, whose
+/// bytes are copied only when `bytes` is asked for (`withBytes` and `text` read them in place).
 struct StringLiteral: Sendable {
-    var bytes: [UInt8]
+    private let storage: ArgumentStorage
+    private let index: Int32
     var line: Int
     var column: Int
-    var isMultiline: Bool = false
+    var isMultiline: Bool
     /// What encoded-character decoding left behind (rare: kept out of line so literals stay small).
-    var decoding: Decoding? = nil
+    var decoding: Decoding?
     /// false when the bytes have no "$" (then they hold no variable reference).
-    var mayContainReference = true
+    var mayContainReference: Bool
+
+    init(
+        storage: ArgumentStorage, index: Int, line: Int, column: Int, isMultiline: Bool, decoding: Decoding?,
+        mayContainReference: Bool
+    ) {
+        self.storage = storage
+        self.index = Int32(index)
+        self.line = line
+        self.column = column
+        self.isMultiline = isMultiline
+        self.decoding = decoding
+        self.mayContainReference = mayContainReference
+    }
+
+    /// A copy of the (decoded) bytes.
+    var bytes: [UInt8] { storage.withBytes(ofString: Int(index)) { Array($0) } }
+
+    /// Runs `body` over the (decoded) bytes, without copying them.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withBytes(ofString: Int(index), body) }
 
     final class Decoding: Sendable {
         /// The string as written.
@@ -28,7 +49,7 @@ struct StringLiteral: Sendable {
     /// The string as written: Pigeonhole checks variable names before decoding encoded characters.
     var written: [UInt8] { decoding?.raw ?? bytes }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// argument = string-list / number / tag
@@ -283,14 +304,10 @@ final class ArgumentStorage: Sendable {
     /// String `index` as a `StringLiteral` (a copy of its bytes).
     func literal(_ index: Int) -> StringLiteral {
         let record = strings[index]
-        let span = record.span
-        let bytes = (span.inPool ? pool : script).withUnsafeBufferPointer {
-            Array(UnsafeBufferPointer(rebasing: $0[span.start..<span.end]))
-        }
         return StringLiteral(
-            bytes: bytes, line: record.line, column: record.column, isMultiline: span.isMultiline,
+            storage: self, index: index, line: record.line, column: record.column, isMultiline: record.span.isMultiline,
             decoding: record.decoding >= 0 ? decodings[Int(record.decoding)] : nil,
-            mayContainReference: span.hasDollar)
+            mayContainReference: record.span.hasDollar)
     }
 
     /// Argument `index` as an `Argument`.

@@ -126,7 +126,7 @@ final class Validator {
     /// a string containing a variable reference is not.
     func isConstant(_ s: StringLiteral) -> Bool {
         guard hasVariables, s.mayContainReference else { return true }
-        return !VariableSyntax.containsReference(s.bytes)
+        return !s.withBytes(VariableSyntax.containsReference)
     }
 
     // MARK: The walk

@@ -17,7 +17,7 @@ struct Duplicate: SieveExtension {
                 ],
                 check: { use, v in
                     if let p = use.tag("header")?.parameter, case .string(let s) = p.value, v.isConstant(s),
-                        !Checks.isValidHeaderName(s.bytes)
+                        !Checks.isValidHeaderName(s)
                     {
                         v.warning(.invalidHeaderName(s.text), at: s)
                     }

@@ -15,7 +15,7 @@ struct Editheader: SieveExtension {
                     guard case .string(let s) = use.positional[0].value, v.isConstant(s), !s.bytes.isEmpty else {
                         return
                     }
-                    if !Checks.isValidHeaderName(s.bytes) {
+                    if !Checks.isValidHeaderName(s) {
                         v.error(.invalidFieldName(command: "addheader", s.text), at: s)
                     }
                 }),
@@ -33,7 +33,7 @@ struct Editheader: SieveExtension {
                     }
                     // Like addheader, Pigeonhole lets an empty name pass.
                     for s in use.positional[0].strings ?? [] where v.isConstant(s) && !s.bytes.isEmpty {
-                        if !Checks.isValidHeaderName(s.bytes) {
+                        if !Checks.isValidHeaderName(s) {
                             v.error(.invalidFieldName(command: "deleteheader", s.text), at: s)
                         } else if Editheader.protected.contains(s.text.lowercased()) {
                             v.warning(.protectedHeader(s.text), at: s)

@@ -10,7 +10,7 @@ struct Fileinto: SieveExtension {
                         SpecialUse.checkFlag(flag, v, strict: true)
                     }
                     guard case .string(let s) = use.positional[0].value, v.isConstant(s) else { return }
-                    if !Checks.isValidUTF8(s.bytes) { v.error(.invalidMailboxName(s.text), at: s) }
+                    if !Checks.isValidUTF8(s) { v.error(.invalidMailboxName(s.text), at: s) }
                 })
         ]
     }

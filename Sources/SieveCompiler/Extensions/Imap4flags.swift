@@ -41,8 +41,8 @@ struct Imap4flags: SieveExtension {
     private static func warnFlags(_ s: StringLiteral, command: String, _ v: Validator) -> Bool {
         guard v.isConstant(s) else { return true }
         // Fast path for ASCII (no grapheme can join a space there): split and check the bytes.
-        if s.bytes.allSatisfy({ $0 < 0x80 }) {
-            let bytes = s.bytes
+        let bytes = s.bytes
+        if bytes.allSatisfy({ $0 < 0x80 }) {
             var start = 0
             while start < bytes.count {
                 var end = start

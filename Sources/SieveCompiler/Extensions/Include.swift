@@ -20,7 +20,7 @@ struct Include: SieveExtension {
                         return
                     }
                     let name = s.text
-                    if name.isEmpty || name.utf8.contains(0x2F) || name.utf8.count > 256 || !Checks.isValidUTF8(s.bytes)
+                    if name.isEmpty || name.utf8.contains(0x2F) || name.utf8.count > 256 || !Checks.isValidUTF8(s)
                         || name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F })
                     {
                         v.error(.invalidIncludeName(name), at: s)

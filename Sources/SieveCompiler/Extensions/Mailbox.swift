@@ -6,7 +6,7 @@ struct Mailbox: SieveExtension {
             .test(
                 "mailboxexists", [.stringList], names: ["mailbox names"],
                 check: { use, v in
-                    for s in use.positional[0].strings ?? [] where v.isConstant(s) && !Checks.isValidUTF8(s.bytes) {
+                    for s in use.positional[0].strings ?? [] where v.isConstant(s) && !Checks.isValidUTF8(s) {
                         v.warning(.invalidMailboxName(s.text), at: s)
                     }
                 })

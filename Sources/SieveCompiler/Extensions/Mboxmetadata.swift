@@ -24,7 +24,7 @@ struct Mboxmetadata: SieveExtension {
 
 enum Metadata {
     static func checkMailbox(_ arg: Argument, _ v: Validator) {
-        guard case .string(let s) = arg.value, v.isConstant(s), !Checks.isValidUTF8(s.bytes) else { return }
+        guard case .string(let s) = arg.value, v.isConstant(s), !Checks.isValidUTF8(s) else { return }
         v.warning(.invalidMailboxName(s.text), at: s)
     }
 

@@ -23,8 +23,9 @@ enum ExtPrograms {
             v.error(.notConstant(command: v.currentCommand, argument: "program-name"), at: s)
             return
         }
-        if s.bytes.isEmpty || s.bytes.count > 128 || s.bytes.contains(0x2F)
-            || s.bytes.contains(where: { $0 < 0x20 || $0 == 0x7F })
+        let bytes = s.bytes
+        if bytes.isEmpty || bytes.count > 128 || bytes.contains(0x2F)
+            || bytes.contains(where: { $0 < 0x20 || $0 == 0x7F })
         {
             v.error(.invalidProgramName(s.text), at: s)
         }
