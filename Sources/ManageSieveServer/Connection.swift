@@ -66,10 +66,26 @@ public final class Connection {
     /// Serves the session until it ends; returns the reason it ended. `afterGreeting` runs once the greeting
     /// has been written: work the greeting does not need (the connect log line) waits until then, since
     /// every connection's client waits for those first bytes.
-    public func run(afterGreeting: () -> Void = {}) -> String {
+    ///
+    /// `greetingSent` is a greeting the process already wrote to the transport's descriptor before the
+    /// session existed (the server's quick start); it is checked against the session's own and not sent again.
+    public func run(greetingSent: [UInt8]? = nil, afterGreeting: () -> Void = {}) -> String {
         // `session.greeting()`, encoded without going through an array of effects (see greetingCapabilities).
         ResponseEncoder.encode(.capabilities(session.greetingCapabilities()), into: &output)
         ResponseEncoder.encode(.response(.ok), into: &output)
+        if let greetingSent {
+            if greetingSent != output {
+                // A bug in the quick start; the client has a greeting already, so the session goes on with it.
+                logger.log(
+                    .error,
+                    "internal error: the greeting sent at start-up differs from the session's: "
+                        + "sent \(String(decoding: greetingSent, as: UTF8.self).debugDescription), "
+                        + "session \(String(decoding: output, as: UTF8.self).debugDescription)")
+            }
+            // Not recorded by a transcript: the quick start is only taken without one.
+            statistics.bytesOut += greetingSent.count
+            output.removeAll(keepingCapacity: true)
+        }
         flush()
         afterGreeting()
         var buffer: [UInt8] = []

@@ -62,6 +62,12 @@ public final class LocalBackend: SessionBackend {
         SASLServer.availableMechanisms(for: loadedPasswd(), context: context)
     }
 
+    /// Uses the passwd-file text already read (by the server's quick start, from `passwdPath`) instead of
+    /// reading it on first use, so that the greeting it gave and the session's logins see the same file.
+    public func usePasswdFile(text: [UInt8]) {
+        passwd = PasswdFile(parsing: text)
+    }
+
     /// The passwd-file, read on first use (while the process is still privileged) and kept.
     func loadedPasswd() -> PasswdFile {
         if passwd == nil {
