@@ -160,6 +160,116 @@ struct Lexer {
     }
 
     mutating func next() -> Token {
+        if let token = nextUsual() { return token }
+        return nextInGeneral()
+    }
+
+    /// The usual tokens of a valid script, lexed in one pass through the buffer pointer: blanks and hash
+    /// comments, punctuation, strings without escapes or line breaks, identifiers and tags already in the
+    /// identifier cache. Anything else (and anything to report) returns nil with the position at the start
+    /// of the token, for `nextInGeneral`.
+    private mutating func nextUsual() -> Token? {
+        var i = offset
+        var line = self.line
+        var lineStart = self.lineStart
+        let maxIdentifier = min(limits.maxIdentifierLength, IdentifierCache.keyCapacity)
+        let maxString = limits.maxStringLength
+        let token = bytes.withUnsafeBufferPointer { buffer -> Token? in
+            let n = buffer.count
+            while i < n {
+                let b = buffer[i]
+                if b == 0x20 || b == 0x09 || b == 0x0D {
+                    i += 1
+                } else if b == 0x0A {
+                    line += 1
+                    i += 1
+                    lineStart = i
+                } else if b == 0x23 {
+                    var j = i + 1
+                    while j < n, buffer[j] != 0x0A {
+                        if buffer[j] == 0 { return nil }
+                        j += 1
+                    }
+                    if j >= n { return nil }
+                    i = j
+                } else {
+                    break
+                }
+            }
+            guard i < n else { return nil }
+            let column = i - lineStart + 1
+            let b = buffer[i]
+            switch b {
+            case 0x3B: i += 1; return Token(kind: .semicolon, line: line, column: column)
+            case 0x2C: i += 1; return Token(kind: .comma, line: line, column: column)
+            case 0x5B: i += 1; return Token(kind: .leftBracket, line: line, column: column)
+            case 0x5D: i += 1; return Token(kind: .rightBracket, line: line, column: column)
+            case 0x28: i += 1; return Token(kind: .leftParen, line: line, column: column)
+            case 0x29: i += 1; return Token(kind: .rightParen, line: line, column: column)
+            case 0x7B: i += 1; return Token(kind: .leftBrace, line: line, column: column)
+            case 0x7D: i += 1; return Token(kind: .rightBrace, line: line, column: column)
+            case 0x22:
+                let begin = i + 1
+                let limit = min(n, begin + maxString + 1)
+                var end = begin
+                var dollar = false
+                while end < limit {
+                    let c = buffer[end]
+                    // Letters are above every byte that matters here.
+                    if c <= 0x5C {
+                        if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                        if c == 0x24 { dollar = true }
+                    }
+                    end += 1
+                }
+                guard end < n, buffer[end] == 0x22, end - begin <= maxString else { return nil }
+                i = end + 1
+                let span = StringSpan(start: begin, end: end, inPool: false, isMultiline: false, hasDollar: dollar)
+                return Token(kind: .string(span), line: line, column: column)
+            case 0x3A:
+                guard i + 1 < n, Lexer.isIdentifierStart(buffer[i + 1]),
+                    let (id, end) = cachedIdentifier(buffer, from: i + 1, maxLength: maxIdentifier)
+                else { return nil }
+                i = end
+                return Token(kind: .tag(id), line: line, column: column)
+            default:
+                guard Lexer.isIdentifierStart(b) else { return nil }
+                // "text:" starts a multi-line string.
+                if i + 4 < n, buffer[i + 4] == 0x3A, Lexer.lower(b) == 0x74 { return nil }
+                guard let (id, end) = cachedIdentifier(buffer, from: i, maxLength: maxIdentifier) else { return nil }
+                i = end
+                return Token(kind: .identifier(id), line: line, column: column)
+            }
+        }
+        offset = i
+        self.line = line
+        self.lineStart = lineStart
+        return token
+    }
+
+    /// The id of the identifier at `start` when the cache has it, and where it ends.
+    private func cachedIdentifier(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, maxLength: Int
+    ) -> (Int32, Int)? {
+        var hash: UInt32 = 2_166_136_261
+        var i = start
+        let n = buffer.count
+        while i < n {
+            let b = buffer[i]
+            guard Lexer.isIdentifierChar(b) else { break }
+            hash = (hash ^ UInt32(b)) &* 16_777_619
+            i += 1
+        }
+        guard i - start <= maxLength else { return nil }
+        let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
+        guard let id = identifierCache.lookup(slot: slot, UnsafeBufferPointer(rebasing: buffer[start..<i])) else {
+            return nil
+        }
+        return (id, i)
+    }
+
+    /// Every token, with its diagnostics.
+    private mutating func nextInGeneral() -> Token {
         skipWhitespaceAndComments()
         let startLine = line
         let startColumn = column
