@@ -80,7 +80,7 @@ enum Checks {
     }
 
     /// `isValidFlag` for a non-empty ASCII flag given as bytes (same verdicts, no String).
-    static func isValidASCIIFlag(_ flag: ArraySlice<UInt8>) -> Bool {
+    static func isValidASCIIFlag<Flag: Collection<UInt8>>(_ flag: Flag) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
             return systemFlags.contains { $0.elementsEqual(flag.lazy.map(Lexer.lower)) }
         }

@@ -103,7 +103,7 @@ extension Validator {
         guard variables, record.span.hasDollar, storage.withBytes(ofString: index, VariableSyntax.mayContainReference)
         else { return }
         let s = storage.literal(index)
-        for ref in VariableSyntax.references(s.bytes) {
+        for ref in s.withBytes(VariableSyntax.references) {
             if ref.isNumeric {
                 if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {
                     warning(.matchVariableTooLarge(ref.name), at: s)

@@ -1,6 +1,10 @@
 // The semantic pass: `require`, command/test lookup through the extension registry, argument shapes,
 // tag conflicts, and the extensions' own checks. Recursion follows the syntax tree, whose depth the
 // parser already bounded.
+//
+// The state read or written for every node is marked `@exclusivity(unchecked)`: the validator runs on one
+// thread and never keeps an access to these properties open across a call, so the dynamic exclusivity
+// checks (a runtime call per access, ~5% of the whole compile) find nothing.
 
 final class Validator {
     let options: CompileOptions
@@ -26,7 +30,7 @@ final class Validator {
         let entry: Entry?
         let available: Bool
         let wrongKind: Bool
-        var tags: [AvailableTag]?
+        @exclusivity(unchecked) var tags: [AvailableTag]?
         /// `Validator.generation` when resolved; older entries are stale.
         let generation: Int
 
@@ -41,27 +45,27 @@ final class Validator {
     private let commands: [String: [Entry]]
     private let contributedTags: [(tag: TagDefinition, owner: String)]
     /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it).
-    private var commandSlots: [Resolved?]
-    private var testSlots: [Resolved?]
-    private var generation = 0
+    @exclusivity(unchecked) private var commandSlots: [Resolved?]
+    @exclusivity(unchecked) private var testSlots: [Resolved?]
+    @exclusivity(unchecked) private var generation = 0
     /// Whether variables / encoded-character are required (hot in checkStrings).
-    private(set) var hasVariables = false
-    private(set) var hasEncodedCharacter = false
-    private(set) var hasMime = false
+    @exclusivity(unchecked) private(set) var hasVariables = false
+    @exclusivity(unchecked) private(set) var hasEncodedCharacter = false
+    @exclusivity(unchecked) private(set) var hasMime = false
     /// Commands enclosing the current node (innermost last).
-    private(set) var enclosingCommands: [EnclosingCommand] = []
+    @exclusivity(unchecked) private(set) var enclosingCommands: [EnclosingCommand] = []
     /// Names of variables the script declares (`set`, etc.).
-    var declaredVariables: Set<String> = []
+    @exclusivity(unchecked) var declaredVariables: Set<String> = []
     /// Variables used (read or assigned) as local ones so far, and those declared with `global`.
-    var localVariables: Set<String> = []
-    var globalVariables: Set<String> = []
-    var redirectCount = 0
+    @exclusivity(unchecked) var localVariables: Set<String> = []
+    @exclusivity(unchecked) var globalVariables: Set<String> = []
+    @exclusivity(unchecked) var redirectCount = 0
     /// The expanded size of the regular expressions checked so far (RegexRisk.expandedSize).
-    private var regexWork = 0
+    @exclusivity(unchecked) private var regexWork = 0
 
     /// The command or test being checked (for messages).
     var currentCommand: String { tree.names.name(currentNameID) }
-    private var currentNameID: Int32 = 0
+    @exclusivity(unchecked) private var currentNameID: Int32 = 0
     private var redirectWarned = false
 
     init(options: CompileOptions, sink: DiagnosticSink, tree: SyntaxTree) {

@@ -14,6 +14,10 @@ enum VariableSyntax {
 
     /// The variable references in a string (only well-formed ones; anything else is literal text).
     static func references(_ s: [UInt8]) -> [Reference] {
+        s.withUnsafeBufferPointer(references)
+    }
+
+    static func references(_ s: UnsafeBufferPointer<UInt8>) -> [Reference] {
         var result: [Reference] = []
         var i = 0
         let n = s.count

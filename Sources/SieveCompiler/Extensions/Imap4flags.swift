@@ -40,19 +40,25 @@ struct Imap4flags: SieveExtension {
     /// Checks the flags of one string; false after a warning (one per command).
     private static func warnFlags(_ s: StringLiteral, command: String, _ v: Validator) -> Bool {
         guard v.isConstant(s) else { return true }
-        // Fast path for ASCII (no grapheme can join a space there): split and check the bytes.
-        let bytes = s.bytes
-        if bytes.allSatisfy({ $0 < 0x80 }) {
+        // Fast path for ASCII (no grapheme can join a space there): split and check the bytes in place.
+        let ascii = s.withBytes { bytes -> (isASCII: Bool, invalid: String?) in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return (false, nil) }
             var start = 0
             while start < bytes.count {
                 var end = start
                 while end < bytes.count, bytes[end] != 0x20 { end += 1 }
-                if end > start, !Checks.isValidASCIIFlag(bytes[start..<end]) {
-                    v.warning(
-                        .invalidFlag(String(decoding: bytes[start..<end], as: UTF8.self), command: command), at: s)
-                    return false
+                let flag = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if end > start, !Checks.isValidASCIIFlag(flag) {
+                    return (true, String(decoding: flag, as: UTF8.self))
                 }
                 start = end + 1
+            }
+            return (true, nil)
+        }
+        if ascii.isASCII {
+            if let invalid = ascii.invalid {
+                v.warning(.invalidFlag(invalid, command: command), at: s)
+                return false
             }
             return true
         }
