@@ -28,6 +28,9 @@ final class Validator {
     /// (computed on first use).
     private final class Resolved {
         let entry: Entry?
+        /// The entry's definition and owner extension, read without copying the entry.
+        let definition: CommandDefinition?
+        let owner: String?
         let available: Bool
         let wrongKind: Bool
         @exclusivity(unchecked) var tags: [AvailableTag]?
@@ -36,6 +39,8 @@ final class Validator {
 
         init(entry: Entry?, available: Bool, wrongKind: Bool, generation: Int) {
             self.entry = entry
+            definition = entry?.definition
+            owner = entry?.owner
             self.available = available
             self.wrongKind = wrongKind
             self.generation = generation
@@ -136,11 +141,23 @@ final class Validator {
     // MARK: The walk
 
     func validate() {
+        // The walk reads the node records through a pointer: no reference counting per node.
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            self.nodes = nodes
+            validateScript()
+            self.nodes = UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+
+    /// The node records while `validate` runs.
+    @exclusivity(unchecked) private var nodes = UnsafeBufferPointer<Node>(start: nil, count: 0)
+
+    private func validateScript() {
         var index = tree.first
         // require commands must come first, at top level.
-        while index >= 0, tree.nodes[Int(index)].nameID == KnownName.require {
-            validateRequire(tree.nodes[Int(index)])
-            index = tree.nodes[Int(index)].next
+        while index >= 0, nodes[Int(index)].nameID == KnownName.require {
+            validateRequire(nodes[Int(index)])
+            index = nodes[Int(index)].next
         }
         validateBlock(first: index)
         if redirectCount > options.maxRedirects, let first = firstRedirect {
@@ -197,7 +214,7 @@ final class Validator {
         var index = first
         while index >= 0 {
             if sink.isFull { return }
-            let node = tree.nodes[Int(index)]
+            let node = nodes[Int(index)]
             index = node.next
             if let stop = afterStop, !warnedAfterStop {
                 warning(.unreachableAfterStop(stopLine: stop.line), at: node)
@@ -302,11 +319,10 @@ final class Validator {
             return nil
         }
         let resolved = lookup(node.nameID, kind: .command)
-        guard let entry = resolved.entry, resolved.available else {
+        guard let def = resolved.definition, resolved.available else {
             unknownName(node, kind: .command, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
         }
-        let def = entry.definition
         if node.nameID == KnownName.elsif || node.nameID == KnownName.else {
             if previous != KnownName.if && previous != KnownName.elsif {
                 error(.elseWithoutIf(tree.name(of: node)), at: node)
@@ -321,7 +337,7 @@ final class Validator {
         }
         checkSubtests(def, node: node, kind: .command)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved, owner: entry.owner) {
+        if let use = matchArguments(def, node: node, resolved: resolved) {
             checkCommon(use)
             def.check?(use, self)
         }
@@ -329,8 +345,8 @@ final class Validator {
         var constant: Bool? = nil
         var test = node.firstTest
         while test >= 0 {
-            constant = validateTest(tree.nodes[Int(test)])
-            test = tree.nodes[Int(test)].next
+            constant = validateTest(nodes[Int(test)])
+            test = nodes[Int(test)].next
         }
         if node.hasBlock {
             // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
@@ -369,36 +385,35 @@ final class Validator {
     private func validateTest(_ node: Node) -> Bool? {
         if sink.isFull { return nil }
         let resolved = lookup(node.nameID, kind: .test)
-        guard let entry = resolved.entry, resolved.available else {
+        guard let def = resolved.definition, resolved.available else {
             unknownName(node, kind: .test, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
         }
-        let def = entry.definition
         var constant: Bool? = nil
         if node.nameID == KnownName.ihave { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved, owner: entry.owner) {
+        if let use = matchArguments(def, node: node, resolved: resolved) {
             checkCommon(use)
             def.check?(use, self)
         }
         checkStrings(node)
-        if entry.owner == nil {
+        if resolved.owner == nil {
             switch node.nameID {
             case KnownName.true: return true
             case KnownName.false: return false
             case KnownName.not:
                 guard node.testCount == 1 else { break }
-                return validateTest(tree.nodes[Int(node.firstTest)]).map { !$0 }
+                return validateTest(nodes[Int(node.firstTest)]).map { !$0 }
             case KnownName.allof, KnownName.anyof:
                 let stopAt = node.nameID == KnownName.anyof
                 var allConstant = true
                 var test = node.firstTest
                 while test >= 0 {
-                    let value = validateTest(tree.nodes[Int(test)])
+                    let value = validateTest(nodes[Int(test)])
                     if value == stopAt { return stopAt }
                     if value == nil { allConstant = false }
-                    test = tree.nodes[Int(test)].next
+                    test = nodes[Int(test)].next
                 }
                 return allConstant && node.testCount > 0 ? !stopAt : nil
             default: break
@@ -406,8 +421,8 @@ final class Validator {
         }
         var test = node.firstTest
         while test >= 0 {
-            validateTest(tree.nodes[Int(test)])
-            test = tree.nodes[Int(test)].next
+            validateTest(nodes[Int(test)])
+            test = nodes[Int(test)].next
         }
         return constant
     }
@@ -441,8 +456,7 @@ final class Validator {
         return true
     }
 
-    private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved, owner: String?) -> CommandUse?
-    {
+    private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved) -> CommandUse? {
         let arguments = storage.arguments
         let start = Int(node.argumentStart)
         let end = start + Int(node.argumentCount)
@@ -457,7 +471,7 @@ final class Validator {
             guard positionalMatch(def, node: node, arguments) else { return nil }
             return CommandUse(node: node, definition: def, accepted: [], arguments: arguments, tagArgumentCount: 0)
         }
-        return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: owner))
+        return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: resolved.owner))
     }
 
     /// Matches the arguments of `node` against `def`, given the tags it accepts. Works on the argument
