@@ -46,11 +46,46 @@ public struct RawFile {
     }
 
     /// The bytes as an array (for the ordinary parsers, once the greeting is out).
-    public var array: [UInt8] { [UInt8](bytes) }
+    public var array: [UInt8] {
+        // One copy into an array of the right size (the generic initializer from a buffer goes byte by byte).
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            if let source = bytes.baseAddress, let target = buffer.baseAddress { memcpy(target, source, bytes.count) }
+            count = bytes.count
+        }
+    }
 
     /// Releases the memory.
     public func free() {
         Glibc.free(UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+    }
+
+    /// True when one of the three byte strings occurs anywhere in the file. All three must begin with the same
+    /// byte (a rare one, such as `{`): the file is searched once, not three times.
+    public func containsAny(_ first: StaticString, _ second: StaticString, _ third: StaticString) -> Bool {
+        Self.containsAny(bytes, first, second, third)
+    }
+
+    /// `containsAny` for any bytes (a large file read into an array).
+    public static func containsAny(
+        _ bytes: UnsafeRawBufferPointer, _ first: StaticString, _ second: StaticString, _ third: StaticString
+    ) -> Bool {
+        guard let base = bytes.baseAddress, first.utf8CodeUnitCount > 0 else { return false }
+        let lead = first.utf8Start[0]
+        precondition(second.utf8CodeUnitCount > 0 && second.utf8Start[0] == lead)
+        precondition(third.utf8CodeUnitCount > 0 && third.utf8Start[0] == lead)
+        func matches(_ needle: StaticString, at position: Int) -> Bool {
+            let count = needle.utf8CodeUnitCount
+            return position + count <= bytes.count && memcmp(base + position, needle.utf8Start, count) == 0
+        }
+        var from = 0
+        while from < bytes.count, let hit = memchr(base + from, Int32(lead), bytes.count - from) {
+            let position = UnsafeRawPointer(hit) - base
+            if matches(first, at: position) || matches(second, at: position) || matches(third, at: position) {
+                return true
+            }
+            from = position + 1
+        }
+        return false
     }
 
     /// True when `needle` occurs anywhere in the file.

@@ -19,9 +19,49 @@ struct QuickStart {
     /// The configuration file as read.
     let config: RawFile
     /// The passwd-file as read.
-    let passwd: RawFile
+    let passwd: PasswdText
     /// The greeting written to fd 1.
     let greeting: RawFile
+
+    /// A small passwd-file is read into memory from malloc like the configuration; a large one straight into
+    /// the array the server keeps, since copying megabytes afterwards would cost more than the array's set-up.
+    enum PasswdText {
+        case raw(RawFile)
+        case array([UInt8])
+
+        /// Whether SCRAM could be offered: an entry with SCRAM or cleartext credentials (the ordinary path decides).
+        var mayOfferSCRAM: Bool {
+            switch self {
+            case .raw(let file): file.containsAny("{SCRAM-", "{PLAIN}", "{CLEARTEXT}")
+            case .array(let bytes):
+                bytes.withUnsafeBytes { RawFile.containsAny($0, "{SCRAM-", "{PLAIN}", "{CLEARTEXT}") }
+            }
+        }
+
+        func free() {
+            if case .raw(let file) = self { file.free() }
+        }
+
+        /// The bytes as an array; a raw buffer is released.
+        func array() -> [UInt8] {
+            switch self {
+            case .raw(let file):
+                defer { file.free() }
+                return file.array
+            case .array(let bytes):
+                return bytes
+            }
+        }
+    }
+
+    /// The three as arrays for the ordinary start-up; the raw buffers are released.
+    func arrays() -> (config: [UInt8], passwd: [UInt8], greeting: [UInt8]) {
+        defer {
+            config.free()
+            greeting.free()
+        }
+        return (config.array, passwd.array(), greeting.array)
+    }
 }
 
 enum QuickGreeting {
@@ -48,8 +88,7 @@ enum QuickGreeting {
             return nil
         }
         // SCRAM may be offered only when some entry has SCRAM or cleartext credentials: the ordinary path decides.
-        guard !passwd.contains("{SCRAM-"), !passwd.contains("{PLAIN}"), !passwd.contains("{CLEARTEXT}"),
-            let greeting = greeting(settings, config)
+        guard !passwd.mayOfferSCRAM, let greeting = greeting(settings, config)
         else {
             config.free()
             passwd.free()
@@ -83,16 +122,23 @@ enum QuickGreeting {
         }
     }
 
-    private static func readPasswd(_ settings: GreetingSettings, _ config: RawFile) -> RawFile? {
-        guard let range = settings.passwdFile else {
-            return RawFile.read(path: cString(defaultPasswdPath), maxSize: PasswdFile.maxFileSize)
-        }
+    /// Files up to this size are read into memory from malloc; larger ones into an array (`QuickStart.PasswdText`).
+    private static let smallPasswdFile = 64 << 10
+
+    private static func readPasswd(_ settings: GreetingSettings, _ config: RawFile) -> QuickStart.PasswdText? {
+        guard let range = settings.passwdFile else { return readPasswd(path: cString(defaultPasswdPath)) }
         // The path with a terminating NUL, on the stack.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { path in
             for offset in 0..<range.count { path[offset] = CChar(bitPattern: config.bytes[range.lowerBound + offset]) }
             path[range.count] = 0
-            return RawFile.read(path: UnsafePointer(path.baseAddress!), maxSize: PasswdFile.maxFileSize)
+            return readPasswd(path: UnsafePointer(path.baseAddress!))
         }
+    }
+
+    private static func readPasswd(path: UnsafePointer<CChar>) -> QuickStart.PasswdText? {
+        if let file = RawFile.read(path: path, maxSize: smallPasswdFile) { return .raw(file) }
+        // Larger, or unreadable: FileRead tells which (an unreadable file is left to the ordinary path).
+        return (try? FileRead.readFile(path: String(cString: path), maxSize: PasswdFile.maxFileSize)).map { .array($0) }
     }
 
     /// The greeting's bytes in a buffer from malloc, or nil when they cannot be made here.

@@ -59,7 +59,8 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
 /// `main` even ran.
 func serve() -> Never {
     // The commonest configurations get their greeting before anything else runs (QuickGreeting.swift).
-    let quick = QuickGreeting.start()
+    let quickStart = QuickGreeting.start()
+    let quick = quickStart?.arrays()
 
     // Options. Nothing may be printed on fd 0/1/2 in serve mode, so usage errors go to syslog
     // (and to stderr only when it is a terminal, i.e. a human ran us by hand).
@@ -96,7 +97,7 @@ func serve() -> Never {
     let settings: Settings
     do {
         // The quick start's bytes when it ran: the greeting it sent and these settings come from one read.
-        let text = try quick?.config.array ?? FileRead.readFile(path: configPath, maxSize: 1 << 20)
+        let text = try quick?.config ?? FileRead.readFile(path: configPath, maxSize: 1 << 20)
         settings = try ConfigParser.parse(text, fileName: configPath)
     } catch {
         // Syslog is opened only when there is something to say: openlog connects a socket.
@@ -181,7 +182,7 @@ func serve() -> Never {
         expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
         logger: logger)
     if let quick {
-        backend.usePasswdFile(text: quick.passwd.array)
+        backend.usePasswdFile(text: quick.passwd)
     }
     if let transcript {
         // Named after the user (or dropped by rawlog_users) while still privileged.
@@ -236,7 +237,7 @@ func serve() -> Never {
     }
 
     let reason = connection.run(
-        greetingSent: quick?.greeting.array,
+        greetingSent: quick?.greeting,
         afterGreeting: {
             // Only a proxied login needs this; setting it costs ~34,000 instructions of type metadata (its closure
             // types), which the greeting need not wait for.

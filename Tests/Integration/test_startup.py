@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ServerEnv, traversable_tmp
+from conftest import ServerEnv, plain_b64, traversable_tmp
 
 
 def greeting(env: ServerEnv) -> bytes:
@@ -74,3 +74,28 @@ def test_a_session_after_the_quick_greeting_logs_as_before(server_env):
     assert "internal error" not in log
     assert "session ended: user=- " in log
     assert f"out={len(out)} " in log
+
+
+@pytest.mark.parametrize("users", [1, 2000], ids=["small passwd-file", "passwd-file over 64 KiB"])
+def test_login_after_the_quick_greeting(users):
+    """The session logs in with the passwd-file bytes the quick start read (kept in memory, or, for a large file,
+    read straight into the array the server keeps)."""
+    roots = [traversable_tmp(), traversable_tmp()]
+    try:
+        quick, ordinary = ServerEnv(roots[0]), ServerEnv(roots[1])
+        for env in (quick, ordinary):
+            entry = env.passwd.read_text().splitlines()[0].split(":")
+            extra = "".join(f"user{i}:{entry[1]}:{entry[2]}:{entry[3]}::/nonexistent/user{i}::\n" for i in range(users))
+            env.passwd.write_text(env.passwd.read_text() + extra)
+        if users > 1:
+            assert quick.passwd.stat().st_size > 64 << 10
+        ordinary.config.write_text(quoted(ordinary.config.read_text()))
+        assert greeting(quick) == greeting(ordinary)
+        login = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", "secret").encode() + b'"\r\nLOGOUT\r\n'
+        out = quick.run_pipes(login)
+        assert b"\r\nOK\r\n" in out and b"NO" not in out.split(b"\r\nOK\r\n", 1)[1]
+        assert "internal error" not in quick.log_text()
+        assert "user=alice" in quick.log_text()
+    finally:
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)

@@ -52,6 +52,24 @@ struct RawFileTests {
         default: found = false
         }
         #expect(found == expected)
+        let any = file.containsAny("{SCRAM-", "{PLAIN}", "{CLEARTEXT}")
+        #expect(any == (text.contains("{SCRAM-") || text.contains("{PLAIN}") || text.contains("{CLEARTEXT}")))
+    }
+
+    @Test(
+        "containsAny finds each of its three byte strings in one pass",
+        arguments: [
+            ("a:{SHA512-CRYPT}x\nb:{CLEARTEXT}pw\n", true), ("a:{SHA512-CRYPT}x\nb:{PLAIN}pw", true),
+            ("{SCRAM-", true), ("a:{SHA512-CRYPT}x\nb:{BLF-CRYPT}y\n{", false), ("a:{PLAIN", false), ("", false),
+            ("{CLEARTEXT", false),
+        ])
+    func containsAny(text: String, expected: Bool) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir.file("p")))
+        let file = try #require(RawFile.read(path: dir.file("p"), maxSize: 100))
+        defer { file.free() }
+        #expect(file.containsAny("{SCRAM-", "{PLAIN}", "{CLEARTEXT}") == expected)
     }
 
     @Test("writeAll writes every byte, and reports the errno of a write that fails")
