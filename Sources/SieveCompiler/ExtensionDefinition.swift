@@ -156,7 +156,7 @@ struct CommandUse {
     }
 
     /// The tag whose argument is at `position` (< tagArgumentCount) and the position after it.
-    private func tagUse(at position: Int) -> (TagUse, Int)? {
+    func tagUse(at position: Int) -> (TagUse, Int)? {
         guard let (found, next) = acceptedTag(at: position) else { return nil }
         let index = arguments.base + position
         let use = TagUse(
@@ -166,7 +166,7 @@ struct CommandUse {
     }
 
     /// The accepted tag written at `position` and the position after it (and its parameter).
-    private func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
+    func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
         let id = arguments.record(position).first
         for k in accepted.indices where accepted[k].id == id {

@@ -168,7 +168,9 @@ struct Parser {
                 tree.strings.append(StringRecord(span: span, line: t.line, column: t.column))
             case .number(let n):
                 advance()
-                tree.arguments.append(ArgumentRecord(kind: .number, line: t.line, column: t.column, number: n))
+                tree.arguments.append(
+                    ArgumentRecord(kind: .number, line: t.line, column: t.column, first: Int32(tree.numbers.count)))
+                tree.numbers.append(n)
             case .tag(let id):
                 advance()
                 tree.arguments.append(ArgumentRecord(kind: .tag, line: t.line, column: t.column, first: id))

@@ -172,23 +172,22 @@ struct ArgumentRecord: Sendable {
     var kind: Kind
     private var line32: Int32
     private var column32: Int32
-    /// string: its index in `SyntaxTree.strings`; string list: the first one's; tag: the name id.
+    /// string: its index in `SyntaxTree.strings`; string list: the first one's; tag: the name id; number:
+    /// its index in `SyntaxTree.numbers` (rare, so kept out of the record).
     var first: Int32
     /// string list: how many strings.
     var count: Int32
-    var number: UInt64
 
     var line: Int { Int(line32) }
     var column: Int { Int(column32) }
     var isTag: Bool { kind == .tag }
 
-    init(kind: Kind, line: Int, column: Int, first: Int32 = 0, count: Int32 = 0, number: UInt64 = 0) {
+    init(kind: Kind, line: Int, column: Int, first: Int32 = 0, count: Int32 = 0) {
         self.kind = kind
         line32 = Int32(truncatingIfNeeded: line)
         column32 = Int32(truncatingIfNeeded: column)
         self.first = first
         self.count = count
-        self.number = number
     }
 }
 
@@ -198,6 +197,7 @@ struct SyntaxTree: Sendable {
     var nodes: [Node] = []
     var arguments: [ArgumentRecord] = []
     var strings: [StringRecord] = []
+    var numbers: [UInt64] = []
     /// The script (strings without escapes point into it).
     var script: [UInt8] = []
     /// Strings whose bytes differ from what was written (escapes, multi-line, encoded characters).
@@ -268,7 +268,8 @@ struct SyntaxTree: Sendable {
     /// The arguments, frozen for validation.
     func storage() -> ArgumentStorage {
         ArgumentStorage(
-            arguments: arguments, strings: strings, script: script, pool: pool, decodings: decodings, names: names)
+            arguments: arguments, strings: strings, numbers: numbers, script: script, pool: pool, decodings: decodings,
+            names: names)
     }
 }
 
@@ -277,17 +278,19 @@ struct SyntaxTree: Sendable {
 final class ArgumentStorage: Sendable {
     let arguments: [ArgumentRecord]
     let strings: [StringRecord]
+    let numbers: [UInt64]
     let script: [UInt8]
     let pool: [UInt8]
     let decodings: [StringLiteral.Decoding]
     let names: NameTable
 
     init(
-        arguments: [ArgumentRecord], strings: [StringRecord], script: [UInt8], pool: [UInt8],
+        arguments: [ArgumentRecord], strings: [StringRecord], numbers: [UInt64], script: [UInt8], pool: [UInt8],
         decodings: [StringLiteral.Decoding], names: NameTable
     ) {
         self.arguments = arguments
         self.strings = strings
+        self.numbers = numbers
         self.script = script
         self.pool = pool
         self.decodings = decodings
@@ -319,7 +322,7 @@ final class ArgumentStorage: Sendable {
         case .stringList:
             let first = Int(record.first)
             value = .stringList((first..<(first + Int(record.count))).map(literal))
-        case .number: value = .number(record.number)
+        case .number: value = .number(numbers[Int(record.first)])
         case .tag: value = .tag(names.name(record.first))
         }
         return Argument(

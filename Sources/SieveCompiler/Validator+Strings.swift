@@ -22,13 +22,14 @@ extension Validator {
     /// script may assign (`global.x` with include). Declares the variable when it is fine.
     @discardableResult
     func checkAssignable(_ s: StringLiteral) -> Bool {
-        let written = String(decoding: s.written, as: UTF8.self)
-        guard VariableSyntax.isValidVariableName(s.written, allowNamespace: true) else {
+        let writtenBytes = s.written
+        let written = String(decoding: writtenBytes, as: UTF8.self)
+        guard VariableSyntax.isValidVariableName(writtenBytes, allowNamespace: true) else {
             error(.invalidVariableName(written), at: s)
             return false
         }
         // The usual name has no namespace: no split needed.
-        if !s.written.contains(0x2E) {
+        if !writtenBytes.contains(0x2E) {
             noteLocalUse(written.lowercased())
             declareVariable(s)
             return true
@@ -81,15 +82,21 @@ extension Validator {
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
         let arguments = storage.arguments
+        let strings = storage.strings
         let start = Int(node.argumentStart)
         for k in start..<(start + Int(node.argumentCount)) {
             let arg = arguments[k]
+            let first = Int(arg.first)
+            let count: Int
             switch arg.kind {
-            case .string: checkString(Int(arg.first), variables: variables, encoded: encoded)
-            case .stringList:
-                let first = Int(arg.first)
-                for s in first..<(first + Int(arg.count)) { checkString(s, variables: variables, encoded: encoded) }
-            case .number, .tag: break
+            case .string: count = 1
+            case .stringList: count = Int(arg.count)
+            case .number, .tag: continue
+            }
+            // Most strings have neither a "$" nor an encoded character: only the others are looked at.
+            for s in first..<(first + count)
+            where (variables && strings[s].span.hasDollar) || (encoded && strings[s].decoding >= 0) {
+                checkString(s, variables: variables, encoded: encoded)
             }
         }
     }

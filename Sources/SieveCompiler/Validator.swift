@@ -614,8 +614,25 @@ final class Validator {
             return
         }
         let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
+        // One pass over the tags finds what the checks below look at.
+        var comparatorAt = -1
+        var matchTypeAt = -1
+        var indexAt = -1
+        var lastAt = -1
+        var k = 0
+        while let (found, next) = use.acceptedTag(at: k) {
+            let name = found.definition.name
+            let length = name.utf8.count
+            if comparatorAt < 0, length == 10, name == "comparator" { comparatorAt = k }
+            if matchTypeAt < 0, case .matchType? = found.definition.group { matchTypeAt = k }
+            if indexAt < 0, length == 5, name == "index" { indexAt = k }
+            if lastAt < 0, length == 4, name == "last" { lastAt = k }
+            k = next
+        }
         var comparator = "i;ascii-casemap"
-        if let c = use.tag("comparator"), let p = c.parameter, case .string(let s) = p.value {
+        if comparatorAt >= 0, let c = use.tagUse(at: comparatorAt)?.0, let p = c.parameter,
+            case .string(let s) = p.value
+        {
             comparator = s.text.lowercased()
             let known =
                 ["i;octet", "i;ascii-casemap"]
@@ -625,7 +642,7 @@ final class Validator {
                 return
             }
         }
-        if let mt = use.matchType {
+        if matchTypeAt >= 0, let mt = use.tagUse(at: matchTypeAt)?.0 {
             let name = mt.definition.name
             if comparator == "i;ascii-numeric", name == "contains" || name == "matches" {
                 error(.comparatorNoSubstring(comparator: comparator, matchType: name), at: mt.argument)
@@ -676,13 +693,15 @@ final class Validator {
                 }
             }
         }
-        if use.definition.features.contains(.headerIndex), let p = use.tag("index")?.parameter,
+        if use.definition.features.contains(.headerIndex), indexAt >= 0, let p = use.tagUse(at: indexAt)?.0.parameter,
             case .number(0) = p.value
         {
             error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: p)
         }
-        if use.definition.features.contains(.headerIndex), use.has("last"), !use.has("index") {
-            error(.lastWithoutIndex(command: use.definition.name), at: use.tag("last")!.argument)
+        if use.definition.features.contains(.headerIndex), lastAt >= 0, indexAt < 0,
+            let last = use.tagUse(at: lastAt)?.0
+        {
+            error(.lastWithoutIndex(command: use.definition.name), at: last.argument)
         }
         if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText
