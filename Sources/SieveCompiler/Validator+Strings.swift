@@ -81,8 +81,8 @@ extension Validator {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
-        let arguments = storage.arguments
-        let strings = storage.strings
+        let arguments = argumentRecords
+        let strings = stringRecords
         let start = Int(node.argumentStart)
         for k in start..<(start + Int(node.argumentCount)) {
             let arg = arguments[k]
@@ -103,7 +103,7 @@ extension Validator {
 
     /// Checks string `index` of the tree; copies it only when it has something to report or record.
     private func checkString(_ index: Int, variables: Bool, encoded: Bool) {
-        let record = storage.strings[index]
+        let record = stringRecords[index]
         if encoded, record.decoding >= 0, let bad = storage.decodings[Int(record.decoding)].invalidUnicode {
             sink.error(.invalidUnicodeCharacter(bad), line: record.line, column: record.column)
         }

@@ -143,14 +143,24 @@ final class Validator {
     func validate() {
         // The walk reads the node records through a pointer: no reference counting per node.
         tree.nodes.withUnsafeBufferPointer { nodes in
-            self.nodes = nodes
-            validateScript()
-            self.nodes = UnsafeBufferPointer(start: nil, count: 0)
+            storage.arguments.withUnsafeBufferPointer { arguments in
+                storage.strings.withUnsafeBufferPointer { strings in
+                    self.nodes = nodes
+                    argumentRecords = arguments
+                    stringRecords = strings
+                    validateScript()
+                    self.nodes = UnsafeBufferPointer(start: nil, count: 0)
+                    argumentRecords = UnsafeBufferPointer(start: nil, count: 0)
+                    stringRecords = UnsafeBufferPointer(start: nil, count: 0)
+                }
+            }
         }
     }
 
-    /// The node records while `validate` runs.
+    /// The node, argument and string records while `validate` runs.
     @exclusivity(unchecked) private var nodes = UnsafeBufferPointer<Node>(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var argumentRecords = UnsafeBufferPointer<ArgumentRecord>(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var stringRecords = UnsafeBufferPointer<StringRecord>(start: nil, count: 0)
 
     private func validateScript() {
         var index = tree.first
@@ -457,7 +467,7 @@ final class Validator {
     }
 
     private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved) -> CommandUse? {
-        let arguments = storage.arguments
+        let arguments = argumentRecords
         let start = Int(node.argumentStart)
         let end = start + Int(node.argumentCount)
         var hasTag = false
@@ -481,7 +491,7 @@ final class Validator {
         let args = ArgumentList(node, in: storage)
         // First every tag anywhere must be known.
         for argIndex in args.indices {
-            let arg = args.record(argIndex)
+            let arg = argumentRecords[args.base + argIndex]
             guard arg.kind == .tag else { continue }
             if let index = Validator.tagIndex(arg.first, in: tags) {
                 let found = tags[index]
@@ -505,18 +515,18 @@ final class Validator {
             return nil
         }
         var i = 0
-        while i < args.count, args.record(i).isTag {
-            let arg = args.record(i)
+        while i < args.count, argumentRecords[args.base + i].isTag {
+            let arg = argumentRecords[args.base + i]
             let found = tags[Validator.tagIndex(arg.first, in: tags)!]
             let tag = found.definition
             let name = tag.name
             // Duplicates are found among the tags already taken (few: no set needed).
             if let group = tag.group {
-                if Validator.earlierTag(before: i, in: args, tags, where: { $0.group == group }) {
+                if earlierTag(before: i, in: args, tags, where: { $0.group == group }) {
                     error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: arg)
                     return nil
                 }
-            } else if !tag.repeatable, Validator.earlierTag(before: i, in: args, tags, where: { $0 === tag }) {
+            } else if !tag.repeatable, earlierTag(before: i, in: args, tags, where: { $0 === tag }) {
                 error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: arg)
                 return nil
             }
@@ -525,7 +535,7 @@ final class Validator {
                     error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: arg)
                     return nil
                 }
-                let p = args.record(i + 1)
+                let p = argumentRecords[args.base + i + 1]
                 if !Validator.matches(p.kind, type) {
                     error(
                         .tagParameterType(
@@ -542,12 +552,12 @@ final class Validator {
     }
 
     /// Whether a tag written before position `end` (tags and parameters only) satisfies `predicate`.
-    private static func earlierTag(
+    private func earlierTag(
         before end: Int, in args: ArgumentList, _ tags: [AvailableTag], where predicate: (TagDefinition) -> Bool
     ) -> Bool {
         var k = 0
         while k < end {
-            let tag = tags[tagIndex(args.record(k).first, in: tags)!].definition
+            let tag = tags[Validator.tagIndex(argumentRecords[args.base + k].first, in: tags)!].definition
             if predicate(tag) { return true }
             k += tag.parameter == nil ? 1 : 2
         }
@@ -563,8 +573,8 @@ final class Validator {
     /// Checks the positional arguments against the definition's signatures.
     private func positionalMatch(_ def: CommandDefinition, node: Node, _ positional: ArgumentList) -> Bool {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        for n in 0..<positional.count where positional.record(n).isTag {
-            let stray = positional.record(n)
+        for n in 0..<positional.count where argumentRecords[positional.base + n].isTag {
+            let stray = argumentRecords[positional.base + n]
             error(.unexpectedTag(storage.names.name(stray.first), command: def.name, kind: kindText), at: stray)
             return false
         }
@@ -575,8 +585,9 @@ final class Validator {
             return false
         }
         let signature = def.signatures[signatureIndex]
-        for n in 0..<positional.count where !Validator.matches(positional.record(n).kind, signature[n]) {
-            let arg = positional.record(n)
+        for n in 0..<positional.count where !Validator.matches(argumentRecords[positional.base + n].kind, signature[n])
+        {
+            let arg = argumentRecords[positional.base + n]
             let type = signature[n]
             let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
             error(
