@@ -16,12 +16,12 @@ struct Parser {
         self.limits = limits
         self.sink = sink
         lexer = Lexer(bytes: bytes, limits: limits, diagnostics: sink)
-        // Room for a typical script's records up front (measured on generated filter sets: a node per
-        // ~46 octets, a string per ~32, an argument per ~24), so the arrays rarely grow and copy. Only
-        // what is written gets touched.
-        tree.nodes.reserveCapacity(bytes.count / 40 + 16)
-        tree.arguments.reserveCapacity(bytes.count / 20 + 16)
-        tree.strings.reserveCapacity(bytes.count / 28 + 16)
+        // Room for a dense script's records up front (generated filter sets have a node per ~40 octets, a
+        // string per ~32, an argument per ~23), so the arrays rarely grow and copy. Reserved pages that are
+        // never written are never touched.
+        tree.nodes.reserveCapacity(bytes.count / 30 + 16)
+        tree.arguments.reserveCapacity(bytes.count / 16 + 16)
+        tree.strings.reserveCapacity(bytes.count / 24 + 16)
         current = lexer.next()
     }
 
