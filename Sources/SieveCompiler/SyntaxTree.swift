@@ -3,8 +3,9 @@
 /// A string literal as written (decoded), with its position: a view of one string of the tree, whose
 /// bytes are copied only when `bytes` is asked for (`withBytes` and `text` read them in place).
 struct StringLiteral: Sendable {
-    private let storage: ArgumentStorage
-    private let index: Int32
+    let storage: ArgumentStorage
+    /// The string's index in `storage.strings`.
+    let index: Int32
     var line: Int
     var column: Int
     var isMultiline: Bool
@@ -58,7 +59,7 @@ struct StringLiteral: Sendable {
 struct Argument: Sendable {
     enum Value: Sendable {
         case string(StringLiteral)
-        case stringList([StringLiteral])
+        case stringList(StringList)
         case number(UInt64)
         case tag(String)
     }
@@ -71,9 +72,9 @@ struct Argument: Sendable {
     var tagName: String? { if case .tag(let t) = value { return t } else { return nil } }
     /// Whether this is a tag (without copying its name).
     var isTag: Bool { if case .tag = value { return true } else { return false } }
-    var strings: [StringLiteral]? {
+    var strings: StringList? {
         switch value {
-        case .string(let s): return [s]
+        case .string(let s): return StringList(storage: s.storage, first: Int(s.index), count: 1)
         case .stringList(let l): return l
         case .number, .tag: return nil
         }
@@ -85,6 +86,35 @@ struct Argument: Sendable {
         case .number: return "number"
         case .tag(let t): return "tag ':\(t)'"
         }
+    }
+}
+
+/// The strings of a string list (or the one string of a string argument), read from the tree on demand: a
+/// view, so handing a list to a check allocates nothing.
+struct StringList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
+    private let storage: ArgumentStorage?
+    private let first: Int
+    let count: Int
+
+    init(storage: ArgumentStorage, first: Int, count: Int) {
+        self.storage = storage
+        self.first = first
+        self.count = count
+    }
+
+    /// Only the empty list (`list ?? []`).
+    init(arrayLiteral elements: StringLiteral...) {
+        precondition(elements.isEmpty, "a StringList literal must be empty")
+        storage = nil
+        first = 0
+        count = 0
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(position: Int) -> StringLiteral {
+        precondition(position >= 0 && position < count, "StringList index out of range")
+        return storage!.literal(first + position)
     }
 }
 
@@ -321,7 +351,7 @@ final class ArgumentStorage: Sendable {
         case .string: value = .string(literal(Int(record.first)))
         case .stringList:
             let first = Int(record.first)
-            value = .stringList((first..<(first + Int(record.count))).map(literal))
+            value = .stringList(StringList(storage: self, first: first, count: Int(record.count)))
         case .number: value = .number(numbers[Int(record.first)])
         case .tag: value = .tag(names.name(record.first))
         }
