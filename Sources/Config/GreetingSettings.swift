@@ -21,6 +21,12 @@ public struct GreetingSettings: Equatable, Sendable {
 
     public init() {}
 
+    /// `Settings().passwdFile`, as a C string for a reader that makes no Swift String (`GreetingSettingsTests`
+    /// checks the two agree).
+    public static let defaultPasswdFile: StaticString = "/etc/managesieved/passwd"
+    /// `Settings().implementationString`, likewise.
+    public static let defaultImplementationString: StaticString = "managesieved"
+
     /// The greeting's settings when every line of `text` is one this scan can judge; nil otherwise.
     public static func scan(_ text: UnsafeRawBufferPointer) -> GreetingSettings? {
         var result = GreetingSettings()

@@ -65,16 +65,15 @@ struct QuickStart {
 }
 
 enum QuickGreeting {
-    /// The greeting's fixed parts. `ConnectionTests` and the integration tests compare the result with the
-    /// session's greeting; `Connection.run(greetingSent:)` does so on every connection.
+    /// The greeting's fixed parts. Tests/Integration/test_startup.py compares the result with the ordinary
+    /// path's greeting; `Connection.run(greetingSent:)` compares it with the session's on every connection.
     private static let implementationPrefix: StaticString = "\"IMPLEMENTATION\" \""
     private static let sievePrefix: StaticString = "\"\r\n\"SIEVE\" \""
     private static let saslAndRedirects: StaticString =
         "\"\r\n\"NOTIFY\" \"mailto\"\r\n\"SASL\" \"PLAIN LOGIN\"\r\n\"MAXREDIRECTS\" \""
     private static let ending: StaticString = "\"\r\n\"VERSION\" \"1.0\"\r\nOK\r\n"
-    private static let defaultImplementation: StaticString = "managesieved"
-    private static let defaultConfigPath: StaticString = "/etc/managesieved.conf"
-    private static let defaultPasswdPath: StaticString = "/etc/managesieved/passwd"
+    /// The configuration file without `-c` (main.swift uses it too).
+    static let defaultConfigPath: StaticString = "/etc/managesieved.conf"
 
     /// Writes the greeting when the configuration allows the quick start; nil when it does not (nothing was
     /// written then, and the ordinary path does everything, reporting any problem as before).
@@ -126,7 +125,9 @@ enum QuickGreeting {
     private static let smallPasswdFile = 64 << 10
 
     private static func readPasswd(_ settings: GreetingSettings, _ config: RawFile) -> QuickStart.PasswdText? {
-        guard let range = settings.passwdFile else { return readPasswd(path: cString(defaultPasswdPath)) }
+        guard let range = settings.passwdFile else {
+            return readPasswd(path: cString(GreetingSettings.defaultPasswdFile))
+        }
         // The path with a terminating NUL, on the stack.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { path in
             for offset in 0..<range.count { path[offset] = CChar(bitPattern: config.bytes[range.lowerBound + offset]) }
@@ -163,7 +164,7 @@ enum QuickGreeting {
                 count += 1
             }
         } else {
-            append(defaultImplementation)
+            append(GreetingSettings.defaultImplementationString)
         }
         append(sievePrefix)
         append(ExtensionSet.pigeonholeDefaultCapability)

@@ -64,7 +64,7 @@ func serve() -> Never {
 
     // Options. Nothing may be printed on fd 0/1/2 in serve mode, so usage errors go to syslog
     // (and to stderr only when it is a terminal, i.e. a human ran us by hand).
-    var configPath = "/etc/managesieved.conf"
+    var configPath = QuickGreeting.defaultConfigPath.description
     // argv read one C string at a time: `CommandLine.arguments` builds the whole array through a generic map,
     // ~30,000 instructions of start-up on every connection.
     var argumentIndex = 1

@@ -54,6 +54,13 @@ struct GreetingSettingsTests {
         expectAgreement(Self.bench)
     }
 
+    @Test("the defaults as C strings are the defaults of Settings")
+    func defaults() {
+        #expect(GreetingSettings.defaultPasswdFile.description == Settings().passwdFile)
+        #expect(GreetingSettings.defaultImplementationString.description == Settings().implementationString)
+        #expect(GreetingSettings().maxRedirects == Settings().maxRedirects)
+    }
+
     @Test("an empty file gives the defaults")
     func empty() throws {
         let quick = try #require(scan(""))
