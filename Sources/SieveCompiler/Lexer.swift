@@ -560,6 +560,7 @@ struct IdentifierCache {
     private var keyLengths = [UInt8](repeating: 0, count: IdentifierCache.size)
     private var ids = [Int32](repeating: -1, count: IdentifierCache.size)
 
+    @inline(__always)
     func lookup(slot: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard key.count <= IdentifierCache.keyCapacity else { return nil }
         return keyBytes.withUnsafeBufferPointer { stored -> Int32? in

@@ -600,14 +600,6 @@ final class Validator {
         return true
     }
 
-    static func matches(_ arg: Argument, _ type: ArgumentType) -> Bool {
-        switch (arg.value, type) {
-        case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number), (_, .any):
-            return true
-        default: return false
-        }
-    }
-
     static func matches(_ kind: ArgumentRecord.Kind, _ type: ArgumentType) -> Bool {
         switch (kind, type) {
         case (.string, .string), (.string, .stringList), (.stringList, .stringList), (.number, .number), (_, .any):
@@ -716,77 +708,5 @@ final class Validator {
         }
         if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText
-    }
-}
-
-/// A cache for the command, test and tag lookups: keys are few, so a cheap hash (the caller's) and a
-/// small open-addressing table beat `Dictionary`'s SipHash on every command.
-struct LookupCache<Key: Equatable, Value> {
-    private var keys: [Key?] = []
-    private var hashes: [Int] = []
-    private var values: [Value?] = []
-    private var count = 0
-
-    func find(_ key: Key, hash: Int) -> Value? {
-        guard !keys.isEmpty else { return nil }
-        let mask = keys.count - 1
-        var i = hash & mask
-        while let k = keys[i] {
-            if k == key { return values[i] }
-            i = (i + 1) & mask
-        }
-        return nil
-    }
-
-    mutating func insert(_ key: Key, hash: Int, _ value: Value) {
-        if (count + 1) * 2 > keys.count {
-            let old = (keys, hashes, values)
-            let size = max(64, keys.count * 2)
-            keys = Array(repeating: nil, count: size)
-            hashes = Array(repeating: 0, count: size)
-            values = Array(repeating: nil, count: size)
-            count = 0
-            for j in old.0.indices {
-                if let k = old.0[j], let v = old.2[j] { insert(k, hash: old.1[j], v) }
-            }
-        }
-        let mask = keys.count - 1
-        var i = hash & mask
-        while let k = keys[i] {
-            if k == key {
-                values[i] = value
-                return
-            }
-            i = (i + 1) & mask
-        }
-        keys[i] = key
-        hashes[i] = hash
-        values[i] = value
-        count += 1
-    }
-
-    mutating func removeAll() {
-        keys = []
-        hashes = []
-        values = []
-        count = 0
-    }
-}
-
-extension LookupCache where Key == String {
-    static func hash(_ name: String) -> Int {
-        var name = name
-        return name.withUTF8 { bytes in
-            var h: UInt32 = 2_166_136_261
-            for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-            return Int(h ^ (h >> 16))
-        }
-    }
-}
-
-extension LookupCache where Key == ObjectIdentifier {
-    static func hash(_ key: ObjectIdentifier) -> Int {
-        let bits = UInt(bitPattern: key)
-        return Int(bitPattern: (bits >> 4) ^ (bits >> 12))
     }
 }
