@@ -466,6 +466,8 @@ final class Validator {
         return true
     }
 
+    /// Matches the arguments of `node` against `def` (errors reported); returns the use for the checks to
+    /// read, or nil when the arguments are wrong or there is nothing to check.
     private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved) -> CommandUse? {
         let arguments = argumentRecords
         let start = Int(node.argumentStart)
@@ -479,6 +481,9 @@ final class Validator {
         if !hasTag {
             let arguments = ArgumentList(node, in: storage)
             guard positionalMatch(def, node: node, arguments) else { return nil }
+            // Without tags the shared checks only look at MIME options: with no check of its own either,
+            // nothing would read the use (`if`, `else`, `stop`, `keep`, `not`, …), so none is made.
+            if def.check == nil, !(def.features.contains(.mimeHeader) && hasMime) { return nil }
             return CommandUse(node: node, definition: def, accepted: [], arguments: arguments, tagArgumentCount: 0)
         }
         return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: resolved.owner))
