@@ -15,9 +15,19 @@ enum KnownName {
     static let anyof: Int32 = 9
     static let ihave: Int32 = 10
     static let foreverypart: Int32 = 11
+    // Tags the shared comparator / match-type / index checks look for.
+    static let comparator: Int32 = 12
+    static let contains: Int32 = 13
+    static let matches: Int32 = 14
+    static let regex: Int32 = 15
+    static let value: Int32 = 16
+    static let count: Int32 = 17
+    static let index: Int32 = 18
+    static let last: Int32 = 19
 
     static let names = [
         "require", "if", "elsif", "else", "stop", "true", "false", "not", "allof", "anyof", "ihave", "foreverypart",
+        "comparator", "contains", "matches", "regex", "value", "count", "index", "last",
     ]
 }
 

@@ -625,22 +625,28 @@ final class Validator {
         // One pass over the tags finds what the checks below look at.
         var comparatorAt = -1
         var matchTypeAt = -1
+        var matchType: Int32 = -1
         var indexAt = -1
         var lastAt = -1
         var k = 0
         while let (found, next) = use.acceptedTag(at: k) {
-            let name = found.definition.name
-            let length = name.utf8.count
-            if comparatorAt < 0, length == 10, name == "comparator" { comparatorAt = k }
-            if matchTypeAt < 0, case .matchType? = found.definition.group { matchTypeAt = k }
-            if indexAt < 0, length == 5, name == "index" { indexAt = k }
-            if lastAt < 0, length == 4, name == "last" { lastAt = k }
+            let id = found.id
+            if comparatorAt < 0, id == KnownName.comparator { comparatorAt = k }
+            if matchTypeAt < 0, case .matchType? = found.definition.group {
+                matchTypeAt = k
+                matchType = id
+            }
+            if indexAt < 0, id == KnownName.index { indexAt = k }
+            if lastAt < 0, id == KnownName.last { lastAt = k }
             k = next
         }
+        // The default comparator is i;ascii-casemap; the name is compared only when one is given.
         var comparator = "i;ascii-casemap"
+        var comparatorGiven = false
         if comparatorAt >= 0, let c = use.tagUse(at: comparatorAt)?.0, let p = c.parameter,
             case .string(let s) = p.value
         {
+            comparatorGiven = true
             comparator = s.text.lowercased()
             let known =
                 ["i;octet", "i;ascii-casemap"]
@@ -652,15 +658,19 @@ final class Validator {
         }
         if matchTypeAt >= 0, let mt = use.tagUse(at: matchTypeAt)?.0 {
             let name = mt.definition.name
-            if comparator == "i;ascii-numeric", name == "contains" || name == "matches" {
+            if comparatorGiven, comparator == "i;ascii-numeric",
+                matchType == KnownName.contains || matchType == KnownName.matches
+            {
                 error(.comparatorNoSubstring(comparator: comparator, matchType: name), at: mt.argument)
                 return
             }
-            if name == "regex", comparator != "i;octet", comparator != "i;ascii-casemap" {
+            if matchType == KnownName.regex, comparatorGiven, comparator != "i;octet", comparator != "i;ascii-casemap" {
                 error(.regexComparator, at: mt.argument)
                 return
             }
-            if name == "value" || name == "count", let p = mt.parameter, case .string(let s) = p.value {
+            if matchType == KnownName.value || matchType == KnownName.count, let p = mt.parameter,
+                case .string(let s) = p.value
+            {
                 let ops = ["gt", "ge", "lt", "le", "eq", "ne"]
                 if !ops.contains(s.text) || !isConstant(s) {
                     error(.relationalOperator(matchType: name, found: s.text), at: s)
@@ -668,10 +678,10 @@ final class Validator {
                 }
             }
             // The key list is the last positional argument of a matching test.
-            if name == "regex" || name == "matches", use.positional.count == use.definition.maxPositional,
-                let keys = use.positional.last?.strings
+            if matchType == KnownName.regex || matchType == KnownName.matches,
+                use.positional.count == use.definition.maxPositional, let keys = use.positional.last?.strings
             {
-                if name == "regex" {
+                if matchType == KnownName.regex {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
                         // Refused before regcomp sees it: expanding it could take seconds and gigabytes.
@@ -694,7 +704,7 @@ final class Validator {
                         }
                         if RegexRisk.isCatastrophic(key.bytes) { warning(.regexBacktracking(pattern), at: key) }
                     }
-                } else if name == "matches" {
+                } else if matchType == KnownName.matches {
                     for key in keys where RegexRisk.hasManyStars(key.bytes) {
                         warning(.matchesManyWildcards(key.text), at: key)
                     }
