@@ -166,6 +166,7 @@ struct Parser {
                     ArgumentRecord(
                         kind: .string, line: t.line, column: t.column, first: Int32(tree.strings.count), count: 1))
                 tree.strings.append(StringRecord(span: span, line: t.line, column: t.column))
+                if span.hasDollar { tree.nodes[Int(index)].hasDollar = true }
             case .number(let n):
                 advance()
                 tree.arguments.append(
@@ -180,6 +181,9 @@ struct Parser {
                 let count = try parseStringList()
                 tree.arguments.append(
                     ArgumentRecord(kind: .stringList, line: t.line, column: t.column, first: first, count: count))
+                if tree.strings[Int(first)...].contains(where: \.span.hasDollar) {
+                    tree.nodes[Int(index)].hasDollar = true
+                }
             case .invalid:
                 throw Failure()
             default:

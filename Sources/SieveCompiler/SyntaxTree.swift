@@ -145,6 +145,9 @@ struct Node: Sendable {
     var hasBlock = false
     /// Whether the tests were written as a test-list "( … )".
     var hasTestList = false
+    /// Whether one of the node's own string arguments has a "$" as parsed (before any encoded-character
+    /// decoding): without one, and without decoding, the variable checks have nothing to look at.
+    var hasDollar = false
     /// The next command of the same block, or the next test of the same test list (-1: last).
     var next: Int32 = -1
 

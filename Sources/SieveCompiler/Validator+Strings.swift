@@ -81,6 +81,8 @@ extension Validator {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
         guard variables || encoded else { return }
+        // Nothing to look at: no "$" in the node's strings, and no string changed by decoding.
+        if !node.hasDollar, storage.decodings.isEmpty { return }
         let arguments = argumentRecords
         let strings = stringRecords
         let start = Int(node.argumentStart)
