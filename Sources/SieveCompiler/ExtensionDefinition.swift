@@ -112,6 +112,61 @@ struct AvailableTag {
     }
 }
 
+/// An accepted tag as plain data (no references), for matching arguments without reference counting.
+/// Built once per resolved command, in the same order as its `AvailableTag`s.
+struct TagInfo {
+    /// The tag name's id (`NameTable`).
+    var id: Int32
+    /// 0: no group; 1: MATCH-TYPE; 2: comparator; 3: ADDRESS-PART; 4 and up: a named group (4 + the index
+    /// of the list's first tag of that group).
+    var group: Int32
+    var parameter: ArgumentType?
+    var available: Bool
+    var repeatable: Bool
+
+    static func infos(_ tags: [AvailableTag]) -> [TagInfo] {
+        tags.map { tag in
+            let group: Int32
+            switch tag.definition.group {
+            case nil: group = 0
+            case .matchType?: group = 1
+            case .comparator?: group = 2
+            case .addressPart?: group = 3
+            case .named(let name)?:
+                let first = tags.firstIndex { if case .named(name)? = $0.definition.group { true } else { false } }
+                group = 4 + Int32(first ?? 0)
+            }
+            return TagInfo(
+                id: tag.id, group: group, parameter: tag.definition.parameter, available: tag.available,
+                repeatable: tag.definition.repeatable)
+        }
+    }
+}
+
+/// The tags a resolved command accepts, as `AvailableTag`s and as plain data; owned by the validator's
+/// lookup cache, so a `CommandUse` refers to it without reference counting.
+final class TagTable {
+    let tags: [AvailableTag]
+    let infos: [TagInfo]
+
+    init(_ tags: [AvailableTag]) {
+        self.tags = tags
+        infos = TagInfo.infos(tags)
+    }
+}
+
+/// Where the tags the shared comparator / match-type / index checks read were written (positions among
+/// a command's arguments, -1: not written), found while matching the arguments.
+struct CommonTagPositions {
+    var comparator: Int32 = -1
+    var matchType: Int32 = -1
+    /// The match type's name id, and whether it has a parameter (`:value "ge"`).
+    var matchTypeID: Int32 = -1
+    var matchTypeHasParameter = false
+    var index: Int32 = -1
+    var last: Int32 = -1
+}
+
 /// A command whose block is being validated.
 struct EnclosingCommand {
     var nameID: Int32
@@ -120,25 +175,32 @@ struct EnclosingCommand {
 }
 
 /// A command or test after its arguments were matched against its definition.
+///
+/// A use lives only while its command is checked: the definition (process-wide) and the tag table (held by
+/// the validator's lookup) outlive it, so it holds them without reference counting.
 struct CommandUse {
     let node: Node
-    let definition: CommandDefinition
+    unowned(unsafe) let definition: CommandDefinition
     /// The tags the command accepts (shared with its lookup); empty when it was written without tags.
-    let accepted: [AvailableTag]
+    unowned(unsafe) let table: TagTable
+    var accepted: [AvailableTag] { table.tags }
     /// All arguments: the tags (with their parameters) come first, then `positional`.
     let arguments: ArgumentList
     /// How many leading arguments are tags and tag parameters.
     let tagArgumentCount: Int
+    /// Where the tags the shared checks read are.
+    let common: CommonTagPositions
 
     init(
-        node: Node, definition: CommandDefinition, accepted: [AvailableTag], arguments: ArgumentList,
-        tagArgumentCount: Int
+        node: Node, definition: CommandDefinition, table: TagTable, arguments: ArgumentList,
+        tagArgumentCount: Int, common: CommonTagPositions = CommonTagPositions()
     ) {
         self.node = node
         self.definition = definition
-        self.accepted = accepted
+        self.table = table
         self.arguments = arguments
         self.tagArgumentCount = tagArgumentCount
+        self.common = common
     }
 
     /// The positional arguments (a view into the syntax tree).
@@ -169,8 +231,9 @@ struct CommandUse {
     func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
         let id = arguments.record(position).first
-        for k in accepted.indices where accepted[k].id == id {
-            return (accepted[k], accepted[k].definition.parameter == nil ? position + 1 : position + 2)
+        let infos = table.infos
+        for k in infos.indices where infos[k].id == id {
+            return (table.tags[k], infos[k].parameter == nil ? position + 1 : position + 2)
         }
         return nil
     }

@@ -80,6 +80,7 @@ struct Parser {
                 do {
                     let index = try parseCommand(id, start: start, depth: depth)
                     link(index, head: &head, tail: &tail)
+                    if depth == 0, id == KnownName.require { tree.topLevelRequires.append(index) }
                 } catch {
                     recover()
                 }

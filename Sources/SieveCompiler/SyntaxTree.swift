@@ -239,6 +239,8 @@ struct SyntaxTree: Sendable {
     var names = NameTable()
     /// The first top-level command (-1: empty script).
     var first: Int32 = -1
+    /// The top-level `require` commands, in order (so decoding need not walk the whole top-level chain).
+    var topLevelRequires: [Int32] = []
 
     func name(of node: Node) -> String { names.name(node.nameID) }
 
@@ -265,10 +267,8 @@ struct SyntaxTree: Sendable {
     /// validation looks at it. As before the tree was flat, each top-level `require` naming it (when the
     /// server enables it) decodes once; the string as written is kept for the variable-name checks.
     mutating func decodeEncodedCharacters(enabled: ExtensionSet) {
-        var i = first
-        while i >= 0 {
+        for i in topLevelRequires {
             let node = nodes[Int(i)]
-            i = node.next
             guard node.nameID == KnownName.require, node.argumentCount > 0 else { continue }
             let argument = arguments[Int(node.argumentStart)]
             guard argument.kind == .string || argument.kind == .stringList else { continue }

@@ -33,7 +33,7 @@ final class Validator {
         let owner: String?
         let available: Bool
         let wrongKind: Bool
-        @exclusivity(unchecked) var tags: [AvailableTag]?
+        @exclusivity(unchecked) var tags: TagTable?
         /// `Validator.generation` when resolved; older entries are stale.
         let generation: Int
 
@@ -177,6 +177,21 @@ final class Validator {
         }
     }
     private var firstRedirect: Node?
+    /// The tag table of commands written without tags.
+    private let noTags = TagTable([])
+
+    /// The comparators the script may name (with the current requires).
+    private var knownComparators: [String] {
+        if knownComparatorsGeneration != generation {
+            knownComparatorsCache =
+                ["i;octet", "i;ascii-casemap"]
+                + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
+            knownComparatorsGeneration = generation
+        }
+        return knownComparatorsCache
+    }
+    private var knownComparatorsCache: [String] = []
+    private var knownComparatorsGeneration = -1
 
     func noteRedirect(_ node: Node) {
         redirectCount += 1
@@ -184,8 +199,9 @@ final class Validator {
     }
 
     private func validateRequire(_ node: Node) {
-        let tags = computeTags(for: CoreLanguage.require, owner: nil)
-        guard let use = matchArguments(CoreLanguage.require, node: node, tags: tags) else { return }
+        let tags = TagTable(computeTags(for: CoreLanguage.require, owner: nil))
+        guard let use = withExtendedLifetime(tags, { matchArguments(CoreLanguage.require, node: node, tags: tags) })
+        else { return }
         if node.testCount > 0 { error(.noTestsAllowed(command: "require", kind: .command), at: node) }
         if node.hasBlock { error(.blockNotAllowed(command: "require"), at: node) }
         guard let names = use.positional.first?.strings else { return }
@@ -270,9 +286,9 @@ final class Validator {
     }
 
     /// The tags a resolved command or test accepts (cached with its lookup).
-    private func availableTags(_ resolved: Resolved, _ def: CommandDefinition, owner: String?) -> [AvailableTag] {
+    private func availableTags(_ resolved: Resolved, _ def: CommandDefinition, owner: String?) -> TagTable {
         if let tags = resolved.tags { return tags }
-        let tags = computeTags(for: def, owner: owner)
+        let tags = TagTable(computeTags(for: def, owner: owner))
         resolved.tags = tags
         return tags
     }
@@ -347,9 +363,12 @@ final class Validator {
         }
         checkSubtests(def, node: node, kind: .command)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved) {
-            checkCommon(use)
-            def.check?(use, self)
+        // The use refers to the resolution's tag table without owning it.
+        withExtendedLifetime(resolved) {
+            if let use = matchArguments(def, node: node, resolved: resolved) {
+                checkCommon(use)
+                def.check?(use, self)
+            }
         }
         checkStrings(node)
         var constant: Bool? = nil
@@ -403,9 +422,11 @@ final class Validator {
         if node.nameID == KnownName.ihave { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
         currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved) {
-            checkCommon(use)
-            def.check?(use, self)
+        withExtendedLifetime(resolved) {
+            if let use = matchArguments(def, node: node, resolved: resolved) {
+                checkCommon(use)
+                def.check?(use, self)
+            }
         }
         checkStrings(node)
         if resolved.owner == nil {
@@ -479,94 +500,123 @@ final class Validator {
         }
         // Fast path: no tags at all (most commands).
         if !hasTag {
-            let arguments = ArgumentList(node, in: storage)
-            guard positionalMatch(def, node: node, arguments) else { return nil }
+            guard positionalMatch(def, node: node, base: start, count: end - start) else { return nil }
             // Without tags the shared checks only look at MIME options: with no check of its own either,
             // nothing would read the use (`if`, `else`, `stop`, `keep`, `not`, …), so none is made.
             if def.check == nil, !(def.features.contains(.mimeHeader) && hasMime) { return nil }
-            return CommandUse(node: node, definition: def, accepted: [], arguments: arguments, tagArgumentCount: 0)
+            return CommandUse(
+                node: node, definition: def, table: noTags, arguments: ArgumentList(node, in: storage),
+                tagArgumentCount: 0)
         }
         return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: resolved.owner))
     }
 
-    /// Matches the arguments of `node` against `def`, given the tags it accepts. Works on the argument
-    /// records: strings are not copied here.
-    private func matchArguments(_ def: CommandDefinition, node: Node, tags: [AvailableTag]) -> CommandUse? {
+    /// What matching the tags of a command found wrong (reported by `reportTagProblem`).
+    private enum TagProblem {
+        case none
+        /// Unknown, or known but not required, tag at this argument.
+        case notUsable(Int)
+        case duplicate(Int, tag: Int)
+        case parameterMissing(Int, tag: Int)
+        case parameterType(Int, tag: Int)
+    }
+
+    /// Matches the arguments of `node` against `def`, given the tags it accepts (`infos` is `tags` as plain
+    /// data). Works on the argument records: strings are not copied, tags are not reference counted.
+    private func matchArguments(_ def: CommandDefinition, node: Node, tags table: TagTable) -> CommandUse? {
+        let infos = table.infos
+        let records = argumentRecords
+        let base = Int(node.argumentStart)
+        let count = Int(node.argumentCount)
+        var common = CommonTagPositions()
+        var i = 0
+        let problem = infos.withUnsafeBufferPointer { infos -> TagProblem in
+            // First every tag anywhere must be known (and usable).
+            for k in base..<(base + count) where records[k].kind == .tag {
+                guard let t = Validator.tagIndex(records[k].first, in: infos), infos[t].available else {
+                    return .notUsable(k)
+                }
+            }
+            while i < count, records[base + i].kind == .tag {
+                let id = records[base + i].first
+                let t = Validator.tagIndex(id, in: infos)!
+                let info = infos[t]
+                // Duplicates are found among the tags already taken (few: no set needed).
+                if info.group != 0 || !info.repeatable {
+                    var k = 0
+                    while k < i {
+                        let e = Validator.tagIndex(records[base + k].first, in: infos)!
+                        if info.group != 0 ? infos[e].group == info.group : infos[e].id == id {
+                            return .duplicate(base + i, tag: t)
+                        }
+                        k += infos[e].parameter == nil ? 1 : 2
+                    }
+                }
+                if id == KnownName.comparator, common.comparator < 0 { common.comparator = Int32(i) }
+                if info.group == 1, common.matchType < 0 {
+                    common.matchType = Int32(i)
+                    common.matchTypeID = id
+                    common.matchTypeHasParameter = info.parameter != nil
+                }
+                if id == KnownName.index, common.index < 0 { common.index = Int32(i) }
+                if id == KnownName.last, common.last < 0 { common.last = Int32(i) }
+                if let type = info.parameter {
+                    guard i + 1 < count else { return .parameterMissing(base + i, tag: t) }
+                    if !Validator.matches(records[base + i + 1].kind, type) { return .parameterType(base + i, tag: t) }
+                    i += 1
+                }
+                i += 1
+            }
+            return .none
+        }
+        if case .none = problem {
+            guard positionalMatch(def, node: node, base: base + i, count: count - i) else { return nil }
+            return CommandUse(
+                node: node, definition: def, table: table, arguments: ArgumentList(node, in: storage),
+                tagArgumentCount: i, common: common)
+        }
+        reportTagProblem(problem, def, table.tags)
+        return nil
+    }
+
+    private func reportTagProblem(_ problem: TagProblem, _ def: CommandDefinition, _ tags: [AvailableTag]) {
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        let args = ArgumentList(node, in: storage)
-        // First every tag anywhere must be known.
-        for argIndex in args.indices {
-            let arg = argumentRecords[args.base + argIndex]
-            guard arg.kind == .tag else { continue }
+        switch problem {
+        case .none: return
+        case .notUsable(let k):
+            let arg = argumentRecords[k]
+            let name = storage.names.name(arg.first)
             if let index = Validator.tagIndex(arg.first, in: tags) {
                 let found = tags[index]
-                if !found.available {
-                    let name = storage.names.name(arg.first)
-                    sink.errorOnce(
-                        key: "tag:\(def.name):\(name)",
-                        .tagNotRequired(name, command: def.name, kind: kindText, extension: found.owner ?? ""),
-                        line: arg.line, column: arg.column)
-                    return nil
-                }
-                continue
+                sink.errorOnce(
+                    key: "tag:\(def.name):\(name)",
+                    .tagNotRequired(name, command: def.name, kind: kindText, extension: found.owner ?? ""),
+                    line: arg.line, column: arg.column)
+                return
             }
-            let name = storage.names.name(arg.first)
-            if sink.wasReported(key: "tag:\(def.name):\(name)") { return nil }
+            if sink.wasReported(key: "tag:\(def.name):\(name)") { return }
             let usable = tags.filter { $0.available }.map { $0.definition.name }
             sink.errorOnce(
                 key: "tag:\(def.name):\(name)",
                 .unknownTag(name, command: def.name, kind: kindText, suggestion: Suggest.closest(to: name, in: usable)),
                 line: arg.line, column: arg.column)
-            return nil
+        case .duplicate(let k, let t):
+            let tag = tags[t].definition
+            error(
+                .duplicateTag(tag.name, group: tag.group?.displayName ?? "", command: def.name, kind: kindText),
+                at: argumentRecords[k])
+        case .parameterMissing(let k, let t):
+            let tag = tags[t].definition
+            error(
+                .tagParameterMissing(tag.name, command: def.name, kind: kindText, expected: tag.parameter!.name),
+                at: argumentRecords[k])
+        case .parameterType(let k, let t):
+            let tag = tags[t].definition
+            error(
+                .tagParameterType(
+                    tag.name, command: def.name, kind: kindText, expected: tag.parameter!.name,
+                    found: storage.typeName(k + 1)), at: argumentRecords[k + 1])
         }
-        var i = 0
-        while i < args.count, argumentRecords[args.base + i].isTag {
-            let arg = argumentRecords[args.base + i]
-            let found = tags[Validator.tagIndex(arg.first, in: tags)!]
-            let tag = found.definition
-            let name = tag.name
-            // Duplicates are found among the tags already taken (few: no set needed).
-            if let group = tag.group {
-                if earlierTag(before: i, in: args, tags, where: { $0.group == group }) {
-                    error(.duplicateTag(name, group: group.displayName, command: def.name, kind: kindText), at: arg)
-                    return nil
-                }
-            } else if !tag.repeatable, earlierTag(before: i, in: args, tags, where: { $0 === tag }) {
-                error(.duplicateTag(name, group: "", command: def.name, kind: kindText), at: arg)
-                return nil
-            }
-            if let type = tag.parameter {
-                guard i + 1 < args.count else {
-                    error(.tagParameterMissing(name, command: def.name, kind: kindText, expected: type.name), at: arg)
-                    return nil
-                }
-                let p = argumentRecords[args.base + i + 1]
-                if !Validator.matches(p.kind, type) {
-                    error(
-                        .tagParameterType(
-                            name, command: def.name, kind: kindText, expected: type.name,
-                            found: storage.typeName(args.base + i + 1)), at: p)
-                    return nil
-                }
-                i += 1
-            }
-            i += 1
-        }
-        guard positionalMatch(def, node: node, args.suffix(from: i)) else { return nil }
-        return CommandUse(node: node, definition: def, accepted: tags, arguments: args, tagArgumentCount: i)
-    }
-
-    /// Whether a tag written before position `end` (tags and parameters only) satisfies `predicate`.
-    private func earlierTag(
-        before end: Int, in args: ArgumentList, _ tags: [AvailableTag], where predicate: (TagDefinition) -> Bool
-    ) -> Bool {
-        var k = 0
-        while k < end {
-            let tag = tags[Validator.tagIndex(argumentRecords[args.base + k].first, in: tags)!].definition
-            if predicate(tag) { return true }
-            k += tag.parameter == nil ? 1 : 2
-        }
-        return false
     }
 
     /// The index of the tag with name id `id` among `tags`.
@@ -575,8 +625,15 @@ final class Validator {
         return nil
     }
 
+    @inline(__always)
+    private static func tagIndex(_ id: Int32, in tags: UnsafeBufferPointer<TagInfo>) -> Int? {
+        for k in 0..<tags.count where tags[k].id == id { return k }
+        return nil
+    }
+
     /// Checks the positional arguments against the definition's signatures.
-    private func positionalMatch(_ def: CommandDefinition, node: Node, _ positional: ArgumentList) -> Bool {
+    private func positionalMatch(_ def: CommandDefinition, node: Node, base: Int, count: Int) -> Bool {
+        let positional = (base: base, count: count)
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
         for n in 0..<positional.count where argumentRecords[positional.base + n].isTag {
             let stray = argumentRecords[positional.base + n]
@@ -622,55 +679,44 @@ final class Validator {
             return
         }
         let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
-        // One pass over the tags finds what the checks below look at.
-        var comparatorAt = -1
-        var matchTypeAt = -1
-        var matchType: Int32 = -1
-        var indexAt = -1
-        var lastAt = -1
-        var k = 0
-        while let (found, next) = use.acceptedTag(at: k) {
-            let id = found.id
-            if comparatorAt < 0, id == KnownName.comparator { comparatorAt = k }
-            if matchTypeAt < 0, case .matchType? = found.definition.group {
-                matchTypeAt = k
-                matchType = id
-            }
-            if indexAt < 0, id == KnownName.index { indexAt = k }
-            if lastAt < 0, id == KnownName.last { lastAt = k }
-            k = next
-        }
+        // Matching the arguments found where the tags these checks read are.
+        let base = use.arguments.base
+        let comparatorAt = Int(use.common.comparator)
+        let matchTypeAt = Int(use.common.matchType)
+        let matchType = use.common.matchTypeID
+        let indexAt = Int(use.common.index)
+        let lastAt = Int(use.common.last)
         // The default comparator is i;ascii-casemap; the name is compared only when one is given.
         var comparator = "i;ascii-casemap"
         var comparatorGiven = false
-        if comparatorAt >= 0, let c = use.tagUse(at: comparatorAt)?.0, let p = c.parameter,
-            case .string(let s) = p.value
-        {
+        if comparatorAt >= 0, argumentRecords[base + comparatorAt + 1].kind == .string {
+            let s = storage.literal(Int(argumentRecords[base + comparatorAt + 1].first))
             comparatorGiven = true
             comparator = s.text.lowercased()
-            let known =
-                ["i;octet", "i;ascii-casemap"]
-                + ExtensionRegistry.all.filter { requires($0.name) }.flatMap(\.comparators)
-            if !known.contains(comparator) {
+            if !knownComparators.contains(comparator) {
                 error(.unknownComparator(comparator), at: s)
                 return
             }
         }
-        if matchTypeAt >= 0, let mt = use.tagUse(at: matchTypeAt)?.0 {
-            let name = mt.definition.name
+        if matchTypeAt >= 0 {
+            let matchTypeRecord = argumentRecords[base + matchTypeAt]
             if comparatorGiven, comparator == "i;ascii-numeric",
                 matchType == KnownName.contains || matchType == KnownName.matches
             {
-                error(.comparatorNoSubstring(comparator: comparator, matchType: name), at: mt.argument)
+                error(
+                    .comparatorNoSubstring(comparator: comparator, matchType: storage.names.name(matchType)),
+                    at: matchTypeRecord)
                 return
             }
             if matchType == KnownName.regex, comparatorGiven, comparator != "i;octet", comparator != "i;ascii-casemap" {
-                error(.regexComparator, at: mt.argument)
+                error(.regexComparator, at: matchTypeRecord)
                 return
             }
-            if matchType == KnownName.value || matchType == KnownName.count, let p = mt.parameter,
-                case .string(let s) = p.value
+            if matchType == KnownName.value || matchType == KnownName.count, use.common.matchTypeHasParameter,
+                argumentRecords[base + matchTypeAt + 1].kind == .string
             {
+                let name = storage.names.name(matchType)
+                let s = storage.literal(Int(argumentRecords[base + matchTypeAt + 1].first))
                 let ops = ["gt", "ge", "lt", "le", "eq", "ne"]
                 if !ops.contains(s.text) || !isConstant(s) {
                     error(.relationalOperator(matchType: name, found: s.text), at: s)
@@ -705,21 +751,20 @@ final class Validator {
                         if RegexRisk.isCatastrophic(key.bytes) { warning(.regexBacktracking(pattern), at: key) }
                     }
                 } else if matchType == KnownName.matches {
-                    for key in keys where RegexRisk.hasManyStars(key.bytes) {
+                    for key in keys where key.withBytes(RegexRisk.hasManyStars) {
                         warning(.matchesManyWildcards(key.text), at: key)
                     }
                 }
             }
         }
-        if use.definition.features.contains(.headerIndex), indexAt >= 0, let p = use.tagUse(at: indexAt)?.0.parameter,
-            case .number(0) = p.value
+        if use.definition.features.contains(.headerIndex), indexAt >= 0,
+            argumentRecords[base + indexAt + 1].kind == .number,
+            storage.numbers[Int(argumentRecords[base + indexAt + 1].first)] == 0
         {
-            error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: p)
+            error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: argumentRecords[base + indexAt + 1])
         }
-        if use.definition.features.contains(.headerIndex), lastAt >= 0, indexAt < 0,
-            let last = use.tagUse(at: lastAt)?.0
-        {
-            error(.lastWithoutIndex(command: use.definition.name), at: last.argument)
+        if use.definition.features.contains(.headerIndex), lastAt >= 0, indexAt < 0 {
+            error(.lastWithoutIndex(command: use.definition.name), at: argumentRecords[base + lastAt])
         }
         if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText

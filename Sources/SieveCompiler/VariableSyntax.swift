@@ -363,7 +363,9 @@ enum RegexRisk {
     }
 
     /// Three or more `*` in a row in a `:matches` pattern (each costs a backtracking level).
-    static func hasManyStars(_ p: [UInt8]) -> Bool {
+    static func hasManyStars(_ p: [UInt8]) -> Bool { p.withUnsafeBufferPointer(hasManyStars) }
+
+    static func hasManyStars(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
         var run = 0
         var i = 0
         while i < p.count {
