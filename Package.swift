@@ -47,6 +47,16 @@ let package = Package(
             dependencies: [
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
                 "Posix",
+            ],
+            // Release only: lld places the code and data touched before the greeting together
+            // (tools/link-order.txt, made by tools/gen-link-order; symbols it no longer finds are ignored).
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-use-ld=lld",
+                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/tools/link-order.txt",
+                        "-Xlinker", "--no-warn-symbol-ordering",
+                    ], .when(configuration: .release))
             ]
         ),
         .executableTarget(
