@@ -62,6 +62,31 @@ enum Checks {
         "mail-reply-to", "x-original-to", "apparently-to", "x-beenthere",
     ]
 
+    /// Whether a header name (as bytes) is one of `addressHeaders`, in any case (ASCII only: no non-ASCII
+    /// character lower-cases into these names).
+    static func isAddressHeader(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        for header in addressHeaderBytes where header.count == name.count {
+            if header.withUnsafeBufferPointer({ equalsIgnoringASCIICase(name, lowercased: $0) }) { return true }
+        }
+        return false
+    }
+
+    private static let addressHeaderBytes: [[UInt8]] = addressHeaders.map { Array($0.utf8) }
+
+    /// Whether `bytes` equal the lower-case ASCII `lowercased`, ignoring ASCII case.
+    @inline(__always)
+    static func equalsIgnoringASCIICase(
+        _ bytes: UnsafeBufferPointer<UInt8>, lowercased: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard bytes.count == lowercased.count else { return false }
+        for k in 0..<bytes.count where Lexer.lower(bytes[k]) != lowercased[k] { return false }
+        return true
+    }
+
+    static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString) -> Bool {
+        lowercased.withUTF8Buffer { equalsIgnoringASCIICase(bytes, lowercased: $0) }
+    }
+
     /// Checks an IMAP flag (RFC 3501 flag): `\Seen` etc. or an atom keyword.
     static func isValidFlag(_ flag: String) -> Bool {
         let system = ["\\answered", "\\flagged", "\\deleted", "\\seen", "\\draft"]
@@ -80,6 +105,27 @@ enum Checks {
     }
 
     /// `isValidFlag` for a non-empty ASCII flag given as bytes (same verdicts, no String).
+    /// `isValidASCIIFlag` on bytes in place, system flags compared without building anything.
+    static func isValidASCIIFlag(_ flag: UnsafeBufferPointer<UInt8>) -> Bool {
+        if flag.first == UInt8(ascii: "\\") {
+            for system in systemFlags where system.count == flag.count {
+                if system.withUnsafeBufferPointer({ equalsIgnoringASCIICase(flag, lowercased: $0) }) { return true }
+            }
+            return false
+        }
+        guard !flag.isEmpty else { return false }
+        for b in flag {
+            if b <= 0x20 || b >= 0x7F { return false }
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
+                UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
+                return false
+            default: continue
+            }
+        }
+        return true
+    }
+
     static func isValidASCIIFlag<Flag: Collection<UInt8>>(_ flag: Flag) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
             return systemFlags.contains { $0.elementsEqual(flag.lazy.map(Lexer.lower)) }

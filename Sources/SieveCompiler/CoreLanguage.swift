@@ -25,11 +25,11 @@ enum CoreLanguage {
             "address", [.stringList, .stringList], names: ["header list", "key list"],
             features: [.comparator, .matchType, .addressPart, .headerIndex, .mimeHeader],
             check: { use, v in
-                for h in use.positional[0].strings ?? [] where v.isConstant(h) {
+                for h in use.strings(ofPositional: 0) where v.isConstant(h) {
                     if !Checks.isValidHeaderName(h) {
                         v.warning(.invalidHeaderName(h.text), at: h)
                     }
-                    if !Checks.addressHeaders.contains(h.text.lowercased()) {
+                    if !h.withBytes(Checks.isAddressHeader) {
                         v.error(.headerNotAddress(h.text), at: h)
                     }
                 }
@@ -40,7 +40,7 @@ enum CoreLanguage {
         .test(
             "exists", [.stringList], names: ["header names"], features: [.mimeHeader],
             check: { use, v in
-                Checks.warnHeaderNames(use.positional[0], v)
+                Checks.warnHeaderNames(use.strings(ofPositional: 0), v)
             }),
         .test("false"),
         .test("true"),
@@ -49,7 +49,7 @@ enum CoreLanguage {
             "header", [.stringList, .stringList], names: ["header names", "key list"],
             features: [.comparator, .matchType, .headerIndex, .mimeHeader],
             check: { use, v in
-                Checks.warnHeaderNames(use.positional[0], v)
+                Checks.warnHeaderNames(use.strings(ofPositional: 0), v)
             }),
         // size <":over" / ":under"> <limit: number>
         .test(
@@ -62,8 +62,10 @@ enum CoreLanguage {
 }
 
 extension Checks {
-    static func warnHeaderNames(_ arg: Argument, _ v: Validator) {
-        for h in arg.strings ?? [] where v.isConstant(h) && !isValidHeaderName(h) {
+    static func warnHeaderNames(_ arg: Argument, _ v: Validator) { warnHeaderNames(arg.strings ?? [], v) }
+
+    static func warnHeaderNames(_ strings: StringList, _ v: Validator) {
+        for h in strings where v.isConstant(h) && !isValidHeaderName(h) {
             v.warning(.invalidHeaderName(h.text), at: h)
         }
     }

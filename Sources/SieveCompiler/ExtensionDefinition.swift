@@ -205,6 +205,26 @@ struct CommandUse {
 
     /// The positional arguments (a view into the syntax tree).
     var positional: ArgumentList { arguments.suffix(from: tagArgumentCount) }
+    /// How many positional arguments there are.
+    var positionalCount: Int { arguments.count - tagArgumentCount }
+
+    /// The strings of positional argument `n` (a string or a string list; none for a number or tag), read
+    /// from the tree without making an `Argument`.
+    func strings(ofPositional n: Int) -> StringList {
+        let record = arguments.record(tagArgumentCount + n)
+        switch record.kind {
+        case .string: return StringList(storage: arguments.storage, first: Int(record.first), count: 1)
+        case .stringList:
+            return StringList(storage: arguments.storage, first: Int(record.first), count: Int(record.count))
+        case .number, .tag: return []
+        }
+    }
+
+    /// Positional argument `n` when it is a single string (not a list).
+    func string(ofPositional n: Int) -> StringLiteral? {
+        let record = arguments.record(tagArgumentCount + n)
+        return record.kind == .string ? arguments.storage.literal(Int(record.first)) : nil
+    }
 
     /// The tags as written, in order (built on demand: the lookups below read the tree directly).
     var tags: [TagUse] {
@@ -302,6 +322,8 @@ final class CommandDefinition: Sendable {
     let check: CommandCheck?
     /// The most positional arguments any signature takes.
     let maxPositional: Int
+    /// For each positional count up to `maxPositional`, the first signature of that length (-1: none).
+    let signatureByCount: [Int]
 
     init(
         _ name: String, _ kind: Kind, _ positional: [ArgumentType] = [], names: [String] = [],
@@ -311,7 +333,11 @@ final class CommandDefinition: Sendable {
         self.name = name
         self.kind = kind
         self.signatures = [positional] + alternatives
-        self.maxPositional = ([positional] + alternatives).map(\.count).max() ?? 0
+        let signatures = [positional] + alternatives
+        self.maxPositional = signatures.map(\.count).max() ?? 0
+        self.signatureByCount = (0...(signatures.map(\.count).max() ?? 0)).map { count in
+            signatures.firstIndex { $0.count == count } ?? -1
+        }
         self.argumentNames = names
         self.tags = tags
         self.features = features

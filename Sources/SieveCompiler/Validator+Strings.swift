@@ -3,8 +3,10 @@
 
 extension Validator {
     /// Records a variable the script assigns; counts against the variable limit.
-    func declareVariable(_ s: StringLiteral) {
-        let name = s.text.lowercased()
+    func declareVariable(_ s: StringLiteral) { declareVariable(s, lowercasedName: s.text.lowercased()) }
+
+    /// `declareVariable` given the string's (decoded) text already lower-cased.
+    func declareVariable(_ s: StringLiteral, lowercasedName name: String) {
         if name.utf8.count > options.limits.maxVariableNameLength {
             error(.variableNameTooLong(limit: options.limits.maxVariableNameLength), at: s)
             return
@@ -30,8 +32,10 @@ extension Validator {
         }
         // The usual name has no namespace: no split needed.
         if !writtenBytes.contains(0x2E) {
-            noteLocalUse(written.lowercased())
-            declareVariable(s)
+            let name = written.lowercased()
+            noteLocalUse(name)
+            // Without encoded-character decoding the text is what was written.
+            if s.decoding == nil { declareVariable(s, lowercasedName: name) } else { declareVariable(s) }
             return true
         }
         let parts = written.lowercased().split(separator: ".", omittingEmptySubsequences: false)
@@ -111,19 +115,70 @@ extension Validator {
         }
         guard variables, record.span.hasDollar, storage.withBytes(ofString: index, VariableSyntax.mayContainReference)
         else { return }
-        let s = storage.literal(index)
-        for ref in s.withBytes(VariableSyntax.references) {
-            if ref.isNumeric {
-                if ref.name.count > 1 && Int(ref.name).map({ $0 > 9 }) ?? true {
-                    warning(.matchVariableTooLarge(ref.name), at: s)
+        let literal = storage.literal(index)
+        // The references as `VariableSyntax.references` finds them, handled as they are found (no arrays).
+        literal.withBytes { s in
+            let n = s.count
+            var i = 0
+            while i + 1 < n {
+                guard s[i] == 0x24, s[i + 1] == 0x7B else {
+                    i += 1
+                    continue
                 }
-            } else if !ref.namespace.isEmpty {
-                let ns = ref.namespace[0]
-                if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: s) }
-            } else {
-                noteLocalUse(ref.name)
+                var j = i + 2
+                var ok = true
+                var numeric = false
+                var parts = 0
+                var first = 0..<0
+                var last = 0..<0
+                if j < n, Lexer.isDigit(s[j]) {
+                    let start = j
+                    while j < n, Lexer.isDigit(s[j]) { j += 1 }
+                    first = start..<j
+                    last = first
+                    parts = 1
+                    numeric = true
+                } else {
+                    while true {
+                        guard j < n, Lexer.isIdentifierStart(s[j]) else {
+                            ok = false
+                            break
+                        }
+                        let start = j
+                        while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
+                        if parts == 0 { first = start..<j }
+                        last = start..<j
+                        parts += 1
+                        if j < n, s[j] == 0x2E {
+                            j += 1
+                            continue
+                        }
+                        break
+                    }
+                }
+                guard ok, j < n, s[j] == 0x7D, parts > 0 else {
+                    i += 2
+                    continue
+                }
+                i = j + 1
+                if numeric {
+                    guard last.count > 1 else { continue }
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: s[last]), as: UTF8.self)
+                    if Int(name).map({ $0 > 9 }) ?? true { warning(.matchVariableTooLarge(name), at: literal) }
+                } else if parts > 1 {
+                    let ns = Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[first]))
+                    if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: literal) }
+                } else {
+                    noteLocalUse(Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[last])))
+                }
             }
         }
+    }
+
+    /// An identifier's bytes lower-cased (ASCII), as a String.
+    private static func lowercasedName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.map(Lexer.lower), as: UTF8.self)
     }
 
     /// RFC 5463 §4: an ihave test is decided at compile time. Known capabilities it names become usable;

@@ -640,7 +640,8 @@ final class Validator {
             error(.unexpectedTag(storage.names.name(stray.first), command: def.name, kind: kindText), at: stray)
             return false
         }
-        guard let signatureIndex = def.signatures.firstIndex(where: { $0.count == positional.count }) else {
+        let signatureIndex = positional.count <= def.maxPositional ? def.signatureByCount[positional.count] : -1
+        guard signatureIndex >= 0 else {
             let counts = Set(def.signatures.map(\.count)).sorted()
             error(
                 .argumentCount(command: def.name, kind: kindText, expected: counts, found: positional.count), at: node)

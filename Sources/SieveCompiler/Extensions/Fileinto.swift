@@ -9,7 +9,7 @@ struct Fileinto: SieveExtension {
                     if let p = use.tag("specialuse")?.parameter, case .string(let flag) = p.value {
                         SpecialUse.checkFlag(flag, v, strict: true)
                     }
-                    guard case .string(let s) = use.positional[0].value, v.isConstant(s) else { return }
+                    guard let s = use.string(ofPositional: 0), v.isConstant(s) else { return }
                     if !Checks.isValidUTF8(s) { v.error(.invalidMailboxName(s.text), at: s) }
                 })
         ]

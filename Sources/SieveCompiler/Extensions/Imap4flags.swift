@@ -10,12 +10,12 @@ struct Imap4flags: SieveExtension {
             alternatives: (2...32).map { [.string, .stringList] + Array(repeating: .any, count: $0 - 2) },
             check: { use, v in
                 Imap4flags.checkVariableForm(use, v)
-                Imap4flags.warnFlags(use.positional[use.positional.count == 1 ? 0 : 1], command: name, v)
+                Imap4flags.warnFlags(use.strings(ofPositional: use.positionalCount == 1 ? 0 : 1), command: name, v)
             })
     }
 
     static func checkVariableForm(_ use: CommandUse, _ v: Validator) {
-        guard use.positional.count >= 2 else { return }
+        guard use.positionalCount >= 2 else { return }
         let kind: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
         if !v.requires("variables") {
             v.error(.flagVariableNeedsVariables(command: use.definition.name, kind: kind), at: use.node)
@@ -26,6 +26,11 @@ struct Imap4flags: SieveExtension {
             if kind == .test, !s.written.isEmpty, s.written.allSatisfy(Lexer.isDigit) { continue }
             if !v.checkAssignable(s) { return }
         }
+    }
+
+    /// Checks the flags of a string or string list argument (one warning per command).
+    static func warnFlags(_ strings: StringList, command: String, _ v: Validator) {
+        for s in strings where !warnFlags(s, command: command, v) { return }
     }
 
     static func warnFlags(_ arg: Argument, command: String, _ v: Validator) {

@@ -16,7 +16,7 @@ struct Variables: SieveExtension {
                 "set", [.string, .string], names: ["name", "value"],
                 tags: Variables.modifierTags(setModifiers),
                 check: { use, v in
-                    guard case .string(let s) = use.positional[0].value else { return }
+                    guard let s = use.string(ofPositional: 0) else { return }
                     v.checkAssignable(s)
                 }),
             // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
