@@ -148,10 +148,25 @@ struct TagInfo {
 final class TagTable {
     let tags: [AvailableTag]
     let infos: [TagInfo]
+    /// By name id: the index of the first tag with that id (-1: none); ids past the end have none.
+    let indexByID: [Int16]
 
     init(_ tags: [AvailableTag]) {
         self.tags = tags
         infos = TagInfo.infos(tags)
+        var indexByID = [Int16](repeating: -1, count: Int(tags.map(\.id).max() ?? -1) + 1)
+        for (k, tag) in tags.enumerated() where tag.id >= 0 && indexByID[Int(tag.id)] < 0 {
+            indexByID[Int(tag.id)] = Int16(k)
+        }
+        self.indexByID = indexByID
+    }
+
+    /// The index of the first tag whose name id is `id`.
+    @inline(__always)
+    func index(of id: Int32) -> Int? {
+        guard id >= 0, Int(id) < indexByID.count else { return nil }
+        let k = indexByID[Int(id)]
+        return k < 0 ? nil : Int(k)
     }
 }
 
@@ -250,12 +265,8 @@ struct CommandUse {
     /// The accepted tag written at `position` and the position after it (and its parameter).
     func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
-        let id = arguments.record(position).first
-        let infos = table.infos
-        for k in infos.indices where infos[k].id == id {
-            return (table.tags[k], infos[k].parameter == nil ? position + 1 : position + 2)
-        }
-        return nil
+        guard let k = table.index(of: arguments.record(position).first) else { return nil }
+        return (table.tags[k], table.infos[k].parameter == nil ? position + 1 : position + 2)
     }
 
     /// The position of the first tag that satisfies `predicate`.

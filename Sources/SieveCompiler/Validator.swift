@@ -530,44 +530,10 @@ final class Validator {
         let count = Int(node.argumentCount)
         var common = CommonTagPositions()
         var i = 0
-        let problem = infos.withUnsafeBufferPointer { infos -> TagProblem in
-            // First every tag anywhere must be known (and usable).
-            for k in base..<(base + count) where records[k].kind == .tag {
-                guard let t = Validator.tagIndex(records[k].first, in: infos), infos[t].available else {
-                    return .notUsable(k)
-                }
+        let problem = infos.withUnsafeBufferPointer { infos in
+            table.indexByID.withUnsafeBufferPointer { byID in
+                matchTags(records, base: base, count: count, infos, byID, &common, &i)
             }
-            while i < count, records[base + i].kind == .tag {
-                let id = records[base + i].first
-                let t = Validator.tagIndex(id, in: infos)!
-                let info = infos[t]
-                // Duplicates are found among the tags already taken (few: no set needed).
-                if info.group != 0 || !info.repeatable {
-                    var k = 0
-                    while k < i {
-                        let e = Validator.tagIndex(records[base + k].first, in: infos)!
-                        if info.group != 0 ? infos[e].group == info.group : infos[e].id == id {
-                            return .duplicate(base + i, tag: t)
-                        }
-                        k += infos[e].parameter == nil ? 1 : 2
-                    }
-                }
-                if id == KnownName.comparator, common.comparator < 0 { common.comparator = Int32(i) }
-                if info.group == 1, common.matchType < 0 {
-                    common.matchType = Int32(i)
-                    common.matchTypeID = id
-                    common.matchTypeHasParameter = info.parameter != nil
-                }
-                if id == KnownName.index, common.index < 0 { common.index = Int32(i) }
-                if id == KnownName.last, common.last < 0 { common.last = Int32(i) }
-                if let type = info.parameter {
-                    guard i + 1 < count else { return .parameterMissing(base + i, tag: t) }
-                    if !Validator.matches(records[base + i + 1].kind, type) { return .parameterType(base + i, tag: t) }
-                    i += 1
-                }
-                i += 1
-            }
-            return .none
         }
         if case .none = problem {
             guard positionalMatch(def, node: node, base: base + i, count: count - i) else { return nil }
@@ -577,6 +543,52 @@ final class Validator {
         }
         reportTagProblem(problem, def, table.tags)
         return nil
+    }
+
+    /// The tag part of `matchArguments`: every tag known and usable, no duplicates, parameters present and
+    /// of the right type. Leaves `i` after the leading tags and their parameters.
+    @inline(__always)
+    private func matchTags(
+        _ records: UnsafeBufferPointer<ArgumentRecord>, base: Int, count: Int, _ infos: UnsafeBufferPointer<TagInfo>,
+        _ byID: UnsafeBufferPointer<Int16>, _ common: inout CommonTagPositions, _ i: inout Int
+    ) -> TagProblem {
+        // First every tag anywhere must be known (and usable).
+        for k in base..<(base + count) where records[k].kind == .tag {
+            guard let t = Validator.tagIndex(records[k].first, in: byID), infos[t].available else {
+                return .notUsable(k)
+            }
+        }
+        while i < count, records[base + i].kind == .tag {
+            let id = records[base + i].first
+            let t = Validator.tagIndex(id, in: byID)!
+            let info = infos[t]
+            // Duplicates are found among the tags already taken (few: no set needed).
+            if info.group != 0 || !info.repeatable {
+                var k = 0
+                while k < i {
+                    let e = Validator.tagIndex(records[base + k].first, in: byID)!
+                    if info.group != 0 ? infos[e].group == info.group : infos[e].id == id {
+                        return .duplicate(base + i, tag: t)
+                    }
+                    k += infos[e].parameter == nil ? 1 : 2
+                }
+            }
+            if id == KnownName.comparator, common.comparator < 0 { common.comparator = Int32(i) }
+            if info.group == 1, common.matchType < 0 {
+                common.matchType = Int32(i)
+                common.matchTypeID = id
+                common.matchTypeHasParameter = info.parameter != nil
+            }
+            if id == KnownName.index, common.index < 0 { common.index = Int32(i) }
+            if id == KnownName.last, common.last < 0 { common.last = Int32(i) }
+            if let type = info.parameter {
+                guard i + 1 < count else { return .parameterMissing(base + i, tag: t) }
+                if !Validator.matches(records[base + i + 1].kind, type) { return .parameterType(base + i, tag: t) }
+                i += 1
+            }
+            i += 1
+        }
+        return .none
     }
 
     private func reportTagProblem(_ problem: TagProblem, _ def: CommandDefinition, _ tags: [AvailableTag]) {
@@ -625,10 +637,12 @@ final class Validator {
         return nil
     }
 
+    /// The index of the first tag with name id `id`, by `TagTable.indexByID`.
     @inline(__always)
-    private static func tagIndex(_ id: Int32, in tags: UnsafeBufferPointer<TagInfo>) -> Int? {
-        for k in 0..<tags.count where tags[k].id == id { return k }
-        return nil
+    private static func tagIndex(_ id: Int32, in byID: UnsafeBufferPointer<Int16>) -> Int? {
+        guard id >= 0, Int(id) < byID.count else { return nil }
+        let k = byID[Int(id)]
+        return k < 0 ? nil : Int(k)
     }
 
     /// Checks the positional arguments against the definition's signatures.
