@@ -74,7 +74,8 @@ struct Lexer {
     static func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
     static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     static func isIdentifierStart(_ b: UInt8) -> Bool { isAlpha(b) || b == 0x5F }
-    static func isIdentifierChar(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) || b == 0x5F }
+    @inline(__always)
+    static func isIdentifierChar(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 || b == 0x5F }
 
     /// white-space = 1*(SP / CRLF / HTAB) / comment
     ///
@@ -159,6 +160,7 @@ struct Lexer {
         }
     }
 
+    @inline(__always)
     mutating func next() -> Token {
         if let token = nextUsual() { return token }
         return nextInGeneral()
@@ -168,77 +170,84 @@ struct Lexer {
     /// comments, punctuation, strings without escapes or line breaks, identifiers and tags already in the
     /// identifier cache. Anything else (and anything to report) returns nil with the position at the start
     /// of the token, for `nextInGeneral`.
+    @inline(__always)
     private mutating func nextUsual() -> Token? {
         var i = offset
         var line = self.line
         var lineStart = self.lineStart
         let maxIdentifier = min(limits.maxIdentifierLength, IdentifierCache.keyCapacity)
         let maxString = limits.maxStringLength
-        let token = bytes.withUnsafeBufferPointer { buffer -> Token? in
-            let n = buffer.count
-            while i < n {
+        // The cache's slots are read through a pointer too: a method call on `self` here would copy the lexer.
+        let token = identifierCache.withEntries { entries in
+            bytes.withUnsafeBufferPointer { buffer -> Token? in
+                let n = buffer.count
+                while i < n {
+                    let b = buffer[i]
+                    if b == 0x20 || b == 0x09 || b == 0x0D {
+                        i += 1
+                    } else if b == 0x0A {
+                        line += 1
+                        i += 1
+                        lineStart = i
+                    } else if b == 0x23 {
+                        var j = i + 1
+                        while j < n, buffer[j] != 0x0A {
+                            if buffer[j] == 0 { return nil }
+                            j += 1
+                        }
+                        if j >= n { return nil }
+                        i = j
+                    } else {
+                        break
+                    }
+                }
+                guard i < n else { return nil }
+                let column = i - lineStart + 1
                 let b = buffer[i]
-                if b == 0x20 || b == 0x09 || b == 0x0D {
-                    i += 1
-                } else if b == 0x0A {
-                    line += 1
-                    i += 1
-                    lineStart = i
-                } else if b == 0x23 {
-                    var j = i + 1
-                    while j < n, buffer[j] != 0x0A {
-                        if buffer[j] == 0 { return nil }
-                        j += 1
+                switch b {
+                case 0x3B: i += 1; return Token(kind: .semicolon, line: line, column: column)
+                case 0x2C: i += 1; return Token(kind: .comma, line: line, column: column)
+                case 0x5B: i += 1; return Token(kind: .leftBracket, line: line, column: column)
+                case 0x5D: i += 1; return Token(kind: .rightBracket, line: line, column: column)
+                case 0x28: i += 1; return Token(kind: .leftParen, line: line, column: column)
+                case 0x29: i += 1; return Token(kind: .rightParen, line: line, column: column)
+                case 0x7B: i += 1; return Token(kind: .leftBrace, line: line, column: column)
+                case 0x7D: i += 1; return Token(kind: .rightBrace, line: line, column: column)
+                case 0x22:
+                    let begin = i + 1
+                    let limit = min(n, begin + maxString + 1)
+                    var end = begin
+                    var dollar = false
+                    while end < limit {
+                        let c = buffer[end]
+                        // Letters are above every byte that matters here.
+                        if c <= 0x5C {
+                            if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                            if c == 0x24 { dollar = true }
+                        }
+                        end += 1
                     }
-                    if j >= n { return nil }
-                    i = j
-                } else {
-                    break
-                }
-            }
-            guard i < n else { return nil }
-            let column = i - lineStart + 1
-            let b = buffer[i]
-            switch b {
-            case 0x3B: i += 1; return Token(kind: .semicolon, line: line, column: column)
-            case 0x2C: i += 1; return Token(kind: .comma, line: line, column: column)
-            case 0x5B: i += 1; return Token(kind: .leftBracket, line: line, column: column)
-            case 0x5D: i += 1; return Token(kind: .rightBracket, line: line, column: column)
-            case 0x28: i += 1; return Token(kind: .leftParen, line: line, column: column)
-            case 0x29: i += 1; return Token(kind: .rightParen, line: line, column: column)
-            case 0x7B: i += 1; return Token(kind: .leftBrace, line: line, column: column)
-            case 0x7D: i += 1; return Token(kind: .rightBrace, line: line, column: column)
-            case 0x22:
-                let begin = i + 1
-                let limit = min(n, begin + maxString + 1)
-                var end = begin
-                var dollar = false
-                while end < limit {
-                    let c = buffer[end]
-                    // Letters are above every byte that matters here.
-                    if c <= 0x5C {
-                        if c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
-                        if c == 0x24 { dollar = true }
+                    guard end < n, buffer[end] == 0x22, end - begin <= maxString else { return nil }
+                    i = end + 1
+                    let span = StringSpan(start: begin, end: end, inPool: false, isMultiline: false, hasDollar: dollar)
+                    return Token(kind: .string(span), line: line, column: column)
+                case 0x3A:
+                    guard i + 1 < n, Lexer.isIdentifierStart(buffer[i + 1]),
+                        let (id, end) = Lexer.cachedIdentifier(buffer, from: i + 1, maxLength: maxIdentifier, entries)
+                    else { return nil }
+                    i = end
+                    return Token(kind: .tag(id), line: line, column: column)
+                default:
+                    guard Lexer.isIdentifierStart(b) else { return nil }
+                    // "text:" starts a multi-line string.
+                    if i + 4 < n, buffer[i + 4] == 0x3A, Lexer.lower(b) == 0x74 { return nil }
+                    guard let (id, end) = Lexer.cachedIdentifier(buffer, from: i, maxLength: maxIdentifier, entries)
+                    else {
+                        return nil
                     }
-                    end += 1
+                    i = end
+                    return Token(kind: .identifier(id), line: line, column: column)
                 }
-                guard end < n, buffer[end] == 0x22, end - begin <= maxString else { return nil }
-                i = end + 1
-                let span = StringSpan(start: begin, end: end, inPool: false, isMultiline: false, hasDollar: dollar)
-                return Token(kind: .string(span), line: line, column: column)
-            case 0x3A:
-                guard i + 1 < n, Lexer.isIdentifierStart(buffer[i + 1]),
-                    let (id, end) = cachedIdentifier(buffer, from: i + 1, maxLength: maxIdentifier)
-                else { return nil }
-                i = end
-                return Token(kind: .tag(id), line: line, column: column)
-            default:
-                guard Lexer.isIdentifierStart(b) else { return nil }
-                // "text:" starts a multi-line string.
-                if i + 4 < n, buffer[i + 4] == 0x3A, Lexer.lower(b) == 0x74 { return nil }
-                guard let (id, end) = cachedIdentifier(buffer, from: i, maxLength: maxIdentifier) else { return nil }
-                i = end
-                return Token(kind: .identifier(id), line: line, column: column)
             }
         }
         offset = i
@@ -248,23 +257,16 @@ struct Lexer {
     }
 
     /// The id of the identifier at `start` when the cache has it, and where it ends.
-    private func cachedIdentifier(
-        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, maxLength: Int
+    private static func cachedIdentifier(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, maxLength: Int,
+        _ entries: UnsafeBufferPointer<IdentifierCache.Entry>
     ) -> (Int32, Int)? {
-        var hash: UInt32 = 2_166_136_261
         var i = start
         let n = buffer.count
-        while i < n {
-            let b = buffer[i]
-            guard Lexer.isIdentifierChar(b) else { break }
-            hash = (hash ^ UInt32(b)) &* 16_777_619
-            i += 1
-        }
-        guard i - start <= maxLength else { return nil }
-        let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
-        guard let id = identifierCache.lookup(slot: slot, UnsafeBufferPointer(rebasing: buffer[start..<i])) else {
-            return nil
-        }
+        while i < n, Lexer.isIdentifierChar(buffer[i]) { i += 1 }
+        guard i - start <= maxLength,
+            let id = IdentifierCache.lookup(entries, buffer, start: start, length: i - start)
+        else { return nil }
         return (id, i)
     }
 
@@ -344,17 +346,10 @@ struct Lexer {
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
     private mutating func identifier(startLine: Int, startColumn: Int) -> Int32? {
         let start = offset
-        // Scripts repeat a few names thousands of times: the String made for the same bytes is reused,
-        // found by a hash taken while scanning.
-        var hash: UInt32 = 2_166_136_261
+        // Scripts repeat a few names thousands of times: the id found for the same bytes is reused.
         offset = bytes.withUnsafeBufferPointer { buffer in
             var i = start
-            while i < buffer.count {
-                let b = buffer[i]
-                guard Lexer.isIdentifierChar(b) else { break }
-                hash = (hash ^ UInt32(b)) &* 16_777_619
-                i += 1
-            }
+            while i < buffer.count, Lexer.isIdentifierChar(buffer[i]) { i += 1 }
             return i
         }
         let length = offset - start
@@ -363,11 +358,7 @@ struct Lexer {
             diagnostics.error(.identifierTooLong(shown), line: startLine, column: startColumn)
             return nil
         }
-        let slot = Int((hash ^ (hash >> 16)) & UInt32(IdentifierCache.size - 1))
-        let end = offset
-        let cached = bytes.withUnsafeBufferPointer {
-            identifierCache.lookup(slot: slot, UnsafeBufferPointer(rebasing: $0[start..<end]))
-        }
+        let cached = bytes.withUnsafeBufferPointer { identifierCache.lookup($0, start: start, length: length) }
         if let cached { return cached }
         var hasUpper = false
         for i in start..<offset where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true }
@@ -381,9 +372,7 @@ struct Lexer {
             name = String(decoding: bytes[start..<offset].map(Lexer.lower), as: UTF8.self)
         }
         let id = names.intern(name)
-        bytes.withUnsafeBufferPointer {
-            identifierCache.store(slot: slot, key: UnsafeBufferPointer(rebasing: $0[start..<end]), id: id)
-        }
+        bytes.withUnsafeBufferPointer { identifierCache.store($0, start: start, length: length, id: id) }
         return id
     }
 
@@ -448,6 +437,23 @@ struct Lexer {
         let poolStart = pool.count
         var tooLong = false
         while offset < bytes.count {
+            // A run of bytes that need no care is copied in one piece (as much of it as the limit allows).
+            let runEnd = bytes.withUnsafeBufferPointer { buffer in
+                var end = offset
+                while end < buffer.count {
+                    let c = buffer[end]
+                    if c <= 0x5C, c == 0x22 || c == 0x5C || c == 0x0A || c == 0x0D || c == 0 { break }
+                    end += 1
+                }
+                return end
+            }
+            if runEnd > offset {
+                let room = limits.maxStringLength - (pool.count - poolStart)
+                if runEnd - offset > room { tooLong = true }
+                if room > 0 { pool.append(contentsOf: bytes[offset..<(offset + min(room, runEnd - offset))]) }
+                offset = runEnd
+                continue
+            }
             var c = bytes[offset]
             if c == 0x22 {
                 offset += 1
@@ -549,53 +555,91 @@ struct Lexer {
 }
 
 /// A small cache from an identifier's bytes (as written) to its interned name: open addressing with a few
-/// probes; when they are all taken, the first slot is replaced. Keys are stored inline, one fixed-size
-/// slot each (longer identifiers are not cached).
+/// probes; when they are all taken, the first slot is replaced. A key is the identifier's bytes as two
+/// zero-padded 64-bit words and its length (identifiers longer than `keyCapacity` are not cached), so a probe
+/// is three integer comparisons.
 struct IdentifierCache {
     static let size = 256
     static let probes = 4
-    static let keyCapacity = 32
-    private var keyBytes = [UInt8](repeating: 0, count: IdentifierCache.size * IdentifierCache.keyCapacity)
-    /// 0: empty slot (identifiers are never empty).
-    private var keyLengths = [UInt8](repeating: 0, count: IdentifierCache.size)
-    private var ids = [Int32](repeating: -1, count: IdentifierCache.size)
+    static let keyCapacity = 16
 
+    fileprivate struct Entry {
+        var word0: UInt64 = 0
+        var word1: UInt64 = 0
+        /// 0: empty slot (identifiers are never empty).
+        var length = 0
+        var id: Int32 = -1
+    }
+    private var entries = [Entry](repeating: Entry(), count: IdentifierCache.size)
+
+    /// The `length` (≤ 16) bytes at `start` as two little-endian words, zero-padded.
     @inline(__always)
-    func lookup(slot: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard key.count <= IdentifierCache.keyCapacity else { return nil }
-        return keyBytes.withUnsafeBufferPointer { stored -> Int32? in
-            for p in 0..<IdentifierCache.probes {
-                let index = (slot + p) & (IdentifierCache.size - 1)
-                let length = Int(keyLengths[index])
-                if length == 0 { return nil }
-                guard length == key.count else { continue }
-                let base = index * IdentifierCache.keyCapacity
-                var equal = true
-                for k in 0..<length where stored[base + k] != key[k] {
-                    equal = false
-                    break
-                }
-                if equal { return ids[index] }
+    private static func key(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, length: Int) -> (UInt64, UInt64) {
+        var word0: UInt64 = 0
+        var word1: UInt64 = 0
+        if start + 16 <= buffer.count, let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base + start)
+            word0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            word1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            if length < 8 {
+                word0 &= (1 &<< UInt64(8 * length)) &- 1
+                word1 = 0
+            } else if length < 16 {
+                word1 &= (1 &<< UInt64(8 * (length - 8))) &- 1
             }
-            return nil
+        } else {
+            for k in 0..<length {
+                if k < 8 {
+                    word0 |= UInt64(buffer[start + k]) &<< UInt64(8 * k)
+                } else {
+                    word1 |= UInt64(buffer[start + k]) &<< UInt64(8 * (k - 8))
+                }
+            }
         }
+        return (word0, word1)
     }
 
-    mutating func store(slot: Int, key: UnsafeBufferPointer<UInt8>, id: Int32) {
-        guard key.count <= IdentifierCache.keyCapacity else { return }
+    @inline(__always)
+    private static func slot(_ key: (UInt64, UInt64), length: Int) -> Int {
+        let h = (key.0 &* 0x9E37_79B9_7F4A_7C15) ^ (key.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
+        return Int(truncatingIfNeeded: (h ^ (h >> 29)) >> 32) & (IdentifierCache.size - 1)
+    }
+
+    func lookup(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, length: Int) -> Int32? {
+        withEntries { IdentifierCache.lookup($0, buffer, start: start, length: length) }
+    }
+
+    fileprivate func withEntries<R>(_ body: (UnsafeBufferPointer<Entry>) -> R) -> R {
+        entries.withUnsafeBufferPointer(body)
+    }
+
+    @inline(__always)
+    fileprivate static func lookup(
+        _ entries: UnsafeBufferPointer<Entry>, _ buffer: UnsafeBufferPointer<UInt8>, start: Int, length: Int
+    ) -> Int32? {
+        guard length <= IdentifierCache.keyCapacity else { return nil }
+        let key = IdentifierCache.key(buffer, start: start, length: length)
+        let slot = IdentifierCache.slot(key, length: length)
+        for p in 0..<IdentifierCache.probes {
+            let entry = entries[(slot + p) & (IdentifierCache.size - 1)]
+            if entry.length == 0 { return nil }
+            if entry.word0 == key.0, entry.word1 == key.1, entry.length == length { return entry.id }
+        }
+        return nil
+    }
+
+    mutating func store(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, length: Int, id: Int32) {
+        guard length <= IdentifierCache.keyCapacity else { return }
+        let key = IdentifierCache.key(buffer, start: start, length: length)
+        let slot = IdentifierCache.slot(key, length: length)
         var index = slot
         for p in 0..<IdentifierCache.probes {
             let candidate = (slot + p) & (IdentifierCache.size - 1)
-            if keyLengths[candidate] == 0 {
+            if entries[candidate].length == 0 {
                 index = candidate
                 break
             }
         }
-        let base = index * IdentifierCache.keyCapacity
-        keyBytes.withUnsafeMutableBufferPointer { stored in
-            for k in 0..<key.count { stored[base + k] = key[k] }
-        }
-        keyLengths[index] = UInt8(key.count)
-        ids[index] = id
+        entries[index] = Entry(word0: key.0, word1: key.1, length: length, id: id)
     }
 }
