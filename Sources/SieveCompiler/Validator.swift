@@ -49,9 +49,12 @@ final class Validator {
     /// Every command and test of every extension enabled on the server, by name.
     private let commands: [String: [Entry]]
     private let contributedTags: [(tag: TagDefinition, owner: String)]
-    /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it).
-    @exclusivity(unchecked) private var commandSlots: [Resolved?]
-    @exclusivity(unchecked) private var testSlots: [Resolved?]
+    /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it). The
+    /// slots do not own their resolutions (`resolutions` does, for the whole validation), so a lookup costs
+    /// no reference counting.
+    @exclusivity(unchecked) private var commandSlots: [Unmanaged<Resolved>?]
+    @exclusivity(unchecked) private var testSlots: [Unmanaged<Resolved>?]
+    private var resolutions: [Resolved] = []
     @exclusivity(unchecked) private var generation = 0
     /// Whether variables / encoded-character are required (hot in checkStrings).
     @exclusivity(unchecked) private(set) var hasVariables = false
@@ -249,7 +252,7 @@ final class Validator {
             let isChainPart = node.nameID == KnownName.elsif || node.nameID == KnownName.else
             if isChainPart && chainDecided && (previous == KnownName.if || previous == KnownName.elsif) {
                 // An earlier branch is constantly true: Pigeonhole checks only this branch's shape.
-                if let def = lookup(node.nameID, kind: .command).entry?.definition {
+                if let def = lookup(node.nameID, kind: .command).takeUnretainedValue().entry?.definition {
                     if !node.hasBlock { error(.blockRequired(command: tree.name(of: node)), at: node) }
                     checkSubtests(def, node: node, kind: .command)
                 }
@@ -269,19 +272,30 @@ final class Validator {
         }
     }
 
-    private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Resolved {
+    private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Unmanaged<Resolved> {
         let slot = Int(id)
         if kind == .command {
-            if let hit = commandSlots[slot], hit.generation == generation { return hit }
-            let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
-            let result = Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
+            if let hit = commandSlots[slot], isCurrent(hit) { return hit }
+            let result = Unmanaged.passUnretained(resolution(of: id, kind: kind))
             commandSlots[slot] = result
             return result
         }
-        if let hit = testSlots[slot], hit.generation == generation { return hit }
+        if let hit = testSlots[slot], isCurrent(hit) { return hit }
+        let result = Unmanaged.passUnretained(resolution(of: id, kind: kind))
+        testSlots[slot] = result
+        return result
+    }
+
+    @inline(__always)
+    private func isCurrent(_ resolved: Unmanaged<Resolved>) -> Bool {
+        resolved._withUnsafeGuaranteedRef { $0.generation } == generation
+    }
+
+    /// A new resolution of name `id` (owned by `resolutions`).
+    private func resolution(of id: Int32, kind: CommandDefinition.Kind) -> Resolved {
         let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
         let result = Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
-        testSlots[slot] = result
+        resolutions.append(result)
         return result
     }
 
@@ -344,7 +358,12 @@ final class Validator {
             error(.requireNotAtTop, at: node)
             return nil
         }
-        let resolved = lookup(node.nameID, kind: .command)
+        return lookup(node.nameID, kind: .command)._withUnsafeGuaranteedRef {
+            validateCommand(node, previous: previous, resolved: $0)
+        }
+    }
+
+    private func validateCommand(_ node: Node, previous: Int32, resolved: Resolved) -> Bool? {
         guard let def = resolved.definition, resolved.available else {
             unknownName(node, kind: .command, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
@@ -363,12 +382,10 @@ final class Validator {
         }
         checkSubtests(def, node: node, kind: .command)
         currentNameID = node.nameID
-        // The use refers to the resolution's tag table without owning it.
-        withExtendedLifetime(resolved) {
-            if let use = matchArguments(def, node: node, resolved: resolved) {
-                checkCommon(use)
-                def.check?(use, self)
-            }
+        // The use refers to the resolution's tag table without owning it (`resolutions` does).
+        if let use = matchArguments(def, node: node, resolved: resolved) {
+            checkCommon(use)
+            def.check?(use, self)
         }
         checkStrings(node)
         var constant: Bool? = nil
@@ -413,7 +430,10 @@ final class Validator {
     @discardableResult
     private func validateTest(_ node: Node) -> Bool? {
         if sink.isFull { return nil }
-        let resolved = lookup(node.nameID, kind: .test)
+        return lookup(node.nameID, kind: .test)._withUnsafeGuaranteedRef { validateTest(node, resolved: $0) }
+    }
+
+    private func validateTest(_ node: Node, resolved: Resolved) -> Bool? {
         guard let def = resolved.definition, resolved.available else {
             unknownName(node, kind: .test, entry: resolved.entry, wrongKind: resolved.wrongKind)
             return nil
@@ -422,11 +442,9 @@ final class Validator {
         if node.nameID == KnownName.ihave { constant = noteIhave(node) }
         checkSubtests(def, node: node, kind: .test)
         currentNameID = node.nameID
-        withExtendedLifetime(resolved) {
-            if let use = matchArguments(def, node: node, resolved: resolved) {
-                checkCommon(use)
-                def.check?(use, self)
-            }
+        if let use = matchArguments(def, node: node, resolved: resolved) {
+            checkCommon(use)
+            def.check?(use, self)
         }
         checkStrings(node)
         if resolved.owner == nil {
