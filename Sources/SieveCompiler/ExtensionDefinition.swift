@@ -191,16 +191,21 @@ struct EnclosingCommand {
 
 /// A command or test after its arguments were matched against its definition.
 ///
-/// A use lives only while its command is checked: the definition (process-wide) and the tag table (held by
-/// the validator's lookup) outlive it, so it holds them without reference counting.
+/// A use lives only while its command is checked: the definition (process-wide), the tag table (held by
+/// the validator's lookup) and the argument storage (held by the validator) outlive it, so it holds them
+/// without reference counting, and copying or dropping a use costs nothing.
 struct CommandUse {
     let node: Node
     unowned(unsafe) let definition: CommandDefinition
     /// The tags the command accepts (shared with its lookup); empty when it was written without tags.
     unowned(unsafe) let table: TagTable
     var accepted: [AvailableTag] { table.tags }
+    unowned(unsafe) let storage: ArgumentStorage
+    /// Where the arguments are in `storage.arguments`, and how many.
+    let argumentBase: Int
+    let argumentCount: Int
     /// All arguments: the tags (with their parameters) come first, then `positional`.
-    let arguments: ArgumentList
+    var arguments: ArgumentList { ArgumentList(storage: storage, base: argumentBase, count: argumentCount) }
     /// How many leading arguments are tags and tag parameters.
     let tagArgumentCount: Int
     /// Where the tags the shared checks read are.
@@ -213,7 +218,9 @@ struct CommandUse {
         self.node = node
         self.definition = definition
         self.table = table
-        self.arguments = arguments
+        storage = arguments.storage
+        argumentBase = arguments.base
+        argumentCount = arguments.count
         self.tagArgumentCount = tagArgumentCount
         self.common = common
     }
@@ -221,24 +228,23 @@ struct CommandUse {
     /// The positional arguments (a view into the syntax tree).
     var positional: ArgumentList { arguments.suffix(from: tagArgumentCount) }
     /// How many positional arguments there are.
-    var positionalCount: Int { arguments.count - tagArgumentCount }
+    var positionalCount: Int { argumentCount - tagArgumentCount }
 
     /// The strings of positional argument `n` (a string or a string list; none for a number or tag), read
     /// from the tree without making an `Argument`.
     func strings(ofPositional n: Int) -> StringList {
-        let record = arguments.record(tagArgumentCount + n)
+        let record = storage.arguments[argumentBase + tagArgumentCount + n]
         switch record.kind {
-        case .string: return StringList(storage: arguments.storage, first: Int(record.first), count: 1)
-        case .stringList:
-            return StringList(storage: arguments.storage, first: Int(record.first), count: Int(record.count))
+        case .string: return StringList(storage: storage, first: Int(record.first), count: 1)
+        case .stringList: return StringList(storage: storage, first: Int(record.first), count: Int(record.count))
         case .number, .tag: return []
         }
     }
 
     /// Positional argument `n` when it is a single string (not a list).
     func string(ofPositional n: Int) -> StringLiteral? {
-        let record = arguments.record(tagArgumentCount + n)
-        return record.kind == .string ? arguments.storage.literal(Int(record.first)) : nil
+        let record = storage.arguments[argumentBase + tagArgumentCount + n]
+        return record.kind == .string ? storage.literal(Int(record.first)) : nil
     }
 
     /// The tags as written, in order (built on demand: the lookups below read the tree directly).
@@ -255,9 +261,9 @@ struct CommandUse {
     /// The tag whose argument is at `position` (< tagArgumentCount) and the position after it.
     func tagUse(at position: Int) -> (TagUse, Int)? {
         guard let (found, next) = acceptedTag(at: position) else { return nil }
-        let index = arguments.base + position
+        let index = argumentBase + position
         let use = TagUse(
-            definition: found.definition, storage: arguments.storage, argumentIndex: Int32(index),
+            definition: found.definition, storage: storage, argumentIndex: Int32(index),
             parameterIndex: next == position + 2 ? Int32(index + 1) : -1, owner: found.owner)
         return (use, next)
     }
@@ -265,7 +271,7 @@ struct CommandUse {
     /// The accepted tag written at `position` and the position after it (and its parameter).
     func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
-        guard let k = table.index(of: arguments.record(position).first) else { return nil }
+        guard let k = table.index(of: storage.arguments[argumentBase + position].first) else { return nil }
         return (table.tags[k], table.infos[k].parameter == nil ? position + 1 : position + 2)
     }
 

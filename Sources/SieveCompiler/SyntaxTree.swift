@@ -9,8 +9,11 @@ struct StringLiteral: Sendable {
     var line: Int
     var column: Int
     var isMultiline: Bool
-    /// What encoded-character decoding left behind (rare: kept out of line so literals stay small).
-    var decoding: Decoding?
+    /// Where what encoded-character decoding left behind is in `storage.decodings` (-1: nothing; rare). An
+    /// index rather than a reference: a literal then holds one reference only.
+    private let decodingIndex: Int32
+    /// What encoded-character decoding left behind.
+    var decoding: Decoding? { decodingIndex < 0 ? nil : storage.decodings[Int(decodingIndex)] }
     /// false when the bytes have no "$" (then they hold no variable reference).
     var mayContainReference: Bool
 
@@ -18,12 +21,22 @@ struct StringLiteral: Sendable {
         storage: ArgumentStorage, index: Int, line: Int, column: Int, isMultiline: Bool, decoding: Decoding?,
         mayContainReference: Bool
     ) {
+        let found = decoding.flatMap { d in storage.decodings.firstIndex { $0 === d } }
+        self.init(
+            storage: storage, index: index, line: line, column: column, isMultiline: isMultiline,
+            decodingIndex: Int32(found ?? -1), mayContainReference: mayContainReference)
+    }
+
+    init(
+        storage: ArgumentStorage, index: Int, line: Int, column: Int, isMultiline: Bool, decodingIndex: Int32,
+        mayContainReference: Bool
+    ) {
         self.storage = storage
         self.index = Int32(index)
         self.line = line
         self.column = column
         self.isMultiline = isMultiline
-        self.decoding = decoding
+        self.decodingIndex = decodingIndex
         self.mayContainReference = mayContainReference
     }
 
@@ -342,7 +355,7 @@ final class ArgumentStorage: Sendable {
         let record = strings[index]
         return StringLiteral(
             storage: self, index: index, line: record.line, column: record.column, isMultiline: record.span.isMultiline,
-            decoding: record.decoding >= 0 ? decodings[Int(record.decoding)] : nil,
+            decodingIndex: record.decoding,
             mayContainReference: record.span.hasDollar)
     }
 

@@ -713,7 +713,7 @@ final class Validator {
         }
         let kindText: DiagnosticKind.CommandKind = use.definition.kind == .command ? .command : .test
         // Matching the arguments found where the tags these checks read are.
-        let base = use.arguments.base
+        let base = use.argumentBase
         let comparatorAt = Int(use.common.comparator)
         let matchTypeAt = Int(use.common.matchType)
         let matchType = use.common.matchTypeID
