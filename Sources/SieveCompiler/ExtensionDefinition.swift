@@ -285,17 +285,33 @@ struct CommandUse {
         return nil
     }
 
-    // The lengths are compared first: cheap, and it spares most String comparisons.
+    // By name id: a tag's id is that of its definition's name, and a name no extension defines has none (so
+    // no tag has it).
     func tag(_ name: String) -> TagUse? {
-        guard tagArgumentCount > 0 else { return nil }
-        let length = name.utf8.count
-        guard let k = firstTag(where: { $0.name.utf8.count == length && $0.name == name }) else { return nil }
+        guard tagArgumentCount > 0, let id = NameTable.globalID(name), let k = firstTag(id: id) else { return nil }
         return tagUse(at: k)?.0
     }
     func has(_ name: String) -> Bool {
-        guard tagArgumentCount > 0 else { return false }
-        let length = name.utf8.count
-        return firstTag(where: { $0.name.utf8.count == length && $0.name == name }) != nil
+        guard tagArgumentCount > 0, let id = NameTable.globalID(name) else { return false }
+        return firstTag(id: id) != nil
+    }
+
+    /// The position of the first tag written whose name id is `id`.
+    private func firstTag(id: Int32) -> Int? {
+        var k = 0
+        while k < tagArgumentCount, let t = table.index(of: storage.arguments[argumentBase + k].first) {
+            if table.infos[t].id == id { return k }
+            k += table.infos[t].parameter == nil ? 1 : 2
+        }
+        return nil
+    }
+
+    /// Whether positional argument `n` is a single string (then `literal(ofPositional:)` reads it).
+    func isString(positional n: Int) -> Bool { storage.arguments[argumentBase + tagArgumentCount + n].kind == .string }
+
+    /// Positional argument `n`, which must be a single string (`isString(positional:)`).
+    func literal(ofPositional n: Int) -> StringLiteral {
+        storage.literal(Int(storage.arguments[argumentBase + tagArgumentCount + n].first))
     }
     /// The first tag of `group`, if any.
     func tag(in group: TagGroup) -> TagUse? {

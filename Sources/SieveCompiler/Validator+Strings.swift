@@ -24,6 +24,14 @@ extension Validator {
     /// script may assign (`global.x` with include). Declares the variable when it is fine.
     @discardableResult
     func checkAssignable(_ s: StringLiteral) -> Bool {
+        // The name assigned last time, if it was a plain one and is now declared: assigning it again changes
+        // nothing (the variable sets only grow), so a script that sets one variable over and over checks
+        // it once.
+        if s.decoding == nil, !lastAssigned.isEmpty,
+            s.withBytes({ $0.elementsEqual(lastAssigned) })
+        {
+            return true
+        }
         let writtenBytes = s.written
         let written = String(decoding: writtenBytes, as: UTF8.self)
         guard VariableSyntax.isValidVariableName(writtenBytes, allowNamespace: true) else {
@@ -35,7 +43,12 @@ extension Validator {
             let name = written.lowercased()
             noteLocalUse(name)
             // Without encoded-character decoding the text is what was written.
-            if s.decoding == nil { declareVariable(s, lowercasedName: name) } else { declareVariable(s) }
+            if s.decoding == nil {
+                declareVariable(s, lowercasedName: name)
+                lastAssigned = declaredVariables.contains(name) ? writtenBytes : []
+            } else {
+                declareVariable(s)
+            }
             return true
         }
         let parts = written.lowercased().split(separator: ".", omittingEmptySubsequences: false)

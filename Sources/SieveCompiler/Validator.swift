@@ -68,6 +68,8 @@ final class Validator {
     @exclusivity(unchecked) var localVariables: Set<String> = []
     @exclusivity(unchecked) var globalVariables: Set<String> = []
     @exclusivity(unchecked) var redirectCount = 0
+    /// The plain variable name (as written) `checkAssignable` declared last (empty: none).
+    @exclusivity(unchecked) var lastAssigned: [UInt8] = []
     /// The expanded size of the regular expressions checked so far (RegexRisk.expandedSize).
     @exclusivity(unchecked) private var regexWork = 0
 

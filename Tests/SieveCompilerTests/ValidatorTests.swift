@@ -107,4 +107,19 @@ struct ValidatorTests {
         #expect(redirects.warnings.first?.message.contains("5 redirect commands") == true)
         #expect(compile(String(repeating: "redirect \"a@b.c\";\n", count: 4)).warnings.isEmpty)
     }
+
+    @Test("assigning one variable again and again: still one variable, and a bad name is reported every time")
+    func repeatedAssignments() {
+        var script = "require [\"variables\", \"imap4flags\"];\n"
+        for _ in 0..<300 { script += "set \"list\" \"x\";\nset \"List\" \"y\";\n" }
+        #expect(compile(script).isValid)
+        let limits = CompileLimits(maxVariables: 2)
+        let three = "require \"variables\"; set \"a\" \"1\"; set \"a\" \"2\"; set \"b\" \"3\"; set \"c\" \"4\";"
+        #expect(compile(three, limits: limits).errors.first?.message.contains("number of variables") == true)
+        let long = String(repeating: "v", count: 65)
+        let twice = compile("require \"variables\";\nset \"\(long)\" \"x\";\nset \"\(long)\" \"y\";")
+        #expect(twice.errors.map(\.line) == [2, 3])
+        let invalid = compile("require \"variables\";\nset \"a-b\" \"x\";\nset \"a-b\" \"y\";")
+        #expect(invalid.errors.map(\.line) == [2, 3])
+    }
 }

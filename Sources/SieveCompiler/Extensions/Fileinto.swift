@@ -9,7 +9,9 @@ struct Fileinto: SieveExtension {
                     if let p = use.tag("specialuse")?.parameter, case .string(let flag) = p.value {
                         SpecialUse.checkFlag(flag, v, strict: true)
                     }
-                    guard let s = use.string(ofPositional: 0), v.isConstant(s) else { return }
+                    guard use.isString(positional: 0) else { return }
+                    let s = use.literal(ofPositional: 0)
+                    guard v.isConstant(s) else { return }
                     if !Checks.isValidUTF8(s) { v.error(.invalidMailboxName(s.text), at: s) }
                 })
         ]

@@ -16,8 +16,8 @@ struct Variables: SieveExtension {
                 "set", [.string, .string], names: ["name", "value"],
                 tags: Variables.modifierTags(setModifiers),
                 check: { use, v in
-                    guard let s = use.string(ofPositional: 0) else { return }
-                    v.checkAssignable(s)
+                    guard use.isString(positional: 0) else { return }
+                    v.checkAssignable(use.literal(ofPositional: 0))
                 }),
             // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
             .test("string", [.stringList, .stringList], names: ["source", "key list"], features: CommonTags.matching),
