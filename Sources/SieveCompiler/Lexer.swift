@@ -450,7 +450,13 @@ struct Lexer {
             if runEnd > offset {
                 let room = limits.maxStringLength - (pool.count - poolStart)
                 if runEnd - offset > room { tooLong = true }
-                if room > 0 { pool.append(contentsOf: bytes[offset..<(offset + min(room, runEnd - offset))]) }
+                if room > 0 {
+                    let end = offset + min(room, runEnd - offset)
+                    let start = offset
+                    bytes.withUnsafeBufferPointer {
+                        pool.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end]))
+                    }
+                }
                 offset = runEnd
                 continue
             }

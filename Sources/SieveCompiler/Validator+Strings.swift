@@ -94,12 +94,17 @@ extension Validator {
         return result
     }
 
+    /// The variable and encoded-character checks of a node's strings. Most nodes have nothing to look at
+    /// (no "$" in their strings, no string changed by decoding): that is decided here, inlined.
+    @inline(__always)
     func checkStrings(_ node: Node) {
+        guard hasVariables || hasEncodedCharacter, node.hasDollar || hasDecodings else { return }
+        checkStringsOf(node)
+    }
+
+    private func checkStringsOf(_ node: Node) {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
-        guard variables || encoded else { return }
-        // Nothing to look at: no "$" in the node's strings, and no string changed by decoding.
-        if !node.hasDollar, storage.decodings.isEmpty { return }
         let arguments = argumentRecords
         let strings = stringRecords
         let start = Int(node.argumentStart)

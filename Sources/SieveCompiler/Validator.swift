@@ -60,6 +60,8 @@ final class Validator {
     @exclusivity(unchecked) private(set) var hasVariables = false
     @exclusivity(unchecked) private(set) var hasEncodedCharacter = false
     @exclusivity(unchecked) private(set) var hasMime = false
+    /// Whether encoded-character decoding changed any string of the script.
+    let hasDecodings: Bool
     /// Commands enclosing the current node (innermost last).
     @exclusivity(unchecked) private(set) var enclosingCommands: [EnclosingCommand] = []
     /// Names of variables the script declares (`set`, etc.).
@@ -83,6 +85,7 @@ final class Validator {
         self.sink = sink
         self.tree = tree
         storage = tree.storage()
+        hasDecodings = !tree.decodings.isEmpty
         commandSlots = Array(repeating: nil, count: tree.names.count)
         testSlots = Array(repeating: nil, count: tree.names.count)
         self.enabled = options.extensions
