@@ -232,6 +232,7 @@ struct CommandUse {
 
     /// The strings of positional argument `n` (a string or a string list; none for a number or tag), read
     /// from the tree without making an `Argument`.
+    @inline(__always)
     func strings(ofPositional n: Int) -> StringList {
         let record = storage.arguments[argumentBase + tagArgumentCount + n]
         switch record.kind {
@@ -285,22 +286,22 @@ struct CommandUse {
         return nil
     }
 
-    // By name id: a tag's id is that of its definition's name, and a name no extension defines has none (so
-    // no tag has it).
+    // By the names the tags were interned under (the accepted tags' names: a use exists only when every
+    // tag was accepted), without hashing `name`.
     func tag(_ name: String) -> TagUse? {
-        guard tagArgumentCount > 0, let id = NameTable.globalID(name), let k = firstTag(id: id) else { return nil }
+        guard tagArgumentCount > 0, let k = firstTag(named: name) else { return nil }
         return tagUse(at: k)?.0
     }
     func has(_ name: String) -> Bool {
-        guard tagArgumentCount > 0, let id = NameTable.globalID(name) else { return false }
-        return firstTag(id: id) != nil
+        guard tagArgumentCount > 0 else { return false }
+        return firstTag(named: name) != nil
     }
 
-    /// The position of the first tag written whose name id is `id`.
-    private func firstTag(id: Int32) -> Int? {
+    /// The position of the first tag written whose name is `name`.
+    private func firstTag(named name: String) -> Int? {
         var k = 0
         while k < tagArgumentCount, let t = table.index(of: storage.arguments[argumentBase + k].first) {
-            if table.infos[t].id == id { return k }
+            if storage.names.name(table.infos[t].id) == name { return k }
             k += table.infos[t].parameter == nil ? 1 : 2
         }
         return nil

@@ -277,6 +277,7 @@ final class Validator {
         }
     }
 
+    @inline(__always)
     private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Unmanaged<Resolved> {
         let slot = Int(id)
         if kind == .command {
@@ -411,6 +412,7 @@ final class Validator {
         return constant
     }
 
+    @inline(__always)
     private func checkSubtests(_ def: CommandDefinition, node: Node, kind: CommandDefinition.Kind) {
         let k: DiagnosticKind.CommandKind = kind == .command ? .command : .test
         switch def.subtests {
@@ -669,6 +671,7 @@ final class Validator {
     }
 
     /// Checks the positional arguments against the definition's signatures.
+    @inline(__always)
     private func positionalMatch(_ def: CommandDefinition, node: Node, base: Int, count: Int) -> Bool {
         let positional = (base: base, count: count)
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
