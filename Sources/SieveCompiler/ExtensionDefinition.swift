@@ -148,12 +148,15 @@ struct TagInfo {
 final class TagTable {
     let tags: [AvailableTag]
     let infos: [TagInfo]
+    /// The tags' names (`tags[k].definition.name`), for lookups by name without touching the definitions.
+    let names: [String]
     /// By name id: the index of the first tag with that id (-1: none); ids past the end have none.
     let indexByID: [Int16]
 
     init(_ tags: [AvailableTag]) {
         self.tags = tags
         infos = TagInfo.infos(tags)
+        names = tags.map(\.definition.name)
         var indexByID = [Int16](repeating: -1, count: Int(tags.map(\.id).max() ?? -1) + 1)
         for (k, tag) in tags.enumerated() where tag.id >= 0 && indexByID[Int(tag.id)] < 0 {
             indexByID[Int(tag.id)] = Int16(k)
@@ -286,8 +289,7 @@ struct CommandUse {
         return nil
     }
 
-    // By the names the tags were interned under (the accepted tags' names: a use exists only when every
-    // tag was accepted), without hashing `name`.
+    // By the accepted tags' names (small strings: compared in place), without hashing `name`.
     func tag(_ name: String) -> TagUse? {
         guard tagArgumentCount > 0, let k = firstTag(named: name) else { return nil }
         return tagUse(at: k)?.0
@@ -301,7 +303,7 @@ struct CommandUse {
     private func firstTag(named name: String) -> Int? {
         var k = 0
         while k < tagArgumentCount, let t = table.index(of: storage.arguments[argumentBase + k].first) {
-            if storage.names.name(table.infos[t].id) == name { return k }
+            if table.names[t] == name { return k }
             k += table.infos[t].parameter == nil ? 1 : 2
         }
         return nil

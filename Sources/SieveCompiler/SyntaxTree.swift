@@ -351,6 +351,7 @@ final class ArgumentStorage: Sendable {
     }
 
     /// String `index` as a `StringLiteral` (a copy of its bytes).
+    @inline(__always)
     func literal(_ index: Int) -> StringLiteral {
         let record = strings[index]
         return StringLiteral(
