@@ -162,13 +162,23 @@ final class TagTable {
             indexByID[Int(tag.id)] = Int16(k)
         }
         self.indexByID = indexByID
+        // The arrays are never changed while the table lives, so their buffers stay put.
+        infoPointer = self.infos.withUnsafeBufferPointer { $0 }
+        namePointer = self.names.withUnsafeBufferPointer { $0 }
+        indexPointer = self.indexByID.withUnsafeBufferPointer { $0 }
     }
+
+    /// `infos`, `names` and `indexByID` through pointers: reading an array through a class reference retains
+    /// and releases its buffer, too much for every tag lookup.
+    let infoPointer: UnsafeBufferPointer<TagInfo>
+    let namePointer: UnsafeBufferPointer<String>
+    let indexPointer: UnsafeBufferPointer<Int16>
 
     /// The index of the first tag whose name id is `id`.
     @inline(__always)
     func index(of id: Int32) -> Int? {
-        guard id >= 0, Int(id) < indexByID.count else { return nil }
-        let k = indexByID[Int(id)]
+        guard id >= 0, Int(id) < indexPointer.count else { return nil }
+        let k = indexPointer[Int(id)]
         return k < 0 ? nil : Int(k)
     }
 }
@@ -204,6 +214,8 @@ struct CommandUse {
     unowned(unsafe) let table: TagTable
     var accepted: [AvailableTag] { table.tags }
     unowned(unsafe) let storage: ArgumentStorage
+    /// `storage.arguments` through a pointer (the validator's), read without retaining the array.
+    let records: UnsafeBufferPointer<ArgumentRecord>
     /// Where the arguments are in `storage.arguments`, and how many.
     let argumentBase: Int
     let argumentCount: Int
@@ -216,8 +228,10 @@ struct CommandUse {
 
     init(
         node: Node, definition: CommandDefinition, table: TagTable, arguments: ArgumentList,
-        tagArgumentCount: Int, common: CommonTagPositions = CommonTagPositions()
+        records: UnsafeBufferPointer<ArgumentRecord>, tagArgumentCount: Int,
+        common: CommonTagPositions = CommonTagPositions()
     ) {
+        self.records = records
         self.node = node
         self.definition = definition
         self.table = table
@@ -237,7 +251,7 @@ struct CommandUse {
     /// from the tree without making an `Argument`.
     @inline(__always)
     func strings(ofPositional n: Int) -> StringList {
-        let record = storage.arguments[argumentBase + tagArgumentCount + n]
+        let record = records[argumentBase + tagArgumentCount + n]
         switch record.kind {
         case .string: return StringList(storage: storage, first: Int(record.first), count: 1)
         case .stringList: return StringList(storage: storage, first: Int(record.first), count: Int(record.count))
@@ -247,7 +261,7 @@ struct CommandUse {
 
     /// Positional argument `n` when it is a single string (not a list).
     func string(ofPositional n: Int) -> StringLiteral? {
-        let record = storage.arguments[argumentBase + tagArgumentCount + n]
+        let record = records[argumentBase + tagArgumentCount + n]
         return record.kind == .string ? storage.literal(Int(record.first)) : nil
     }
 
@@ -275,8 +289,8 @@ struct CommandUse {
     /// The accepted tag written at `position` and the position after it (and its parameter).
     func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
-        guard let k = table.index(of: storage.arguments[argumentBase + position].first) else { return nil }
-        return (table.tags[k], table.infos[k].parameter == nil ? position + 1 : position + 2)
+        guard let k = table.index(of: records[argumentBase + position].first) else { return nil }
+        return (table.tags[k], table.infoPointer[k].parameter == nil ? position + 1 : position + 2)
     }
 
     /// The position of the first tag that satisfies `predicate`.
@@ -302,19 +316,19 @@ struct CommandUse {
     /// The position of the first tag written whose name is `name`.
     private func firstTag(named name: String) -> Int? {
         var k = 0
-        while k < tagArgumentCount, let t = table.index(of: storage.arguments[argumentBase + k].first) {
-            if table.names[t] == name { return k }
-            k += table.infos[t].parameter == nil ? 1 : 2
+        while k < tagArgumentCount, let t = table.index(of: records[argumentBase + k].first) {
+            if table.namePointer[t] == name { return k }
+            k += table.infoPointer[t].parameter == nil ? 1 : 2
         }
         return nil
     }
 
     /// Whether positional argument `n` is a single string (then `literal(ofPositional:)` reads it).
-    func isString(positional n: Int) -> Bool { storage.arguments[argumentBase + tagArgumentCount + n].kind == .string }
+    func isString(positional n: Int) -> Bool { records[argumentBase + tagArgumentCount + n].kind == .string }
 
     /// Positional argument `n`, which must be a single string (`isString(positional:)`).
     func literal(ofPositional n: Int) -> StringLiteral {
-        storage.literal(Int(storage.arguments[argumentBase + tagArgumentCount + n].first))
+        storage.literal(Int(records[argumentBase + tagArgumentCount + n].first))
     }
     /// The first tag of `group`, if any.
     func tag(in group: TagGroup) -> TagUse? {

@@ -531,6 +531,7 @@ final class Validator {
             if def.check == nil, !(def.features.contains(.mimeHeader) && hasMime) { return nil }
             return CommandUse(
                 node: node, definition: def, table: noTags, arguments: ArgumentList(node, in: storage),
+                records: argumentRecords,
                 tagArgumentCount: 0)
         }
         return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: resolved.owner))
@@ -549,21 +550,17 @@ final class Validator {
     /// Matches the arguments of `node` against `def`, given the tags it accepts (`infos` is `tags` as plain
     /// data). Works on the argument records: strings are not copied, tags are not reference counted.
     private func matchArguments(_ def: CommandDefinition, node: Node, tags table: TagTable) -> CommandUse? {
-        let infos = table.infos
         let records = argumentRecords
         let base = Int(node.argumentStart)
         let count = Int(node.argumentCount)
         var common = CommonTagPositions()
         var i = 0
-        let problem = infos.withUnsafeBufferPointer { infos in
-            table.indexByID.withUnsafeBufferPointer { byID in
-                matchTags(records, base: base, count: count, infos, byID, &common, &i)
-            }
-        }
+        let problem = matchTags(records, base: base, count: count, table.infoPointer, table.indexPointer, &common, &i)
         if case .none = problem {
             guard positionalMatch(def, node: node, base: base + i, count: count - i) else { return nil }
             return CommandUse(
                 node: node, definition: def, table: table, arguments: ArgumentList(node, in: storage),
+                records: argumentRecords,
                 tagArgumentCount: i, common: common)
         }
         reportTagProblem(problem, def, table.tags)
