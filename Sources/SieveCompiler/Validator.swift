@@ -763,13 +763,15 @@ final class Validator {
             }
             // The key list is the last positional argument of a matching test.
             if matchType == KnownName.regex || matchType == KnownName.matches,
-                use.positional.count == use.definition.maxPositional, let keys = use.positional.last?.strings
+                use.positionalCount == use.definition.maxPositional, use.positionalCount > 0
             {
+                let keys = use.strings(ofPositional: use.positionalCount - 1)
                 if matchType == KnownName.regex {
                     for key in keys where isConstant(key) {
                         let pattern = key.text
                         // Refused before regcomp sees it: expanding it could take seconds and gigabytes.
-                        let size = RegexRisk.expandedSize(key.bytes)
+                        let bytes = key.bytes
+                        let size = RegexRisk.expandedSize(bytes)
                         if size > RegexRisk.maxExpandedSize {
                             error(.regexTooComplex(pattern, size: size, limit: RegexRisk.maxExpandedSize), at: key)
                             return
@@ -786,7 +788,7 @@ final class Validator {
                             error(.invalidRegex(pattern, reason: problem), at: key)
                             return
                         }
-                        if RegexRisk.isCatastrophic(key.bytes) { warning(.regexBacktracking(pattern), at: key) }
+                        if RegexRisk.isCatastrophic(bytes) { warning(.regexBacktracking(pattern), at: key) }
                     }
                 } else if matchType == KnownName.matches {
                     for key in keys where key.withBytes(RegexRisk.hasManyStars) {
