@@ -195,11 +195,23 @@ struct CommonTagPositions {
     var last: Int32 = -1
 }
 
-/// A command whose block is being validated.
+/// A command whose block is being validated. Plain data (the storage, held by the validator, outlives it):
+/// its name and arguments are made only when a check asks.
 struct EnclosingCommand {
     var nameID: Int32
-    var name: String
-    var arguments: ArgumentList
+    unowned(unsafe) let storage: ArgumentStorage
+    let argumentBase: Int
+    let argumentCount: Int
+
+    init(_ node: Node, in storage: ArgumentStorage) {
+        nameID = node.nameID
+        self.storage = storage
+        argumentBase = Int(node.argumentStart)
+        argumentCount = Int(node.argumentCount)
+    }
+
+    var name: String { storage.names.name(nameID) }
+    var arguments: ArgumentList { ArgumentList(storage: storage, base: argumentBase, count: argumentCount) }
 }
 
 /// A command or test after its arguments were matched against its definition.

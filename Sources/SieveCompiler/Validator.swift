@@ -403,9 +403,7 @@ final class Validator {
         if node.hasBlock {
             // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
             if constant == false { return constant }
-            enclosingCommands.append(
-                EnclosingCommand(
-                    nameID: node.nameID, name: tree.name(of: node), arguments: ArgumentList(node, in: storage)))
+            enclosingCommands.append(EnclosingCommand(node, in: storage))
             validateBlock(first: node.firstChild)
             enclosingCommands.removeLast()
         }
