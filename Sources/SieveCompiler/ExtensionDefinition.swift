@@ -1,6 +1,8 @@
 // The declarative model an extension uses to describe itself (after Pigeonhole's extension
 // definitions): commands and tests with their argument shapes as data, tags it adds to other
-// commands, comparators, and checks for meaning only.
+// commands, comparators, and checks for meaning only. For the validator's hot path, a command's accepted
+// tags are also kept as plain data (`TagTable`: `TagInfo` records and an index by name id), and a
+// `CommandUse` refers to what outlives it without reference counting.
 
 /// The type of a positional argument or of a tag's parameter.
 enum ArgumentType: Sendable, Equatable {

@@ -1,4 +1,6 @@
-// RFC 5228 §8.1 (lexical tokens). Works on bytes; never builds a String per character.
+// RFC 5228 §8.1 (lexical tokens). Works on bytes; never builds a String per character. The usual tokens
+// take one inlined pass over buffer pointers; identifiers are found in a small cache keyed by their bytes as
+// two 64-bit words (`IdentifierCache`).
 
 /// One lexical token with the position of its first octet. Plain data (names are ids, strings are
 /// spans), so passing tokens around costs no reference counting.

@@ -5,6 +5,10 @@
 // The state read or written for every node is marked `@exclusivity(unchecked)`: the validator runs on one
 // thread and never keeps an access to these properties open across a call, so the dynamic exclusivity
 // checks (a runtime call per access, ~5% of the whole compile) find nothing.
+//
+// No reference counting per node: the validator owns every resolution (`resolutions`), the argument
+// storage and the tag tables for the whole walk, so lookups hand out unretained resolutions, a
+// `CommandUse` is plain data, and records are read through pointers.
 
 final class Validator {
     let options: CompileOptions
