@@ -97,6 +97,7 @@ struct Parser {
     }
 
     /// A new node record named `id`, at the identifier token `start`; returns its index.
+    @inline(__always)
     private mutating func appendNode(_ id: Int32, at start: Token) -> Int32 {
         let index = Int32(tree.nodes.count)
         tree.nodes.append(
