@@ -142,31 +142,53 @@ struct StringList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
 struct Node: Sendable {
     /// The interned name (`SyntaxTree.names`).
     var nameID: Int32
-    private var line32: Int32
+    // The three flags ride in the top bits of the line and the two counts (all below 2^31: scripts of
+    // 2 GiB and more are refused), so a record is 36 bytes.
+    private var line32: UInt32
     private var column32: Int32
-    var line: Int { Int(line32) }
+    var line: Int { Int(line32 & Node.valueMask) }
     var column: Int { Int(column32) }
     /// The arguments are `SyntaxTree.arguments[argumentStart ..< argumentStart + argumentCount]`.
     var argumentStart: Int32
-    var argumentCount: Int32 = 0
+    private var argumentCount32: UInt32 = 0
+    var argumentCount: Int32 {
+        get { Int32(bitPattern: argumentCount32 & Node.valueMask) }
+        set { argumentCount32 = (argumentCount32 & Node.flagBit) | (UInt32(bitPattern: newValue) & Node.valueMask) }
+    }
     /// The first test (-1: none) and how many tests there are.
     var firstTest: Int32 = -1
-    var testCount: Int32 = 0
+    private var testCount32: UInt32 = 0
+    var testCount: Int32 {
+        get { Int32(bitPattern: testCount32 & Node.valueMask) }
+        set { testCount32 = (testCount32 & Node.flagBit) | (UInt32(bitPattern: newValue) & Node.valueMask) }
+    }
     /// The first command of the block (-1: none or an empty block).
     var firstChild: Int32 = -1
     /// false when the command ends with ";".
-    var hasBlock = false
+    var hasBlock: Bool {
+        get { line32 & Node.flagBit != 0 }
+        set { line32 = (line32 & Node.valueMask) | (newValue ? Node.flagBit : 0) }
+    }
     /// Whether the tests were written as a test-list "( … )".
-    var hasTestList = false
+    var hasTestList: Bool {
+        get { argumentCount32 & Node.flagBit != 0 }
+        set { argumentCount32 = (argumentCount32 & Node.valueMask) | (newValue ? Node.flagBit : 0) }
+    }
     /// Whether one of the node's own string arguments has a "$" as parsed (before any encoded-character
     /// decoding): without one, and without decoding, the variable checks have nothing to look at.
-    var hasDollar = false
+    var hasDollar: Bool {
+        get { testCount32 & Node.flagBit != 0 }
+        set { testCount32 = (testCount32 & Node.valueMask) | (newValue ? Node.flagBit : 0) }
+    }
     /// The next command of the same block, or the next test of the same test list (-1: last).
     var next: Int32 = -1
 
+    private static let flagBit: UInt32 = 1 << 31
+    private static let valueMask: UInt32 = (1 << 31) - 1
+
     init(nameID: Int32, line: Int, column: Int, argumentStart: Int32) {
         self.nameID = nameID
-        line32 = Int32(truncatingIfNeeded: line)
+        line32 = UInt32(truncatingIfNeeded: line) & Node.valueMask
         column32 = Int32(truncatingIfNeeded: column)
         self.argumentStart = argumentStart
     }
@@ -195,45 +217,81 @@ struct StringSpan: Equatable, Sendable {
 }
 
 /// A string literal in the tree.
+///
+/// Packed in 20 bytes (fewer pages for a big script): positions and lines are below 2^31 (scripts of 2 GiB
+/// and more are refused), so the span's three flags ride in the top bits of its start, end and line.
 struct StringRecord: Sendable {
-    var span: StringSpan
-    private var line32: Int32
+    private var start32: UInt32
+    private var end32: UInt32
+    private var line32: UInt32
     private var column32: Int32
     /// Index in `SyntaxTree.decodings` when encoded-character decoding changed the string, else -1.
     var decoding: Int32 = -1
 
-    var line: Int { Int(line32) }
+    private static let flagBit: UInt32 = 1 << 31
+    private static let valueMask: UInt32 = (1 << 31) - 1
+
+    var span: StringSpan {
+        get {
+            StringSpan(
+                start: Int(start32 & StringRecord.valueMask), end: Int(end32 & StringRecord.valueMask),
+                inPool: start32 & StringRecord.flagBit != 0, isMultiline: end32 & StringRecord.flagBit != 0,
+                hasDollar: line32 & StringRecord.flagBit != 0)
+        }
+        set {
+            start32 =
+                (UInt32(truncatingIfNeeded: newValue.start) & StringRecord.valueMask)
+                | (newValue.inPool ? StringRecord.flagBit : 0)
+            end32 =
+                (UInt32(truncatingIfNeeded: newValue.end) & StringRecord.valueMask)
+                | (newValue.isMultiline ? StringRecord.flagBit : 0)
+            line32 = (line32 & StringRecord.valueMask) | (newValue.hasDollar ? StringRecord.flagBit : 0)
+        }
+    }
+
+    var line: Int { Int(line32 & StringRecord.valueMask) }
     var column: Int { Int(column32) }
 
     init(span: StringSpan, line: Int, column: Int) {
-        self.span = span
-        line32 = Int32(truncatingIfNeeded: line)
+        start32 = 0
+        end32 = 0
+        line32 = UInt32(truncatingIfNeeded: line) & StringRecord.valueMask
         column32 = Int32(truncatingIfNeeded: column)
+        self.span = span
     }
 }
 
 /// An argument in the tree.
 struct ArgumentRecord: Sendable {
     enum Kind: UInt8, Sendable { case string, stringList, number, tag }
-    var kind: Kind
     private var line32: Int32
     private var column32: Int32
     /// string: its index in `SyntaxTree.strings`; string list: the first one's; tag: the name id; number:
     /// its index in `SyntaxTree.numbers` (rare, so kept out of the record).
     var first: Int32
+    /// The kind in the top 2 bits, a string list's count in the other 30 (a list of 2^30 strings would need
+    /// a script of 3 GiB, and those are refused): 16-byte records, so fewer pages for a big script.
+    private var kindAndCount: UInt32
+
+    var kind: Kind {
+        get { unsafeBitCast(UInt8(truncatingIfNeeded: kindAndCount >> 30), to: Kind.self) }
+        set { kindAndCount = (kindAndCount & 0x3FFF_FFFF) | (UInt32(newValue.rawValue) << 30) }
+    }
     /// string list: how many strings.
-    var count: Int32
+    var count: Int32 {
+        get { Int32(bitPattern: kindAndCount & 0x3FFF_FFFF) }
+        set { kindAndCount = (kindAndCount & 0xC000_0000) | (UInt32(truncatingIfNeeded: newValue) & 0x3FFF_FFFF) }
+    }
 
     var line: Int { Int(line32) }
     var column: Int { Int(column32) }
     var isTag: Bool { kind == .tag }
 
     init(kind: Kind, line: Int, column: Int, first: Int32 = 0, count: Int32 = 0) {
-        self.kind = kind
         line32 = Int32(truncatingIfNeeded: line)
         column32 = Int32(truncatingIfNeeded: column)
         self.first = first
-        self.count = count
+        kindAndCount = (UInt32(kind.rawValue) << 30) | (UInt32(truncatingIfNeeded: count) & 0x3FFF_FFFF)
     }
 }
 

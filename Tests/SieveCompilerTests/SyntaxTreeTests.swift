@@ -79,4 +79,34 @@ struct SyntaxTreeTests {
         let (_, storage, _) = Self.parse("keep 1;")
         #expect(storage.argument(0).strings == nil)
     }
+
+    @Test("records are packed (node 36, argument 16, string 20 bytes) and their packed fields stay apart")
+    func packedRecords() {
+        #expect(MemoryLayout<Node>.stride == 36)
+        #expect(MemoryLayout<ArgumentRecord>.stride == 16)
+        #expect(MemoryLayout<StringRecord>.stride == 20)
+        var node = Node(nameID: 3, line: Int(Int32.max) - 1, column: 7, argumentStart: 5)
+        node.hasBlock = true
+        node.argumentCount = Int32.max - 2
+        node.hasTestList = true
+        node.testCount = 4
+        node.hasDollar = true
+        #expect(node.line == Int(Int32.max) - 1 && node.argumentCount == Int32.max - 2 && node.testCount == 4)
+        #expect(node.hasBlock && node.hasTestList && node.hasDollar)
+        node.hasBlock = false
+        node.testCount = 9
+        #expect(!node.hasBlock && node.hasDollar && node.testCount == 9 && node.line == Int(Int32.max) - 1)
+        var argument = ArgumentRecord(kind: .stringList, line: 2, column: 3, first: 4, count: (1 << 30) - 1)
+        #expect(argument.kind == .stringList && argument.count == (1 << 30) - 1)
+        argument.kind = .tag
+        argument.count = 5
+        #expect(argument.kind == .tag && argument.count == 5 && argument.line == 2 && argument.column == 3)
+        let span = StringSpan(start: Int(Int32.max) - 3, end: Int(Int32.max) - 1, inPool: true, isMultiline: false)
+        var string = StringRecord(span: span, line: 11, column: 12)
+        #expect(string.span == span && string.line == 11 && string.decoding == -1)
+        string.decoding = 3
+        string.span = StringSpan(start: 1, end: 2, inPool: false, isMultiline: true, hasDollar: false)
+        #expect(string.span.isMultiline && !string.span.inPool && !string.span.hasDollar && string.span.end == 2)
+        #expect(string.line == 11 && string.column == 12 && string.decoding == 3)
+    }
 }
