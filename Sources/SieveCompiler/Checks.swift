@@ -108,10 +108,14 @@ enum Checks {
     /// `isValidASCIIFlag` on bytes in place, system flags compared without building anything.
     static func isValidASCIIFlag(_ flag: UnsafeBufferPointer<UInt8>) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
-            for system in systemFlags where system.count == flag.count {
-                if system.withUnsafeBufferPointer({ equalsIgnoringASCIICase(flag, lowercased: $0) }) { return true }
+            // The system flags by length (the same names as `systemFlags`).
+            switch flag.count {
+            case 5: return equalsIgnoringASCIICase(flag, "\\seen")
+            case 6: return equalsIgnoringASCIICase(flag, "\\draft")
+            case 8: return equalsIgnoringASCIICase(flag, "\\flagged") || equalsIgnoringASCIICase(flag, "\\deleted")
+            case 9: return equalsIgnoringASCIICase(flag, "\\answered")
+            default: return false
             }
-            return false
         }
         guard !flag.isEmpty else { return false }
         for b in flag {

@@ -222,4 +222,19 @@ struct ExtensionTests {
             "require [\"regex\", \"variables\"]; if header :regex \"s\" \"${x}(\" { keep; }", regex: { _, _ in "bad" })
         #expect(variable.isValid)
     }
+
+    @Test("system flags are recognised in any case and only by their exact names")
+    func systemFlags() {
+        for flag in ["\\Seen", "\\DRAFT", "\\flagged", "\\Deleted", "\\answered"] {
+            #expect(Checks.isValidFlag(flag), "\(flag)")
+            #expect(Array(flag.utf8).withUnsafeBufferPointer(Checks.isValidASCIIFlag), "\(flag)")
+        }
+        for flag in ["\\Seenx", "\\Sen", "\\Recent", "\\", "\\answerex", "\\flaggedd"] {
+            #expect(!Checks.isValidFlag(flag), "\(flag)")
+            #expect(!Array(flag.utf8).withUnsafeBufferPointer(Checks.isValidASCIIFlag), "\(flag)")
+        }
+        let warned = compile("require \"imap4flags\"; addflag [\"\\\\Seen\", \"\\\\Sean\"];")
+        #expect(warned.isValid)
+        #expect(warned.warnings.first?.message.contains("\\Sean") == true)
+    }
 }
