@@ -396,12 +396,17 @@ final class CommandDefinition: Sendable {
     ) {
         self.name = name
         self.kind = kind
-        self.signatures = [positional] + alternatives
         let signatures = [positional] + alternatives
-        self.maxPositional = signatures.map(\.count).max() ?? 0
-        self.signatureByCount = (0...(signatures.map(\.count).max() ?? 0)).map { count in
-            signatures.firstIndex { $0.count == count } ?? -1
+        self.signatures = signatures
+        var maxPositional = 0
+        for signature in signatures { maxPositional = max(maxPositional, signature.count) }
+        self.maxPositional = maxPositional
+        // Built once per process for every definition: one pass, the first signature of each length.
+        var byCount = [Int](repeating: -1, count: maxPositional + 1)
+        for (k, signature) in signatures.enumerated() where byCount[signature.count] < 0 {
+            byCount[signature.count] = k
         }
+        self.signatureByCount = byCount
         self.argumentNames = names
         self.tags = tags
         self.features = features
