@@ -33,7 +33,7 @@ final class Validator {
     private final class Resolved {
         let entry: Entry?
         /// The entry's definition and owner extension, read without copying the entry.
-        let definition: CommandDefinition?
+        unowned(unsafe) let definition: CommandDefinition?
         let owner: String?
         let available: Bool
         let wrongKind: Bool
