@@ -91,8 +91,14 @@ enum Checks {
     static func isValidFlag(_ flag: String) -> Bool {
         let system = ["\\answered", "\\flagged", "\\deleted", "\\seen", "\\draft"]
         if flag.hasPrefix("\\") { return system.contains(flag.lowercased()) }
+        return isFlagAtom(flag.utf8)
+    }
+
+    /// An IMAP flag keyword (RFC 3501 atom): printable ASCII without the atom-specials and without "]".
+    @inline(__always)
+    static func isFlagAtom<Flag: Collection<UInt8>>(_ flag: Flag) -> Bool {
         guard !flag.isEmpty else { return false }
-        for b in flag.utf8 {
+        for b in flag {
             if b <= 0x20 || b >= 0x7F { return false }
             switch b {
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
@@ -104,8 +110,7 @@ enum Checks {
         return true
     }
 
-    /// `isValidFlag` for a non-empty ASCII flag given as bytes (same verdicts, no String).
-    /// `isValidASCIIFlag` on bytes in place, system flags compared without building anything.
+    /// `isValidFlag` on bytes in place (same verdicts, no String), system flags compared without building anything.
     static func isValidASCIIFlag(_ flag: UnsafeBufferPointer<UInt8>) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
             // The system flags by length (the same names as `systemFlags`).
@@ -117,34 +122,14 @@ enum Checks {
             default: return false
             }
         }
-        guard !flag.isEmpty else { return false }
-        for b in flag {
-            if b <= 0x20 || b >= 0x7F { return false }
-            switch b {
-            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
-                UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
-                return false
-            default: continue
-            }
-        }
-        return true
+        return isFlagAtom(flag)
     }
 
     static func isValidASCIIFlag<Flag: Collection<UInt8>>(_ flag: Flag) -> Bool {
         if flag.first == UInt8(ascii: "\\") {
             return systemFlags.contains { $0.elementsEqual(flag.lazy.map(Lexer.lower)) }
         }
-        guard !flag.isEmpty else { return false }
-        for b in flag {
-            if b <= 0x20 || b >= 0x7F { return false }
-            switch b {
-            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
-                UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
-                return false
-            default: continue
-            }
-        }
-        return true
+        return isFlagAtom(flag)
     }
 
     private static let systemFlags: [[UInt8]] = ["\\answered", "\\flagged", "\\deleted", "\\seen", "\\draft"].map {

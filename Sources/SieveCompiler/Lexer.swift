@@ -88,35 +88,45 @@ struct Lexer {
         var line = self.line
         var lineStart = self.lineStart
         let general = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            let n = buffer.count
-            while i < n {
-                let b = buffer[i]
-                if b == 0x20 || b == 0x09 || b == 0x0D {
-                    i += 1
-                } else if b == 0x0A {
-                    line += 1
-                    i += 1
-                    lineStart = i
-                } else if b == 0x23 {
-                    var j = i + 1
-                    while j < n {
-                        let c = buffer[j]
-                        if c == 0x0A { break }
-                        if c == 0 { return true }
-                        j += 1
-                    }
-                    if j >= n { return true }
-                    i = j
-                } else {
-                    return b == 0x2F
-                }
-            }
-            return false
+            guard Lexer.skipUsualBlanks(buffer, &i, &line, &lineStart) else { return true }
+            return i < buffer.count && buffer[i] == 0x2F
         }
         offset = i
         self.line = line
         self.lineStart = lineStart
         if general { skipWhitespaceAndCommentsGenerally() }
+    }
+
+    /// Skips blanks, line breaks and whole hash comments from `i` up to the next other byte (or the end).
+    /// false where the general loop must take over: a NUL in a comment, or a comment running to the end.
+    @inline(__always)
+    private static func skipUsualBlanks(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int, _ lineStart: inout Int
+    ) -> Bool {
+        let n = buffer.count
+        while i < n {
+            let b = buffer[i]
+            if b == 0x20 || b == 0x09 || b == 0x0D {
+                i += 1
+            } else if b == 0x0A {
+                line += 1
+                i += 1
+                lineStart = i
+            } else if b == 0x23 {
+                var j = i + 1
+                while j < n {
+                    let c = buffer[j]
+                    if c == 0x0A { break }
+                    if c == 0 { return false }
+                    j += 1
+                }
+                if j >= n { return false }
+                i = j
+            } else {
+                return true
+            }
+        }
+        return true
     }
 
     private mutating func skipWhitespaceAndCommentsGenerally() {
@@ -183,27 +193,7 @@ struct Lexer {
         let token = identifierCache.withEntries { entries in
             bytes.withUnsafeBufferPointer { buffer -> Token? in
                 let n = buffer.count
-                while i < n {
-                    let b = buffer[i]
-                    if b == 0x20 || b == 0x09 || b == 0x0D {
-                        i += 1
-                    } else if b == 0x0A {
-                        line += 1
-                        i += 1
-                        lineStart = i
-                    } else if b == 0x23 {
-                        var j = i + 1
-                        while j < n, buffer[j] != 0x0A {
-                            if buffer[j] == 0 { return nil }
-                            j += 1
-                        }
-                        if j >= n { return nil }
-                        i = j
-                    } else {
-                        break
-                    }
-                }
-                guard i < n else { return nil }
+                guard Lexer.skipUsualBlanks(buffer, &i, &line, &lineStart), i < n else { return nil }
                 let column = i - lineStart + 1
                 let b = buffer[i]
                 switch b {
