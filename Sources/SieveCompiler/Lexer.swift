@@ -149,7 +149,6 @@ struct Lexer {
             // bracket-comment = "/*" *not-star 1*STAR *(not-star-slash *not-star 1*STAR) "/"
             case 0x2F where peek(1) == 0x2A:
                 let startLine = line
-                let startColumn = column
                 offset += 2
                 var closed = false
                 while offset < bytes.count {
