@@ -51,17 +51,20 @@ extension FileScriptStore {
     /// Before the first operation: if a regular file sits where the active link belongs (a user's script from
     /// before ManageSieve), take the lock and rescue it. Cheap once checked.
     func prepare() throws(StorageError) {
-        guard !migrationChecked else { return }
-        guard let linkDirectory = try openLinkDirectory(create: false) else {
-            migrationChecked = true
-            return
-        }
-        let status = try Self.io { () throws(FileSystemError) in try linkDirectory.status(linkName) }
-        guard status?.kind == .regular else {
-            migrationChecked = true
-            return
-        }
+        guard !migrationChecked, try linkDirectoryHoldingRegularFile() != nil else { return }
         try withLock { _ throws(StorageError) in }
+    }
+
+    /// The active link's directory when a regular file sits at the link's place; nil (and the migration marked
+    /// as checked) when there is nothing to rescue.
+    private func linkDirectoryHoldingRegularFile() throws(StorageError) -> DirectoryHandle? {
+        guard let linkDirectory = try openLinkDirectory(create: false),
+            try Self.io({ () throws(FileSystemError) in try linkDirectory.status(linkName) })?.kind == .regular
+        else {
+            migrationChecked = true
+            return nil
+        }
+        return linkDirectory
     }
 
     /// Under the lock: copies a regular file at the link's place into the storage as `dovecot.orig.sieve`
@@ -69,15 +72,8 @@ extension FileScriptStore {
     /// the copy. A crash in between leaves the original in place (and at worst an unused copy), so no script
     /// is ever lost. Quota is not applied: the script exists already.
     func migrateRegularActiveFile(into directory: DirectoryHandle) throws(StorageError) {
-        guard let linkDirectory = try openLinkDirectory(create: false) else {
-            migrationChecked = true
-            return
-        }
-        let status = try Self.io { () throws(FileSystemError) in try linkDirectory.status(linkName) }
-        guard status?.kind == .regular else {
-            migrationChecked = true
-            return
-        }
+        // Checked again here: another session may have rescued the file before this one got the lock.
+        guard let linkDirectory = try linkDirectoryHoldingRegularFile() else { return }
         let content = try Self.io { () throws(FileSystemError) in try linkDirectory.readFile(linkName) }
         var suffix = 1
         var fileName = Self.migratedScriptName + Self.scriptSuffix

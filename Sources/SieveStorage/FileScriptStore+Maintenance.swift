@@ -98,12 +98,9 @@ extension FileScriptStore {
     /// a link), every byte written, fsync, rename over `fileName`, fsync of the directory.
     /// On failure the temporary file is removed and `fileName` is untouched.
     func writeAtomically(_ content: [UInt8], to fileName: String, in directory: DirectoryHandle) throws(StorageError) {
-        let temporary = Self.temporaryName(base: fileName)
+        let temporary = try writeTemporary(content, for: fileName, in: directory)
         try Self.io { () throws(FileSystemError) in
-            let file = try directory.createExclusive(temporary, mode: 0o600)
             do throws(FileSystemError) {
-                try file.write(content)
-                try file.sync()
                 try directory.rename(temporary, to: fileName)
             } catch {
                 try? directory.unlink(temporary)
