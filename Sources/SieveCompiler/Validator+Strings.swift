@@ -134,61 +134,19 @@ extension Validator {
         guard variables, record.span.hasDollar, storage.withBytes(ofString: index, VariableSyntax.mayContainReference)
         else { return }
         let literal = storage.literal(index)
-        // The references as `VariableSyntax.references` finds them, handled as they are found (no arrays).
         literal.withBytes { s in
-            let n = s.count
-            var i = 0
-            while i + 1 < n {
-                guard s[i] == 0x24, s[i + 1] == 0x7B else {
-                    i += 1
-                    continue
-                }
-                var j = i + 2
-                var ok = true
-                var numeric = false
-                var parts = 0
-                var first = 0..<0
-                var last = 0..<0
-                if j < n, Lexer.isDigit(s[j]) {
-                    let start = j
-                    while j < n, Lexer.isDigit(s[j]) { j += 1 }
-                    first = start..<j
-                    last = first
-                    parts = 1
-                    numeric = true
-                } else {
-                    while true {
-                        guard j < n, Lexer.isIdentifierStart(s[j]) else {
-                            ok = false
-                            break
-                        }
-                        let start = j
-                        while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
-                        if parts == 0 { first = start..<j }
-                        last = start..<j
-                        parts += 1
-                        if j < n, s[j] == 0x2E {
-                            j += 1
-                            continue
-                        }
-                        break
-                    }
-                }
-                guard ok, j < n, s[j] == 0x7D, parts > 0 else {
-                    i += 2
-                    continue
-                }
-                i = j + 1
-                if numeric {
-                    guard last.count > 1 else { continue }
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: s[last]), as: UTF8.self)
+            VariableSyntax.forEachReference(s) { reference in
+                if reference.isNumeric {
+                    guard reference.last.count > 1 else { return true }
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: s[reference.last]), as: UTF8.self)
                     if Int(name).map({ $0 > 9 }) ?? true { warning(.matchVariableTooLarge(name), at: literal) }
-                } else if parts > 1 {
-                    let ns = Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[first]))
+                } else if reference.parts > 1 {
+                    let ns = Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[reference.first]))
                     if !knownNamespaces.contains(ns) { warning(.unknownNamespace(ns), at: literal) }
                 } else {
-                    noteLocalUse(Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[last])))
+                    noteLocalUse(Validator.lowercasedName(UnsafeBufferPointer(rebasing: s[reference.last])))
                 }
+                return true
             }
         }
     }

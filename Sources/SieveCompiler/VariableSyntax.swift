@@ -4,61 +4,63 @@
 //   variable-name = num-variable / identifier
 
 enum VariableSyntax {
-    struct Reference {
-        /// The namespace parts before the name, lower-cased ("env" in `${env.x}`).
-        var namespace: [String]
-        var name: String
+    /// One well-formed reference, as offsets into the string: its first and last identifier (the number, for
+    /// a num-variable) and how many dot-separated parts it has (`${env.x}`: first "env", last "x", 2 parts).
+    struct ReferenceSpan {
+        var first: Range<Int>
+        var last: Range<Int>
+        var parts: Int
         var isNumeric: Bool
-        var offset: Int
     }
 
-    /// The variable references in a string (only well-formed ones; anything else is literal text).
-    static func references(_ s: [UInt8]) -> [Reference] {
-        s.withUnsafeBufferPointer(references)
-    }
-
-    static func references(_ s: UnsafeBufferPointer<UInt8>) -> [Reference] {
-        var result: [Reference] = []
-        var i = 0
+    /// Calls `body` for each well-formed reference, in order, until it returns false; anything else is
+    /// literal text. The one scanner of the reference grammar (the validator's checks and `containsReference`).
+    static func forEachReference(_ s: UnsafeBufferPointer<UInt8>, _ body: (ReferenceSpan) -> Bool) {
         let n = s.count
+        var i = 0
         while i + 1 < n {
-            guard s[i] == 0x24, s[i + 1] == 0x7B else { i += 1; continue }
+            guard s[i] == 0x24, s[i + 1] == 0x7B else {
+                i += 1
+                continue
+            }
             var j = i + 2
-            var parts: [String] = []
             var ok = true
-            var numeric = false
-            // num-variable
+            var span = ReferenceSpan(first: 0..<0, last: 0..<0, parts: 0, isNumeric: false)
             if j < n, Lexer.isDigit(s[j]) {
                 let start = j
                 while j < n, Lexer.isDigit(s[j]) { j += 1 }
-                parts.append(String(decoding: s[start..<j], as: UTF8.self))
-                numeric = true
+                span.first = start..<j
+                span.last = span.first
+                span.parts = 1
+                span.isNumeric = true
             } else {
                 while true {
-                    guard j < n, Lexer.isIdentifierStart(s[j]) else { ok = false; break }
+                    guard j < n, Lexer.isIdentifierStart(s[j]) else {
+                        ok = false
+                        break
+                    }
                     let start = j
                     while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
-                    parts.append(String(decoding: s[start..<j].map(Lexer.lower), as: UTF8.self))
-                    if j < n, s[j] == 0x2E { j += 1; continue }
+                    if span.parts == 0 { span.first = start..<j }
+                    span.last = start..<j
+                    span.parts += 1
+                    if j < n, s[j] == 0x2E {
+                        j += 1
+                        continue
+                    }
                     break
                 }
             }
-            if ok, j < n, s[j] == 0x7D, !parts.isEmpty {
-                let name = parts.removeLast()
-                result.append(Reference(namespace: parts, name: name, isNumeric: numeric, offset: i))
-                i = j + 1
-            } else {
+            guard ok, j < n, s[j] == 0x7D, span.parts > 0 else {
                 i += 2
+                continue
             }
+            i = j + 1
+            guard body(span) else { return }
         }
-        return result
     }
 
-    /// Whether the string has a "${" at all (a cheap pre-check for `references`).
-    static func mayContainReference(_ s: [UInt8]) -> Bool {
-        s.withUnsafeBufferPointer(mayContainReference)
-    }
-
+    /// Whether the string has a "${" at all (a cheap pre-check for `forEachReference`).
     static func mayContainReference(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 1 < s.count {
@@ -68,41 +70,14 @@ enum VariableSyntax {
         return false
     }
 
-    static func containsReference(_ s: [UInt8]) -> Bool {
-        s.withUnsafeBufferPointer(containsReference)
-    }
-
-    /// Whether `references(s)` would find anything, without building it.
+    /// Whether the string holds a well-formed reference.
     static func containsReference(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = s.count
-        while i + 1 < n {
-            guard s[i] == 0x24, s[i + 1] == 0x7B else {
-                i += 1
-                continue
-            }
-            var j = i + 2
-            var ok = true
-            if j < n, Lexer.isDigit(s[j]) {
-                while j < n, Lexer.isDigit(s[j]) { j += 1 }
-            } else {
-                while true {
-                    guard j < n, Lexer.isIdentifierStart(s[j]) else {
-                        ok = false
-                        break
-                    }
-                    while j < n, Lexer.isIdentifierChar(s[j]) { j += 1 }
-                    if j < n, s[j] == 0x2E {
-                        j += 1
-                        continue
-                    }
-                    break
-                }
-            }
-            if ok, j < n, s[j] == 0x7D { return true }
-            i += 2
+        var found = false
+        forEachReference(s) { _ in
+            found = true
+            return false
         }
-        return false
+        return found
     }
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), optionally namespaced with dots.
