@@ -51,8 +51,16 @@ public struct PasswdFile: Sendable {
         return (found, problems)
     }
 
+    /// False when `canServe` is false for every hash, judged from the raw bytes without parsing anything (for
+    /// the server's quick start): no SCRAM credential and no cleartext scheme occurs in the text. True means
+    /// "perhaps"; `canServe` decides.
+    public static func mayServeSCRAM(_ text: UnsafeRawBufferPointer) -> Bool {
+        RawFile.containsAny(text, "{SCRAM-", "{PLAIN}", "{CLEARTEXT}")
+    }
+
     /// True when at least one user could log in with SCRAM using this hash: a stored credential of that hash
-    /// or a cleartext password. Only lines whose password field carries such a scheme are parsed.
+    /// or a cleartext password. Only lines whose password field carries such a scheme are parsed (the same
+    /// schemes `mayServeSCRAM` looks for).
     public func canServe(_ hash: SCRAMHash) -> Bool {
         var result = false
         for marker in [hash.tag, "{PLAIN}", "{CLEARTEXT}"] where !result {

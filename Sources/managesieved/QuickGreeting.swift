@@ -32,9 +32,8 @@ struct QuickStart {
         /// Whether SCRAM could be offered: an entry with SCRAM or cleartext credentials (the ordinary path decides).
         var mayOfferSCRAM: Bool {
             switch self {
-            case .raw(let file): file.containsAny("{SCRAM-", "{PLAIN}", "{CLEARTEXT}")
-            case .array(let bytes):
-                bytes.withUnsafeBytes { RawFile.containsAny($0, "{SCRAM-", "{PLAIN}", "{CLEARTEXT}") }
+            case .raw(let file): PasswdFile.mayServeSCRAM(file.bytes)
+            case .array(let bytes): bytes.withUnsafeBytes(PasswdFile.mayServeSCRAM)
             }
         }
 
