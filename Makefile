@@ -16,7 +16,7 @@ STATIC_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
 RELEASE_DIR  = .build/release
 DEBUG_DIR    = .build/debug
 
-.PHONY: all build release test unit-test integration-test purity demo install uninstall clean bench fuzz format lint
+.PHONY: all build release test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz format lint
 
 all: release
 
@@ -27,7 +27,12 @@ release:
 	$(SWIFT) build $(STATIC_FLAGS) --product managesieved
 	$(SWIFT) build -c release --static-swift-stdlib --product managesievectl
 
-test: build purity lint unit-test integration-test
+# The prerequisites first (as non-root this stops, naming the packages to install), then the suites.
+test: test-deps
+	$(MAKE) build purity lint unit-test integration-test
+
+test-deps:
+	PYTHON=$(PYTHON) tools/install-test-deps
 
 purity:
 	tools/check-purity

@@ -218,7 +218,7 @@ class Socat:
 @pytest.fixture
 def socat_server(server_env):
     if shutil.which("socat") is None:
-        pytest.fail("socat is not installed (.ci/run installs it)")
+        pytest.fail("socat is not installed (tools/install-test-deps installs it)")
     s = Socat(server_env)
     yield s
     s.close()
@@ -334,7 +334,7 @@ def capability(lines: list[bytes], name: str) -> str | None:
 def serving(env: ServerEnv):
     """socat on loopback exec'ing the server for `env`, as inetd would."""
     if shutil.which("socat") is None:
-        pytest.fail("socat is not installed (.ci/run installs it)")
+        pytest.fail("socat is not installed (tools/install-test-deps installs it)")
     server = Socat(env)
     try:
         yield server

@@ -3,7 +3,7 @@ upload, list, activate, download, rename where the client can, delete) against t
 socat, exactly as an admin would run it. Each test checks the client's own view (its output or return
 values), the server's view (its log) and the user's storage on disk.
 
-A client that is not installed FAILS: .ci/run installs all of them. Client quirks are respected, not
+A client that is not installed FAILS: tools/install-test-deps installs all of them. Client quirks are respected, not
 worked around (sievemgr gets LF scripts; Net_Sieve and Net::ManageSieve post-process downloaded scripts)."""
 
 import os
@@ -28,7 +28,7 @@ def need(program: str) -> str:
     """The absolute path of a client program; the test fails (not skips) when it is missing."""
     path = shutil.which(program) if "/" not in program else (program if os.access(program, os.X_OK) else None)
     if path is None:
-        pytest.fail(f"{program} is not installed (.ci/run installs it)")
+        pytest.fail(f"{program} is not installed (tools/install-test-deps installs it)")
     return path
 
 
@@ -36,7 +36,7 @@ def need_module(name: str):
     try:
         return __import__(name)
     except ImportError:
-        pytest.fail(f"Python module {name} is not installed (.ci/run pip-installs it)")
+        pytest.fail(f"Python module {name} is not installed (tools/install-test-deps installs it)")
 
 
 def run(argv, **kwargs):
@@ -228,7 +228,7 @@ def php_net_sieve_round_trip(server, tmp_path, *tls_arguments):
     env = server.env
     php = need("php")
     if not Path("/usr/share/php/Net/Sieve.php").exists():
-        pytest.fail("PHP Net_Sieve is not installed (.ci/run installs php-net-sieve)")
+        pytest.fail("PHP Net_Sieve is not installed (tools/install-test-deps installs php-net-sieve)")
     script = tmp_path / "rules.sieve"
     script.write_bytes(SCRIPT.encode())
     result = run([php, str(CLIENTS / "net_sieve.php"), "127.0.0.1", str(server.port), "alice", PASSWORD,
@@ -263,7 +263,7 @@ def perl_net_managesieve_round_trip(server, tmp_path, *tls_arguments):
     env = server.env
     perl = need("perl")
     if run([perl, "-MNet::ManageSieve", "-e", "1"]).returncode != 0:
-        pytest.fail("Net::ManageSieve is not installed (.ci/run installs libnet-managesieve-perl)")
+        pytest.fail("Net::ManageSieve is not installed (tools/install-test-deps installs libnet-managesieve-perl)")
     script = tmp_path / "rules.sieve"
     script.write_bytes(SCRIPT.encode())
     result = run([perl, str(CLIENTS / "net_managesieve.pl"), "127.0.0.1", str(server.port), "alice",
@@ -377,7 +377,7 @@ def test_client_versions_are_recorded_in_the_readme():
 @pytest.fixture(scope="module")
 def certificate():
     if shutil.which("openssl") is None:
-        pytest.fail("openssl is not installed (.ci/run installs it)")
+        pytest.fail("openssl is not installed (tools/install-test-deps installs it)")
     directory = Path(tempfile.mkdtemp(prefix="managesieved-test-tls-"))
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -391,7 +391,7 @@ def certificate():
 @pytest.fixture
 def tls_server(env_root, certificate):
     if shutil.which("socat") is None:
-        pytest.fail("socat is not installed (.ci/run installs it)")
+        pytest.fail("socat is not installed (tools/install-test-deps installs it)")
     cert, key = certificate
     env = ServerEnv(env_root, extra_config=f"ssl = required\nssl_cert = {cert}\nssl_key = {key}")
     server = Socat(env)

@@ -28,7 +28,7 @@ SCRIPT = b'require "fileinto";\r\nif header :contains "subject" "[spam]" { filei
 
 def need(path: str) -> str:
     if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} is not installed (.ci/run installs it)")
+        pytest.fail(f"{path} is not installed (tools/install-test-deps installs it)")
     return path
 
 
@@ -199,7 +199,7 @@ def unit_dir(tmp_path):
     """The units with ExecStart pointing at the built binary, and our man pages on a private MANPATH so
     that verify can check Documentation=."""
     if shutil.which("systemd-analyze") is None:
-        pytest.fail("systemd-analyze is not installed (.ci/run installs systemd)")
+        pytest.fail("systemd-analyze is not installed (tools/install-test-deps installs systemd)")
     units = tmp_path / "units"
     units.mkdir()
     for unit in (CONTRIB / "systemd").iterdir():

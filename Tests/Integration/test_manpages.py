@@ -15,7 +15,7 @@ PAGES = ["managesieved.8", "managesievectl.8", "managesieved.conf.5"]
 def mandoc():
     path = shutil.which("mandoc")
     if path is None:
-        pytest.fail("mandoc is not installed (.ci/run installs it)")
+        pytest.fail("mandoc is not installed (tools/install-test-deps installs it)")
     return path
 
 

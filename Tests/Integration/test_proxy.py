@@ -30,7 +30,7 @@ PROXY_GID = 1600 if IS_ROOT else os.getgid()
 def need(program: str) -> str:
     path = shutil.which(program)
     if path is None:
-        pytest.fail(f"{program} is not installed (.ci/run installs it)")
+        pytest.fail(f"{program} is not installed (tools/install-test-deps installs it)")
     return path
 
 
@@ -399,7 +399,7 @@ def test_sievelib_with_starttls(topology, monkeypatch):
     try:
         from sievelib.managesieve import Client
     except ImportError:
-        pytest.fail("Python module sievelib is not installed (.ci/run pip-installs it)")
+        pytest.fail("Python module sievelib is not installed (tools/install-test-deps installs it)")
     monkeypatch.setenv("SSL_CERT_FILE", str(topology.certs["front.pem"]))
     client = Client("127.0.0.1", topology.front.port)
     assert client.connect("alice", PASSWORDS["alice"], starttls=True, authmech="PLAIN")
@@ -568,7 +568,7 @@ def test_scram_login_is_proxied_with_a_cleartext_stored_password(topology):
     try:
         import scramp  # noqa: F401
     except ImportError:
-        pytest.fail("Python module scramp is not installed (.ci/run pip-installs it)")
+        pytest.fail("Python module scramp is not installed (tools/install-test-deps installs it)")
     c = Raw(topology.front.port)
     assert b"SCRAM-SHA-256" in c.greeting()
     answer = scram_login(c, "carol", PASSWORDS["alice"])

@@ -21,7 +21,7 @@ def need_module(name: str):
     try:
         return __import__(name)
     except ImportError:
-        pytest.fail(f"Python module {name} is not installed (.ci/run pip-installs it)")
+        pytest.fail(f"Python module {name} is not installed (tools/install-test-deps installs it)")
 
 
 def b64(data: str | bytes) -> str:

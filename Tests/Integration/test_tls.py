@@ -21,7 +21,7 @@ AUTH_PLAIN = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", PASSWORD).encode() +
 def need(program: str) -> str:
     path = shutil.which(program)
     if path is None:
-        pytest.fail(f"{program} is not installed (.ci/run installs it)")
+        pytest.fail(f"{program} is not installed (tools/install-test-deps installs it)")
     return path
 
 
