@@ -151,3 +151,17 @@ def test_readme_tls_session_by_hand_is_what_the_server_answers(env_root):
     assert result.stdout.splitlines() == expected, result.stderr
     assert 'OK "Begin TLS negotiation now."' in result.stderr
     assert "login: user=demo method=PLAIN tls" in env.log_text()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_stray_quoting(page):
+    """A quote macro given prose after its argument quotes the prose too (`.Pq Ql - No for …` rendered
+    "(‘- for standard input’)"); an unbalanced parenthesis is the other symptom of a macro misread."""
+    text = subprocess.run(
+        [mandoc(), "-Tutf8", str(ROOT / "man" / page)], capture_output=True, text=True, check=True
+    ).stdout
+    plain = re.sub(".\b", "", text)
+    for paragraph in re.split(r"\n\s*\n", plain):
+        flat = " ".join(paragraph.split())
+        assert flat.count("(") == flat.count(")"), flat
+        assert not re.search(r"‘[^’\s]{1,2} (for|may|is|or) [^’]*’", flat), flat
