@@ -11,8 +11,7 @@ let package = Package(
         .executable(name: "managesievectl", targets: ["managesievectl"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // System C libraries.
@@ -27,7 +26,7 @@ let package = Package(
         .target(name: "Config"),
 
         // The operating system.
-        .target(name: "Posix", dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "Posix", dependencies: ["CLinux"]),
         .target(name: "SieveStorage", dependencies: ["Posix"]),
         .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL"]),
         .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
@@ -39,7 +38,8 @@ let package = Package(
 
         // Where the settings meet the compiler, the store and TLS (shared by both executables).
         .target(
-            name: "ServerConfiguration", dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS"]),
+            name: "ServerConfiguration",
+            dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth"]),
 
         // Executables.
         .executableTarget(

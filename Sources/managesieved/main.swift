@@ -21,7 +21,6 @@ enum ExitCode {
 }
 
 enum Version {
-    static let string = "0.1.0"
     static let usage = "usage: managesieved [-c FILE] [--version]\n"
 }
 
@@ -79,7 +78,7 @@ func serve() -> Never {
             configPath = String(cString: pathPointer)
             argumentIndex += 1
         case "--version", "-V":
-            ProcessControl.printToTerminal("managesieved \(Version.string)\n")
+            ProcessControl.printToTerminal(BuildInfo.versionText(program: "managesieved") + "\n")
             ProcessControl.exit(ExitCode.ok)
         case "--help", "-h":
             ProcessControl.printToTerminal(Version.usage)

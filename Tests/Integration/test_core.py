@@ -2,11 +2,12 @@
 the summary log line, configuration errors and exit codes."""
 
 import os
+import re
 import socket
 import subprocess
 import time
 
-from conftest import SERVER, ServerEnv, plain_b64
+from conftest import CTL, ROOT, SERVER, ServerEnv, plain_b64
 
 
 def login_line(user="alice", password="secret") -> bytes:
@@ -75,8 +76,15 @@ def test_unknown_option_is_a_usage_error_without_output(server_env):
 
 
 def test_version_option():
-    proc = subprocess.run([str(SERVER), "--version"], capture_output=True, timeout=20)
-    assert proc.returncode == 0 and proc.stdout.startswith(b"managesieved ")
+    """Both programs print the release CHANGELOG.md's newest section names, then the C libraries linked in."""
+    release = re.search(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(), re.M).group(1)
+    for program in (SERVER, CTL):
+        proc = subprocess.run([str(program), "--version"], capture_output=True, text=True, timeout=20)
+        assert proc.returncode == 0, proc.stderr
+        name, openssl, crypt = proc.stdout.splitlines()
+        assert name == f"{program.name} {release}"
+        assert re.fullmatch(r"OpenSSL \d+\.\d+\.\d+.*", openssl), openssl
+        assert re.fullmatch(r"libxcrypt \d+\.\d+\.\d+", crypt), crypt
 
 
 def test_malformed_passwd_lines_are_skipped_and_logged(env_root):
