@@ -7,7 +7,7 @@ import SieveCompiler
 
 /// `managesievectl check [-c CONFIG] [--extensions LIST] [--upload] FILE…`: compiles Sieve scripts as the
 /// server would and prints `FILE:LINE:COL: error: …` / `warning: …` lines on standard output.
-/// Exit status: 0 when every file is valid, 1 otherwise, 2 on usage errors.
+/// Exit status: 0 when every file is valid, 1 otherwise, 64 on usage errors (`ExitStatus`).
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
             sieve_extensions, sieve_max_redirects, managesieve_max_compile_errors and the script size \
             limit come from the configuration. A missing included script is an error (as at activation \
             and in sievec) unless --upload is given (as at PUTSCRIPT). Exits 0 when every file is valid, \
-            1 otherwise, 2 on usage errors.
+            1 otherwise, 64 on usage errors.
             """
     )
 
@@ -33,10 +33,9 @@ struct CheckCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "The scripts to check ('-' for standard input).")
     var files: [String] = []
 
-    /// Usage problems exit with status 2.
     static func usage(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("managesievectl check: \(message)\n".utf8))
-        return ExitCode(2)
+        return ExitStatus.usage
     }
 
     func run() throws {
@@ -66,7 +65,7 @@ struct CheckCommand: ParsableCommand {
             for diagnostic in result.diagnostics { print(diagnostic.render(fileName: name)) }
             if !result.isValid { allValid = false }
         }
-        if !allValid { throw ExitCode.failure }
+        if !allValid { throw ExitStatus.failure }
     }
 
     private func compileOptions() throws -> CompileOptions {

@@ -2,6 +2,8 @@
 
 import subprocess
 
+import pytest
+
 from conftest import CTL
 
 
@@ -41,6 +43,12 @@ def test_extensions_option_and_upload_mode(tmp_path):
     assert upload.returncode == 0 and b"warning" in upload.stdout  # like PUTSCRIPT: only a warning
 
 
-def test_usage_errors_exit_2(tmp_path):
-    assert check().returncode == 2
-    assert check("--extensions", "+nosuchext", "-", input=b"keep;\n").returncode == 2
+def test_usage_errors_exit_64(tmp_path):
+    assert check().returncode == 64
+    assert check("--extensions", "+nosuchext", "-", input=b"keep;\n").returncode == 64
+
+
+@pytest.mark.parametrize("command", ["config", "check", "hash-password", "transcript", "list", "get", "put"])
+def test_every_command_exits_64_on_an_unknown_option(command):
+    result = subprocess.run([str(CTL), command, "--no-such-option"], input=b"", capture_output=True, timeout=60)
+    assert result.returncode == 64, result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CTL, IS_ROOT, SERVER, ServerEnv, Socat, escape, plain_b64
+from conftest import CTL, IS_ROOT, SERVER, ServerEnv, Socat, escape, free_port, plain_b64
 
 STAMP = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} ", re.M)
 START = re.compile(r"\*: session start \d{4}-\d\d-\d\dT[\d:.]+Z pid=\d+ peer=(\S+)")
@@ -348,7 +348,18 @@ def test_replay_needs_credentials(env_root):
         [str(CTL), "transcript", str(path), "--replay-exec", f"{SERVER} -c {env.config}"],
         capture_output=True, text=True, timeout=60,
     )
-    assert out.returncode == 2 and "--user and --password" in out.stderr
+    assert out.returncode == 64 and "--user and --password" in out.stderr
+
+
+def test_replay_against_nothing_is_unavailable(env_root):
+    env = make_env(env_root)
+    path = scripted_session(env)
+    out = subprocess.run(
+        [str(CTL), "transcript", str(path), "--replay", f"127.0.0.1:{free_port()}", "--user", "alice",
+         "--password", "secret"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 69 and "cannot connect to 127.0.0.1:" in out.stderr
 
 
 def test_replay_over_tcp(env_root):
