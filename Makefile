@@ -14,7 +14,14 @@ DOCDIR       = $(PREFIX)/share/doc/managesieved
 # The server is fully static: start-up is paid on every connection (see ARCHITECTURE.md).
 STATIC_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
 RELEASE_DIR  = .build/release
+# managesievectl is built with other flags, in its own scratch folder: sharing one made each product's
+# build undo the other's, so `make install` after `make release` rebuilt both.
+CTL_SCRATCH  = .build-ctl
+CTL_RELEASE_DIR = $(CTL_SCRATCH)/release
 DEBUG_DIR    = .build/debug
+COMPLETIONS  = $(PREFIX)/share/bash-completion/completions/managesievectl \
+               $(PREFIX)/share/zsh/site-functions/_managesievectl \
+               $(PREFIX)/share/fish/vendor_completions.d/managesievectl.fish
 
 .PHONY: all build release test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz format lint
 
@@ -25,7 +32,7 @@ build:
 
 release:
 	$(SWIFT) build $(STATIC_FLAGS) --product managesieved
-	$(SWIFT) build -c release --static-swift-stdlib --product managesievectl
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(CTL_SCRATCH) --product managesievectl
 
 # The prerequisites first (as non-root this stops, naming the packages to install), then the suites.
 test: test-deps
@@ -56,9 +63,19 @@ demo: release
 bench:
 	bench/run.sh
 
+# Installs what `make release` built (stripped), the pages, the recipes, managesievectl's shell completions
+# and /etc/managesieved/ (for the passwd-file and TLS files); warns when the server's OpenSSL is older than
+# the system's (it is linked in statically: README, "After an OpenSSL security release").
 install: release
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)
-	install -m 0755 $(RELEASE_DIR)/managesieved $(RELEASE_DIR)/managesievectl $(DESTDIR)$(SBINDIR)/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/managesieved
+	install -s -m 0755 $(RELEASE_DIR)/managesieved $(DESTDIR)$(SBINDIR)/
+	install -s -m 0755 $(CTL_RELEASE_DIR)/managesievectl $(DESTDIR)$(SBINDIR)/
+	@for file in $(COMPLETIONS); do \
+		case $$file in *.fish) shell=fish;; */_*) shell=zsh;; *) shell=bash;; esac; \
+		install -d $(DESTDIR)$$(dirname $$file); \
+		$(CTL_RELEASE_DIR)/managesievectl --generate-completion-script $$shell > $(DESTDIR)$$file || exit 1; \
+	done
 	install -m 0644 man/managesieved.8 man/managesievectl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/managesieved.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	cp -R contrib/. $(DESTDIR)$(DOCDIR)/
@@ -76,15 +93,24 @@ install: release
 	else \
 		install -m 0644 contrib/managesieved.conf $(DESTDIR)$(SYSCONFDIR)/managesieved.conf; \
 	fi
+	@linked=$$($(RELEASE_DIR)/managesieved --version | sed -n 's/^OpenSSL \([0-9][0-9.]*\).*/\1/p'); \
+	system=$$(openssl version 2>/dev/null | sed -n 's/^OpenSSL \([0-9][0-9.]*\).*/\1/p'); \
+	if [ -n "$$linked" ] && [ -n "$$system" ] && [ "$$linked" != "$$system" ] && \
+		[ "$$(printf '%s\n%s\n' "$$linked" "$$system" | sort -V | head -n 1)" = "$$linked" ]; then \
+		echo "warning: managesieved has OpenSSL $$linked linked in, older than the system's $$system:" \
+			"rebuild it (make release install; README: After an OpenSSL security release)" >&2; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/managesieved $(DESTDIR)$(SBINDIR)/managesievectl
+	rm -f $(addprefix $(DESTDIR),$(COMPLETIONS))
+	@rmdir $(DESTDIR)$(SYSCONFDIR)/managesieved 2>/dev/null || true
 	rm -f $(DESTDIR)$(MANDIR)/man8/managesieved.8 $(DESTDIR)$(MANDIR)/man8/managesievectl.8 $(DESTDIR)$(MANDIR)/man5/managesieved.conf.5
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/managesieved.conf in place (remove it by hand if you want)"
 
 clean:
-	rm -rf .build demo
+	rm -rf .build $(CTL_SCRATCH) demo
 
 # Fuzzing (not part of `make test`): libFuzzer + AddressSanitizer builds of fuzz/FuzzProtocol and
 # fuzz/FuzzCompiler, each run FUZZ_SECONDS from the seed corpus in fuzz/corpus/<target>/; new inputs go to

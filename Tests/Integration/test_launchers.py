@@ -256,7 +256,7 @@ def test_systemd_service_sandboxing_scores_well(unit_dir):
 def make(target: str, destdir: Path, *extra: str) -> subprocess.CompletedProcess:
     # `-o release`: install the binaries under test instead of building release ones here.
     return subprocess.run(["make", "-s", "-C", str(ROOT), "-o", "release", target, f"DESTDIR={destdir}",
-                           "PREFIX=/usr", f"RELEASE_DIR={SERVER.parent}", *extra],
+                           "PREFIX=/usr", f"RELEASE_DIR={SERVER.parent}", f"CTL_RELEASE_DIR={SERVER.parent}", *extra],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -271,17 +271,29 @@ def test_make_install_and_uninstall(tmp_path):
         "etc/managesieved.conf",
         "usr/sbin/managesievectl",
         "usr/sbin/managesieved",
+        "usr/share/bash-completion/completions/managesievectl",
         "usr/share/doc/managesieved/README.md",
         "usr/share/doc/managesieved/inetd.conf",
         "usr/share/doc/managesieved/managesieved.conf",
         "usr/share/doc/managesieved/systemd/managesieved.socket",
         "usr/share/doc/managesieved/systemd/managesieved@.service",
         "usr/share/doc/managesieved/xinetd.d/managesieve",
+        "usr/share/fish/vendor_completions.d/managesievectl.fish",
         "usr/share/man/man5/managesieved.conf.5",
         "usr/share/man/man8/managesievectl.8",
         "usr/share/man/man8/managesieved.8",
+        "usr/share/zsh/site-functions/_managesievectl",
     ]
     assert os.access(destdir / "usr/sbin/managesieved", os.X_OK)
+    assert (destdir / "etc/managesieved").is_dir()
+    # Stripped: no symbol table left.
+    for binary in ("managesieved", "managesievectl"):
+        sections = subprocess.run(["readelf", "-S", str(destdir / "usr/sbin" / binary)], capture_output=True,
+                                  text=True, check=True).stdout
+        assert ".symtab" not in sections, binary
+    # The completions are managesievectl's own, naming its subcommands.
+    bash = (destdir / "usr/share/bash-completion/completions/managesievectl").read_text()
+    assert "hash-password" in bash and "transcript" in bash
     doc = destdir / "usr/share/doc/managesieved"
     # The recipes name the installed binary.
     assert "\t/usr/sbin/managesieved\t" in (doc / "inetd.conf").read_text()
