@@ -7,8 +7,9 @@ import Posix
 public struct PasswdFile: Sendable {
     private let text: [UInt8]
 
-    /// The largest passwd-file `load` accepts.
-    public static let maxFileSize = 64 << 20
+    /// The largest passwd-file `load` reads whole (`managesievectl`); the server reads a large file through
+    /// `PasswdDatabase` and its index instead.
+    public static let maxFileSize = 1 << 30
 
     /// Keeps the text of a passwd-file; nothing is parsed yet.
     public init(parsing text: [UInt8]) {
@@ -32,10 +33,20 @@ public struct PasswdFile: Sendable {
     public func lookup(_ user: String) -> (entry: PasswdEntry?, problems: [(line: Int, message: String)]) {
         let prefix = Array(user.utf8) + [0x3A]
         guard !user.isEmpty else { return (nil, []) }
+        var lines: [(line: Int, bytes: ArraySlice<UInt8>)] = []
+        forEachLine(startingWith: prefix) { lines.append(($0, $1)) }
+        return Self.pick(user, from: lines)
+    }
+
+    /// `lookup`'s rules over the lines that start with `user:` (numbered, CR stripped): malformed lines are
+    /// reported, the first valid one wins, later ones are reported as duplicates.
+    static func pick(
+        _ user: String, from lines: [(line: Int, bytes: ArraySlice<UInt8>)]
+    ) -> (entry: PasswdEntry?, problems: [(line: Int, message: String)]) {
         var found: PasswdEntry?
         var firstLine = 0
         var problems: [(line: Int, message: String)] = []
-        forEachLine(startingWith: prefix) { lineNumber, bytes in
+        for (lineNumber, bytes) in lines {
             switch Self.parseLine(bytes) {
             case .failure(let problem):
                 problems.append((lineNumber, problem.message))
@@ -50,6 +61,9 @@ public struct PasswdFile: Sendable {
         }
         return (found, problems)
     }
+
+    /// Whether any line carries a SCRAM or cleartext scheme marker (`mayServeSCRAM` over this text).
+    public var mayServeSCRAM: Bool { text.withUnsafeBytes(Self.mayServeSCRAM) }
 
     /// False when `canServe` is false for every hash, judged from the raw bytes without parsing anything (for
     /// the server's quick start): no SCRAM credential and no cleartext scheme occurs in the text. True means

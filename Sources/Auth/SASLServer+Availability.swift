@@ -6,7 +6,7 @@ extension SASLServer {
     /// cleartext password); its -PLUS variant only inside TLS with a channel binding to offer; EXTERNAL only with
     /// a verified client certificate. Offering SCRAM to a passwd-file of crypt hashes would only make clients
     /// that prefer it fail.
-    public static func availableMechanisms(for passwd: PasswdFile, context: SASLContext) -> [String] {
+    public static func availableMechanisms(for passwd: some SCRAMAvailability, context: SASLContext) -> [String] {
         let plus = context.tlsActive && !context.channelBindings.isEmpty
         var mechanisms: [String] = []
         for hash in [SCRAMHash.sha256, .sha1] where passwd.canServe(hash) {

@@ -29,7 +29,7 @@ public final class LocalBackend: SessionBackend {
     let limits: LimitsForUser
     let expand: PathExpander
     let logger: Logger
-    var passwd: PasswdFile?
+    var passwd: PasswdDatabase?
     /// Called with each verified user first thing in `beginUserSession`, while the process is still
     /// privileged (the transcript renames its file there, in a directory only root may write).
     public var onUserVerified: ((PasswdEntry) -> Void)?
@@ -51,7 +51,9 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func lookupUser(_ name: String) -> PasswdEntry? {
-        let (entry, problems) = loadedPasswd().lookup(name)
+        let database = loadedPasswd()
+        let (entry, problems) = database.lookup(name)
+        logNotes(database)
         for problem in problems {
             logger.log(.warning, "\(passwdPath):\(problem.line): \(problem.message); line ignored")
         }
@@ -65,20 +67,29 @@ public final class LocalBackend: SessionBackend {
     /// Uses the passwd-file text already read (by the server's quick start, from `passwdPath`) instead of
     /// reading it on first use, so that the greeting it gave and the session's logins see the same file.
     public func usePasswdFile(text: [UInt8]) {
-        passwd = PasswdFile(parsing: text)
+        passwd = PasswdDatabase(text: text)
     }
 
-    /// The passwd-file, read on first use (while the process is still privileged) and kept.
-    func loadedPasswd() -> PasswdFile {
-        if passwd == nil {
-            do {
-                passwd = try PasswdFile.load(path: passwdPath)
-            } catch {
-                logger.log(.error, "cannot read passwd_file \(passwdPath): \(error)")
-                passwd = PasswdFile(parsing: [])
-            }
+    /// Uses the passwd-file the server's quick start opened (from `passwdPath`); its index notes are logged.
+    public func usePasswd(_ database: PasswdDatabase) {
+        passwd = database
+        logNotes(database)
+    }
+
+    /// The passwd-file, opened on first use (while the process is still privileged) and kept.
+    func loadedPasswd() -> PasswdDatabase {
+        if let passwd { return passwd }
+        let database = PasswdDatabase(path: passwdPath)
+        if let error = database.loadError {
+            logger.log(.error, "cannot read passwd_file \(passwdPath): \(error)")
         }
-        return passwd ?? PasswdFile(parsing: [])
+        logNotes(database)
+        passwd = database
+        return database
+    }
+
+    private func logNotes(_ database: PasswdDatabase) {
+        for note in database.takeNotes() { logger.log(note.level, note.message) }
     }
 
     public func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal> {

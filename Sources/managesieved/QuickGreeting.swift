@@ -23,17 +23,17 @@ struct QuickStart {
     /// The greeting written to fd 1.
     let greeting: RawFile
 
-    /// A small passwd-file is read into memory from malloc like the configuration; a large one straight into
-    /// the array the server keeps, since copying megabytes afterwards would cost more than the array's set-up.
+    /// A small passwd-file is read into memory from malloc like the configuration; a large one is opened through
+    /// its index (`PasswdDatabase`), which answers the greeting's question from its header.
     enum PasswdText {
         case raw(RawFile)
-        case array([UInt8])
+        case database(PasswdDatabase)
 
         /// Whether SCRAM could be offered: an entry with SCRAM or cleartext credentials (the ordinary path decides).
         var mayOfferSCRAM: Bool {
             switch self {
             case .raw(let file): PasswdFile.mayServeSCRAM(file.bytes)
-            case .array(let bytes): bytes.withUnsafeBytes(PasswdFile.mayServeSCRAM)
+            case .database(let database): database.mayServeSCRAM
             }
         }
 
@@ -41,25 +41,25 @@ struct QuickStart {
             if case .raw(let file) = self { file.free() }
         }
 
-        /// The bytes as an array; a raw buffer is released.
-        func array() -> [UInt8] {
+        /// The passwd-file for the session; a raw buffer is released.
+        func database() -> PasswdDatabase {
             switch self {
             case .raw(let file):
                 defer { file.free() }
-                return file.array
-            case .array(let bytes):
-                return bytes
+                return PasswdDatabase(text: file.array)
+            case .database(let database):
+                return database
             }
         }
     }
 
     /// The three as arrays for the ordinary start-up; the raw buffers are released.
-    func arrays() -> (config: [UInt8], passwd: [UInt8], greeting: [UInt8]) {
+    func arrays() -> (config: [UInt8], passwd: PasswdDatabase, greeting: [UInt8]) {
         defer {
             config.free()
             greeting.free()
         }
-        return (config.array, passwd.array(), greeting.array)
+        return (config.array, passwd.database(), greeting.array)
     }
 }
 
@@ -75,8 +75,9 @@ enum QuickGreeting {
     static let defaultConfigPath: StaticString = "/etc/managesieved.conf"
 
     /// Writes the greeting when the configuration allows the quick start; nil when it does not (nothing was
-    /// written then, and the ordinary path does everything, reporting any problem as before).
-    static func start() -> QuickStart? {
+    /// written then, and the ordinary path does everything, reporting any problem as before). A large passwd-file
+    /// opened here is handed back in `openedPasswd` either way, so that its index is not opened twice.
+    static func start(openedPasswd: inout PasswdDatabase?) -> QuickStart? {
         guard let configPath = configPathArgument() else { return nil }
         guard let config = RawFile.read(path: configPath, maxSize: 1 << 20) else { return nil }
         guard let settings = GreetingSettings.scan(config.bytes), !settings.disablePlaintextAuth,
@@ -85,6 +86,7 @@ enum QuickGreeting {
             config.free()
             return nil
         }
+        if case .database(let database) = passwd { openedPasswd = database }
         // SCRAM may be offered only when some entry has SCRAM or cleartext credentials: the ordinary path decides.
         guard !passwd.mayOfferSCRAM, let greeting = greeting(settings, config)
         else {
@@ -120,8 +122,8 @@ enum QuickGreeting {
         }
     }
 
-    /// Files up to this size are read into memory from malloc; larger ones into an array (`QuickStart.PasswdText`).
-    private static let smallPasswdFile = 64 << 10
+    /// Files up to this size are read into memory from malloc; larger ones through the index (`QuickStart.PasswdText`).
+    private static let smallPasswdFile = PasswdDatabase.indexThreshold
 
     private static func readPasswd(_ settings: GreetingSettings, _ config: RawFile) -> QuickStart.PasswdText? {
         guard let range = settings.passwdFile else {
@@ -137,8 +139,9 @@ enum QuickGreeting {
 
     private static func readPasswd(path: UnsafePointer<CChar>) -> QuickStart.PasswdText? {
         if let file = RawFile.read(path: path, maxSize: smallPasswdFile) { return .raw(file) }
-        // Larger, or unreadable: FileRead tells which (an unreadable file is left to the ordinary path).
-        return (try? FileRead.readFile(path: String(cString: path), maxSize: PasswdFile.maxFileSize)).map { .array($0) }
+        // Larger, or unreadable (an unreadable file is left to the ordinary path, which reports it).
+        let database = PasswdDatabase(path: String(cString: path))
+        return database.loadError == nil ? .database(database) : nil
     }
 
     /// The greeting's bytes in a buffer from malloc, or nil when they cannot be made here.

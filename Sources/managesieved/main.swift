@@ -58,7 +58,8 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
 /// `main` even ran.
 func serve() -> Never {
     // The commonest configurations get their greeting before anything else runs (QuickGreeting.swift).
-    let quickStart = QuickGreeting.start()
+    var openedPasswd: PasswdDatabase?
+    let quickStart = QuickGreeting.start(openedPasswd: &openedPasswd)
     let quick = quickStart?.arrays()
 
     // Options. Nothing may be printed on fd 0/1/2 in serve mode, so usage errors go to syslog
@@ -183,8 +184,8 @@ func serve() -> Never {
         },
         expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
         logger: logger)
-    if let quick {
-        backend.usePasswdFile(text: quick.passwd)
+    if let passwd = quick?.passwd ?? openedPasswd {
+        backend.usePasswd(passwd)
     }
     if let transcript {
         // Named after the user (or dropped by rawlog_users) while still privileged.
