@@ -17,6 +17,8 @@ let package = Package(
         // System C libraries.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // libargon2 (Debian's libargon2-dev): the ARGON2I/ARGON2ID password schemes.
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
         // glibc calls the Glibc module hides (setresuid & co., renameat2), with their C prototypes.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
@@ -28,7 +30,7 @@ let package = Package(
         // The operating system.
         .target(name: "Posix", dependencies: ["CLinux"]),
         .target(name: "SieveStorage", dependencies: ["Posix"]),
-        .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL"]),
+        .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2"]),
         .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
         .target(name: "Transcript", dependencies: ["Posix"]),
         .target(

@@ -40,4 +40,9 @@ enum Crypt {
         guard !text.isEmpty, !text.hasPrefix("*") else { return nil }
         return text
     }
+
+    /// False when libcrypt does not recognise `hash` as one of its formats (so it can never verify).
+    static func isKnownFormat(_ hash: String) -> Bool {
+        hash.withCString { crypt_checksalt($0) } != CRYPT_SALT_INVALID
+    }
 }

@@ -1,39 +1,41 @@
 /// Checks a password against a passwd-file password field.
 public enum PasswordVerifier {
-    /// True when `password` matches `stored` (`{SCHEME}hash` or a bare crypt hash). Schemes: CRYPT,
-    /// SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT (all through crypt_rn, so yescrypt `$y$` too),
-    /// PLAIN and CLEARTEXT, and Dovecot's SCRAM-SHA-1 and SCRAM-SHA-256 (PBKDF2, then StoredKey compared). An unknown scheme, an empty field, a hash libcrypt refuses, or a password
-    /// containing NUL never verifies. The final comparison takes the same time wherever the first difference is.
-    public static func verify(_ password: [UInt8], against stored: String) -> Bool {
-        guard !password.contains(0) else { return false }
-        let (scheme, data) = split(stored)
-        guard !data.isEmpty else { return false }
-        switch scheme {
-        case "PLAIN", "CLEARTEXT":
-            return constantTimeEqual(password, Array(data.utf8))
-        case nil, "CRYPT":
-            return cryptVerify(password, hash: data)
-        case "SHA512-CRYPT":
-            return data.hasPrefix("$6$") && cryptVerify(password, hash: data)
-        case "SHA256-CRYPT":
-            return data.hasPrefix("$5$") && cryptVerify(password, hash: data)
-        case "BLF-CRYPT":
-            return data.hasPrefix("$2") && cryptVerify(password, hash: data)
-        case "MD5-CRYPT":
-            return data.hasPrefix("$1$") && cryptVerify(password, hash: data)
-        case "SCRAM-SHA-1":
-            return SCRAMCredentials(hash: .sha1, stored: data)?.verify(password) ?? false
-        case "SCRAM-SHA-256":
-            return SCRAMCredentials(hash: .sha256, stored: data)?.verify(password) ?? false
-        default:
-            return false
+    /// What checking a password against a field found.
+    public enum Outcome: Equatable, Sendable {
+        /// The password is right.
+        case match
+        /// The password is wrong.
+        case mismatch
+        /// The field cannot verify any password (unknown or unsupported scheme, malformed data).
+        case unusable(StoredPassword.Problem)
+    }
+
+    /// True when `password` matches `stored`; see `check` for the schemes.
+    public static func verify(_ password: [UInt8], against stored: String, user: String = "") -> Bool {
+        check(password, against: stored, user: user) == .match
+    }
+
+    /// Checks `password` against `stored` in any scheme of `doveadm pw -l` that can verify a plaintext password,
+    /// read from Dovecot's encodings (`StoredPassword`): the crypt(3) family through libcrypt (so yescrypt
+    /// `$y$` too), salted and unsalted SHA/MD5 digests through libcrypto, CRAM-MD5/HMAC-MD5 contexts,
+    /// DIGEST-MD5 (which needs the login name, `user`), PBKDF2, ARGON2I/ARGON2ID through libargon2, Dovecot's
+    /// SCRAM credentials, and the cleartext schemes. A password containing NUL never matches. The final
+    /// comparison takes the same time wherever the first difference is.
+    public static func check(_ password: [UInt8], against stored: String, user: String = "") -> Outcome {
+        switch StoredPassword.parse(stored) {
+        case .failure(let problem):
+            return .unusable(problem)
+        case .success(let parsed):
+            guard !password.contains(0) else { return .mismatch }
+            return parsed.matches(password, user: user) ? .match : .mismatch
         }
     }
 
     /// Does the work of checking a wrong password, for a user who does not exist, so that the answer takes
     /// as long as for a real user with a SHA512-CRYPT password.
     public static func burnEquivalentWork(_ password: [UInt8]) {
-        _ = cryptVerify(password.filter { $0 != 0 }, hash: Substring(dummyHash))
+        _ = StoredPassword(scheme: "SHA512-CRYPT", form: .crypt(dummyHash)).matches(
+            password.filter { $0 != 0 }, user: "")
     }
 
     /// A $6$ hash (default 5000 rounds) of a password nobody types.
@@ -45,11 +47,6 @@ public enum PasswordVerifier {
         guard stored.first == "{", let close = stored.firstIndex(of: "}") else { return (nil, Substring(stored)) }
         let scheme = stored[stored.index(after: stored.startIndex)..<close].uppercased()
         return (scheme, stored[stored.index(after: close)...])
-    }
-
-    private static func cryptVerify(_ password: [UInt8], hash: Substring) -> Bool {
-        guard !hash.isEmpty, let computed = Crypt.hash(password, setting: String(hash)) else { return false }
-        return constantTimeEqual(Array(computed.utf8), Array(hash.utf8))
     }
 
     /// Compares without an early exit; the time depends only on the lengths.

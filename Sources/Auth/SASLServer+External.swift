@@ -15,7 +15,7 @@ extension SASLServer {
             return .failure(.authorizationRefused(authzid))
         }
         guard let entry = lookup(certificateUser) else {
-            return .failure(.credentialsRejected(user: certificateUser))
+            return .failure(.unknownUser(certificateUser))
         }
         return .success(entry, serverFinal: nil)
     }

@@ -183,7 +183,7 @@ extension SASLServer {
         defer { CryptoSupport.wipe(&clientKey) }
         guard CryptoSupport.constantTimeEqual(hash.digest(clientKey), credentials.storedKey),
             exchange.credentialsAreReal, let entry = exchange.entry
-        else { return .failure(.credentialsRejected(user: exchange.user)) }
+        else { return .failure(Self.scramRejection(exchange)) }
         if let authzid = exchange.authzid, authzid != exchange.user {
             return .failure(.authorizationRefused(authzid))
         }
@@ -193,6 +193,19 @@ extension SASLServer {
     }
 
     private mutating func scramFail(_ why: String) -> SASLStep { finish(.failure(.malformed(why))) }
+
+    /// Why a proof failed, for the log: no such user, a stored password that cannot serve SCRAM, or a wrong proof.
+    static func scramRejection(_ exchange: SCRAMExchange) -> SASLFailure {
+        guard let entry = exchange.entry else { return .unknownUser(exchange.user) }
+        guard exchange.credentialsAreReal else {
+            let scheme = PasswordVerifier.split(entry.password).scheme ?? "CRYPT"
+            let mechanism = exchange.credentials.hash.mechanism
+            return .unusablePassword(
+                user: exchange.user,
+                .unsupportedScheme(scheme, why: "it cannot serve \(mechanism) (only PLAIN and LOGIN)"))
+        }
+        return .credentialsRejected(user: exchange.user)
+    }
 
     // saslname = 1*(value-safe-char / "=2C" / "=3D")
     // value-safe-char = %x01-2B / %x2D-3C / %x3E-7F / UTF8-2 / UTF8-3 / UTF8-4 ; no NUL, "," or "="

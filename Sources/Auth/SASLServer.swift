@@ -162,17 +162,23 @@ public struct SASLServer {
 
     // MARK: credentials
 
-    /// Looks the user up and checks the password; an unknown user costs the same work and gives the same
-    /// answer as a wrong password. Account policy (the `nologin` flag with its `reason`, the uid range) is the
-    /// caller's to apply to the returned entry, so that only the right password reveals a refusal's reason.
+    /// Looks the user up and checks the password; an unknown user (or one whose stored password cannot be
+    /// checked) costs the same work and gets the same answer on the wire as a wrong password, while the failure
+    /// says which it was, for the log. Account policy (the `nologin` flag with its `reason`, the uid range) is
+    /// the caller's to apply to the returned entry, so that only the right password reveals a refusal's reason.
     private func verify(user: String, password: [UInt8]) -> SASLStep {
         guard let entry = lookup(user) else {
             PasswordVerifier.burnEquivalentWork(password)
-            return .failure(.credentialsRejected(user: user))
+            return .failure(.unknownUser(user))
         }
-        guard PasswordVerifier.verify(password, against: entry.password) else {
+        switch PasswordVerifier.check(password, against: entry.password, user: user) {
+        case .match:
+            return .success(entry, serverFinal: nil)
+        case .mismatch:
             return .failure(.credentialsRejected(user: user))
+        case .unusable(let problem):
+            PasswordVerifier.burnEquivalentWork(password)
+            return .failure(.unusablePassword(user: user, problem))
         }
-        return .success(entry, serverFinal: nil)
     }
 }

@@ -8,12 +8,17 @@ public enum SASLStep: Equatable, Sendable {
     case failure(SASLFailure)
 }
 
-/// Why a SASL exchange failed. A wrong password and an unknown user are the same case, on purpose.
+/// Why a SASL exchange failed. The client gets the same answer for a wrong password, an unknown user and an
+/// unusable stored password; the cases differ only for the log.
 public enum SASLFailure: Error, Equatable, Sendable {
     /// The client's message does not follow the mechanism's syntax (what is wrong, for the log only).
     case malformed(String)
-    /// Unknown user or wrong password (the authentication identity, when one was given, for the log).
+    /// A wrong password or proof (the authentication identity, when one was given, for the log).
     case credentialsRejected(user: String?)
+    /// No such user in the passwd-file.
+    case unknownUser(String)
+    /// The user's password field cannot verify any password (unknown scheme, malformed data).
+    case unusablePassword(user: String, StoredPassword.Problem)
     /// The credentials were right, but the client asked to act as this other identity.
     case authorizationRefused(String)
     /// The mechanism is not offered, or `step` was called when no exchange is running.

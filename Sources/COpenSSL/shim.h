@@ -40,4 +40,26 @@ static inline long shim_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER(void) { return SSL_M
 static inline long shim_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return SSL_MODE_ENABLE_PARTIAL_WRITE; }
 static inline long shim_SSL_SESS_CACHE_OFF(void) { return SSL_SESS_CACHE_OFF; }
 
+/* Password schemes Dovecot stores as raw MD4/MD5 material. OpenSSL 3 offers MD4 through EVP only with the
+   legacy provider, and no EVP call exposes MD5's chaining values; the low-level functions do both. */
+#include <openssl/md4.h>
+#include <openssl/md5.h>
+
+static inline int shim_MD4(const unsigned char *data, size_t count, unsigned char digest[16]) {
+    return MD4(data, count, digest) != NULL;
+}
+
+/* MD5's four chaining values after one 64-octet block: HMAC-MD5's precomputed inner or outer context,
+   which is what Dovecot's CRAM-MD5/HMAC-MD5 scheme stores. */
+static inline void shim_MD5_state_after_block(const unsigned char block[64], uint32_t state[4]) {
+    MD5_CTX context;
+    MD5_Init(&context);
+    MD5_Update(&context, block, 64);
+    state[0] = context.A;
+    state[1] = context.B;
+    state[2] = context.C;
+    state[3] = context.D;
+    OPENSSL_cleanse(&context, sizeof context);
+}
+
 #endif

@@ -141,12 +141,15 @@ public struct Session {
             }
             state = .nonAuthenticated
             return [
-                .note(.saslEnd), .log(.info, "authentication (\(mechanism)) aborted by client"),
+                .note(.saslEnd),
+                .log(.notice, "login failed: " + Self.loginFailure(.cancelled, user: nil, mechanism: mechanism)),
                 .send(.response(Response(.no, Texts.authenticationAborted))),
             ]
         case .invalid(let error, let command):
-            if case .authenticating = state {
-                return failLogin(reason: "malformed SASL response")
+            if case .authenticating(_, let mechanism) = state {
+                return failLogin(
+                    reason: Self.loginFailure(
+                        .malformed, user: nil, mechanism: mechanism, detail: "malformed SASL response"))
             }
             return refuseBadCommand(error, command: command)
         case .fatal(let error):
@@ -238,7 +241,11 @@ public struct Session {
         var decoded: [UInt8]? = nil
         if let initialResponse {
             guard let raw = Base64.decode(initialResponse) else {
-                return effects + failLogin(reason: "invalid base64 in initial response", text: Texts.invalidBase64)
+                return effects
+                    + failLogin(
+                        reason: Self.loginFailure(
+                            .malformed, user: nil, mechanism: upper, detail: "invalid base64 in initial response"),
+                        text: Texts.invalidBase64)
             }
             decoded = raw
         }
@@ -253,7 +260,10 @@ public struct Session {
             return refuseBadCommand(.badSASLResponse)
         }
         guard let raw = Base64.decode(response) else {
-            return failLogin(reason: "invalid base64 in SASL response", text: Texts.invalidBase64)
+            return failLogin(
+                reason: Self.loginFailure(
+                    .malformed, user: nil, mechanism: mechanism, detail: "invalid base64 in SASL response"),
+                text: Texts.invalidBase64)
         }
         lastSASLInput = raw
         let step = sasl.step(raw)
@@ -267,17 +277,23 @@ public struct Session {
             return [.send(.saslChallenge(Base64.encode(data))), .expectSASLResponse]
         case .failure(let failure):
             lastSASLInput = nil
-            return failLogin(reason: describe(failure))
+            return failLogin(reason: Self.loginFailure(failure, mechanism: mechanism))
         case .success(let entry, let serverFinal):
             // The last client message may hold the password (PLAIN/LOGIN): only a relay needs it, once.
             let clientInput = lastSASLInput
             lastSASLInput = nil
             if let previousUser, previousUser != entry.user {
-                return failLogin(reason: "\(entry.user) refused: only \(previousUser) may log in again in this session")
+                return failLogin(
+                    reason: Self.loginFailure(
+                        .notAllowed, user: entry.user, mechanism: mechanism,
+                        detail: "only \(previousUser) may log in again in this session"))
             }
             switch backend.beginUserSession(entry) {
             case .failure(let refusal):
-                return failLogin(reason: "\(entry.user) refused: \(describe(refusal))", refusal: refusal)
+                return failLogin(
+                    reason: Self.loginFailure(
+                        refusal, user: entry.user, mechanism: mechanism, detail: describe(refusal)),
+                    refusal: refusal)
             case .success(.referral(let url)):
                 // RFC 5804 §1.3: the credentials were right, but the user's scripts are elsewhere.
                 state = .nonAuthenticated
@@ -315,23 +331,17 @@ public struct Session {
         var shown = text
         if case .disabled(let why?) = refusal { shown = why }
         var effects: [Effect] = [
-            .note(.saslEnd), .log(.notice, "authentication failed: \(reason)"),
+            .note(.saslEnd), .log(.notice, "login failed: \(reason)"),
             .delay(milliseconds: settings.authFailureDelayMilliseconds),
             .send(.response(Response(.no, shown))),
         ]
         if failedLogins >= settings.authMaxAttempts {
+            let line = Self.loginFailure(
+                .tooManyAttempts, user: nil, mechanism: "-", detail: "\(failedLogins) failed logins")
+            effects.append(.log(.notice, "login failed: " + line))
             effects += bye(Texts.tooManyFailedLogins, log: "too many failed logins (\(failedLogins))")
         }
         return effects
-    }
-
-    func describe(_ failure: SASLFailure) -> String {
-        switch failure {
-        case .malformed(let why): "malformed SASL message: \(why)"
-        case .credentialsRejected(let user): "wrong credentials for user \(user ?? "(unknown)")"
-        case .authorizationRefused(let authzid): "authorization identity '\(authzid)' refused"
-        case .unsupportedMechanism: "unsupported mechanism"
-        }
     }
 
     func describe(_ refusal: LoginRefusal) -> String {

@@ -40,10 +40,9 @@ struct PasswordVerifierTests {
         #expect(PasswordVerifier.verify(password, against: first))
         #expect(PasswordVerifier.verify(password, against: second))
         #expect(!PasswordVerifier.verify(Array("correct horse".utf8), against: first))
-        // A bare crypt hash (without the tag) verifies too; SCRAM data needs its tag.
+        // A bare crypt hash (without the tag) verifies too; SCRAM, Argon2 and PBKDF2 data need their tag.
         #expect(
-            PasswordVerifier.verify(password, against: String(first.dropFirst(scheme.tag.count)))
-                == (scheme.scramHash == nil))
+            PasswordVerifier.verify(password, against: String(first.dropFirst(scheme.tag.count))) == scheme.isCrypt)
     }
 
     @Test("scheme names and tags")
