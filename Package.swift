@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction: see ARCHITECTURE.md.
-// Pure targets (SieveCompiler, ManageSieveProtocol, Config) import neither Foundation nor Glibc.
+// Pure targets (SieveCompiler, ManageSieveProtocol, Config, JOSE) import neither Foundation nor Glibc.
 let package = Package(
     name: "managesieved",
     platforms: [.macOS(.v13)],
@@ -26,22 +26,26 @@ let package = Package(
         .target(name: "SieveCompiler"),
         .target(name: "ManageSieveProtocol"),
         .target(name: "Config"),
+        // JSON, base64url, JWS compact form, JWK sets and JWT claim checks for OAuth bearer tokens.
+        .target(name: "JOSE"),
 
         // The operating system.
         .target(name: "Posix", dependencies: ["CLinux"]),
         .target(name: "SieveStorage", dependencies: ["Posix"]),
-        .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2"]),
+        .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2", "JOSE"]),
         .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
         .target(name: "Transcript", dependencies: ["Posix"]),
         .target(
             name: "ManageSieveServer",
-            dependencies: ["ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "Transcript", "Posix"]
+            dependencies: [
+                "ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "JOSE", "Transcript", "Posix",
+            ]
         ),
 
         // Where the settings meet the compiler, the store and TLS (shared by both executables).
         .target(
             name: "ServerConfiguration",
-            dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth"]),
+            dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE"]),
 
         // Executables.
         .executableTarget(
@@ -65,7 +69,7 @@ let package = Package(
             name: "managesievectl",
             dependencies: [
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
-                "Posix", "SieveCompiler",
+                "Posix", "SieveCompiler", "JOSE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,9 +85,10 @@ let package = Package(
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),
         .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix"]),
         .testTarget(

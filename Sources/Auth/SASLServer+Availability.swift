@@ -6,7 +6,14 @@ extension SASLServer {
     /// cleartext password); its -PLUS variant only inside TLS with a channel binding to offer; EXTERNAL only with
     /// a verified client certificate. Offering SCRAM to a passwd-file of crypt hashes would only make clients
     /// that prefer it fail.
-    public static func availableMechanisms(for passwd: some SCRAMAvailability, context: SASLContext) -> [String] {
+    ///
+    /// OAUTHBEARER and XOAUTH2 come only with `oauth` (a configured token validator). Like PLAIN and LOGIN they
+    /// carry a credential in the clear, so the session withholds them before TLS in the same way.
+    public static func availableMechanisms(
+        for passwd: some SCRAMAvailability, context: SASLContext, oauth: Bool = false
+    )
+        -> [String]
+    {
         let plus = context.tlsActive && !context.channelBindings.isEmpty
         var mechanisms: [String] = []
         for hash in [SCRAMHash.sha256, .sha1] where passwd.canServe(hash) {
@@ -16,6 +23,7 @@ extension SASLServer {
         if context.tlsActive, context.certificateUser != nil {
             mechanisms.append("EXTERNAL")
         }
+        if oauth { mechanisms += bearerMechanisms }
         return mechanisms + plaintextMechanisms
     }
 }

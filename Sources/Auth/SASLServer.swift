@@ -18,6 +18,8 @@ public struct SASLServer {
     let lookup: (String) -> PasswdEntry?
     let context: SASLContext
     var state: State
+    /// Checks bearer tokens for OAUTHBEARER/XOAUTH2 (nil when OAuth is not configured).
+    let bearerChecker: BearerTokenChecker?
     /// Tests fix the server nonce to replay RFC test vectors; nil draws a fresh one from the CSPRNG.
     var fixedServerNonce: [UInt8]? = nil
 
@@ -40,6 +42,11 @@ public struct SASLServer {
         case externalInitial
         /// EXTERNAL sent an empty challenge and waits for the authorization identity.
         case externalAwaitingResponse
+        /// OAUTHBEARER or XOAUTH2 before the client's message.
+        case bearerInitial(xoauth2: Bool)
+        /// A bearer token was refused and the error challenge sent: the client's acknowledgement ends the
+        /// exchange with this failure.
+        case bearerAwaitingAcknowledgement(SASLFailure)
         /// Success or failure has been returned; nothing more is accepted.
         case finished
     }
@@ -50,7 +57,10 @@ public struct SASLServer {
     }
 
     /// Like `init(mechanism:lookup:)`, with what the connection knows (TLS, channel bindings).
-    public init?(mechanism: String, context: SASLContext, lookup: @escaping (String) -> PasswdEntry?) {
+    public init?(
+        mechanism: String, context: SASLContext, lookup: @escaping (String) -> PasswdEntry?,
+        bearer: BearerTokenChecker? = nil
+    ) {
         let name = mechanism.uppercased()
         switch name {
         case "PLAIN": state = .plainInitial
@@ -60,8 +70,11 @@ public struct SASLServer {
         case "SCRAM-SHA-256": state = .scramInitial(.sha256, plus: false)
         case "SCRAM-SHA-256-PLUS": state = .scramInitial(.sha256, plus: true)
         case "EXTERNAL": state = .externalInitial
+        case "OAUTHBEARER": state = .bearerInitial(xoauth2: false)
+        case "XOAUTH2": state = .bearerInitial(xoauth2: true)
         default: return nil
         }
+        self.bearerChecker = bearer
         self.mechanism = name
         self.context = context
         self.lookup = lookup
@@ -94,8 +107,12 @@ public struct SASLServer {
                 return .challenge([])
             }
             return finish(external(response))
+        case .bearerInitial(let xoauth2):
+            // Client-first: without an initial response, an empty challenge asks for the message.
+            guard let response = initialResponse, !response.isEmpty else { return .challenge([]) }
+            return bearerMessage(response, xoauth2: xoauth2)
         case .plainAwaitingResponse, .loginAwaitingUser, .loginAwaitingPassword, .scramAwaitingFinal,
-            .externalAwaitingResponse, .finished:
+            .externalAwaitingResponse, .bearerAwaitingAcknowledgement, .finished:
             return finish(.failure(.malformed("the exchange has already started")))
         }
     }
@@ -116,8 +133,25 @@ public struct SASLServer {
             return finish(scramClientFinal(response, exchange: exchange))
         case .externalAwaitingResponse:
             return finish(external(response))
+        case .bearerInitial(let xoauth2):
+            return bearerMessage(response, xoauth2: xoauth2)
+        case .bearerAwaitingAcknowledgement(let failure):
+            // RFC 7628 §3.2.3: the client answers the error with %x01; whatever it sends, the exchange failed.
+            return finish(.failure(failure))
         case .plainInitial, .loginInitial, .externalInitial, .finished:
             return finish(.failure(.unsupportedMechanism))
+        }
+    }
+
+    /// A bearer message: success, a malformed message's immediate failure, or the error challenge.
+    mutating func bearerMessage(_ message: [UInt8], xoauth2: Bool) -> SASLStep {
+        let step = xoauth2 ? xoauth2Message(message) : oauthBearer(message)
+        switch step {
+        case .failure(.malformed), .failure(.unsupportedMechanism), .success, .challenge:
+            return finish(step)
+        case .failure(let failure):
+            state = .bearerAwaitingAcknowledgement(failure)
+            return .challenge(bearerErrorChallenge(for: failure, mechanism: mechanism))
         }
     }
 

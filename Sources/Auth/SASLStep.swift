@@ -23,6 +23,8 @@ public enum SASLFailure: Error, Equatable, Sendable {
     case authorizationRefused(String)
     /// The mechanism is not offered, or `step` was called when no exchange is running.
     case unsupportedMechanism
+    /// A bearer token (OAUTHBEARER, XOAUTH2) was refused, and why.
+    case tokenRejected(TokenRejection)
 }
 
 /// What the session knows about the connection that mechanisms may need. Today only the TLS flag matters;

@@ -11,6 +11,10 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/ecdsa.h>
+#include <openssl/rsa.h>
 
 /* OpenSSL exposes these as function-like or composite macros, which Swift cannot import. */
 
@@ -61,5 +65,11 @@ static inline void shim_MD5_state_after_block(const unsigned char block[64], uin
     state[3] = context.D;
     OPENSSL_cleanse(&context, sizeof context);
 }
+
+/* JWS verification: public keys built from JWK parameters. */
+static inline int shim_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int shim_EVP_PKEY_ED25519(void) { return EVP_PKEY_ED25519; }
+static inline int shim_RSA_PKCS1_PSS_PADDING(void) { return RSA_PKCS1_PSS_PADDING; }
+static inline int shim_RSA_PSS_SALTLEN_DIGEST(void) { return RSA_PSS_SALTLEN_DIGEST; }
 
 #endif

@@ -18,6 +18,8 @@ enum SettingKey {
         "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
         "disable_plaintext_auth", "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
         "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "proxy_user", "haproxy_trusted_networks",
+        "oauth2_jwks_file", "oauth2_issuers", "oauth2_audience", "oauth2_username_claim", "oauth2_scope",
+        "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value",
     ]
 
     static let syslogFacilities = [
@@ -72,6 +74,14 @@ enum SettingKey {
         case "rawlog_max_literal": s.rawlogMaxLiteral = try intSize(name, text)
         case "proxy_user": s.proxyUser = optional(text)
         case "haproxy_trusted_networks": s.haproxyTrustedNetworks = Values.list(text)
+        case "oauth2_jwks_file": s.oauth2JWKSFile = optional(text)
+        case "oauth2_issuers": s.oauth2Issuers = Values.list(text)
+        case "oauth2_audience": s.oauth2Audience = optional(text)
+        case "oauth2_username_claim": s.oauth2UsernameClaim = try nonEmpty(name, text)
+        case "oauth2_scope": s.oauth2Scope = Values.list(text)
+        case "oauth2_leeway": s.oauth2LeewayMilliseconds = try Values.milliseconds(text)
+        case "oauth2_active_attribute": s.oauth2ActiveAttribute = optional(text)
+        case "oauth2_active_value": s.oauth2ActiveValue = try nonEmpty(name, text)
         default: return false
         }
         return true
@@ -120,6 +130,14 @@ enum SettingKey {
         case "rawlog_max_literal": Values.renderSize(UInt64(s.rawlogMaxLiteral))
         case "proxy_user": s.proxyUser ?? ""
         case "haproxy_trusted_networks": Values.renderList(s.haproxyTrustedNetworks)
+        case "oauth2_jwks_file": s.oauth2JWKSFile ?? ""
+        case "oauth2_issuers": Values.renderList(s.oauth2Issuers)
+        case "oauth2_audience": s.oauth2Audience ?? ""
+        case "oauth2_username_claim": s.oauth2UsernameClaim
+        case "oauth2_scope": Values.renderList(s.oauth2Scope)
+        case "oauth2_leeway": Values.renderTime(s.oauth2LeewayMilliseconds)
+        case "oauth2_active_attribute": s.oauth2ActiveAttribute ?? ""
+        case "oauth2_active_value": s.oauth2ActiveValue
         default: nil
         }
     }

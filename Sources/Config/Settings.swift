@@ -96,6 +96,22 @@ public struct Settings: Equatable, Sendable {
     public var proxyUser: String? = nil
     /// `haproxy_trusted_networks`: peers allowed to send a PROXY header.
     public var haproxyTrustedNetworks: [String] = []
+    /// `oauth2_jwks_file`: the identity provider's public keys (JWK set); OAUTHBEARER/XOAUTH2 only when set.
+    public var oauth2JWKSFile: String? = nil
+    /// `oauth2_issuers`: accepted `iss` values (Dovecot: `issuers`).
+    public var oauth2Issuers: [String] = []
+    /// `oauth2_audience`: the `aud` a token must contain (Dovecot: `client_id` / `audience`).
+    public var oauth2Audience: String? = nil
+    /// `oauth2_username_claim`: the claim that names the user (Dovecot: `username_attribute`).
+    public var oauth2UsernameClaim: String = "email"
+    /// `oauth2_scope`: scopes a token must have (Dovecot: `scope`).
+    public var oauth2Scope: [String] = []
+    /// `oauth2_leeway`: clock skew allowed on exp/nbf/iat.
+    public var oauth2LeewayMilliseconds: Int = 30 * 1000
+    /// `oauth2_active_attribute`: a claim that must hold `oauth2_active_value` (Dovecot: `active_attribute`).
+    public var oauth2ActiveAttribute: String? = nil
+    /// `oauth2_active_value` (Dovecot: `active_value`).
+    public var oauth2ActiveValue: String = "true"
 
     /// All defaults.
     public init() {}

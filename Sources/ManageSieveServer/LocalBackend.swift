@@ -1,4 +1,5 @@
 import Auth
+import JOSE
 import Posix
 import SieveStorage
 
@@ -33,6 +34,10 @@ public final class LocalBackend: SessionBackend {
     /// Called with each verified user first thing in `beginUserSession`, while the process is still
     /// privileged (the transcript renames its file there, in a directory only root may write).
     public var onUserVerified: ((PasswdEntry) -> Void)?
+    /// OAUTHBEARER/XOAUTH2 validation; nil when `oauth2_jwks_file` is not set.
+    public var oauth: OAuthConfiguration?
+    /// The key set, read on the first bearer login (still privileged) and kept for this connection.
+    var keySet: Result<JWKSet, TokenRejection>?
     /// The uid the process runs as after the (one, final) privilege drop.
     var sessionUID: UInt32?
     /// This server's own address and port as the client reached it (the local address of fd 0, or socat's
@@ -61,7 +66,35 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func availableMechanisms(context: SASLContext) -> [String] {
-        SASLServer.availableMechanisms(for: loadedPasswd(), context: context)
+        SASLServer.availableMechanisms(for: loadedPasswd(), context: context, oauth: oauth != nil)
+    }
+
+    public func bearerTokenChecker() -> BearerTokenChecker? {
+        guard let oauth else { return nil }
+        return BearerTokenChecker(scope: oauth.policy.requiredScopes.joined(separator: " ")) { token in
+            let keys: JWKSet
+            switch self.loadedKeySet(oauth.jwksPath) {
+            case .success(let set): keys = set
+            case .failure(let rejection): return .failure(rejection)
+            }
+            return BearerTokenValidator.validate(
+                token: token, keys: keys, policy: oauth.policy, now: Double(Clock.wallClockMilliseconds()) / 1000)
+        }
+    }
+
+    func loadedKeySet(_ path: String) -> Result<JWKSet, TokenRejection> {
+        if let keySet { return keySet }
+        let loaded: Result<JWKSet, TokenRejection>
+        do {
+            loaded = .success(try JWKSet(parsing: FileRead.readFile(path: path, maxSize: JWKSet.maxSize)))
+        } catch let error as JWKSetError {
+            loaded = .failure(.keySetUnavailable("\(path): \(error)"))
+        } catch {
+            loaded = .failure(.keySetUnavailable("cannot read \(path): \(error)"))
+        }
+        if case .failure(let rejection) = loaded { logger.log(.error, "oauth2_jwks_file: \(rejection)") }
+        keySet = loaded
+        return loaded
     }
 
     /// Uses the passwd-file text already read (by the server's quick start, from `passwdPath`) instead of

@@ -22,6 +22,8 @@ enum LoginFailureReason: String {
     case notAllowed = "not-allowed"
     /// Right password, but the server could not serve the user (storage, proxy fields).
     case unavailable = "unavailable"
+    /// A bearer token (OAUTHBEARER, XOAUTH2) was refused: bad signature, unknown key, a claim check.
+    case invalidToken = "invalid-token"
     /// The client's SASL messages were malformed.
     case malformed = "malformed"
     /// The client cancelled the exchange with `*`.
@@ -56,6 +58,8 @@ extension Session {
                 .notAllowed, user: nil, mechanism: mechanism, detail: "authorization identity '\(authzid)' refused")
         case .unsupportedMechanism:
             loginFailure(.malformed, user: nil, mechanism: mechanism, detail: "unsupported mechanism")
+        case .tokenRejected(let rejection):
+            loginFailure(.invalidToken, user: rejection.user, mechanism: mechanism, detail: rejection.description)
         }
     }
 

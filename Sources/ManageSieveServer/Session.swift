@@ -116,9 +116,14 @@ public struct Session {
         if settings.tlsRequired && !tlsActive { return [] }
         var mechanisms = backend.availableMechanisms(context: saslContext)
         if settings.disablePlaintextAuth && !tlsActive {
-            mechanisms.removeAll { SASLServer.plaintextMechanisms.contains($0) }
+            mechanisms.removeAll { Self.needsTLS($0) }
         }
         return mechanisms
+    }
+
+    /// Mechanisms that send a reusable credential in the clear (a password or a bearer token).
+    static func needsTLS(_ mechanism: String) -> Bool {
+        SASLServer.plaintextMechanisms.contains(mechanism) || SASLServer.bearerMechanisms.contains(mechanism)
     }
 
     // MARK: - Events
@@ -136,8 +141,12 @@ public struct Session {
         case .saslResponse(let data):
             return continueAuthentication(with: data)
         case .saslCancel:
-            guard case .authenticating(_, let mechanism) = state else {
+            guard case .authenticating(let sasl, let mechanism) = state else {
                 return refuseBadCommand(.badSASLResponse)
+            }
+            if let failure = sasl.pendingFailure {
+                // The error challenge already said the login failed; cancelling it is that failure.
+                return failLogin(reason: Self.loginFailure(failure, mechanism: mechanism))
             }
             state = .nonAuthenticated
             return [
@@ -227,13 +236,15 @@ public struct Session {
 
     mutating func authenticate(mechanism: String, initialResponse: [UInt8]?) -> [Effect] {
         let upper = mechanism.uppercased()
-        let plaintext = SASLServer.plaintextMechanisms.contains(upper)
+        let plaintext = Self.needsTLS(upper)
         if plaintext && settings.disablePlaintextAuth && !tlsActive {
             return [.send(.response(Response(.no, code: .encryptNeeded, Texts.encryptionNeeded)))]
         }
         let backend = self.backend
         guard saslMechanisms().contains(upper),
-            var sasl = SASLServer(mechanism: upper, context: saslContext, lookup: { backend.lookupUser($0) })
+            var sasl = SASLServer(
+                mechanism: upper, context: saslContext, lookup: { backend.lookupUser($0) },
+                bearer: backend.bearerTokenChecker())
         else {
             return [.send(.response(Response(.no, Texts.unsupportedMechanism)))]
         }

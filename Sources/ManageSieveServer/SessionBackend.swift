@@ -50,8 +50,11 @@ public protocol SessionBackend: AnyObject {
     func beginUserSession(_ entry: PasswdEntry) -> Result<LoginOutcome, LoginRefusal>
     /// The SASL mechanisms that can succeed on a connection like this one (before plaintext policy).
     func availableMechanisms(context: SASLContext) -> [String]
+    /// Validates OAUTHBEARER/XOAUTH2 tokens; nil when OAuth is not configured.
+    func bearerTokenChecker() -> BearerTokenChecker?
 }
 
 extension SessionBackend {
     public func availableMechanisms(context: SASLContext) -> [String] { SASLServer.plaintextMechanisms }
+    public func bearerTokenChecker() -> BearerTokenChecker? { nil }
 }

@@ -11,7 +11,7 @@ struct ManageSieveCtl: ParsableCommand {
         subcommands: [
             ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self, TranscriptCommand.self,
             ListCommand.self, GetCommand.self, PutCommand.self, ActivateCommand.self, DeactivateCommand.self,
-            RenameCommand.self, DeleteCommand.self, PasswdIndexCommand.self,
+            RenameCommand.self, DeleteCommand.self, PasswdIndexCommand.self, OAuth2Command.self,
         ]
     )
 }

@@ -187,6 +187,11 @@ func serve() -> Never {
     if let passwd = quick?.passwd ?? openedPasswd {
         backend.usePasswd(passwd)
     }
+    do {
+        backend.oauth = try settings.oauthConfiguration()
+    } catch {
+        refuseService(logger, "\(configPath): \(error)", code: ExitCode.config)
+    }
     if let transcript {
         // Named after the user (or dropped by rawlog_users) while still privileged.
         backend.onUserVerified = { transcript.userIdentified($0.user) }

@@ -21,7 +21,9 @@ function check($step, $result)
 
 // user, password, host, port, logintype, euser, debug, bypassAuth, useTLS, options
 $options = $cafile === null ? null : array('ssl' => array('cafile' => $cafile, 'verify_peer' => true));
-$sieve = new Net_Sieve($user, $password, $host, (int)$port, 'PLAIN', '', false, false, $cafile !== null, $options);
+// NET_SIEVE_METHOD picks the SASL mechanism (XOAUTH2: the password is "Bearer TOKEN", as Roundcube hands it).
+$method = getenv('NET_SIEVE_METHOD') ?: 'PLAIN';
+$sieve = new Net_Sieve($user, $password, $host, (int)$port, $method, '', false, false, $cafile !== null, $options);
 check('login', $sieve->getError());
 echo "login: ok\n";
 echo "extensions: " . implode(' ', check('extensions', $sieve->getExtensions())) . "\n";
