@@ -228,7 +228,7 @@ def refusals(keys: Keys) -> dict[str, tuple[str, str]]:
         "missing-email": (mint(keys, email=None), r"the token has no \"email\" claim"),
         "missing-exp": (mint(keys, exp=None), r"the token has no \"exp\" claim"),
         "email-not-a-string": (mint(keys, email=42), r"claim \"email\" is not a string"),
-        "user-not-in-passwd": (mint(keys, email="mallory@example.com"), r"wrong credentials for user mallory@example.com"),
+        "user-not-in-passwd": (mint(keys, email="mallory@example.com"), r"reason=unknown-user user=mallory@example.com"),
         "alg-none": (none_token, r"algorithm \"none\" is not accepted"),
         "hmac-with-public-key": (hs_token, r"algorithm \"HS256\" is not accepted"),
         "two-parts": (f"{header}.{payload}", r"3 dot-separated parts, this token has 2"),
@@ -264,7 +264,9 @@ def test_bad_token_gets_error_challenge_then_no(env, refusal_table, case):
     assert error_challenge(lines[2]) == {"status": "401", "schemes": "bearer"}
     assert lines[3].startswith("NO"), lines
     log = env.log_text()
-    assert len(re.findall("authentication failed: ", log)) == 2, log
+    failures = re.findall(r"login failed: reason=([a-z-]+) user=\S+ method=([A-Z0-9]+)", log)
+    expected = "unknown-user" if case == "user-not-in-passwd" else "invalid-token"
+    assert failures == [(expected, "OAUTHBEARER"), (expected, "XOAUTH2")], log
     assert re.search(reason, log), f"log lacks /{reason}/:\n{log}"
     assert "login:" not in log
 
