@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix"]),
         .testTarget(
             name: "ManageSieveServerTests",
-            dependencies: ["ManageSieveServer", "ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth"]
+            dependencies: [
+                "ManageSieveServer", "ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "Config",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

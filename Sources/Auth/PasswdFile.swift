@@ -92,6 +92,19 @@ public struct PasswdFile: Sendable {
         return result
     }
 
+    /// The iteration count of the first well-formed stored credential of `hash` (what SCRAM shows for users
+    /// without one, so that they look like the real entries); nil when no entry stores one.
+    public func scramIterations(_ hash: SCRAMHash) -> Int? {
+        var result: Int?
+        forEachLine(containing: Array(hash.tag.utf8)) { _, bytes in
+            guard result == nil, case .success(let entry) = Self.parseLine(bytes),
+                let credentials = SCRAMCredentials(passwordField: entry.password), credentials.hash == hash
+            else { return }
+            result = credentials.iterations
+        }
+        return result
+    }
+
     /// Every skipped or doubtful line of the whole file, with its 1-based number (for `managesievectl config`).
     public var problems: [(line: Int, message: String)] { parseAll().problems }
 

@@ -1,6 +1,7 @@
 extension SASLServer {
     /// The mechanisms that can succeed for the users of `passwd` on a connection described by `context`,
-    /// in the order to advertise them. (Plaintext-auth policy is the session's: it filters PLAIN/LOGIN.)
+    /// in the order to advertise them. (Policy is the session's: `auth_mechanisms` and what is withheld before
+    /// TLS, see `offeredBeforeTLS`.)
     ///
     /// SCRAM-SHA-x is offered when at least one user can use it (stored `{SCRAM-SHA-x}` credentials or a
     /// cleartext password); its -PLUS variant only inside TLS with a channel binding to offer; EXTERNAL only with
@@ -25,5 +26,26 @@ extension SASLServer {
         }
         if oauth { mechanisms += bearerMechanisms }
         return mechanisms + plaintextMechanisms
+    }
+
+    /// True for the SCRAM family (with or without -PLUS).
+    public static func isSCRAM(_ mechanism: String) -> Bool { mechanism.uppercased().hasPrefix("SCRAM-") }
+
+    /// What may be offered on a connection without TLS when `disable_plaintext_auth` is on: nothing that sends
+    /// a password or a token an eavesdropper could replay (PLAIN, LOGIN, and any mechanism added later), and
+    /// SCRAM only when `allowSCRAM` — a SCRAM exchange seen by an attacker who stripped STARTTLS is enough to
+    /// guess the password offline. Order is kept.
+    public static func offeredBeforeTLS(_ mechanisms: [String], allowSCRAM: Bool) -> [String] {
+        mechanisms.filter { allowSCRAM && isSCRAM($0) && !$0.uppercased().hasSuffix("-PLUS") }
+    }
+
+    /// What SCRAM shows for users of `passwd` without stored credentials of a hash: a salt keyed by `saltKey`
+    /// and the iteration count of the file's first real entry of each hash (4096 when there is none).
+    public static func scramDefaults(for passwd: PasswdFile, saltKey: [UInt8]) -> SCRAMDefaults {
+        var iterations: [SCRAMHash: Int] = [:]
+        for hash in SCRAMHash.allCases {
+            if let count = passwd.scramIterations(hash) { iterations[hash] = count }
+        }
+        return SCRAMDefaults(saltKey: saltKey, iterations: iterations)
     }
 }

@@ -26,16 +26,6 @@ extension SASLServer {
     /// Octets of server nonce (base64: 24 printable characters, never a comma).
     static let serverNonceLength = 18
 
-    /// A key drawn once per process: made-up salts for unknown users are HMACs of their names under it, so they
-    /// are stable within the process (a client retrying sees the same salt, as for a real user) yet cannot be
-    /// told apart from real ones or predicted across processes by an outsider.
-    static let fakeSaltKey: [UInt8] = CryptoSupport.randomBytes(32)
-
-    /// The salt shown for a user without stored SCRAM credentials of this hash.
-    static func fakeSalt(user: String, hash: SCRAMHash) -> [UInt8] {
-        Array(SCRAMHash.sha256.hmac(key: fakeSaltKey, Array("\(hash.rawValue)\0\(user)".utf8)).prefix(16))
-    }
-
     /// True when this connection offers the -PLUS mechanisms (TLS with at least one channel-binding type).
     var channelBindingOffered: Bool { context.tlsActive && !context.channelBindings.isEmpty }
 
@@ -59,8 +49,19 @@ extension SASLServer {
             guard plus else {
                 return scramFail("SCRAM client asked for channel binding (p=\(name)) with a non-PLUS mechanism")
             }
-            guard context.tlsActive, let data = context.channelBindings[name] else {
-                return scramFail("unsupported channel-binding type '\(name)'")
+            guard context.tlsActive else {
+                return finish(
+                    .failure(
+                        .channelBindingNotOffered(
+                            scramError: "channel-binding-not-supported",
+                            detail: "channel binding (p=\(name)) asked for without TLS")))
+            }
+            guard let data = context.channelBindings[name] else {
+                return finish(
+                    .failure(
+                        .channelBindingNotOffered(
+                            scramError: "unsupported-channel-binding-type",
+                            detail: "unsupported channel-binding type '\(name)'")))
             }
             binding = data
         } else if flag.elementsEqual([0x6E]) || flag.elementsEqual([0x79]) {  // "n" or "y"
@@ -107,28 +108,32 @@ extension SASLServer {
         let clientNonce = Array(attributes[1].dropFirst(2))
 
         // Credentials: stored SCRAM of this hash, or derived from a cleartext password; anything else (and an
-        // unknown user) gets made-up ones that look the same on the wire and fail at the proof.
+        // unknown user) gets made-up ones from a random password that look the same on the wire (the salt from
+        // the user's name, the iteration count of the real entries) and fail at the proof. Every path runs
+        // PBKDF2 once with the iteration count it shows, so the server-first-message takes the same time.
         let entry = lookup(user)
-        var credentials: SCRAMCredentials? = nil
-        if let entry {
-            if let stored = SCRAMCredentials(passwordField: entry.password), stored.hash == hash {
-                credentials = stored
+        let used: SCRAMCredentials
+        let real: Bool
+        if let entry, let stored = SCRAMCredentials(passwordField: entry.password), stored.hash == hash {
+            _ = runPBKDF2(hash, password: Self.equalWorkPassword, salt: stored.salt, iterations: stored.iterations)
+            used = stored
+            real = true
+        } else {
+            var password: [UInt8]
+            if let entry, let cleartext = Self.cleartextPassword(entry) {
+                password = cleartext
+                real = true
             } else {
-                let (scheme, data) = PasswordVerifier.split(entry.password)
-                if scheme == "PLAIN" || scheme == "CLEARTEXT", !data.isEmpty {
-                    credentials = SCRAMCredentials(
-                        hash: hash, password: Array(data.utf8), salt: Self.fakeSalt(user: user, hash: hash),
-                        iterations: SCRAMCredentials.defaultIterations)
-                }
+                password = CryptoSupport.randomBytes(16)
+                real = false
             }
+            let salt = scramDefaults.salt(user: user, hash: hash)
+            let iterations = scramDefaults.iterations(for: hash)
+            var salted = runPBKDF2(hash, password: password, salt: salt, iterations: iterations)
+            used = SCRAMCredentials(hash: hash, saltedPassword: salted, salt: salt, iterations: iterations)
+            CryptoSupport.wipe(&salted)
+            CryptoSupport.wipe(&password)
         }
-        let real = credentials != nil
-        let used =
-            credentials
-            ?? SCRAMCredentials(
-                hash: hash, iterations: SCRAMCredentials.defaultIterations, salt: Self.fakeSalt(user: user, hash: hash),
-                storedKey: CryptoSupport.randomBytes(hash.digestSize),
-                serverKey: CryptoSupport.randomBytes(hash.digestSize))
 
         // server-first-message = [reserved-mext ","] nonce "," salt "," iteration-count ["," extensions]
         let nonce = clientNonce + (fixedServerNonce ?? Base64.encode(CryptoSupport.randomBytes(Self.serverNonceLength)))
@@ -205,6 +210,22 @@ extension SASLServer {
                 .unsupportedScheme(scheme, why: "it cannot serve \(mechanism) (only PLAIN and LOGIN)"))
         }
         return .credentialsRejected(user: exchange.user)
+    }
+
+    /// What a stored SCRAM user's PBKDF2 run hashes: the result is thrown away, the work is what counts.
+    static let equalWorkPassword = Array("managesieved equal work".utf8)
+
+    /// Hi(password, salt, i), counted in `pbkdf2Runs`.
+    mutating func runPBKDF2(_ hash: SCRAMHash, password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
+        pbkdf2Runs.append(iterations)
+        return hash.hi(password, salt: salt, iterations: iterations)
+    }
+
+    /// The password of a `{PLAIN}`/`{CLEARTEXT}` entry, from which SCRAM credentials can be derived.
+    static func cleartextPassword(_ entry: PasswdEntry) -> [UInt8]? {
+        let (scheme, data) = PasswordVerifier.split(entry.password)
+        guard scheme == "PLAIN" || scheme == "CLEARTEXT", !data.isEmpty else { return nil }
+        return Array(data.utf8)
     }
 
     // saslname = 1*(value-safe-char / "=2C" / "=3D")

@@ -20,8 +20,13 @@ public struct SASLServer {
     var state: State
     /// Checks bearer tokens for OAUTHBEARER/XOAUTH2 (nil when OAuth is not configured).
     let bearerChecker: BearerTokenChecker?
+    /// Salts and iteration counts for users without stored SCRAM credentials.
+    let scramDefaults: SCRAMDefaults
     /// Tests fix the server nonce to replay RFC test vectors; nil draws a fresh one from the CSPRNG.
     var fixedServerNonce: [UInt8]? = nil
+    /// The PBKDF2 runs of this exchange and their iteration counts (every SCRAM client-first costs exactly one,
+    /// whoever the user is; tests check it).
+    var pbkdf2Runs: [Int] = []
 
     enum State {
         /// PLAIN before `start`.
@@ -56,10 +61,11 @@ public struct SASLServer {
         self.init(mechanism: mechanism, context: SASLContext(), lookup: lookup)
     }
 
-    /// Like `init(mechanism:lookup:)`, with what the connection knows (TLS, channel bindings).
+    /// Like `init(mechanism:lookup:)`, with what the connection knows (TLS, channel bindings), what SCRAM
+    /// shows for users without stored credentials, and how bearer tokens are checked.
     public init?(
-        mechanism: String, context: SASLContext, lookup: @escaping (String) -> PasswdEntry?,
-        bearer: BearerTokenChecker? = nil
+        mechanism: String, context: SASLContext, scramDefaults: SCRAMDefaults = .perProcess,
+        lookup: @escaping (String) -> PasswdEntry?, bearer: BearerTokenChecker? = nil
     ) {
         let name = mechanism.uppercased()
         switch name {
@@ -77,6 +83,7 @@ public struct SASLServer {
         self.bearerChecker = bearer
         self.mechanism = name
         self.context = context
+        self.scramDefaults = scramDefaults
         self.lookup = lookup
     }
 

@@ -25,6 +25,43 @@ public enum SASLFailure: Error, Equatable, Sendable {
     case unsupportedMechanism
     /// A bearer token (OAUTHBEARER, XOAUTH2) was refused, and why.
     case tokenRejected(TokenRejection)
+    /// The client asked for a channel binding this connection does not offer. `scramError` is RFC 5802's
+    /// server-error-value for it (`unsupported-channel-binding-type`, `channel-binding-not-supported`), sent
+    /// back as the server-final-message; `detail` is for the log. A negotiation, not a password guess.
+    case channelBindingNotOffered(scramError: String, detail: String)
+}
+
+/// What SCRAM shows for a user without stored credentials of the hash asked for (an unknown user, a crypt
+/// hash, a cleartext password): a salt and an iteration count that look like a real entry's, the same on
+/// every connection.
+public struct SCRAMDefaults: Sendable {
+    /// Key of the HMAC that makes such a user's salt from their name. It must outlive the process (every
+    /// connection is a new process) and stay secret: see `auth_scram_secret_file` in managesieved.conf(5).
+    public var saltKey: [UInt8]
+    /// The iteration count shown for each hash: the one the passwd-file's real entries of that hash use.
+    public var iterations: [SCRAMHash: Int]
+
+    public init(saltKey: [UInt8], iterations: [SCRAMHash: Int] = [:]) {
+        self.saltKey = saltKey
+        self.iterations = iterations
+    }
+
+    /// A key drawn once per process (salts stable within one connection only), for tests and for a server
+    /// whose secret file cannot be read or made.
+    public static let perProcess = SCRAMDefaults(saltKey: CryptoSupport.randomBytes(32))
+
+    /// The salt shown for `user` under `hash`.
+    func salt(user: String, hash: SCRAMHash) -> [UInt8] {
+        Array(
+            SCRAMHash.sha256.hmac(key: saltKey, Array("\(hash.rawValue)\0\(user)".utf8)).prefix(
+                SCRAMCredentials.saltLength))
+    }
+
+    /// The iteration count shown for users without stored credentials of `hash`.
+    func iterations(for hash: SCRAMHash) -> Int { iterations[hash] ?? SCRAMCredentials.defaultIterations }
+
+    /// A fresh random secret for `auth_scram_secret_file`.
+    public static func makeSecret() -> [UInt8] { CryptoSupport.randomBytes(32) }
 }
 
 /// What the session knows about the connection that mechanisms may need. Today only the TLS flag matters;

@@ -32,11 +32,16 @@ public struct SCRAMCredentials: Equatable, Sendable {
     /// passwords are unchanged by it, and Dovecot does not apply it either).
     public init(hash: SCRAMHash, password: [UInt8], salt: [UInt8], iterations: Int) {
         var salted = hash.hi(password, salt: salt, iterations: iterations)
+        self.init(hash: hash, saltedPassword: salted, salt: salt, iterations: iterations)
+        CryptoSupport.wipe(&salted)
+    }
+
+    /// The credentials from SaltedPassword = Hi(password, salt, iterations), computed by the caller.
+    init(hash: SCRAMHash, saltedPassword salted: [UInt8], salt: [UInt8], iterations: Int) {
         var clientKey = hash.hmac(key: salted, Self.clientKeyLabel)
         self.init(
             hash: hash, iterations: iterations, salt: salt, storedKey: hash.digest(clientKey),
             serverKey: hash.hmac(key: salted, Self.serverKeyLabel))
-        CryptoSupport.wipe(&salted)
         CryptoSupport.wipe(&clientKey)
     }
 

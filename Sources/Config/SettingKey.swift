@@ -16,7 +16,8 @@ enum SettingKey {
         "syslog_facility", "managesieve_idle_timeout", "managesieve_command_timeout", "managesieve_login_timeout",
         "managesieve_max_commands", "managesieve_max_bad_commands", "sieve_lock_timeout", "ssl", "ssl_cert",
         "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
-        "disable_plaintext_auth", "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
+        "disable_plaintext_auth", "auth_allow_scram_before_tls", "auth_mechanisms", "auth_scram_secret_file",
+        "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
         "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "proxy_user", "haproxy_trusted_networks",
         "oauth2_jwks_file", "oauth2_issuers", "oauth2_audience", "oauth2_username_claim", "oauth2_scope",
         "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value",
@@ -65,6 +66,9 @@ enum SettingKey {
         case "ssl_cipher_list": s.sslCipherList = optional(text)
         case "ssl_prefer_server_ciphers": s.sslPreferServerCiphers = try Values.bool(text)
         case "disable_plaintext_auth": s.disablePlaintextAuth = text.isEmpty ? nil : try Values.bool(text)
+        case "auth_allow_scram_before_tls": s.authAllowSCRAMBeforeTLS = try Values.bool(text)
+        case "auth_mechanisms": s.authMechanisms = try mechanisms(text)
+        case "auth_scram_secret_file": s.authSCRAMSecretFile = try nonEmpty(name, text)
         case "ssl_sniff_timeout": s.sslSniffTimeoutMilliseconds = try Values.milliseconds(text)
         case "ssl_verify_client_cert": s.sslVerifyClientCert = try Values.bool(text)
         case "ssl_cert_username_field": s.sslCertUsernameField = try nonEmpty(name, text)
@@ -121,6 +125,9 @@ enum SettingKey {
         case "ssl_cipher_list": s.sslCipherList ?? ""
         case "ssl_prefer_server_ciphers": Values.render(s.sslPreferServerCiphers)
         case "disable_plaintext_auth": s.disablePlaintextAuth.map(Values.render) ?? ""
+        case "auth_allow_scram_before_tls": Values.render(s.authAllowSCRAMBeforeTLS)
+        case "auth_mechanisms": s.authMechanisms.map(Values.renderList) ?? ""
+        case "auth_scram_secret_file": s.authSCRAMSecretFile
         case "ssl_sniff_timeout": Values.renderTime(s.sslSniffTimeoutMilliseconds)
         case "ssl_verify_client_cert": Values.render(s.sslVerifyClientCert)
         case "ssl_cert_username_field": s.sslCertUsernameField
@@ -160,6 +167,20 @@ enum SettingKey {
                 "invalid value '\(text)' for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
         }
         return text
+    }
+
+    /// `auth_mechanisms`: Dovecot's list of SASL mechanism names, any case; empty means every mechanism.
+    private static func mechanisms(_ text: String) throws(ValueError) -> [String]? {
+        let names = Values.list(text).map { $0.uppercased() }
+        guard !names.isEmpty else { return nil }
+        for name in names where !Settings.saslMechanisms.contains(name) {
+            throw ValueError(
+                "unknown mechanism '\(name)' in 'auth_mechanisms' (known: "
+                    + "\(Settings.saslMechanisms.joined(separator: " ")))")
+        }
+        var unique: [String] = []
+        for name in names where !unique.contains(name) { unique.append(name) }
+        return unique
     }
 
     /// A plain count, at least `minimum`.

@@ -75,6 +75,14 @@ public struct Settings: Equatable, Sendable {
     public var sslPreferServerCiphers: Bool = false
     /// `disable_plaintext_auth`: nil means "yes when ssl is not no" (see `effectiveDisablePlaintextAuth`).
     public var disablePlaintextAuth: Bool? = nil
+    /// `auth_allow_scram_before_tls`: with `disable_plaintext_auth`, SCRAM is still offered before STARTTLS.
+    public var authAllowSCRAMBeforeTLS: Bool = false
+    /// `auth_mechanisms`: the SASL mechanisms offered at all (upper case, from `saslMechanisms`); nil offers
+    /// every mechanism that can succeed.
+    public var authMechanisms: [String]? = nil
+    /// `auth_scram_secret_file`: the secret behind the SCRAM salts shown for unknown users; made (32 random
+    /// octets, mode 0600) the first time it is needed.
+    public var authSCRAMSecretFile: String = "/var/lib/managesieved/scram-secret"
     /// `ssl_sniff_timeout`: how long to wait, before the greeting, for a client that starts with a TLS
     /// handshake (implicit TLS on the STARTTLS port). Every STARTTLS client pays it once; 0 only looks at
     /// what has already arrived. 10 ms caught the ClientHellos of openssl s_client and Python's ssl on a
@@ -115,6 +123,13 @@ public struct Settings: Equatable, Sendable {
 
     /// All defaults.
     public init() {}
+
+    /// The names `auth_mechanisms` accepts: every SASL mechanism the server implements (kept equal to
+    /// `SASLServer.supportedMechanisms` and `bearerMechanisms` by a test, since Config cannot see the Auth target).
+    public static let saslMechanisms = [
+        "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL", "PLAIN", "LOGIN",
+        "OAUTHBEARER", "XOAUTH2",
+    ]
 
     /// The accepted `ssl_min_protocol` values, oldest first.
     public static let sslProtocols = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]

@@ -128,6 +128,7 @@ public final class Connection {
             }
         }
         flush()
+        if let abandoned = session.unfinishedAuthentication { logger.log(.notice, abandoned) }
         transport.note(.disconnect(reason: closeReason ?? "unknown"))
         return closeReason ?? "unknown"
     }

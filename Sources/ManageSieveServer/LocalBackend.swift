@@ -43,6 +43,9 @@ public final class LocalBackend: SessionBackend {
     /// This server's own address and port as the client reached it (the local address of fd 0, or socat's
     /// SOCAT_SOCKADDR/SOCAT_SOCKPORT); `proxy_maybe` serves a user here when `host=`/`port=` name it.
     public var localEndpoint: (host: String, port: UInt16)?
+    /// `auth_scram_secret_file`: the key of unknown users' SCRAM salts (read, or made, while still root).
+    public var scramSecretPath: String?
+    private var cachedSCRAMDefaults: SCRAMDefaults?
 
     public init(
         passwdPath: String, policy: Policy, limits: @escaping LimitsForUser, expand: @escaping PathExpander,
@@ -66,7 +69,28 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func availableMechanisms(context: SASLContext) -> [String] {
-        SASLServer.availableMechanisms(for: loadedPasswd(), context: context, oauth: oauth != nil)
+        let mechanisms = SASLServer.availableMechanisms(for: loadedPasswd(), context: context, oauth: oauth != nil)
+        // The secret is read now, while the process is certainly root (a SCRAM login after UNAUTHENTICATE
+        // comes after the privilege drop).
+        if mechanisms.contains(where: SASLServer.isSCRAM) { _ = scramDefaults() }
+        return mechanisms
+    }
+
+    public func scramDefaults() -> SCRAMDefaults {
+        if let cachedSCRAMDefaults { return cachedSCRAMDefaults }
+        var key = SCRAMDefaults.perProcess.saltKey
+        if let path = scramSecretPath {
+            do {
+                key = try SecretFile.loadOrCreate(path: path, minimumLength: 16, makeContent: SCRAMDefaults.makeSecret)
+            } catch {
+                logger.log(
+                    .error,
+                    "auth_scram_secret_file \(path): \(error); unknown users' SCRAM salts change with every connection")
+            }
+        }
+        let defaults = SASLServer.scramDefaults(for: loadedPasswd(), saltKey: key)
+        cachedSCRAMDefaults = defaults
+        return defaults
     }
 
     public func bearerTokenChecker() -> BearerTokenChecker? {

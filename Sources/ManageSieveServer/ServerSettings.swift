@@ -22,8 +22,13 @@ public struct ServerSettings: Sendable {
     public var tlsAvailable: Bool = false
     /// `ssl = required`: nothing but CAPABILITY, STARTTLS, NOOP and LOGOUT before TLS.
     public var tlsRequired: Bool = false
-    /// `disable_plaintext_auth`: no PLAIN/LOGIN before TLS.
+    /// `disable_plaintext_auth`: no PLAIN/LOGIN before TLS (nor SCRAM when STARTTLS is offered, unless
+    /// `allowSCRAMBeforeTLS`).
     public var disablePlaintextAuth: Bool = false
+    /// `auth_allow_scram_before_tls`: SCRAM stays offered before STARTTLS although `disablePlaintextAuth`.
+    public var allowSCRAMBeforeTLS: Bool = false
+    /// `auth_mechanisms`: the only mechanisms ever offered (upper case); nil offers every one that can succeed.
+    public var authMechanisms: [String]? = nil
     /// Parser bounds (line length, literal sizes).
     public var parserLimits: ParserLimits = .init()
 

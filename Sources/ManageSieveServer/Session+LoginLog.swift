@@ -60,6 +60,8 @@ extension Session {
             loginFailure(.malformed, user: nil, mechanism: mechanism, detail: "unsupported mechanism")
         case .tokenRejected(let rejection):
             loginFailure(.invalidToken, user: rejection.user, mechanism: mechanism, detail: rejection.description)
+        case .channelBindingNotOffered(_, let detail):
+            loginFailure(.malformed, user: nil, mechanism: mechanism, detail: detail)
         }
     }
 

@@ -56,6 +56,14 @@ public struct Session {
         return false
     }
 
+    /// The log line for an exchange the client left unfinished (it disconnected or timed out in the middle):
+    /// a failed attempt, like a cancel.
+    public var unfinishedAuthentication: String? {
+        guard case .authenticating(_, let mechanism) = state else { return nil }
+        return "login failed: "
+            + Self.loginFailure(.cancelled, user: nil, mechanism: mechanism, detail: "abandoned by client")
+    }
+
     /// RFC 5804 §1.7: the server speaks first with its capabilities. The closing OK is bare: its text would
     /// add nothing, and Cyrus sieveshell (3.6) accepts only a bare OK there (`OK "text"` makes it stop with
     /// "Bad protocol from MANAGESIEVE server: EOL2" before logging in).
@@ -111,12 +119,16 @@ public struct Session {
         return result
     }
 
-    /// The mechanisms that can succeed now.
+    /// The mechanisms offered now: those that can succeed, limited to `auth_mechanisms`, and before TLS with
+    /// `disable_plaintext_auth` none that shows the password (see `withheldBeforeTLS`).
     func saslMechanisms() -> [String] {
         if settings.tlsRequired && !tlsActive { return [] }
         var mechanisms = backend.availableMechanisms(context: saslContext)
-        if settings.disablePlaintextAuth && !tlsActive {
-            mechanisms.removeAll { Self.needsTLS($0) }
+        if let allowed = settings.authMechanisms {
+            mechanisms.removeAll { !allowed.contains($0) }
+        }
+        if withholdsPasswordMechanisms {
+            mechanisms = SASLServer.offeredBeforeTLS(mechanisms, allowSCRAM: allowsSCRAMBeforeTLS)
         }
         return mechanisms
     }
@@ -125,6 +137,12 @@ public struct Session {
     static func needsTLS(_ mechanism: String) -> Bool {
         SASLServer.plaintextMechanisms.contains(mechanism) || SASLServer.bearerMechanisms.contains(mechanism)
     }
+
+    /// `disable_plaintext_auth` applies: no TLS yet.
+    var withholdsPasswordMechanisms: Bool { settings.disablePlaintextAuth && !tlsActive }
+
+    /// SCRAM before TLS: when the admin allows it, or when there is no STARTTLS an attacker could strip.
+    var allowsSCRAMBeforeTLS: Bool { settings.allowSCRAMBeforeTLS || !settings.tlsAvailable }
 
     // MARK: - Events
 
@@ -148,12 +166,10 @@ public struct Session {
                 // The error challenge already said the login failed; cancelling it is that failure.
                 return failLogin(reason: Self.loginFailure(failure, mechanism: mechanism))
             }
-            state = .nonAuthenticated
-            return [
-                .note(.saslEnd),
-                .log(.notice, "login failed: " + Self.loginFailure(.cancelled, user: nil, mechanism: mechanism)),
-                .send(.response(Response(.no, Texts.authenticationAborted))),
-            ]
+            // A cancel is a failed attempt like any other: otherwise a client could probe SCRAM salts or the
+            // first steps of an exchange for free, as often as it likes.
+            let reason = Self.loginFailure(.cancelled, user: nil, mechanism: mechanism)
+            return failLogin(reason: reason, text: Texts.authenticationAborted)
         case .invalid(let error, let command):
             if case .authenticating(_, let mechanism) = state {
                 return failLogin(
@@ -236,15 +252,20 @@ public struct Session {
 
     mutating func authenticate(mechanism: String, initialResponse: [UInt8]?) -> [Effect] {
         let upper = mechanism.uppercased()
-        let plaintext = Self.needsTLS(upper)
-        if plaintext && settings.disablePlaintextAuth && !tlsActive {
+        let offered = saslMechanisms()
+        // Withheld for want of TLS: ENCRYPT-NEEDED tells the client that STARTTLS would help.
+        let withheld = Self.needsTLS(upper) || (SASLServer.isSCRAM(upper) && !allowsSCRAMBeforeTLS)
+        if !offered.contains(upper), withholdsPasswordMechanisms, withheld,
+            settings.authMechanisms?.contains(upper) ?? true
+        {
             return [.send(.response(Response(.no, code: .encryptNeeded, Texts.encryptionNeeded)))]
         }
         let backend = self.backend
-        guard saslMechanisms().contains(upper),
+        let scramDefaults = SASLServer.isSCRAM(upper) ? backend.scramDefaults() : .perProcess
+        guard offered.contains(upper),
             var sasl = SASLServer(
-                mechanism: upper, context: saslContext, lookup: { backend.lookupUser($0) },
-                bearer: backend.bearerTokenChecker())
+                mechanism: upper, context: saslContext, scramDefaults: scramDefaults,
+                lookup: { backend.lookupUser($0) }, bearer: backend.bearerTokenChecker())
         else {
             return [.send(.response(Response(.no, Texts.unsupportedMechanism)))]
         }
@@ -286,8 +307,29 @@ public struct Session {
         case .challenge(let data):
             state = .authenticating(sasl, mechanism: mechanism)
             return [.send(.saslChallenge(Base64.encode(data))), .expectSASLResponse]
+        case .failure(.channelBindingNotOffered(let scramError, let detail)):
+            // RFC 5802 §7: the server-final-message carries the error. Asking for a channel binding this
+            // connection lacks tests no password (sievemgr asks for tls-unique first, then goes on without
+            // channel binding): a negotiation, not counted as a failed login and not delayed.
+            lastSASLInput = nil
+            state = .nonAuthenticated
+            return [
+                .note(.saslEnd), .log(.info, "authentication (\(mechanism)) not possible, not counted: \(detail)"),
+                .send(
+                    .response(
+                        Response(
+                            .no, code: .sasl(Base64.encode(Array("e=\(scramError)".utf8))),
+                            Texts.channelBindingNotOffered))),
+            ]
         case .failure(let failure):
             lastSASLInput = nil
+            if SASLServer.isSCRAM(mechanism), Self.isFailedProof(failure) {
+                // RFC 5804 TRANSITION-NEEDED: a client may go on with another mechanism (PLAIN over TLS), which
+                // is the only way a user without SCRAM credentials can log in. Every failed SCRAM proof gets
+                // it, so the answer does not tell users with SCRAM credentials from the others or from
+                // unknown ones.
+                return failLogin(reason: Self.loginFailure(failure, mechanism: mechanism), code: .transitionNeeded)
+            }
             return failLogin(reason: Self.loginFailure(failure, mechanism: mechanism))
         case .success(let entry, let serverFinal):
             // The last client message may hold the password (PLAIN/LOGIN): only a relay needs it, once.
@@ -333,7 +375,8 @@ public struct Session {
     }
 
     mutating func failLogin(
-        reason: String, text: String = Texts.authenticationFailed, refusal: LoginRefusal? = nil
+        reason: String, text: String = Texts.authenticationFailed, refusal: LoginRefusal? = nil,
+        code: ResponseCode? = nil
     )
         -> [Effect]
     {
@@ -344,7 +387,7 @@ public struct Session {
         var effects: [Effect] = [
             .note(.saslEnd), .log(.notice, "login failed: \(reason)"),
             .delay(milliseconds: settings.authFailureDelayMilliseconds),
-            .send(.response(Response(.no, shown))),
+            .send(.response(Response(.no, code: code, shown))),
         ]
         if failedLogins >= settings.authMaxAttempts {
             let line = Self.loginFailure(
@@ -353,6 +396,14 @@ public struct Session {
             effects += bye(Texts.tooManyFailedLogins, log: "too many failed logins (\(failedLogins))")
         }
         return effects
+    }
+
+    /// A proof that did not verify: wrong password, unknown user, or a stored password that cannot serve it.
+    static func isFailedProof(_ failure: SASLFailure) -> Bool {
+        switch failure {
+        case .credentialsRejected, .unknownUser, .unusablePassword: true
+        case .malformed, .authorizationRefused, .unsupportedMechanism, .channelBindingNotOffered, .tokenRejected: false
+        }
     }
 
     func describe(_ refusal: LoginRefusal) -> String {

@@ -52,9 +52,13 @@ public protocol SessionBackend: AnyObject {
     func availableMechanisms(context: SASLContext) -> [String]
     /// Validates OAUTHBEARER/XOAUTH2 tokens; nil when OAuth is not configured.
     func bearerTokenChecker() -> BearerTokenChecker?
+    /// What SCRAM shows for users without stored credentials (salt key, iteration counts); asked for at every
+    /// SCRAM exchange, so it must be cheap after the first call.
+    func scramDefaults() -> SCRAMDefaults
 }
 
 extension SessionBackend {
     public func availableMechanisms(context: SASLContext) -> [String] { SASLServer.plaintextMechanisms }
     public func bearerTokenChecker() -> BearerTokenChecker? { nil }
+    public func scramDefaults() -> SCRAMDefaults { .perProcess }
 }

@@ -8,6 +8,7 @@ enum Texts {
     static let authenticationFailed = "Authentication failed."
     static let authenticationAborted = "Authentication aborted by client."
     static let unsupportedMechanism = "Unsupported authentication mechanism."
+    static let channelBindingNotOffered = "This channel binding is not offered here; try another mechanism."
     static let invalidBase64 = "Invalid base64 data in SASL response."
     static let tooManyFailedLogins = "Too many failed authentication attempts."
     static let tooManyBadCommands = "Too many invalid commands."

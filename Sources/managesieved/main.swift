@@ -153,6 +153,8 @@ func serve() -> Never {
     serverSettings.tlsAvailable = tlsContext != nil
     serverSettings.tlsRequired = settings.ssl == .required
     serverSettings.disablePlaintextAuth = settings.effectiveDisablePlaintextAuth
+    serverSettings.allowSCRAMBeforeTLS = settings.authAllowSCRAMBeforeTLS
+    serverSettings.authMechanisms = settings.authMechanisms
     serverSettings.parserLimits = ParserLimits(maxLineLength: settings.maxLineLength, maxScriptSize: maxScriptSize)
 
     var policy = LocalBackend.Policy()
@@ -192,6 +194,7 @@ func serve() -> Never {
     } catch {
         refuseService(logger, "\(configPath): \(error)", code: ExitCode.config)
     }
+    backend.scramSecretPath = settings.authSCRAMSecretFile
     if let transcript {
         // Named after the user (or dropped by rawlog_users) while still privileged.
         backend.onUserVerified = { transcript.userIdentified($0.user) }

@@ -285,6 +285,62 @@ struct SASLSCRAMTests {
         }
     }
 
+    @Test(
+        "every kind of user costs exactly one PBKDF2 with the iteration count the server-first-message shows",
+        arguments: [
+            ("SCRAM-SHA-256", "user"), ("SCRAM-SHA-256", "plain"), ("SCRAM-SHA-256", "crypt"),
+            ("SCRAM-SHA-256", "nobody"), ("SCRAM-SHA-256", "old"), ("SCRAM-SHA-1", "old"), ("SCRAM-SHA-1", "plain"),
+            ("SCRAM-SHA-1", "nobody"),
+        ])
+    func equalWork(mechanism: String, user: String) {
+        let defaults = SCRAMDefaults(saltKey: bytes("a persistent secret of 32 octets"), iterations: [.sha256: 4096])
+        var sasl = SASLServer(mechanism: mechanism, context: SASLContext(), scramDefaults: defaults) { users[$0] }!
+        guard case .challenge(let first) = sasl.start(initialResponse: bytes("n,,n=\(user),r=abc")) else {
+            Issue.record("no challenge")
+            return
+        }
+        let shown = Int(text(first).split(separator: ",").last!.dropFirst(2))!
+        #expect(sasl.pbkdf2Runs == [shown])
+        #expect(shown == 4096)
+    }
+
+    @Test("an unknown user's salt comes from the persistent key: the same in every process that has the key")
+    func stableFakeSalt() {
+        func serverFirst(_ key: String, _ user: String, iterations: [SCRAMHash: Int] = [:]) -> [Substring] {
+            let defaults = SCRAMDefaults(saltKey: bytes(key), iterations: iterations)
+            var sasl = SASLServer(mechanism: "SCRAM-SHA-256", context: SASLContext(), scramDefaults: defaults) {
+                users[$0]
+            }!
+            guard case .challenge(let first) = sasl.start(initialResponse: bytes("n,,n=\(user),r=abc")) else {
+                return []
+            }
+            return Array(text(first).split(separator: ",").dropFirst())
+        }
+        // Two SASLServers stand for two connections (two processes) reading the same secret file.
+        #expect(
+            serverFirst("secret one, thirty-two octets!!", "nobody")
+                == serverFirst("secret one, thirty-two octets!!", "nobody"))
+        #expect(
+            serverFirst("secret one, thirty-two octets!!", "nobody")
+                != serverFirst("secret two, thirty-two octets!!", "nobody"))
+        #expect(
+            serverFirst("secret one, thirty-two octets!!", "nobody")
+                != serverFirst("secret one, thirty-two octets!!", "nobody2"))
+        // The iteration count is the real entries' one.
+        #expect(serverFirst("k", "nobody", iterations: [.sha256: 12000]).last == "i=12000")
+        #expect(serverFirst("k", "crypt", iterations: [.sha256: 12000]).last == "i=12000")
+    }
+
+    @Test("the iteration count shown for users without credentials is the passwd-file's real one")
+    func defaultsFromThePasswdFile() throws {
+        let strong = try PasswordHasher.hash(bytes("pencil"), scheme: .scramSHA256, rounds: 10000)
+        let passwd = PasswdFile(
+            parsing: bytes("crypt:{CRYPT}$6$x$y:1000:1000::/h::\nreal:\(strong):1001:1001::/h::\n"))
+        let defaults = SASLServer.scramDefaults(for: passwd, saltKey: bytes("k"))
+        #expect(defaults.iterations(for: .sha256) == 10000)
+        #expect(defaults.iterations(for: .sha1) == 4096)
+    }
+
     @Test("saslname escapes =2C and =3D are decoded")
     func escapedName() {
         let (step, expected) = exchange(
@@ -346,7 +402,6 @@ struct SASLSCRAMTests {
             ("SCRAM-SHA-256", "p=tls-exporter,,n=user,r=abc", "p with non-PLUS"),
             ("SCRAM-SHA-256-PLUS", "n,,n=user,r=abc", "n with PLUS"),
             ("SCRAM-SHA-256-PLUS", "y,,n=user,r=abc", "y with PLUS"),
-            ("SCRAM-SHA-256-PLUS", "p=tls-unique,,n=user,r=abc", "unsupported type"),
             ("SCRAM-SHA-256-PLUS", "p=,,n=user,r=abc", "empty type"),
             ("SCRAM-SHA-256", "n,user,n=user,r=abc", "authzid without a="),
             ("SCRAM-SHA-256", "n,a=,n=user,r=abc", "empty authzid"),
@@ -376,12 +431,30 @@ struct SASLSCRAMTests {
         }
     }
 
-    @Test("-PLUS is refused on a connection without TLS")
+    @Test("-PLUS without TLS is answered with RFC 5802's channel-binding-not-supported, a negotiation failure")
     func plusWithoutTLS() {
         var sasl = server("SCRAM-SHA-256-PLUS")
-        guard case .failure(.malformed) = sasl.start(initialResponse: bytes("p=tls-exporter,,n=user,r=abc")) else {
-            Issue.record("accepted")
+        guard
+            case .failure(.channelBindingNotOffered("channel-binding-not-supported", _)) = sasl.start(
+                initialResponse: bytes("p=tls-exporter,,n=user,r=abc"))
+        else {
+            Issue.record("not refused as a negotiation failure")
             return
+        }
+    }
+
+    @Test("a channel-binding type the connection does not offer (sievemgr's tls-unique) is a negotiation failure")
+    func unsupportedChannelBindingType() {
+        for user in ["user", "crypt", "nobody"] {
+            var sasl = server("SCRAM-SHA-256-PLUS", context: tls)
+            let step = sasl.start(initialResponse: bytes("p=tls-unique,,n=\(user),r=abc"))
+            guard case .failure(.channelBindingNotOffered("unsupported-channel-binding-type", let detail)) = step else {
+                Issue.record("\(user): \(step)")
+                continue
+            }
+            #expect(detail.contains("tls-unique"))
+            // Nothing was looked up or derived: no password work for a mere negotiation.
+            #expect(sasl.pbkdf2Runs.isEmpty)
         }
     }
 

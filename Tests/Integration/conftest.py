@@ -138,6 +138,8 @@ class ServerEnv:
             "log_path": str(self.log),
             "auth_failure_delay": "0",
             "first_valid_uid": "100" if IS_ROOT else "0",
+            # Never the system's /var/lib/managesieved: the server makes this file on first use.
+            "auth_scram_secret_file": str(self.root / "scram-secret"),
         }
         if self.tls:
             pki = test_pki()

@@ -5,12 +5,15 @@ certificates made at test time."""
 
 import base64
 import ctypes
+import os
 import re
 import ssl
+import subprocess
+import time
 
 import pytest
 
-from conftest import (ServerEnv, Wire, capability, client_tls_context, plain_b64, serving, test_pki,
+from conftest import (CTL, ServerEnv, Wire, capability, client_tls_context, plain_b64, serving, test_pki,
                       wait_for_log)
 
 USERS = {"alice": "secret", "bob": "hunter2", "carol": "pa55word", "dave": "crypted"}
@@ -113,8 +116,9 @@ def test_scram_is_offered_when_the_passwd_file_can_serve_it(scram_env, env_root)
 def test_plus_and_external_only_inside_tls(tls_scram_env):
     with serving(tls_scram_env) as server:
         wire = Wire(server.port)
-        # disable_plaintext_auth (default yes with ssl): SCRAM never reveals the password, so it stays.
-        assert capability(wire.response(), "SASL") == "SCRAM-SHA-256 SCRAM-SHA-1"
+        # disable_plaintext_auth (default yes with ssl) withholds SCRAM too before STARTTLS: an attacker who
+        # strips STARTTLS would get a proof to guess the password from offline.
+        assert capability(wire.response(), "SASL") == ""
         caps = wire.starttls(client_tls_context())
         assert capability(caps, "SASL") == "SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1 PLAIN LOGIN"
         wire.close()
@@ -185,6 +189,8 @@ def test_plain_and_login_verify_stored_scram_credentials(scram_env):
 # --- failures ---------------------------------------------------------------------------------------------
 
 FAILED = [b'NO "Authentication failed."']
+# A failed SCRAM proof, whoever the user: TRANSITION-NEEDED lets a client go on to PLAIN (over TLS).
+SCRAM_FAILED = [b'NO (TRANSITION-NEEDED) "Authentication failed."']
 
 
 @pytest.mark.parametrize("user,password", [("alice", "wrong"), ("nobody", "secret"), ("dave", USERS["dave"])],
@@ -196,7 +202,7 @@ def test_scram_fails_at_the_proof(scram_env, user, password):
         wire = Wire(server.port)
         wire.response()
         ok, reply = scram(wire, "SCRAM-SHA-256", user, password)
-        assert not ok and reply == FAILED
+        assert not ok and reply == SCRAM_FAILED
         assert wire.command(b"NOOP\r\n") == [b"OK"], "only the attempt failed"
         wire.close()
         # The wire cannot tell the three apart; the log names each (managesieved(8), LOGGING).
@@ -228,14 +234,33 @@ def test_wrong_channel_binding_data_is_refused(tls_scram_env):
         wait_for_log(tls_scram_env, r"channel binding \(c=\) does not match")
 
 
+NOT_OFFERED = (b'NO (SASL "' + base64.b64encode(b"e=unsupported-channel-binding-type")
+               + b'") "This channel binding is not offered here; try another mechanism."')
+
+
 def test_unsupported_channel_binding_type_is_refused(tls_scram_env):
-    """tls-unique is undefined for TLS 1.3 (RFC 9266 §3) and not offered."""
+    """tls-unique is undefined for TLS 1.3 (RFC 9266 §3) and not offered: RFC 5802's server-error in the NO."""
     with serving(tls_scram_env) as server:
         wire, _ = tls_wire(server.port)
         ok, reply = scram(wire, "SCRAM-SHA-256-PLUS", "alice", USERS["alice"], ("tls-unique", wire.sock))
-        assert not ok and reply == FAILED
+        assert not ok and reply == [NOT_OFFERED]
         wire.close()
         wait_for_log(tls_scram_env, r"unsupported channel-binding type 'tls-unique'")
+
+
+def test_channel_binding_negotiation_is_not_a_failed_login(tls_scram_env):
+    """Asking for a channel binding the server lacks tests no password: five in a row (auth_max_attempts is 3)
+    neither delay nor end the session, and the right password still logs in afterwards."""
+    tls_scram_env.write_config("auth_failure_delay = 2s")
+    with serving(tls_scram_env) as server:
+        wire, _ = tls_wire(server.port)
+        first = b64("p=tls-unique,,n=dave,r=abcdefgh")
+        started = time.monotonic()
+        for _ in range(5):
+            assert wire.command(f'AUTHENTICATE "SCRAM-SHA-256-PLUS" "{first}"\r\n'.encode()) == [NOT_OFFERED]
+        assert time.monotonic() - started < 2, "a negotiation failure was delayed like a wrong password"
+        assert wire.command(f'AUTHENTICATE "PLAIN" "{plain_b64("dave", USERS["dave"])}"\r\n'.encode()) == [b"OK"]
+        wire.close()
 
 
 def test_plus_over_plaintext_is_not_offered_nor_accepted(scram_env):
@@ -283,7 +308,7 @@ def test_tampered_client_final_message_fails(scram_env, tamper):
         wire = Wire(server.port)
         wire.response()
         ok, reply = scram(wire, "SCRAM-SHA-256", "alice", USERS["alice"], tamper_final=change)
-        assert not ok and reply == FAILED
+        assert not ok and reply == (SCRAM_FAILED if tamper == "proof" else FAILED)
         wire.close()
 
 
@@ -376,3 +401,128 @@ def test_external_without_a_certificate_is_not_available(tls_scram_env):
         assert "EXTERNAL" not in capability(caps, "SASL").split()
         assert wire.command(b'AUTHENTICATE "EXTERNAL" ""\r\n') == [b'NO "Unsupported authentication mechanism."']
         wire.close()
+
+
+# --- what an outsider can learn, and what it costs them ---------------------------------------------------
+
+
+def server_first(port: int, user: str, mechanism: str = "SCRAM-SHA-256") -> dict[str, str]:
+    """The salt and iteration count a new connection shows for `user` (the exchange is then cancelled)."""
+    wire = Wire(port)
+    wire.response()
+    wire.send(f'AUTHENTICATE "{mechanism}" "{b64(f"n,,n={user},r=abcdefgh")}"\r\n'.encode())
+    challenge = wire.line()
+    wire.close()
+    assert challenge.startswith(b'"'), challenge
+    fields = dict(field.split("=", 1) for field in base64.b64decode(challenge.strip(b'"')).decode().split(","))
+    return {"s": fields["s"], "i": fields["i"]}
+
+
+def test_unknown_users_scram_salt_is_stable_across_connections(env_root):
+    """Every connection is a new process: an unknown user's made-up salt (and those of users without SCRAM
+    credentials) must not change between them, or it would tell them apart from real users. The key behind it
+    is made once, root-only, at auth_scram_secret_file; the iteration count is the real entries' one."""
+    strong = subprocess.run([str(CTL), "hash-password", "--scheme", "SCRAM-SHA-256", "--rounds", "10000"],
+                            input="secret\n", capture_output=True, text=True, check=True).stdout.strip()
+    env = ServerEnv(env_root, users=USERS, schemes=SCHEMES, extra_config="ssl = no")
+    lines = env.passwd.read_text().splitlines()
+    env.passwd.write_text("\n".join(
+        f"alice:{strong}:" + line.split(":", 2)[2] if line.startswith("alice:") else line for line in lines) + "\n")
+    secret = env_root / "scram-secret"
+    assert not secret.exists()
+    with serving(env) as server:
+        real = server_first(server.port, "alice")
+        assert real["i"] == "10000"
+        for user in ["nobody", "dave", "carol"]:
+            first = server_first(server.port, user)
+            assert first == server_first(server.port, user), f"{user}'s salt changed between connections"
+            assert first["i"] == real["i"]
+            assert len(base64.b64decode(first["s"])) == len(base64.b64decode(real["s"]))
+        assert server_first(server.port, "nobody") != server_first(server.port, "nobody2")
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert secret.stat().st_uid == os.geteuid()
+    assert len(secret.read_bytes()) == 32
+    # A new secret is a new set of made-up salts (the file is what makes them stable).
+    before = None
+    with serving(env) as server:
+        before = server_first(server.port, "nobody")
+    secret.unlink()
+    with serving(env) as server:
+        assert server_first(server.port, "nobody") != before
+
+
+def test_cancelling_scram_repeatedly_ends_the_session(scram_env):
+    """A cancel is a failed attempt: with auth_max_attempts = 3 the third "*" is answered, then BYE, and each
+    one waited for auth_failure_delay."""
+    scram_env.write_config("ssl = no\nauth_failure_delay = 300ms")
+    with serving(scram_env) as server:
+        wire = Wire(server.port)
+        wire.response()
+        first = b64("n,,n=alice,r=abcdefgh")
+        started = time.monotonic()
+        for attempt in range(3):
+            wire.send(f'AUTHENTICATE "SCRAM-SHA-256" "{first}"\r\n'.encode())
+            assert wire.line().startswith(b'"')
+            reply = wire.command(b'"*"\r\n')
+            assert reply == [b'NO "Authentication aborted by client."']
+        assert wire.line() == b'BYE "Too many failed authentication attempts."'
+        assert wire.line() == b""
+        assert time.monotonic() - started >= 0.9
+        wire.close()
+        log = wait_for_log(scram_env, r"reason=too many failed logins")
+        assert log.count("authentication failed: cancelled by client (SCRAM-SHA-256)") == 3
+
+
+def test_scram_is_withheld_before_starttls_unless_allowed(tls_scram_env):
+    with serving(tls_scram_env) as server:
+        wire = Wire(server.port)
+        assert capability(wire.response(), "SASL") == ""
+        assert wire.command(f'AUTHENTICATE "SCRAM-SHA-256" "{b64("n,,n=alice,r=abcdefgh")}"\r\n'.encode()) == [
+            b'NO (ENCRYPT-NEEDED) "Use STARTTLS first: plaintext authentication is disabled on unencrypted '
+            b'connections."']
+        wire.close()
+    tls_scram_env.write_config("auth_allow_scram_before_tls = yes")
+    with serving(tls_scram_env) as server:
+        wire = Wire(server.port)
+        assert capability(wire.response(), "SASL") == "SCRAM-SHA-256 SCRAM-SHA-1"
+        ok, reply = scram(wire, "SCRAM-SHA-256", "alice", USERS["alice"])
+        assert ok, reply
+        wire.close()
+
+
+def test_auth_mechanisms_chooses_what_is_offered(scram_env):
+    scram_env.write_config("ssl = no\nauth_mechanisms = plain scram-sha-1")
+    with serving(scram_env) as server:
+        wire = Wire(server.port)
+        assert capability(wire.response(), "SASL") == "SCRAM-SHA-1 PLAIN"
+        assert wire.command(f'AUTHENTICATE "SCRAM-SHA-256" "{b64("n,,n=alice,r=abc")}"\r\n'.encode()) == [
+            b'NO "Unsupported authentication mechanism."']
+        wire.close()
+
+
+def test_an_unknown_auth_mechanism_is_a_configuration_error(scram_env):
+    scram_env.write_config("auth_mechanisms = plain cram-md5")
+    out = scram_env.run_pipes(b"LOGOUT\r\n")
+    assert out == b'BYE "Service unavailable: server configuration error."\r\n'
+    # (The server's own reason goes to syslog: the file that would name log_path did not parse.)
+    check = subprocess.run([str(CTL), "config", "-c", str(scram_env.config)], capture_output=True, text=True)
+    assert check.returncode != 0
+    assert "unknown mechanism 'CRAM-MD5' in 'auth_mechanisms'" in check.stdout + check.stderr
+
+
+def test_sievemgr_logs_in_as_a_crypt_user_next_to_scram_users(tls_scram_env):
+    """sievemgr tries SCRAM-SHA-256-PLUS and SCRAM-SHA-1-PLUS first (bound to tls-unique, which the server does
+    not offer: negotiations, not counted), then SCRAM-SHA-256 (fails at the proof for a crypt hash; its
+    TRANSITION-NEEDED lets sievemgr go on), then SCRAM-SHA-1 likewise, then PLAIN, which logs dave in: two
+    failed attempts of three."""
+    sievemgr = need_module("sievemgr")
+    with serving(tls_scram_env) as server:
+        manager = sievemgr.SieveManager()
+        manager.sslcontext = client_tls_context()
+        manager.open("localhost", server.port, ocsp=False)
+        manager.authenticate("dave", USERS["dave"])
+        manager.putscript("keep;\n", "fromsievemgr")
+        assert manager.listscripts() == [("fromsievemgr", False)]
+        manager.logout()
+        log = wait_for_log(tls_scram_env, r"login: user=dave method=PLAIN tls")
+        assert "unsupported channel-binding type 'tls-unique'" in log
