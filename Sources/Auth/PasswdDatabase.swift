@@ -277,6 +277,13 @@ public final class PasswdDatabase {
         return PasswdFile.pick(user, from: lines)
     }
 
+    /// The iteration count of the first stored `hash` credential (see `PasswdFile.scramIterations`). Only a
+    /// file read whole answers; through the index or a chunked scan it is nil (the default count is shown).
+    public func scramIterations(_ hash: SCRAMHash) -> Int? {
+        if case .text(let passwd) = source { return passwd.scramIterations(hash) }
+        return nil
+    }
+
     /// Whether SCRAM with `hash` can succeed for some user (see `PasswdFile.canServe`).
     public func canServe(_ hash: SCRAMHash) -> Bool {
         switch source {

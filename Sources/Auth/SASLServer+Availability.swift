@@ -41,7 +41,7 @@ extension SASLServer {
 
     /// What SCRAM shows for users of `passwd` without stored credentials of a hash: a salt keyed by `saltKey`
     /// and the iteration count of the file's first real entry of each hash (4096 when there is none).
-    public static func scramDefaults(for passwd: PasswdFile, saltKey: [UInt8]) -> SCRAMDefaults {
+    public static func scramDefaults(for passwd: PasswdDatabase, saltKey: [UInt8]) -> SCRAMDefaults {
         var iterations: [SCRAMHash: Int] = [:]
         for hash in SCRAMHash.allCases {
             if let count = passwd.scramIterations(hash) { iterations[hash] = count }

@@ -334,8 +334,8 @@ struct SASLSCRAMTests {
     @Test("the iteration count shown for users without credentials is the passwd-file's real one")
     func defaultsFromThePasswdFile() throws {
         let strong = try PasswordHasher.hash(bytes("pencil"), scheme: .scramSHA256, rounds: 10000)
-        let passwd = PasswdFile(
-            parsing: bytes("crypt:{CRYPT}$6$x$y:1000:1000::/h::\nreal:\(strong):1001:1001::/h::\n"))
+        let passwd = PasswdDatabase(
+            text: bytes("crypt:{CRYPT}$6$x$y:1000:1000::/h::\nreal:\(strong):1001:1001::/h::\n"))
         let defaults = SASLServer.scramDefaults(for: passwd, saltKey: bytes("k"))
         #expect(defaults.iterations(for: .sha256) == 10000)
         #expect(defaults.iterations(for: .sha1) == 4096)
