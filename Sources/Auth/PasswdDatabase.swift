@@ -33,7 +33,9 @@ public final class PasswdDatabase {
     }
 
     let path: String
-    let source: Source
+    private(set) var source: Source
+    /// Whether a missing, stale or damaged index may be rewritten.
+    let writeIndex: Bool
     /// The file could not be read (the database is then empty).
     public let loadError: AuthError?
     /// What the log should learn about the index (rebuilt, ignored and why, not writable), in order.
@@ -48,6 +50,7 @@ public final class PasswdDatabase {
     /// A database over text already in memory (tests, and a file the caller has read).
     public init(text: [UInt8]) {
         path = ""
+        writeIndex = false
         source = .text(PasswdFile(parsing: text))
         loadError = nil
     }
@@ -56,6 +59,7 @@ public final class PasswdDatabase {
     /// `managesievectl` do; a reader that must not write anything passes false).
     public init(path: String, writeIndex: Bool = true) {
         self.path = path
+        self.writeIndex = writeIndex
         var notes: [(level: LogLevel, message: String)] = []
         let opened: (FileSystemFile, FileVersion, FileOwnership)
         do throws(FileSystemError) {
@@ -91,41 +95,50 @@ public final class PasswdDatabase {
         case .failure(let problem):
             if let note = Self.describe(problem, indexPath) { notes.append(note) }
         }
-        // Rebuild under the passwd-file's flock; whoever waited for another rebuild first looks again.
+        let recovered = Self.recover(
+            file: file, version: version, owner: ownership.owner, indexPath: indexPath, path: path,
+            writeIndex: writeIndex, recheck: true)
+        source = recovered.source
+        notes += recovered.notes
+        self.notes = notes
+    }
+
+    /// The answer without a usable index: scan the file, and write a fresh index when `writeIndex` allows and
+    /// the file did not change meanwhile. The rebuild holds the passwd-file's flock; a connection that had to
+    /// wait for another's rebuild looks at the index again first (`recheck`) instead of scanning.
+    private static func recover(
+        file: FileSystemFile, version: FileVersion, owner: UInt32, indexPath: String, path: String,
+        writeIndex: Bool, recheck: Bool
+    ) -> (source: Source, notes: [(level: LogLevel, message: String)]) {
+        var notes: [(level: LogLevel, message: String)] = []
         var locked = false
         if writeIndex, (try? file.tryLockExclusive()) == true {
             locked = true
-        } else if writeIndex, (try? file.lockExclusive(timeoutMilliseconds: Self.rebuildWaitMilliseconds)) == true {
+        } else if writeIndex, (try? file.lockExclusive(timeoutMilliseconds: rebuildWaitMilliseconds)) == true {
             locked = true
-            if case .success(let reader) = PasswdIndex.Reader.open(
-                path: indexPath, expecting: version, owner: ownership.owner)
+            if recheck,
+                case .success(let reader) = PasswdIndex.Reader.open(path: indexPath, expecting: version, owner: owner)
             {
-                source = .indexed(file, reader)
-                self.notes = notes
-                return
+                try? file.unlock()
+                return (.indexed(file, reader), notes)
             }
         }
         defer { if locked { try? file.unlock() } }
         let scan = PasswdScan(file: file, size: version.size)
-        source = .scanned(file, scan)
-        guard locked, scan.complete else {
-            self.notes = notes
-            return
-        }
+        guard locked, scan.complete else { return (.scanned(file, scan), notes) }
         // Only an index of the version that was scanned is written (the file may have changed meanwhile).
         guard let after = try? file.version().version, after == version else {
             notes.append((.notice, "passwd-file \(path) changed while it was read; index not written"))
-            self.notes = notes
-            return
+            return (.scanned(file, scan), notes)
         }
         do {
-            try Self.writeIndex(
+            try writeIndexFile(
                 PasswdIndex.encode(records: scan.records, facts: scan.facts, version: version), to: indexPath)
             notes.append((.info, "passwd-file index \(indexPath) rebuilt (\(scan.records.count) lines)"))
         } catch {
             notes.append((.warning, "cannot write passwd-file index \(indexPath): \(error); every connection scans"))
         }
-        self.notes = notes
+        return (.scanned(file, scan), notes)
     }
 
     /// Builds the index of the passwd-file at `path` now, whatever state it is in (`managesievectl
@@ -145,7 +158,7 @@ public final class PasswdDatabase {
             let version = try file.version().version
             let scan = PasswdScan(file: file, size: version.size)
             guard scan.complete, try file.version().version == version else { continue }
-            try writeIndex(
+            try writeIndexFile(
                 PasswdIndex.encode(records: scan.records, facts: scan.facts, version: version), to: indexPath)
             return (indexPath, scan.records.count, SCRAMHash.allCases.filter { scan.facts.canServe($0) })
         }
@@ -170,8 +183,8 @@ public final class PasswdDatabase {
 
     private static func describe(_ problem: PasswdIndex.Problem, _ indexPath: String) -> (LogLevel, String)? {
         switch problem {
-        case .missing: (.info, "passwd-file index \(indexPath) missing; scanning the file")
-        case .stale: (.info, "passwd-file index \(indexPath) is stale; scanning the file")
+        case .missing: (.info, "passwd-file index \(indexPath) missing")
+        case .stale: (.info, "passwd-file index \(indexPath) is stale (made from another version of the file)")
         case .untrusted(let why): (.warning, "passwd-file index \(indexPath) ignored: \(why)")
         case .corrupt(let why): (.warning, "passwd-file index \(indexPath) ignored: damaged (\(why))")
         case .unreadable(let why): (.warning, "passwd-file index \(indexPath) ignored: \(why)")
@@ -196,7 +209,7 @@ public final class PasswdDatabase {
 
     /// Writes `bytes` as `path` atomically: an exclusive temporary file in the same directory (mode 0600,
     /// never following a link), fsync, rename over `path`, fsync of the directory.
-    static func writeIndex(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+    static func writeIndexFile(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
         let slash = path.lastIndex(of: "/")
         let directoryPath = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -228,12 +241,16 @@ public final class PasswdDatabase {
             do {
                 return try Self.lookup(user, in: file, records: reader.records(for: PasswdIndex.key(user.utf8)))
             } catch {
-                // The index failed us half-way (damaged, or the file changed under it): scan instead.
-                notes.append((.warning, "passwd-file index for \(path) ignored: \(error); scanning the file"))
-                let size = (try? file.version().version.size) ?? 0
-                let scan = PasswdScan(file: file, size: size)
-                let key = PasswdIndex.key(user.utf8)
-                return (try? Self.lookup(user, in: file, records: scan.records.filter { $0.key == key })) ?? (nil, [])
+                // The index failed us half-way (a damaged record, or the file changed under it): scan, and
+                // replace the index.
+                notes.append((.warning, "passwd-file index \(PasswdIndex.path(for: path)) ignored: \(error)"))
+                guard let status = try? file.version() else { return (nil, []) }
+                let recovered = Self.recover(
+                    file: file, version: status.version, owner: status.ownership.owner,
+                    indexPath: PasswdIndex.path(for: path), path: path, writeIndex: writeIndex, recheck: false)
+                source = recovered.source
+                notes += recovered.notes
+                return lookup(user)
             }
         case .scanned(let file, let scan):
             let key = PasswdIndex.key(user.utf8)
@@ -372,12 +389,16 @@ struct PasswdScan {
     }
 
     private mutating func add(_ line: UnsafeRawBufferPointer, offset: UInt64, line number: UInt32) {
-        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { return }
+        guard let base = line.baseAddress, let colonPointer = memchr(base, 0x3A, line.count) else { return }
+        let colon = UnsafeRawPointer(colonPointer) - base
+        guard colon > 0 else { return }
         // Comments never name a user (`PasswdFile` skips lines whose first non-blank octet is '#').
-        if let first = line.first(where: { $0 != 0x20 && $0 != 0x09 }), first == 0x23 { return }
+        var first = 0
+        while first < colon && (line[first] == 0x20 || line[first] == 0x09) { first += 1 }
+        if line[first] == 0x23 { return }
         records.append(
             PasswdIndex.Record(
-                key: PasswdIndex.key(UnsafeRawBufferPointer(rebasing: line[..<colon])), offset: offset,
+                key: PasswdIndex.fnv1a(UnsafeRawBufferPointer(start: base, count: colon)), offset: offset,
                 length: UInt32(clamping: line.count), line: number))
         guard memchr(line.baseAddress!, 0x7B, line.count) != nil else { return }
         let text = line.last == 0x0D ? Array(line.dropLast()) : Array(line)
