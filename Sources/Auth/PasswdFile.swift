@@ -111,6 +111,14 @@ public struct PasswdFile: Sendable {
     /// How many users the file defines.
     public var count: Int { parseAll().users }
 
+    /// Calls `body` with every well-formed entry and its 1-based line number, duplicates included (for
+    /// `managesievectl config`, which checks each password field's scheme).
+    public func forEachEntry(_ body: (_ line: Int, _ entry: PasswdEntry) -> Void) {
+        forEachLine(startingWith: []) { lineNumber, bytes in
+            if case .success(let entry) = Self.parseLine(bytes) { body(lineNumber, entry) }
+        }
+    }
+
     private func parseAll() -> (users: Int, problems: [(line: Int, message: String)]) {
         var firstLine: [String: Int] = [:]
         var problems: [(line: Int, message: String)] = []

@@ -108,7 +108,10 @@ public struct StoredPassword: Sendable {
         let (tag, data) = PasswordVerifier.split(field)
         guard let tag else {
             guard !data.isEmpty else { return .failure(.malformed(scheme: "CRYPT", why: "the field is empty")) }
-            return .success(StoredPassword(scheme: "CRYPT", form: .crypt(String(data))))
+            switch Kind.crypt(prefixes: []).form(Array(data.utf8), scheme: "CRYPT") {
+            case .success(let form): return .success(StoredPassword(scheme: "CRYPT", form: form))
+            case .failure(let why): return .failure(.malformed(scheme: "CRYPT", why: why.text))
+            }
         }
         var name = tag
         var suffix: Encoding? = nil

@@ -10,11 +10,22 @@
 public enum ConfigParser {
     /// Parses the whole text of a configuration file. Unknown keys, duplicate keys and bad values are errors.
     public static func parse(_ text: [UInt8], fileName: String) throws(ConfigError) -> Settings {
+        var notes: [ConfigNote] = []
+        return try parse(text, fileName: fileName, notes: &notes)
+    }
+
+    /// Like `parse(_:fileName:)`, and collects what was read but does not apply here (Dovecot's blocks and
+    /// settings, see `DovecotSyntax`) as notes with their lines.
+    public static func parse(
+        _ text: [UInt8], fileName: String, notes: inout [ConfigNote]
+    ) throws(ConfigError) -> Settings {
         var settings = Settings()
         // Two arrays, not a [String: Int]: a dictionary's first use costs more start-up than a linear
         // search over a file's few keys.
         var seenKeys: [String] = []
         var seenLines: [Int] = []
+        // Open blocks: whether each is skipped (Dovecot's `service … {`), and the line that opened it.
+        var blocks: [(skipped: Bool, line: Int)] = []
         var lineNumber = 0
         // Lines cut by index rather than `split`, whose array of slices is one more generic type for the
         // runtime to instantiate on every connection.
@@ -29,10 +40,37 @@ public enum ConfigParser {
             var bytes = text[lineStart..<lineEnd]
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             guard isValidUTF8(bytes) else { throw fail("invalid UTF-8") }
-            guard let (key, value) = try splitLine(bytes, fail: fail) else { continue }
+            if let block = try blockLine(bytes, fail: fail) {
+                switch block {
+                case .open(let name, let argument):
+                    let skippedByParent = blocks.last?.skipped ?? false
+                    var skipped = skippedByParent
+                    if !skippedByParent, case .ignored(let why) = DovecotSyntax.block(name: name, argument: argument) {
+                        notes.append(ConfigNote(file: fileName, line: lineNumber, message: why))
+                        skipped = true
+                    }
+                    blocks.append((skipped, lineNumber))
+                case .close:
+                    guard !blocks.isEmpty else { throw fail("'}' without an open block") }
+                    blocks.removeLast()
+                }
+                continue
+            }
+            if blocks.last?.skipped ?? false { continue }
+            guard var (key, value) = try splitLine(bytes, fail: fail) else { continue }
+            // Dovecot's `<FILE` means "the file's contents"; for the TLS file settings the path is what we take.
+            if value.first == "<" {
+                guard key.hasPrefix("ssl_") else {
+                    throw fail("'\(key) = <FILE' (a file's contents) is supported only for the ssl_ file settings")
+                }
+                value = String(value.dropFirst().drop { $0 == " " || $0 == "\t" })
+            }
             // Only known keys are ever recorded, so an unknown key is never reported as a duplicate.
             if let index = seenKeys.firstIndex(of: key) {
                 throw fail("duplicate key '\(key)' (first set on line \(seenLines[index]))")
+            }
+            if let other = SettingKey.sameSetting(as: key), let index = seenKeys.firstIndex(of: other) {
+                throw fail("'\(key)' and '\(other)' (line \(seenLines[index])) set the same thing; keep one")
             }
             let known: Bool
             do {
@@ -41,14 +79,76 @@ public enum ConfigParser {
                 throw fail(error.message)
             }
             guard known else {
+                let suggestion = suggestion(for: key)
+                if suggestion == nil, let why = DovecotSyntax.explanation(for: key) {
+                    notes.append(ConfigNote(file: fileName, line: lineNumber, message: "\(key): \(why)"))
+                    continue
+                }
                 var message = "unknown key '\(key)'"
-                if let suggestion = suggestion(for: key) { message += " (did you mean '\(suggestion)'?)" }
+                if let suggestion { message += " (did you mean '\(suggestion)'?)" }
                 throw fail(message)
             }
             seenKeys.append(key)
             seenLines.append(lineNumber)
         }
+        if let open = blocks.last {
+            throw ConfigError(file: fileName, line: open.line, message: "block opened here is not closed with '}'")
+        }
+        try resolveStorage(&settings, seenKeys: seenKeys, seenLines: seenLines, fileName: fileName)
         return settings
+    }
+
+    /// Where the scripts live when Pigeonhole's location (`sieve = file:…`) or `mail_location` says so.
+    private static func resolveStorage(
+        _ settings: inout Settings, seenKeys: [String], seenLines: [Int], fileName: String
+    ) throws(ConfigError) {
+        let explicit = seenKeys.firstIndex { $0 == "sieve_storage" || $0 == "sieve_dir" }
+        if let storage = settings.sieveLocationStorage {
+            if let explicit, let sieveLine = seenKeys.firstIndex(of: "sieve") {
+                throw ConfigError(
+                    file: fileName, line: seenLines[sieveLine],
+                    message: "sieve = file:… names the storage, and so does \(seenKeys[explicit]) (line "
+                        + "\(seenLines[explicit])); keep one")
+            }
+            settings.sieveStorage = storage
+        } else if explicit == nil, let mailLocation = settings.mailLocation,
+            let derived = DovecotSyntax.sieveStorage(mailLocation: mailLocation)
+        {
+            settings.sieveStorage = derived
+        }
+    }
+
+    /// A block line: `NAME [ARGUMENT] {` or `}` (with optional blanks and a trailing comment); nil otherwise.
+    private enum BlockLine {
+        case open(name: String, argument: String)
+        case close
+    }
+
+    private static func blockLine(
+        _ line: ArraySlice<UInt8>, fail: (String) -> ConfigError
+    ) throws(ConfigError) -> BlockLine? {
+        var trimmed = line.drop(while: isBlank)
+        guard let first = trimmed.first, first != UInt8(ascii: "#") else { return nil }
+        if let hash = trimmed.firstIndex(of: UInt8(ascii: "#")), hash > trimmed.startIndex,
+            isBlank(trimmed[hash - 1])
+        {
+            trimmed = trimmed[..<hash]
+        }
+        trimmed = trimmingTrailingBlanks(trimmed)
+        if trimmed.elementsEqual([UInt8(ascii: "}")]) { return .close }
+        if first == UInt8(ascii: "!") {
+            throw fail(
+                "'\(String(decoding: trimmed, as: UTF8.self))': includes are not supported; put the settings in "
+                    + "this one file")
+        }
+        guard trimmed.last == UInt8(ascii: "{"), !trimmed.contains(UInt8(ascii: "=")) else { return nil }
+        let words = trimmed.dropLast().split(whereSeparator: isBlank)
+        guard let name = words.first, words.count <= 2 else {
+            throw fail("expected 'NAME [ARGUMENT] {' to open a block")
+        }
+        return .open(
+            name: String(decoding: name, as: UTF8.self),
+            argument: words.count > 1 ? String(decoding: words[1], as: UTF8.self) : "")
     }
 
     /// UTF-8 validity with an ASCII fast path: the generic validator costs start-up on every connection,
@@ -97,7 +197,7 @@ public enum ConfigParser {
         let key = String(decoding: keyBytes, as: UTF8.self)
         guard !key.isEmpty else { throw fail("missing key before '='") }
         guard keyBytes.allSatisfy({ isKeyByte($0) }) else {
-            throw fail("invalid key '\(key)' (keys are letters, digits and '_'; sections are not supported)")
+            throw fail("invalid key '\(key)' (keys are letters, digits and '_')")
         }
         var rest = trimmed[(equals + 1)...].drop(while: isBlank)
         if rest.first == UInt8(ascii: "\"") {

@@ -9,11 +9,12 @@
 enum SettingKey {
     /// Every key, in the documented order (the order of the reference in the man page).
     static let names: [String] = [
-        "passwd_file", "sieve_storage", "sieve", "managesieve_implementation_string",
+        "passwd_file", "sieve_storage", "sieve", "mail_location", "managesieve_implementation_string",
         "managesieve_max_line_length", "managesieve_max_compile_errors", "sieve_max_script_size",
         "sieve_quota_max_scripts", "sieve_quota_max_storage", "sieve_extensions", "sieve_max_redirects",
         "first_valid_uid", "last_valid_uid", "auth_failure_delay", "auth_max_attempts", "log_path",
-        "syslog_facility", "managesieve_idle_timeout", "managesieve_command_timeout", "managesieve_login_timeout",
+        "syslog_facility", "mail_debug", "managesieve_idle_timeout", "managesieve_command_timeout",
+        "managesieve_login_timeout",
         "managesieve_max_commands", "managesieve_max_bad_commands", "sieve_lock_timeout", "ssl", "ssl_cert",
         "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
         "disable_plaintext_auth", "auth_allow_scram_before_tls", "auth_mechanisms", "auth_scram_secret_file",
@@ -28,12 +29,31 @@ enum SettingKey {
         "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
     ]
 
+    /// The other name of the same setting (Pigeonhole's older `sieve_dir` for `sieve_storage`), if any.
+    static func sameSetting(as name: String) -> String? {
+        switch name {
+        case "sieve_dir": "sieve_storage"
+        case "sieve_storage": "sieve_dir"
+        default: nil
+        }
+    }
+
     /// Reads `text` into the setting `name`; false when there is no such key.
     static func apply(_ name: String, _ text: String, to s: inout Settings) throws(ValueError) -> Bool {
         switch name {
         case "passwd_file": s.passwdFile = try nonEmpty(name, text)
         case "sieve_storage": s.sieveStorage = try nonEmpty(name, text)
-        case "sieve": s.sieve = try nonEmpty(name, text)
+        case "sieve":
+            let value = try nonEmpty(name, text)
+            if let location = try DovecotSyntax.sieveLocation(value) {
+                s.sieveLocationStorage = location.storage
+                s.sieve = location.active ?? Settings.defaultActiveLink
+            } else {
+                s.sieve = value
+            }
+        case "sieve_dir": s.sieveStorage = try nonEmpty(name, text)
+        case "mail_location": s.mailLocation = optional(text)
+        case "mail_debug": s.mailDebug = try Values.bool(text)
         case "managesieve_implementation_string": s.implementationString = try nonEmpty(name, text)
         case "managesieve_max_line_length": s.maxLineLength = try intSize(name, text, minimum: 64)
         case "managesieve_max_compile_errors": s.maxCompileErrors = try count(name, text, minimum: 1)
@@ -97,6 +117,8 @@ enum SettingKey {
         case "passwd_file": s.passwdFile
         case "sieve_storage": s.sieveStorage
         case "sieve": s.sieve
+        case "mail_location": s.mailLocation ?? ""
+        case "mail_debug": Values.render(s.mailDebug)
         case "managesieve_implementation_string": s.implementationString
         case "managesieve_max_line_length": Values.renderSize(UInt64(s.maxLineLength))
         case "managesieve_max_compile_errors": String(s.maxCompileErrors)

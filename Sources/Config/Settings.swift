@@ -17,8 +17,16 @@ public struct Settings: Equatable, Sendable {
     public var passwdFile: String = "/etc/managesieved/passwd"
     /// `sieve_storage`: the per-user script folder (a template, see `PathExpansion`).
     public var sieveStorage: String = "~/sieve"
-    /// `sieve`: the active-script symlink (a template, see `PathExpansion`).
-    public var sieve: String = "~/.dovecot.sieve"
+    /// `sieve`: the active-script symlink (a template, see `PathExpansion`); Pigeonhole's location
+    /// `file:STORAGE;active=LINK` sets `sieveStorage` too.
+    public var sieve: String = Settings.defaultActiveLink
+    /// The active link when neither `sieve` nor its location's `active=` names one.
+    public static let defaultActiveLink = "~/.dovecot.sieve"
+    /// The storage named by `sieve = file:…` (applied to `sieveStorage` once the whole file is read).
+    var sieveLocationStorage: String? = nil
+    /// `mail_location`: Dovecot's mail location; when `sieve_storage` is not set, the scripts live in its
+    /// `CONTROL=` folder or its root, in `sieve/` (Pigeonhole's fallback).
+    public var mailLocation: String? = nil
     /// `managesieve_implementation_string`: the IMPLEMENTATION capability.
     public var implementationString: String = "managesieved"
     /// `managesieve_max_line_length`: the longest command line accepted.
@@ -47,6 +55,8 @@ public struct Settings: Equatable, Sendable {
     public var logPath: String? = nil
     /// `syslog_facility`.
     public var syslogFacility: String = "mail"
+    /// `mail_debug`: debug lines are logged too (Dovecot's name; off by default, as there).
+    public var mailDebug: Bool = false
     /// `managesieve_idle_timeout`: an idle session ends after this long.
     public var idleTimeoutMilliseconds: Int = 30 * 60 * 1000
     /// `managesieve_command_timeout`: the longest a command (with its literals) may take to arrive.

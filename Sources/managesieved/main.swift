@@ -35,7 +35,9 @@ func refuseService(_ logger: Logger, _ message: String, code: Int32) -> Never {
 /// The client's address when fd 0 is not an inet socket (socat EXEC, or tests over pipes).
 func peerFromEnvironment() -> String {
     if let address = ProcessControl.environment("SOCAT_PEERADDR") {
-        if let port = ProcessControl.environment("SOCAT_PEERPORT") { return "\(address):\(port)" }
+        // An IPv6 address in brackets, as for a socket's peer, so that the log's peer= format is one.
+        let host = address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+        if let port = ProcessControl.environment("SOCAT_PEERPORT") { return "\(host):\(port)" }
         return address
     }
     return ProcessControl.environment("REMOTE_HOST") ?? ProcessControl.environment("TCPREMOTEIP") ?? "local"
@@ -114,6 +116,7 @@ func serve() -> Never {
             destination: .syslog(facility: settings.syslogFacility, ident: "managesieved"))
     }
     logger.peer = Socket.peerAddress(0) ?? peerFromEnvironment()
+    logger.minimumLevel = settings.mailDebug ? .debug : .info
     acceptProxyHeader(trusted: settings.haproxyTrustedNetworks, logger: logger)
 
     // Extensions and compile options.

@@ -197,7 +197,7 @@ class Topology:
         }
         self.down_port = free_port()  # nobody listens there
         front_config = (f"ssl = yes\nssl_cert = {c['front.pem']}\nssl_key = {c['front.key']}\n"
-                        f"ssl_ca = {c['ca.pem']}\ndisable_plaintext_auth = no\nproxy_user = sieveproxy")
+                        f"ssl_ca = {c['ca.pem']}\ndisable_plaintext_auth = no\nproxy_user = sieveproxy\nmail_debug = yes")
         self.front_env = ServerEnv(root / "front", front_config, users={})
         home = self.front_env.home("maybehere")
         home.mkdir()

@@ -275,7 +275,7 @@ def test_missing_directory_session_unharmed(env_root):
 
 @pytest.mark.skipif(not IS_ROOT, reason="needs root for a real privilege drop")
 def test_file_stays_root_owned_and_renamed_across_privilege_drop(env_root):
-    env = make_env(env_root)
+    env = make_env(env_root, "mail_debug = yes")  # the privilege drop is logged at debug level
     env.run_pipes(f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\nNOOP\r\nLOGOUT\r\n'.encode())
     assert "dropped privileges" in env.log_text()
     [path] = transcripts(env)
