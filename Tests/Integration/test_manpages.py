@@ -73,6 +73,10 @@ def test_conf_page_shows_the_real_defaults(tmp_path):
     for key, value in default_config_entries(tmp_path).items():
         shown = documented[key]
         if shown.startswith("Pq "):  # an unset default, described in words
+            # config prints the value derived from other settings for these two.
+            if key in ("sieve_extensions", "disable_plaintext_auth"):
+                assert value != "", f"{key}: config should print the derived value"
+                continue
             assert value == "", f"{key}: the page says unset, the default is {value!r}"
         else:
             shown = re.sub(r"^Pa ", "", shown)
