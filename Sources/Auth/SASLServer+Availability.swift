@@ -10,14 +10,19 @@ extension SASLServer {
     ///
     /// OAUTHBEARER and XOAUTH2 come only with `oauth` (a configured token validator). Like PLAIN and LOGIN they
     /// carry a credential in the clear, so the session withholds them before TLS in the same way.
+    ///
+    /// A checkpassword program (`checkpassword`) can only check a password it is given: only PLAIN and LOGIN
+    /// reach it. With `checkpasswordForAll` (every login must pass the program) SCRAM is not offered, since it
+    /// would log passwd-file users in without the program.
     public static func availableMechanisms(
-        for passwd: some SCRAMAvailability, context: SASLContext, oauth: Bool = false
+        for passwd: some SCRAMAvailability, context: SASLContext, oauth: Bool = false,
+        checkpasswordForAll: Bool = false
     )
         -> [String]
     {
         let plus = context.tlsActive && !context.channelBindings.isEmpty
         var mechanisms: [String] = []
-        for hash in [SCRAMHash.sha256, .sha1] where passwd.canServe(hash) {
+        for hash in [SCRAMHash.sha256, .sha1] where !checkpasswordForAll && passwd.canServe(hash) {
             if plus { mechanisms.append(hash.mechanism + "-PLUS") }
             mechanisms.append(hash.mechanism)
         }

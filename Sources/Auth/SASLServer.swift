@@ -22,6 +22,8 @@ public struct SASLServer {
     let bearerChecker: BearerTokenChecker?
     /// Salts and iteration counts for users without stored SCRAM credentials.
     let scramDefaults: SCRAMDefaults
+    /// A checkpassword program for PLAIN/LOGIN (nil when none is configured).
+    let passwordCheck: ExternalPasswordCheck?
     /// Tests fix the server nonce to replay RFC test vectors; nil draws a fresh one from the CSPRNG.
     var fixedServerNonce: [UInt8]? = nil
     /// The PBKDF2 runs of this exchange and their iteration counts (every SCRAM client-first costs exactly one,
@@ -65,7 +67,8 @@ public struct SASLServer {
     /// shows for users without stored credentials, and how bearer tokens are checked.
     public init?(
         mechanism: String, context: SASLContext, scramDefaults: SCRAMDefaults = .perProcess,
-        lookup: @escaping (String) -> PasswdEntry?, bearer: BearerTokenChecker? = nil
+        lookup: @escaping (String) -> PasswdEntry?, bearer: BearerTokenChecker? = nil,
+        passwordCheck: ExternalPasswordCheck? = nil
     ) {
         let name = mechanism.uppercased()
         switch name {
@@ -81,6 +84,7 @@ public struct SASLServer {
         default: return nil
         }
         self.bearerChecker = bearer
+        self.passwordCheck = passwordCheck
         self.mechanism = name
         self.context = context
         self.scramDefaults = scramDefaults
@@ -208,7 +212,15 @@ public struct SASLServer {
     /// says which it was, for the log. Account policy (the `nologin` flag with its `reason`, the uid range) is
     /// the caller's to apply to the returned entry, so that only the right password reveals a refusal's reason.
     private func verify(user: String, password: [UInt8]) -> SASLStep {
-        guard let entry = lookup(user) else {
+        let known = lookup(user)
+        if let passwordCheck, passwordCheck.forAllUsers || known == nil {
+            switch passwordCheck.check(user, password, known) {
+            case .accepted(let entry): return .success(entry, serverFinal: nil)
+            case .rejected: return .failure(known == nil ? .unknownUser(user) : .credentialsRejected(user: user))
+            case .temporaryFailure(let why): return .failure(.temporaryFailure(user: user, why))
+            }
+        }
+        guard let entry = known else {
             PasswordVerifier.burnEquivalentWork(password)
             return .failure(.unknownUser(user))
         }

@@ -23,6 +23,8 @@ public enum SASLFailure: Error, Equatable, Sendable {
     case authorizationRefused(String)
     /// The mechanism is not offered, or `step` was called when no exchange is running.
     case unsupportedMechanism
+    /// The password check could not decide (a checkpassword program failed): NO (TRYLATER).
+    case temporaryFailure(user: String, String)
     /// A bearer token (OAUTHBEARER, XOAUTH2) was refused, and why.
     case tokenRejected(TokenRejection)
     /// The client asked for a channel binding this connection does not offer. `scramError` is RFC 5802's

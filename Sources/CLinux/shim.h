@@ -9,5 +9,9 @@ extern int setresgid(unsigned int rgid, unsigned int egid, unsigned int sgid);
 extern int getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
 extern int getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
 extern int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+/* glibc 2.34: close every descriptor from `from` up in a posix_spawn child (the actions object is
+   posix_spawn_file_actions_t, passed untyped here). */
+extern int posix_spawn_file_actions_addclosefrom_np(void *actions, int from);
+extern int pipe2(int pipefd[2], int flags);
 
 #endif

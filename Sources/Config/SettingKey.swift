@@ -21,7 +21,8 @@ enum SettingKey {
         "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
         "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "proxy_user", "haproxy_trusted_networks",
         "oauth2_jwks_file", "oauth2_issuers", "oauth2_audience", "oauth2_username_claim", "oauth2_scope",
-        "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value",
+        "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value", "checkpassword", "checkpassword_users",
+        "checkpassword_timeout",
     ]
 
     static let syslogFacilities = [
@@ -106,6 +107,9 @@ enum SettingKey {
         case "oauth2_leeway": s.oauth2LeewayMilliseconds = try Values.milliseconds(text)
         case "oauth2_active_attribute": s.oauth2ActiveAttribute = optional(text)
         case "oauth2_active_value": s.oauth2ActiveValue = try nonEmpty(name, text)
+        case "checkpassword": s.checkpassword = optional(text)
+        case "checkpassword_users": s.checkpasswordUsers = try choice(name, text, ["unknown", "all"])
+        case "checkpassword_timeout": s.checkpasswordTimeoutMilliseconds = try Values.milliseconds(text)
         default: return false
         }
         return true
@@ -167,6 +171,9 @@ enum SettingKey {
         case "oauth2_leeway": Values.renderTime(s.oauth2LeewayMilliseconds)
         case "oauth2_active_attribute": s.oauth2ActiveAttribute ?? ""
         case "oauth2_active_value": s.oauth2ActiveValue
+        case "checkpassword": s.checkpassword ?? ""
+        case "checkpassword_users": s.checkpasswordUsers
+        case "checkpassword_timeout": Values.renderTime(s.checkpasswordTimeoutMilliseconds)
         default: nil
         }
     }

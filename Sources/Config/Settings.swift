@@ -130,6 +130,12 @@ public struct Settings: Equatable, Sendable {
     public var oauth2ActiveAttribute: String? = nil
     /// `oauth2_active_value` (Dovecot: `active_value`).
     public var oauth2ActiveValue: String = "true"
+    /// `checkpassword`: a checkpassword program (absolute path, then its arguments) for PLAIN/LOGIN.
+    public var checkpassword: String? = nil
+    /// `checkpassword_users`: `unknown` (users the passwd-file does not list) or `all`.
+    public var checkpasswordUsers: String = "unknown"
+    /// `checkpassword_timeout`: the longest the program may run before it is killed.
+    public var checkpasswordTimeoutMilliseconds: Int = 10 * 1000
 
     /// All defaults.
     public init() {}

@@ -34,6 +34,8 @@ public final class LocalBackend: SessionBackend {
     /// Called with each verified user first thing in `beginUserSession`, while the process is still
     /// privileged (the transcript renames its file there, in a directory only root may write).
     public var onUserVerified: ((PasswdEntry) -> Void)?
+    /// A checkpassword program for PLAIN/LOGIN (`checkpassword`), nil when none is configured.
+    public var checkpassword: CheckpasswordConfiguration?
     /// OAUTHBEARER/XOAUTH2 validation; nil when `oauth2_jwks_file` is not set.
     public var oauth: OAuthConfiguration?
     /// The key set, read on the first bearer login (still privileged) and kept for this connection.
@@ -69,7 +71,9 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func availableMechanisms(context: SASLContext) -> [String] {
-        let mechanisms = SASLServer.availableMechanisms(for: loadedPasswd(), context: context, oauth: oauth != nil)
+        let mechanisms = SASLServer.availableMechanisms(
+            for: loadedPasswd(), context: context, oauth: oauth != nil,
+            checkpasswordForAll: checkpassword?.forAllUsers ?? false)
         // The secret is read now, while the process is certainly root (a SCRAM login after UNAUTHENTICATE
         // comes after the privilege drop).
         if mechanisms.contains(where: SASLServer.isSCRAM) { _ = scramDefaults() }
@@ -91,6 +95,45 @@ public final class LocalBackend: SessionBackend {
         let defaults = SASLServer.scramDefaults(for: loadedPasswd(), saltKey: key)
         cachedSCRAMDefaults = defaults
         return defaults
+    }
+
+    public func externalPasswordCheck() -> ExternalPasswordCheck? {
+        guard let configuration = checkpassword else { return nil }
+        return ExternalPasswordCheck(forAllUsers: configuration.forAllUsers) { user, password, known in
+            let request = CheckpasswordRequest(
+                program: configuration.program, reply: configuration.reply, user: user, password: password,
+                environment: ["SERVICE": "sieve"], timeoutMilliseconds: configuration.timeoutMilliseconds)
+            switch Checkpassword.run(request, logger: self.logger) {
+            case .rejected:
+                return .rejected
+            case .temporaryFailure(let why):
+                return .temporaryFailure(why)
+            case .accepted(let environment):
+                return Self.entry(user: user, from: environment, known: known)
+            }
+        }
+    }
+
+    /// The user's entry from what the checkpassword program handed its reply program (Dovecot's names:
+    /// `userdb_uid`, `userdb_gid`, `userdb_home` or `HOME`, other `userdb_*` as extra fields), completed by
+    /// the passwd-file entry of that name. No uid or gid from either: the login cannot be served.
+    static func entry(user: String, from environment: [String: String], known: PasswdEntry?) -> ExternalPasswordVerdict
+    {
+        let uid = environment["userdb_uid"].flatMap { UInt32($0) } ?? known?.uid
+        let gid = environment["userdb_gid"].flatMap { UInt32($0) } ?? known?.gid
+        guard let uid, let gid else {
+            return .temporaryFailure(
+                "checkpassword accepted \(user) but gave no userdb_uid/userdb_gid, and the passwd-file has no entry")
+        }
+        var entry = known ?? PasswdEntry(user: user, password: "*", uid: uid, gid: gid)
+        entry.uid = uid
+        entry.gid = gid
+        if let home = environment["userdb_home"] ?? environment["HOME"] { entry.home = home }
+        for (key, value) in environment where key.hasPrefix("userdb_") {
+            let name = String(key.dropFirst("userdb_".count))
+            if !["uid", "gid", "home"].contains(name) { entry.extraFields[name] = value }
+        }
+        return .accepted(entry)
     }
 
     public func bearerTokenChecker() -> BearerTokenChecker? {

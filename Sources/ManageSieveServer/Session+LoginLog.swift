@@ -24,6 +24,8 @@ enum LoginFailureReason: String {
     case unavailable = "unavailable"
     /// A bearer token (OAUTHBEARER, XOAUTH2) was refused: bad signature, unknown key, a claim check.
     case invalidToken = "invalid-token"
+    /// The password check could not decide (checkpassword failed or timed out): NO (TRYLATER).
+    case temporaryFailure = "temporary-failure"
     /// The client's SASL messages were malformed.
     case malformed = "malformed"
     /// The client cancelled the exchange with `*`.
@@ -58,6 +60,8 @@ extension Session {
                 .notAllowed, user: nil, mechanism: mechanism, detail: "authorization identity '\(authzid)' refused")
         case .unsupportedMechanism:
             loginFailure(.malformed, user: nil, mechanism: mechanism, detail: "unsupported mechanism")
+        case .temporaryFailure(let user, let why):
+            loginFailure(.temporaryFailure, user: user, mechanism: mechanism, detail: why)
         case .tokenRejected(let rejection):
             loginFailure(.invalidToken, user: rejection.user, mechanism: mechanism, detail: rejection.description)
         case .channelBindingNotOffered(_, let detail):

@@ -265,7 +265,8 @@ public struct Session {
         guard offered.contains(upper),
             var sasl = SASLServer(
                 mechanism: upper, context: saslContext, scramDefaults: scramDefaults,
-                lookup: { backend.lookupUser($0) }, bearer: backend.bearerTokenChecker())
+                lookup: { backend.lookupUser($0) }, bearer: backend.bearerTokenChecker(),
+                passwordCheck: backend.externalPasswordCheck())
         else {
             return [.send(.response(Response(.no, Texts.unsupportedMechanism)))]
         }
@@ -323,6 +324,11 @@ public struct Session {
             ]
         case .failure(let failure):
             lastSASLInput = nil
+            if case .temporaryFailure = failure {
+                return failLogin(
+                    reason: Self.loginFailure(failure, mechanism: mechanism), text: Texts.temporaryAuthFailure,
+                    code: .tryLater)
+            }
             if SASLServer.isSCRAM(mechanism), Self.isFailedProof(failure) {
                 // RFC 5804 TRANSITION-NEEDED: a client may go on with another mechanism (PLAIN over TLS), which
                 // is the only way a user without SCRAM credentials can log in. Every failed SCRAM proof gets

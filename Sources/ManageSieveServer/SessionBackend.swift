@@ -55,10 +55,13 @@ public protocol SessionBackend: AnyObject {
     /// What SCRAM shows for users without stored credentials (salt key, iteration counts); asked for at every
     /// SCRAM exchange, so it must be cheap after the first call.
     func scramDefaults() -> SCRAMDefaults
+    /// A checkpassword program for PLAIN/LOGIN; nil when none is configured.
+    func externalPasswordCheck() -> ExternalPasswordCheck?
 }
 
 extension SessionBackend {
     public func availableMechanisms(context: SASLContext) -> [String] { SASLServer.plaintextMechanisms }
     public func bearerTokenChecker() -> BearerTokenChecker? { nil }
     public func scramDefaults() -> SCRAMDefaults { .perProcess }
+    public func externalPasswordCheck() -> ExternalPasswordCheck? { nil }
 }

@@ -6,6 +6,7 @@ enum Texts {
     static let authenticateFirst = "Authenticate first."
     static let alreadyAuthenticated = "Already authenticated."
     static let authenticationFailed = "Authentication failed."
+    static let temporaryAuthFailure = "Temporary authentication failure, try again later."
     static let authenticationAborted = "Authentication aborted by client."
     static let unsupportedMechanism = "Unsupported authentication mechanism."
     static let channelBindingNotOffered = "This channel binding is not offered here; try another mechanism."

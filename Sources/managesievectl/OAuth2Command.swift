@@ -24,7 +24,7 @@ struct CheckTokenCommand: ParsableCommand {
             Reads the key set (oauth2_jwks_file) and the passwd-file as the server would, checks the token's \
             form, key, signature and claims in that order, and prints the verdict with its reason. The token \
             comes from the argument, from --file, or from standard input (no argument or "-"); a leading \
-            "Bearer " is ignored. Exit status 0 = accepted, 1 = refused, 2 = configuration problem.
+            "Bearer " is ignored. Exit status 0 when the token is accepted, 1 when it is refused or cannot be checked.
             """
     )
 
@@ -47,25 +47,25 @@ struct CheckTokenCommand: ParsableCommand {
                 FileRead.readFile(path: configFile, maxSize: ConfigCommand.maxConfigSize), fileName: configFile)
         } catch {
             ConfigCommand.printError("oauth2: cannot read the configuration: \(error)")
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         let oauth: OAuthConfiguration
         do {
             guard let configured = try settings.oauthConfiguration() else {
                 ConfigCommand.printError("oauth2: \(configFile) does not set oauth2_jwks_file: OAuth is off")
-                throw ExitCode(2)
+                throw ExitCode.failure
             }
             oauth = configured
         } catch let error as OAuthSettingsError {
             ConfigCommand.printError("oauth2: \(configFile): \(error)")
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         let keys: JWKSet
         do {
             keys = try JWKSet(parsing: FileRead.readFile(path: oauth.jwksPath, maxSize: JWKSet.maxSize))
         } catch {
             ConfigCommand.printError("oauth2: key set \(oauth.jwksPath): \(error)")
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         for (index, key) in keys.keys.enumerated() {
             let what = key.unusable.map { "unusable: \($0)" } ?? "\(key.keyType) \(key.curve ?? "")"
@@ -74,7 +74,7 @@ struct CheckTokenCommand: ParsableCommand {
 
         guard var text = readToken() else {
             ConfigCommand.printError("oauth2: cannot read the token")
-            throw ExitCode(2)
+            throw ExitCode.failure
         }
         while let last = text.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {
             text.removeLast()

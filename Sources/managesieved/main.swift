@@ -80,6 +80,8 @@ func serve() -> Never {
             }
             configPath = String(cString: pathPointer)
             argumentIndex += 1
+        case "--checkpassword-reply":
+            Checkpassword.replyAndExit()
         case "--version", "-V":
             ProcessControl.printToTerminal(BuildInfo.versionText(program: "managesieved") + "\n")
             ProcessControl.exit(ExitCode.ok)
@@ -192,6 +194,7 @@ func serve() -> Never {
     if let passwd = quick?.passwd ?? openedPasswd {
         backend.usePasswd(passwd)
     }
+    backend.checkpassword = settings.checkpasswordConfiguration()
     do {
         backend.oauth = try settings.oauthConfiguration()
     } catch {
