@@ -408,7 +408,9 @@ public struct Session {
     static func isFailedProof(_ failure: SASLFailure) -> Bool {
         switch failure {
         case .credentialsRejected, .unknownUser, .unusablePassword: true
-        case .malformed, .authorizationRefused, .unsupportedMechanism, .channelBindingNotOffered, .tokenRejected: false
+        case .malformed, .authorizationRefused, .unsupportedMechanism, .channelBindingNotOffered, .tokenRejected,
+            .temporaryFailure:
+            false
         }
     }
 

@@ -16,7 +16,9 @@ struct SettingKeyTests {
     @Test("a set value reads back from what render prints", arguments: SettingKey.names)
     func setValueRoundTrips(name: String) throws {
         // A non-default value for each kind: a text, a count, a size, a time, a word, a boolean or a list.
-        let samples = ["/srv/x", "7", "3M", "90 s", "local3", "TLSv1.3", "required", "yes", "a b", "plain login", "all"]
+        let samples = [
+            "/srv/x", "7", "3M", "90 s", "local3", "TLSv1.3", "required", "yes", "a b", "plain login", "all",
+        ]
         var changed: Settings?
         for sample in samples {
             var settings = Settings()
