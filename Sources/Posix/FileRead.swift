@@ -66,4 +66,9 @@ public enum FileRead {
     public static func isReadable(_ path: String) -> Bool {
         access(path, R_OK) == 0
     }
+
+    /// True when this process may execute `path` (checked with the real uid, like `isReadable`).
+    public static func isExecutable(_ path: String) -> Bool {
+        access(path, X_OK) == 0
+    }
 }

@@ -135,6 +135,7 @@ struct ConfigCommand: ParsableCommand {
             }
         }
         findings += passwdFindings(settings)
+        findings += authFindings(settings)
         return findings
     }
 

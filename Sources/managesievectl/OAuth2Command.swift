@@ -127,3 +127,38 @@ struct CheckTokenCommand: ParsableCommand {
         print("now: \(Int64(clock))")
     }
 }
+
+extension ConfigCommand {
+    /// The OAuth and checkpassword settings: a combination the server refuses to start with is an error; a key
+    /// set or program that would make every such login fail is a warning (the server still serves the others).
+    static func authFindings(_ settings: Settings) -> [Finding] {
+        var findings: [Finding] = []
+        do {
+            if let oauth = try settings.oauthConfiguration() {
+                do {
+                    let keys = try JWKSet(
+                        parsing: FileRead.readFile(path: oauth.jwksPath, maxSize: JWKSet.maxSize))
+                    if !keys.keys.contains(where: { $0.unusable == nil }) {
+                        findings.append(
+                            Finding(isError: false, message: "oauth2_jwks_file \(oauth.jwksPath): no usable key"))
+                    }
+                } catch {
+                    findings.append(
+                        Finding(
+                            isError: false,
+                            message: "oauth2_jwks_file \(oauth.jwksPath): \(error) (every token login would fail)"))
+                }
+            }
+        } catch {
+            findings.append(Finding(isError: true, message: error.description))
+        }
+        if let configuration = settings.checkpasswordConfiguration(), let program = configuration.program.first {
+            if !program.hasPrefix("/") {
+                findings.append(Finding(isError: false, message: "checkpassword: \(program) is not an absolute path"))
+            } else if !FileRead.isExecutable(program) {
+                findings.append(Finding(isError: false, message: "checkpassword: \(program) is not executable"))
+            }
+        }
+        return findings
+    }
+}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, capability
+from conftest import CTL, IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, capability
 
 PROGRAM = Path(__file__).parent / "clients" / "checkpassword.py"
 SCRIPT = 'keep;\r\n'
@@ -162,6 +162,8 @@ def test_missing_program_is_a_temporary_failure(env_root):
     env.write_config("disable_plaintext_auth = no\ncheckpassword = /nonexistent/checkpassword")
     lines = session(env, f'AUTHENTICATE "PLAIN" "{plain("nobody", "x")}"')
     assert lines[0].startswith("NO (TRYLATER)"), lines
+    result = subprocess.run([str(CTL), "config", "-c", str(env.config)], capture_output=True, text=True, timeout=30)
+    assert "checkpassword: /nonexistent/checkpassword is not executable" in result.stderr, result.stderr
 
 
 def test_shell_program_like_the_readme(env_root):

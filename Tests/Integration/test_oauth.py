@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CTL, IS_ROOT, TEST_GID, TEST_UID, ServerEnv, Socat, Wire, capability
+from conftest import CTL, IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, Socat, Wire, capability
 
 jwt = pytest.importorskip("jwt")  # PyJWT: installed by the project's test dependency list
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa  # noqa: E402
@@ -440,6 +440,23 @@ def test_transcript_never_shows_a_pipelined_token(env_root, keys):
             f'AUTHENTICATE "XOAUTH2" {{{len(xoauth2(bad))}+}}\r\n{xoauth2(bad)}', '""',
             f'AUTHENTICATE "OAUTHBEARER" "{oauthbearer(good)}"', "LOGOUT")
     assert_no_token_in(raw, good, bad)
+
+
+def test_incomplete_settings_refused_by_server_and_config(env_root, keys):
+    env = make_env(env_root, keys)
+    env.write_config(f"disable_plaintext_auth = no\noauth2_jwks_file = {env.jwks}\noauth2_audience = {AUDIENCE}")
+    proc = subprocess.run([str(SERVER), "-c", str(env.config)], input=b"LOGOUT\r\n", capture_output=True,
+                          timeout=30)
+    assert proc.returncode == 78 and proc.stdout.startswith(b"BYE"), proc
+    assert "oauth2_jwks_file is set but oauth2_issuers is empty" in env.log_text()
+    result = subprocess.run([str(CTL), "config", "-c", str(env.config)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "oauth2_jwks_file is set but oauth2_issuers is empty" in result.stderr
+    env.jwks.write_text('{"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}')
+    env.write_config(f"disable_plaintext_auth = no\noauth2_jwks_file = {env.jwks}\noauth2_issuers = {ISSUER}\n"
+                     f"oauth2_audience = {AUDIENCE}")
+    result = subprocess.run([str(CTL), "config", "-c", str(env.config)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "no usable key" in result.stderr, result.stderr
 
 
 # --- managesievectl oauth2 check-token --------------------------------------------------------------------
