@@ -375,6 +375,27 @@ def test_python_sievelib(oauth_socat, keys, mechanism):
     assert re.search(rf"login: user={re.escape(USER)} method={mechanism}", oauth_socat.env.log_text())
 
 
+def test_python_sievelib_over_starttls(env_root, keys, monkeypatch):
+    """ssl = required: the bearer mechanisms appear only inside TLS, and sievelib logs in there."""
+    from conftest import test_pki
+    from sievelib.managesieve import Client
+
+    env = make_env(env_root, keys)
+    env.tls = True
+    env.write_config(f"ssl = required\noauth2_jwks_file = {env.jwks}\noauth2_issuers = {ISSUER}\n"
+                     f"oauth2_audience = {AUDIENCE}")
+    monkeypatch.setenv("SSL_CERT_FILE", str(test_pki().ca))
+    server = Socat(env)
+    try:
+        client = Client("localhost", server.port)
+        assert client.connect(USER, mint(keys, "ES256"), starttls=True, authmech="OAUTHBEARER")
+        assert client.putscript("overtls", SCRIPT)
+        client.logout()
+    finally:
+        server.close()
+    assert re.search(rf"login: user={re.escape(USER)} method=OAUTHBEARER tls", env.log_text())
+
+
 def test_php_net_sieve_xoauth2(oauth_socat, keys, tmp_path):
     script = tmp_path / "script.sieve"
     script.write_text(SCRIPT)
