@@ -23,7 +23,7 @@ COMPLETIONS  = $(PREFIX)/share/bash-completion/completions/managesievectl \
                $(PREFIX)/share/zsh/site-functions/_managesievectl \
                $(PREFIX)/share/fish/vendor_completions.d/managesievectl.fish
 
-.PHONY: all build release test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz format lint
+.PHONY: all build release release-check test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz format lint
 
 all: release
 
@@ -36,10 +36,16 @@ release:
 
 # The prerequisites first (as non-root this stops, naming the packages to install), then the suites.
 test: test-deps
-	$(MAKE) build purity lint unit-test integration-test
+	$(MAKE) build purity lint release-check unit-test integration-test
 
 test-deps:
 	PYTHON=$(PYTHON) tools/install-test-deps
+
+# The server as shipped (static, lld with tools/link-order.txt), and a check that the order file still
+# matches it (ARCHITECTURE.md, "Start-up").
+release-check:
+	$(SWIFT) build $(STATIC_FLAGS) --product managesieved
+	tools/check-link-order $(RELEASE_DIR)/managesieved
 
 purity:
 	tools/check-purity

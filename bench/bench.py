@@ -7,6 +7,7 @@ loopback only) and managesieved under socat, measures both, prints a table and w
 bench/results.md. Everything started here is stopped on exit (normal, error or signal).
 
 usage: bench.py --bin DIR [--quick] [--out FILE]
+  BENCH_ONLY=tls: only the TLS configuration's rows (section 7); BENCH_ONLY=scale: only section 6.
 """
 import argparse
 import base64
@@ -241,8 +242,9 @@ class Setup:
             self.scripts[size] = path
 
     def compile_tools(self):
-        for name, flags in (("greeting", ["-static"]), ("firstbyte", []), ("client", [])):
-            run(["cc", "-O2", *flags, "-o", os.path.join(self.tools, name), os.path.join(HERE, f"{name}.c")])
+        for name, flags, libs in (("greeting", ["-static"], []), ("firstbyte", [], []),
+                                  ("client", [], ["-lssl", "-lcrypto"])):
+            run(["cc", "-O2", *flags, "-o", os.path.join(self.tools, name), os.path.join(HERE, f"{name}.c"), *libs])
 
     def home(self, server):
         """The user's home on disk (and a second user's on tmpfs); returns the first and the passwd-file."""
@@ -293,19 +295,21 @@ class Ours:
             out.write(f.read().replace(f"passwd_file = {self.passwd}\n", f"passwd_file = {big_passwd}\n"))
         self.port = {}
         self.listener = {}
-        for tls in (False, True):
+        # "implicit": the TLS configuration on a port of its own for implicit TLS (--implicit-tls).
+        for tls in (False, True, "implicit"):
             port = free_port()
+            conf = self.conf[bool(tls)] + (" --implicit-tls" if tls == "implicit" else "")
             p = subprocess.Popen(
                 ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256",
-                 f"EXEC:{setup.bin}/managesieved -c {self.conf[tls]}"],
+                 f"EXEC:{setup.bin}/managesieved -c {conf}"],
                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             children.append(p)
             self.port[tls], self.listener[tls] = port, p.pid
         for port in self.port.values():
             wait_port(port)
 
-    def exec_command(self, big=False):
-        conf = self.big_conf if big else self.conf[False]
+    def exec_command(self, big=False, tls=False):
+        conf = self.big_conf if big else self.conf[tls]
         return None, "LOGOUT\\r\\n", [f"{self.setup.bin}/managesieved", "-c", conf]
 
     def connection_processes(self, tls):
@@ -447,13 +451,15 @@ def measure_exec(setup, ours, dovecot, rounds, n):
         ("us", lambda: firstbyte(setup, *ours.exec_command(), n)),
         ("them", lambda: firstbyte(setup, *dovecot.exec_command(), n)),
         ("big", lambda: firstbyte(setup, *ours.exec_command(big=True), max(5, n // 10))),
+        ("tls", lambda: firstbyte(setup, *ours.exec_command(tls=True), n)),
     ]
     # Interleaved, so load changes on a shared machine hit all of them alike, and rotated from round to
     # round: whichever program runs right after another one's burst comes out 15-20 us faster here.
     for r in range(rounds):
         for key, measure in runs[r % len(runs):] + runs[:r % len(runs)]:
             results[key].append(measure())
-    return median(results["c"]), median(results["us"]), median(results["them"]), median(results["big"])
+    return (median(results["c"]), median(results["us"]), median(results["them"]), median(results["big"]),
+            median(results["tls"]))
 
 
 def client(setup, *args):
@@ -461,11 +467,11 @@ def client(setup, *args):
     return dict(kv.split("=") for kv in out.split())
 
 
-def measure_sessions(setup, ours, dovecot, rounds, n, jobs, user=USER):
+def measure_sessions(setup, ours, dovecot, rounds, n, jobs, user=USER, tls=False, mode="session"):
     us, them = [], []
     for _ in range(rounds):
         for server, acc in ((ours, us), (dovecot, them)):
-            r = client(setup, "session", "127.0.0.1", server.port[False], user, PASSWORD, setup.scripts["2K"],
+            r = client(setup, mode, "127.0.0.1", server.port[tls], user, PASSWORD, setup.scripts["2K"],
                        n, jobs)
             acc.append(float(r["per_second"]))
     return median(us), median(them)
@@ -501,15 +507,28 @@ def new_process(server, tls, before):
     raise RuntimeError(f"{server.name}: no process for the new connection")
 
 
-def measure_idle(server, tls, count):
-    """Per-connection memory with `count` idle logged-in sessions (after STARTTLS when tls)."""
+def measure_timing(setup, ours, dovecot, rounds, n, ours_mode, ours_port, their_mode, their_port):
+    """Median of the client's per-connection timings (ms), ours and Dovecot's interleaved."""
+    us, them = [], []
+    for _ in range(rounds):
+        us.append(float(client(setup, ours_mode, "127.0.0.1", ours_port, USER, PASSWORD, setup.scripts["2K"],
+                               n)["median_ms"]))
+        them.append(float(client(setup, their_mode, "127.0.0.1", their_port, USER, PASSWORD,
+                                 setup.scripts["2K"], n)["median_ms"]))
+    return median(us), median(them)
+
+
+def measure_idle(server, tls, count, starttls=None):
+    """Per-connection memory with `count` idle logged-in sessions on the `tls` configuration's port (after
+    STARTTLS when `starttls`, which defaults to `tls`)."""
+    starttls = tls if starttls is None else starttls
     time.sleep(0.3)
     base = server.total_unshared(tls)
     clients = []
     try:
         for _ in range(count):
             c = Client(server.port[tls])
-            if tls:
+            if starttls:
                 c.starttls()
             c.login()
             clients.append(c)
@@ -521,6 +540,8 @@ def measure_idle(server, tls, count):
         if len(mem) < count:
             raise RuntimeError(f"{server.name}: {len(mem)} processes for {count} sessions")
         return {
+            "dirty": median([m.get("Private_Dirty", 0) for m in mem]),
+            "relay_dirty": median([m.get("Private_Dirty", 0) for m in rel]) if rel else 0,
             "unshared": median([m["unshared"] for m in mem]),
             "hwm": median([m["VmHWM"] for m in mem]),
             "relay_unshared": median([m["unshared"] for m in rel]) if rel else 0,
@@ -546,6 +567,41 @@ def measure_upload(server, script, command):
     peak = memory(pid)["VmHWM"]
     c.logout()
     return start, peak, line.decode(errors="replace")[:60]
+
+
+def measure_tls(setup, ours, dovecot, q, notes):
+    """Section 7: both servers with `ssl = yes` and the same certificate (Dovecot restarted so by the caller).
+    A STARTTLS client's greeting, sessions in plaintext and inside STARTTLS, STARTTLS itself, implicit TLS
+    (ours on a port of its own, --implicit-tls) against Dovecot's STARTTLS, and private dirty memory of 10
+    concurrent logged-in sessions, plaintext and inside STARTTLS."""
+    rows = []
+    rounds, n = (3, 15) if q else (5, 60)
+    us, them = measure_timing(setup, ours, dovecot, rounds, n, "greet", ours.port[True], "greet", dovecot.port[True])
+    rows.append(("7", "TCP connect → greeting under socat, STARTTLS client", fmt(us, "ms"), fmt(them, "ms"),
+                 us / them, "≤ 0.7×", us <= 0.7 * them))
+    for mode, label in (("session", "plaintext"), ("tlssession", "inside STARTTLS")):
+        r = measure_sessions(setup, ours, dovecot, rounds=rounds, n=20 if q else 40, jobs=1, tls=True, mode=mode)
+        rows.append(("7", f"session/s, sequential, {label}, home on disk (/tmp)", fmt(r[0], "/s", 0),
+                     fmt(r[1], "/s", 0), r[0] / r[1], "≥ 1.5×", r[0] >= 1.5 * r[1]))
+    us, them = measure_timing(setup, ours, dovecot, rounds, n, "starttls", ours.port[True], "starttls",
+                              dovecot.port[True])
+    rows.append(("7", "STARTTLS → capabilities inside TLS", fmt(us, "ms"), fmt(them, "ms"), us / them, "≤ 1×",
+                 us <= them))
+    us, them = measure_timing(setup, ours, dovecot, rounds, n, "implicit", ours.port["implicit"], "tlsconnect",
+                              dovecot.port[True])
+    rows.append(("7", "implicit TLS connect → greeting (Dovecot: connect → STARTTLS → capabilities)",
+                 fmt(us, "ms"), fmt(them, "ms"), us / them, "≤ 1×", us <= them))
+    for starttls, label in ((False, "plaintext"), (True, "inside STARTTLS")):
+        m_us = measure_idle(ours, True, 10, starttls=starttls)
+        m_them = measure_idle(dovecot, True, 10, starttls=starttls)
+        them_dirty = m_them["dirty"] + (m_them["relay_dirty"] * m_them["relays"] / 10)
+        rows.append(("7", f"private dirty memory per connection, 10 sessions, {label}", f"{m_us['dirty']:.0f} kB",
+                     f"{them_dirty:.0f} kB", m_us["dirty"] / them_dirty, "≤ 0.5×", m_us["dirty"] <= 0.5 * them_dirty))
+        notes.append(
+            f"`ssl = yes`, {label}: managesieved process {m_us['dirty']:.0f} kB private dirty; Dovecot "
+            f"managesieve {m_them['dirty']:.0f} kB + {m_them['relays']} login process(es) for 10 sessions, "
+            f"{m_them['relay_dirty']:.0f} kB each.")
+    return rows
 
 
 # ---------------------------------------------------------------- report
@@ -601,11 +657,14 @@ def main():
         rows = []
         t_start = time.monotonic()
 
-        if os.environ.get("BENCH_ONLY") == "scale":
-            notes = []
-        else:
-            notes = standard_sections(setup, ours, dovecot, q, rows)
-        rows += scale.rows(setup, ours, dovecot, q, client, fmt, sys.modules[__name__])
+        only = os.environ.get("BENCH_ONLY")
+        notes, exec_ms = [], None
+        if only not in ("scale", "tls"):
+            notes, exec_ms = standard_sections(setup, ours, dovecot, q, rows)
+        if only != "scale":
+            tls_section(setup, ours, dovecot, q, rows, notes, exec_ms)
+        if only != "tls":
+            rows += scale.rows(setup, ours, dovecot, q, client, fmt, sys.modules[__name__])
         elapsed = time.monotonic() - t_start
     finally:
         stop_everything()
@@ -620,9 +679,10 @@ def main():
 
 
 def standard_sections(setup, ours, dovecot, q, rows):
-    """Sections 1-5; returns the notes."""
+    """Sections 1-5; returns the notes and the exec figures section 7 reuses (C, Dovecot, ours with ssl = yes)."""
     log("bench: 1. exec -> first byte")
-    c_ms, us_ms, them_ms, big_ms = measure_exec(setup, ours, dovecot, rounds=3 if q else 5, n=30 if q else 200)
+    c_ms, us_ms, them_ms, big_ms, tls_ms = measure_exec(setup, ours, dovecot, rounds=3 if q else 5,
+                                                        n=30 if q else 200)
     rows.append(("1", "exec → first byte on pipes", fmt(us_ms, "ms", 3), fmt(them_ms, "ms", 3),
                  us_ms / them_ms, f"≤ 1.5× C ({c_ms:.3f} ms): {us_ms / c_ms:.2f}×", us_ms <= 1.5 * c_ms))
     rows.append(("1", "the same, passwd-file of 10,000 users", fmt(big_ms, "ms", 3), fmt(them_ms, "ms", 3),
@@ -677,7 +737,20 @@ def standard_sections(setup, ours, dovecot, q, rows):
             f"growth per connection: ours {m_us['delta']:.0f} kB with socat, Dovecot {m_them['delta']:.0f} kB "
             f"(managesieve {m_them['unshared']:.0f} kB + {m_them['relays']} login process(es) left for 50 "
             f"sessions, {m_them['relay_unshared']:.0f} kB each).")
-    return notes
+    return notes, (c_ms, them_ms, tls_ms)
+
+
+def tls_section(setup, ours, dovecot, q, rows, notes, exec_ms=None):
+    """Section 7: the configuration most servers run (`ssl = yes` and a certificate), next to Dovecot's."""
+    log("bench: 7. the TLS configuration (ssl = yes and a certificate), next to Dovecot's")
+    if exec_ms is None:
+        c_ms, _, them_ms, _, tls_ms = measure_exec(setup, ours, dovecot, rounds=3 if q else 5, n=30 if q else 200)
+    else:
+        c_ms, them_ms, tls_ms = exec_ms
+    rows.append(("7", "exec → first byte on pipes, `ssl = yes`", fmt(tls_ms, "ms", 3), fmt(them_ms, "ms", 3),
+                 tls_ms / them_ms, f"≤ 1.5× C ({c_ms:.3f} ms): {tls_ms / c_ms:.2f}×", tls_ms <= 1.5 * c_ms))
+    dovecot.start(tls=True)
+    rows += measure_tls(setup, ours, dovecot, q, notes)
 
 
 def render(rows):

@@ -1,7 +1,13 @@
-/* client: a small ManageSieve load client for the benchmark (loopback, plaintext, PLAIN login).
+/* client: a small ManageSieve load client for the benchmark (loopback, PLAIN login, TLS through OpenSSL).
  *   client session HOST PORT USER PASS SCRIPT N [J]
  *       J processes (default 1) each run N whole sessions: connect, AUTHENTICATE PLAIN, PUTSCRIPT,
  *       LISTSCRIPTS, SETACTIVE, GETSCRIPT, LOGOUT. Prints sessions=… seconds=… per_second=…
+ *   client tlssession HOST PORT USER PASS SCRIPT N [J]
+ *       the same with STARTTLS right after the greeting.
+ *   client greet|starttls|tlsconnect|implicit HOST PORT USER PASS SCRIPT N
+ *       N connections, timing connect -> greeting, STARTTLS -> the capabilities inside TLS, connect -> the
+ *       capabilities inside TLS through STARTTLS, or (implicit TLS) connect -> handshake -> greeting;
+ *       prints median_ms=… (USER, PASS and SCRIPT are not used).
  *   client check HOST PORT USER PASS SCRIPT N
  *       one login, then N CHECKSCRIPTs of SCRIPT; prints the median round trip and MB/s.
  * Every response must be OK, else the client stops with status 1 and prints it. */
@@ -9,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +37,7 @@ static double now_s(void) {
 
 typedef struct {
     int fd;
+    SSL *ssl; /* non-NULL once TLS runs */
     char buf[1 << 16];
     size_t start, end;
 } conn;
@@ -41,7 +49,7 @@ static void die(const char *what, const char *detail) {
 
 static void send_all(conn *c, const char *data, size_t len) {
     while (len) {
-        ssize_t w = write(c->fd, data, len);
+        ssize_t w = c->ssl ? SSL_write(c->ssl, data, (int)len) : write(c->fd, data, len);
         if (w <= 0) die("write failed", NULL);
         data += w;
         len -= w;
@@ -55,7 +63,8 @@ static int fill(conn *c) {
         c->end -= c->start;
         c->start = 0;
     }
-    ssize_t r = read(c->fd, c->buf + c->end, sizeof c->buf - c->end);
+    ssize_t r = c->ssl ? SSL_read(c->ssl, c->buf + c->end, (int)(sizeof c->buf - c->end))
+                       : read(c->fd, c->buf + c->end, sizeof c->buf - c->end);
     if (r <= 0) return 0;
     c->end += r;
     return 1;
@@ -110,14 +119,43 @@ static void expect_ok(conn *c, const char *step) {
     if (!read_response(c, last, sizeof last)) die(step, last);
 }
 
-static void connect_to(conn *c) {
+static SSL_CTX *tls_context(void) {
+    static SSL_CTX *ctx;
+    if (!ctx) {
+        ctx = SSL_CTX_new(TLS_client_method());
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    }
+    return ctx;
+}
+
+static void handshake(conn *c) {
+    c->ssl = SSL_new(tls_context());
+    SSL_set_fd(c->ssl, c->fd);
+    if (SSL_connect(c->ssl) != 1) die("TLS handshake failed", NULL);
     c->start = c->end = 0;
+}
+
+/* STARTTLS, the handshake, and the capabilities the server sends again inside TLS. */
+static void starttls(conn *c) {
+    send_all(c, "STARTTLS\r\n", 10);
+    expect_ok(c, "STARTTLS");
+    handshake(c);
+    expect_ok(c, "capabilities after STARTTLS");
+}
+
+static void open_socket(conn *c) {
+    c->start = c->end = 0;
+    c->ssl = NULL;
     c->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
     inet_pton(AF_INET, host, &sa.sin_addr);
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa)) die("connect failed", NULL);
+}
+
+static void connect_to(conn *c) {
+    open_socket(c);
     expect_ok(c, "greeting");
 }
 
@@ -163,13 +201,22 @@ static void logout(conn *c) {
     send_all(c, "LOGOUT\r\n", 8);
     expect_ok(c, "LOGOUT");
     char tmp[256];
-    while (read(c->fd, tmp, sizeof tmp) > 0) {} /* the server closes */
+    if (c->ssl) {
+        while (SSL_read(c->ssl, tmp, sizeof tmp) > 0) {} /* the server's close_notify, then it closes */
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+    } else {
+        while (read(c->fd, tmp, sizeof tmp) > 0) {} /* the server closes */
+    }
     close(c->fd);
 }
+
+static int use_tls;
 
 static void one_session(void) {
     static conn c;
     connect_to(&c);
+    if (use_tls) starttls(&c);
     login(&c);
     send_literal_command(&c, "PUTSCRIPT \"bench\" ");
     expect_ok(&c, "PUTSCRIPT");
@@ -200,13 +247,36 @@ static void load_script(const char *path) {
 
 int main(int argc, char **argv) {
     if (argc < 8) {
-        fprintf(stderr, "usage: client session|check HOST PORT USER PASS SCRIPT N [J]\n");
+        fprintf(stderr, "usage: client session|tlssession|check|greet|starttls|tlsconnect|implicit HOST PORT USER PASS SCRIPT N [J]\n");
         return 2;
     }
     host = argv[2], port = atoi(argv[3]), user = argv[4], pass = argv[5];
     load_script(argv[6]);
     int n = atoi(argv[7]);
-    if (!strcmp(argv[1], "session")) {
+    if (!strcmp(argv[1], "greet") || !strcmp(argv[1], "starttls") || !strcmp(argv[1], "implicit") ||
+        !strcmp(argv[1], "tlsconnect")) {
+        conn *c = calloc(1, sizeof *c);
+        double *t = calloc(n, sizeof(double));
+        for (int i = 0; i < n; i++) {
+            double t0 = now_s();
+            if (!strcmp(argv[1], "implicit")) {
+                open_socket(c);
+                handshake(c);
+                expect_ok(c, "greeting");
+            } else {
+                connect_to(c);
+            }
+            if (!strcmp(argv[1], "starttls")) t0 = now_s();
+            if (!strcmp(argv[1], "starttls") || !strcmp(argv[1], "tlsconnect")) starttls(c);
+            t[i] = now_s() - t0;
+            logout(c);
+        }
+        qsort(t, n, sizeof(double), cmp);
+        printf("median_ms=%.3f min_ms=%.3f\n", t[n / 2] * 1e3, t[0] * 1e3);
+        return 0;
+    }
+    use_tls = !strcmp(argv[1], "tlssession");
+    if (!strcmp(argv[1], "session") || use_tls) {
         int jobs = argc > 8 ? atoi(argv[8]) : 1;
         double t0 = now_s();
         for (int j = 0; j < jobs; j++) {

@@ -2,6 +2,7 @@
 # `make bench`: managesieved next to Dovecot's Pigeonhole (see bench/README.md). Run as root.
 #   BENCH_SCRATCH=.build-x  build folder (default .build)      BENCH_QUICK=1  fewer repetitions
 #   BENCH_ONLY=scale        only section 6 (cost as work grows); BENCH_SCALE_USERS=10,10000 limits its sizes
+#   BENCH_ONLY=tls          only section 7 (the TLS configuration's rows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=${BENCH_SCRATCH:-.build}

@@ -9,6 +9,32 @@ public protocol SCRAMAvailability {
 extension PasswdFile: SCRAMAvailability {}
 extension PasswdDatabase: SCRAMAvailability {}
 
+extension SCRAMAvailability {
+    /// What a connection's greeting needs from the passwd-file, asked once per process (the server keeps the
+    /// answer for every later mechanism list).
+    public var greetingFacts: PasswdGreetingFacts {
+        PasswdGreetingFacts(scramSHA1: canServe(.sha1), scramSHA256: canServe(.sha256))
+    }
+}
+
+/// Which SCRAM hashes some user of a passwd-file can log in with (`SCRAMAvailability.greetingFacts`).
+public struct PasswdGreetingFacts: SCRAMAvailability, Equatable, Sendable {
+    public var scramSHA1: Bool
+    public var scramSHA256: Bool
+
+    public init(scramSHA1: Bool = false, scramSHA256: Bool = false) {
+        self.scramSHA1 = scramSHA1
+        self.scramSHA256 = scramSHA256
+    }
+
+    public func canServe(_ hash: SCRAMHash) -> Bool {
+        switch hash {
+        case .sha1: scramSHA1
+        case .sha256: scramSHA256
+        }
+    }
+}
+
 /// The passwd-file as one connection uses it: what the greeting needs (which SCRAM hashes some user can use)
 /// and one user's lines.
 ///

@@ -65,11 +65,26 @@ public struct PasswdFile: Sendable {
     /// Whether any line carries a SCRAM or cleartext scheme marker (`mayServeSCRAM` over this text).
     public var mayServeSCRAM: Bool { text.withUnsafeBytes(Self.mayServeSCRAM) }
 
-    /// False when `canServe` is false for every hash, judged from the raw bytes without parsing anything (for
-    /// the server's quick start): no SCRAM credential and no cleartext scheme occurs in the text. True means
-    /// "perhaps"; `canServe` decides.
+    /// False when `canServe` is false for every hash, judged from the raw bytes without parsing anything: no
+    /// SCRAM credential and no cleartext scheme occurs in the text. True means "perhaps"; `canServe` decides.
+    /// All three markers start with `{`, so the text is searched once, for that byte.
     public static func mayServeSCRAM(_ text: UnsafeRawBufferPointer) -> Bool {
-        RawFile.containsAny(text, "{SCRAM-", "{PLAIN}", "{CLEARTEXT}")
+        guard let base = text.baseAddress else { return false }
+        func matches(_ needle: StaticString, at position: Int) -> Bool {
+            let count = needle.utf8CodeUnitCount
+            return position + count <= text.count && memcmp(base + position, needle.utf8Start, count) == 0
+        }
+        var from = 0
+        while from < text.count, let hit = memchr(base + from, 0x7B, text.count - from) {
+            let position = UnsafeRawPointer(hit) - base
+            if matches("{SCRAM-", at: position) || matches("{PLAIN}", at: position)
+                || matches("{CLEARTEXT}", at: position)
+            {
+                return true
+            }
+            from = position + 1
+        }
+        return false
     }
 
     /// True when at least one user could log in with SCRAM using this hash: a stored credential of that hash

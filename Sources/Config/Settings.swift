@@ -94,10 +94,10 @@ public struct Settings: Equatable, Sendable {
     /// octets, mode 0600) the first time it is needed.
     public var authSCRAMSecretFile: String = "/var/lib/managesieved/scram-secret"
     /// `ssl_sniff_timeout`: how long to wait, before the greeting, for a client that starts with a TLS
-    /// handshake (implicit TLS on the STARTTLS port). Every STARTTLS client pays it once; 0 only looks at
-    /// what has already arrived. 10 ms caught the ClientHellos of openssl s_client and Python's ssl on a
-    /// loaded 2-core machine (about half had arrived before the process started).
-    public var sslSniffTimeoutMilliseconds: Int = 10
+    /// handshake, so that one port serves STARTTLS and implicit TLS. Every STARTTLS client waits this long for
+    /// its greeting, so it is off (0) by default: implicit TLS gets a port of its own (`--implicit-tls`). On a
+    /// loaded 2-core machine a ClientHello arrived up to 70 ms after accept (bench/results.md).
+    public var sslSniffTimeoutMilliseconds: Int = 0
     /// `ssl_verify_client_cert`.
     public var sslVerifyClientCert: Bool = false
     /// `ssl_cert_username_field`: the certificate field that names the user (SASL EXTERNAL).

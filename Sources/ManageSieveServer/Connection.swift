@@ -56,36 +56,20 @@ public final class Connection {
         self.upgradeToTLS = upgradeToTLS
     }
 
-    /// Marks TLS active before the greeting (implicit TLS detected by sniffing).
+    /// Marks TLS active before the greeting (implicit TLS: the handshake came first).
     public func startWithTLS(transport: any Transport, info: TLSInfo) {
         self.transport = transport
         transport.note(.tlsStarted(info.description))
-        _ = session.tlsStarted(info)
+        session.startedWithTLS(info)
     }
 
     /// Serves the session until it ends; returns the reason it ended. `afterGreeting` runs once the greeting
     /// has been written: work the greeting does not need (the connect log line) waits until then, since
     /// every connection's client waits for those first bytes.
-    ///
-    /// `greetingSent` is a greeting the process already wrote to the transport's descriptor before the
-    /// session existed (the server's quick start); it is checked against the session's own and not sent again.
-    public func run(greetingSent: [UInt8]? = nil, afterGreeting: () -> Void = {}) -> String {
-        // `session.greeting()`, encoded without going through an array of effects (see greetingCapabilities).
-        ResponseEncoder.encode(.capabilities(session.greetingCapabilities()), into: &output)
-        ResponseEncoder.encode(.response(.ok), into: &output)
-        if let greetingSent {
-            if greetingSent != output {
-                // A bug in the quick start; the client has a greeting already, so the session goes on with it.
-                logger.log(
-                    .error,
-                    "internal error: the greeting sent at start-up differs from the session's: "
-                        + "sent \(String(decoding: greetingSent, as: UTF8.self).debugDescription), "
-                        + "session \(String(decoding: output, as: UTF8.self).debugDescription)")
-            }
-            // Not recorded by a transcript: the quick start is only taken without one.
-            statistics.bytesOut += greetingSent.count
-            output.removeAll(keepingCapacity: true)
-        }
+    public func run(afterGreeting: () -> Void = {}) -> String {
+        // `session.greeting()`, made by the one function that makes greetings (no arrays of effects or
+        // capabilities: their first use costs the runtime more than the encoding).
+        output = Greeting.bytes(session.greetingFacts())
         flush()
         afterGreeting()
         var buffer: [UInt8] = []

@@ -31,6 +31,8 @@ public final class LocalBackend: SessionBackend {
     let expand: PathExpander
     let logger: Logger
     var passwd: PasswdDatabase?
+    /// `passwdGreetingFacts()` once asked.
+    var greetingFacts: PasswdGreetingFacts?
     /// Called with each verified user first thing in `beginUserSession`, while the process is still
     /// privileged (the transcript renames its file there, in a directory only root may write).
     public var onUserVerified: ((PasswdEntry) -> Void)?
@@ -72,7 +74,7 @@ public final class LocalBackend: SessionBackend {
 
     public func availableMechanisms(context: SASLContext) -> [String] {
         let mechanisms = SASLServer.availableMechanisms(
-            for: loadedPasswd(), context: context, oauth: oauth != nil,
+            for: passwdGreetingFacts(), context: context, oauth: oauth != nil,
             checkpasswordForAll: checkpassword?.forAllUsers ?? false)
         // The secret is read now, while the process is certainly root (a SCRAM login after UNAUTHENTICATE
         // comes after the privilege drop).
@@ -135,6 +137,17 @@ public final class LocalBackend: SessionBackend {
         }
         return .accepted(entry)
     }
+    /// What the passwd-file says for the greeting and every mechanism list, asked once and kept.
+    public func passwdGreetingFacts() -> PasswdGreetingFacts {
+        if let greetingFacts { return greetingFacts }
+        let facts = loadedPasswd().greetingFacts
+        greetingFacts = facts
+        return facts
+    }
+
+    /// Whether the passwd-file answered the greeting without parsing a line (no SCRAM or cleartext scheme
+    /// marker in it, or the index's header said so): the server's connect line reports it.
+    public var passwdGreetingNeedsNoParsing: Bool { !loadedPasswd().mayServeSCRAM }
 
     public func bearerTokenChecker() -> BearerTokenChecker? {
         guard let oauth else { return nil }
@@ -162,18 +175,6 @@ public final class LocalBackend: SessionBackend {
         if case .failure(let rejection) = loaded { logger.log(.error, "oauth2_jwks_file: \(rejection)") }
         keySet = loaded
         return loaded
-    }
-
-    /// Uses the passwd-file text already read (by the server's quick start, from `passwdPath`) instead of
-    /// reading it on first use, so that the greeting it gave and the session's logins see the same file.
-    public func usePasswdFile(text: [UInt8]) {
-        passwd = PasswdDatabase(text: text)
-    }
-
-    /// Uses the passwd-file the server's quick start opened (from `passwdPath`); its index notes are logged.
-    public func usePasswd(_ database: PasswdDatabase) {
-        passwd = database
-        logNotes(database)
     }
 
     /// The passwd-file, opened on first use (while the process is still privileged) and kept.

@@ -71,36 +71,50 @@ public struct Session {
         [.send(.capabilities(greetingCapabilities())), .send(.response(.ok))]
     }
 
-    /// The capability block `greeting()` sends before its OK. The Connection's start-up encodes it directly:
-    /// the first array of `Effect`s costs the runtime thousands of instructions of type metadata, which the
-    /// client's wait for its first bytes need not include.
+    /// The capability block `greeting()` sends before its OK.
     public func greetingCapabilities() -> [Capability] { capabilities() }
+
+    /// What this session's capabilities say before login, for `Greeting.bytes` (the greeting the Connection
+    /// writes) and for `capabilities()`: one place decides every value of both.
+    public func greetingFacts() -> GreetingFacts {
+        let extensions = settings.compileOptions.extensions
+        let methods = extensions.notifyMethods
+        return GreetingFacts(
+            implementation: settings.implementationString, sieve: extensions.capabilityString,
+            notify: methods.isEmpty ? nil : Self.spaceSeparated(methods),
+            // Only asked before login: after it the passwd-file may be gone (the privilege drop keeps one entry).
+            sasl: user == nil ? Self.spaceSeparated(saslMechanisms()) : "",
+            startTLS: settings.tlsAvailable && !tlsActive, maxRedirects: settings.compileOptions.maxRedirects)
+    }
 
     /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
     public mutating func tlsStarted(_ info: TLSInfo = TLSInfo()) -> [Effect] {
+        startedWithTLS(info)
+        return [.send(.capabilities(capabilities())), .send(.response(.ok))]
+    }
+
+    /// TLS runs from the connection's first byte (implicit TLS): the greeting comes inside it.
+    public mutating func startedWithTLS(_ info: TLSInfo) {
         saslContext = SASLContext(
             tlsActive: true, channelBindings: info.channelBindings, certificateUser: info.certificateUser)
-        return [.send(.capabilities(capabilities())), .send(.response(.ok))]
     }
 
     /// RFC 5804 §1.7 capability block for the current state.
     func capabilities() -> [Capability] {
-        var caps: [Capability] = [Capability("IMPLEMENTATION", settings.implementationString)]
-        let extensions = settings.compileOptions.extensions
-        caps.append(Capability("SIEVE", extensions.capabilityString))
-        let methods = extensions.notifyMethods
-        if !methods.isEmpty {
-            caps.append(Capability("NOTIFY", Self.spaceSeparated(methods)))
+        let facts = greetingFacts()
+        var caps: [Capability] = [Capability("IMPLEMENTATION", facts.implementation), Capability("SIEVE", facts.sieve)]
+        if let notify = facts.notify {
+            caps.append(Capability("NOTIFY", notify))
         }
         if let user {
             caps.append(Capability("OWNER", user))
         } else {
-            caps.append(Capability("SASL", Self.spaceSeparated(saslMechanisms())))
-            if settings.tlsAvailable && !tlsActive {
+            caps.append(Capability("SASL", facts.sasl))
+            if facts.startTLS {
                 caps.append(Capability("STARTTLS"))
             }
         }
-        caps.append(Capability("MAXREDIRECTS", String(settings.compileOptions.maxRedirects)))
+        caps.append(Capability("MAXREDIRECTS", String(facts.maxRedirects)))
         if isAuthenticated {
             caps.append(Capability("UNAUTHENTICATE"))
         }

@@ -55,7 +55,9 @@ struct ConfigCommand: ParsableCommand {
             Self.printError("\(finding.isError ? "error" : "warning"): \(finding.message)")
         }
         if let problem = Self.tlsProblem(for: settings) {
-            Self.printError("\(file): TLS: \(problem) (managesieved would refuse to start)")
+            Self.printError(
+                "\(file): TLS: \(problem) (managesieved would log it and end every STARTTLS or implicit-TLS connection)"
+            )
             throw ExitCode.failure
         }
         if findings.contains(where: \.isError) {
@@ -84,8 +86,8 @@ struct ConfigCommand: ParsableCommand {
     }
 
     /// Builds the TLS context exactly as the server will, so that a mismatched key, an expired certificate or
-    /// a bad protocol/cipher setting is reported now rather than on the first connection (where the server
-    /// refuses service with BYE and exit status 78).
+    /// a bad protocol/cipher setting is reported now rather than on the first connection that starts TLS (the
+    /// server builds its context only then, and logs the error).
     static func tlsProblem(for settings: Settings) -> String? {
         guard let tls = settings.tlsSettings, FileRead.isReadable(tls.certificatePath), FileRead.isReadable(tls.keyPath)
         else { return nil }

@@ -20,10 +20,6 @@ enum ExitCode {
     static let config: Int32 = 78
 }
 
-enum Version {
-    static let usage = "usage: managesieved [-c FILE] [--version]\n"
-}
-
 /// Ends a session that cannot start, telling the client (RFC 5804 allows BYE as a greeting).
 func refuseService(_ logger: Logger, _ message: String, code: Int32) -> Never {
     logger.log(.error, message)
@@ -58,51 +54,25 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
 /// isolated in Swift 6, and closures touching them made the linker pull in the concurrency runtime and
 /// libdispatch, whose start-up (threads' keys, /sys/devices/system/cpu reads) every connection paid before
 /// `main` even ran.
+///
+/// The start-up plan, one path for every configuration (ARCHITECTURE.md, "Start-up"): options, settings,
+/// what needs root before the greeting (PROXY header, transcript file, implicit-TLS handshake), the
+/// session, then `Connection.run`, which writes the greeting (`Greeting.bytes`) and serves. What the greeting
+/// does not need waits until after it: the connect line, the proxy wiring, and the TLS context of a STARTTLS
+/// connection, built when STARTTLS asks for it (still as root: no command before login drops privileges).
 func serve() -> Never {
-    // The commonest configurations get their greeting before anything else runs (QuickGreeting.swift).
-    var openedPasswd: PasswdDatabase?
-    let quickStart = QuickGreeting.start(openedPasswd: &openedPasswd)
-    let quick = quickStart?.arrays()
+    let options = LaunchOptions.fromCommandLine()
+    // fd 0/1/2 carry protocol bytes only: nothing a library prints may reach the client.
+    _ = ProcessControl.redirectStandardErrorToDevNull()
+    ProcessControl.ignoreSIGPIPE()
+    // Small TLS records and capability blocks must not wait for a delayed ACK.
+    Socket.setNoDelay(0)
+    Socket.setNoDelay(1)
 
-    // Options. Nothing may be printed on fd 0/1/2 in serve mode, so usage errors go to syslog
-    // (and to stderr only when it is a terminal, i.e. a human ran us by hand).
-    var configPath = QuickGreeting.defaultConfigPath.description
-    // argv read one C string at a time: `CommandLine.arguments` builds the whole array through a generic map,
-    // ~30,000 instructions of start-up on every connection.
-    var argumentIndex = 1
-    while argumentIndex < Int(CommandLine.argc), let pointer = CommandLine.unsafeArgv[argumentIndex] {
-        let argument = String(cString: pointer)
-        argumentIndex += 1
-        switch argument {
-        case "-c", "--config":
-            guard argumentIndex < Int(CommandLine.argc), let pathPointer = CommandLine.unsafeArgv[argumentIndex] else {
-                ProcessControl.usageError("option \(argument) needs a file name\n" + Version.usage)
-            }
-            configPath = String(cString: pathPointer)
-            argumentIndex += 1
-        case "--checkpassword-reply":
-            Checkpassword.replyAndExit()
-        case "--version", "-V":
-            ProcessControl.printToTerminal(BuildInfo.versionText(program: "managesieved") + "\n")
-            ProcessControl.exit(ExitCode.ok)
-        case "--help", "-h":
-            ProcessControl.printToTerminal(Version.usage)
-            ProcessControl.exit(ExitCode.ok)
-        default:
-            ProcessControl.usageError("unknown option \(argument)\n" + Version.usage)
-        }
-    }
-
-    if quick == nil {
-        _ = ProcessControl.redirectStandardErrorToDevNull()
-        ProcessControl.ignoreSIGPIPE()
-    }
-
+    let configPath = options.configPath
     let settings: Settings
     do {
-        // The quick start's bytes when it ran: the greeting it sent and these settings come from one read.
-        let text = try quick?.config ?? FileRead.readFile(path: configPath, maxSize: 1 << 20)
-        settings = try ConfigParser.parse(text, fileName: configPath)
+        settings = try ConfigParser.parse(FileRead.readFile(path: configPath, maxSize: 1 << 20), fileName: configPath)
     } catch {
         // Syslog is opened only when there is something to say: openlog connects a socket.
         refuseService(
@@ -130,21 +100,11 @@ func serve() -> Never {
         refuseService(logger, "\(configPath): sieve_extensions: \(error.message)", code: ExitCode.config)
     }
 
-    // The implicit-TLS sniff window (below) is counted from here, so that building the TLS context (about 2 ms
-    // of OpenSSL set-up) happens inside it instead of delaying the greeting of every STARTTLS client.
-    let sniffDeadline = Deadline.after(milliseconds: settings.sslSniffTimeoutMilliseconds)
-    // TLS context: built now, as root, since the key may be readable by root only.
-    var tlsContext: TLSServerContext?
-    if settings.ssl != .no {
-        guard let tls = settings.tlsSettings else {
-            refuseService(
-                logger, "\(configPath): ssl = \(settings.ssl) needs ssl_cert and ssl_key", code: ExitCode.config)
-        }
-        do {
-            tlsContext = try TLSServerContext(settings: tls)
-        } catch {
-            refuseService(logger, "cannot start TLS: \(error)", code: ExitCode.config)
-        }
+    // TLS: checked now, built when first needed (TLSWiring.swift).
+    let tls = DeferredTLSContext.check(settings: settings, configPath: configPath, logger: logger)
+    if options.implicitTLS && tls == nil {
+        refuseService(
+            logger, "\(configPath): --implicit-tls needs ssl = yes with ssl_cert and ssl_key", code: ExitCode.config)
     }
 
     var serverSettings = ServerSettings()
@@ -155,7 +115,7 @@ func serve() -> Never {
     serverSettings.maxBadCommands = settings.maxBadCommands
     serverSettings.maxCommands = settings.maxCommands
     serverSettings.maxScriptSize = maxScriptSize
-    serverSettings.tlsAvailable = tlsContext != nil
+    serverSettings.tlsAvailable = tls != nil
     serverSettings.tlsRequired = settings.ssl == .required
     serverSettings.disablePlaintextAuth = settings.effectiveDisablePlaintextAuth
     serverSettings.allowSCRAMBeforeTLS = settings.authAllowSCRAMBeforeTLS
@@ -191,12 +151,11 @@ func serve() -> Never {
         },
         expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
         logger: logger)
-    if let passwd = quick?.passwd ?? openedPasswd {
-        backend.usePasswd(passwd)
-    }
-    backend.checkpassword = settings.checkpasswordConfiguration()
+    // Assigned only when configured: replacing a nil would be the process's first release of a generic
+    // Optional, whose runtime metadata costs more than the greeting's encoding.
+    if let checkpassword = settings.checkpasswordConfiguration() { backend.checkpassword = checkpassword }
     do {
-        backend.oauth = try settings.oauthConfiguration()
+        if let oauth = try settings.oauthConfiguration() { backend.oauth = oauth }
     } catch {
         refuseService(logger, "\(configPath): \(error)", code: ExitCode.config)
     }
@@ -211,62 +170,61 @@ func serve() -> Never {
     timeouts.command = settings.commandTimeoutMilliseconds
     timeouts.login = settings.loginTimeoutMilliseconds
 
-    if quick == nil {
-        Socket.setNoDelay(0)
-        Socket.setNoDelay(1)
-    }
     let clientFDs = FDTransport(input: 0, output: 1)
     // A client that stops reading its answers must not hold this process for ever.
     clientFDs.boundWrites(timeoutMilliseconds: timeouts.command)
-    let plain = recorded(clientFDs)
 
     /// The TLS session once one runs: it gets a close_notify when the session ends.
     var activeTLS: TLSTransport?
-    let upgrade: (() throws -> (transport: any Transport, info: TLSInfo))? = tlsContext.map { context in
-        {
-            let tls = context.makeTransport(input: 0, output: 1)
-            try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
-            tls.writeTimeoutMilliseconds = timeouts.command
-            activeTLS = tls
-            return (recorded(tls), tlsInfo(tls))
-        }
+    /// A TLS session on fd 0/1: the context is built on first use (as root), then the handshake.
+    func handshake() throws -> (transport: any Transport, info: TLSInfo) {
+        let tlsTransport = try tls!.context().makeTransport(input: 0, output: 1)
+        try tlsTransport.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+        tlsTransport.writeTimeoutMilliseconds = timeouts.command
+        activeTLS = tlsTransport
+        return (recorded(tlsTransport), tlsInfo(tlsTransport))
     }
 
     let connection = Connection(
-        transport: plain, session: Session(settings: serverSettings, backend: backend), logger: logger,
-        timeouts: timeouts, upgradeToTLS: upgrade)
+        transport: recorded(clientFDs), session: Session(settings: serverSettings, backend: backend), logger: logger,
+        timeouts: timeouts, upgradeToTLS: tls.map { _ in handshake })
 
-    // Implicit TLS on the STARTTLS port: a client that speaks first with a TLS record gets TLS at once.
-    if let tlsContext, TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: sniffDeadline.remainingMilliseconds)
+    // Implicit TLS: the launcher line says so (a port of its own), or the admin set ssl_sniff_timeout to accept
+    // it on the STARTTLS port too (every STARTTLS client then waits that long for its greeting).
+    if let tls,
+        options.implicitTLS
+            || (settings.sslSniffTimeoutMilliseconds > 0
+                && TLSSniffer.clientSpeaksTLSFirst(fd: 0, timeoutMilliseconds: settings.sslSniffTimeoutMilliseconds))
     {
-        let tls = tlsContext.makeTransport(input: 0, output: 1)
         do {
-            try tls.handshake(timeoutMilliseconds: timeouts.tlsHandshake)
+            let started = try handshake()
+            logger.log(.info, "implicit TLS started: \(started.info.description)")
+            connection.startWithTLS(transport: started.transport, info: started.info)
         } catch {
             logger.log(.notice, "implicit TLS handshake failed: \(error)")
             ProcessControl.exit(ExitCode.ok)
         }
-        tls.writeTimeoutMilliseconds = timeouts.command
-        activeTLS = tls
-        let info = tlsInfo(tls)
-        logger.log(.info, "implicit TLS started: \(info.description)")
-        connection.startWithTLS(transport: recorded(tls), info: info)
     }
 
-    let reason = connection.run(
-        greetingSent: quick?.greeting,
-        afterGreeting: {
-            // Only a proxied login needs this; setting it costs ~34,000 instructions of type metadata (its closure
-            // types), which the greeting need not wait for.
-            connection.proxySupport = makeProxySupport(settings: settings, backend: backend, logger: logger)
-            // Only `proxy_maybe` logins use it (getsockname, environment).
-            backend.localEndpoint = localEndpointOfConnection()
-            logger.log(.info, "connect")
-        })
+    let reason = connection.run(afterGreeting: {
+        // Only a proxied login needs this; setting it costs type metadata (its closure types) the greeting
+        // need not wait for.
+        connection.proxySupport = makeProxySupport(settings: settings, backend: backend, logger: logger)
+        // Only `proxy_maybe` logins use it (getsockname, environment).
+        backend.localEndpoint = localEndpointOfConnection()
+        logger.log(.info, "connect (\(startupSummary(tls: tls, backend: backend)))")
+    })
     // A client reading to the end must see close_notify, not a truncation (openssl s_client reports that as an error).
     activeTLS?.shutdown()
     logger.log(.info, connection.summary(reason: reason))
     ProcessControl.exit(ExitCode.ok)
+}
+
+/// What the start-up did before the greeting, for the connect line (a test reads it to know the cheap path ran).
+func startupSummary(tls: DeferredTLSContext?, backend: LocalBackend) -> String {
+    let context = tls.map { $0.isBuilt ? "TLS context built" : "TLS context not built" } ?? "TLS off"
+    let passwd = backend.passwdGreetingNeedsNoParsing ? "nothing parsed" : "SCRAM/cleartext lines parsed"
+    return "\(context); passwd-file: \(passwd) for the greeting"
 }
 
 serve()

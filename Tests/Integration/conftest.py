@@ -194,12 +194,13 @@ def free_port() -> int:
 class Socat:
     """socat listening on 127.0.0.1, exec'ing managesieved per connection, as inetd would."""
 
-    def __init__(self, env: ServerEnv):
+    def __init__(self, env: ServerEnv, options: str = ""):
+        """`options` are more launcher options (`--implicit-tls`)."""
         self.env = env
         self.port = free_port()
         self.proc = subprocess.Popen(
             ["socat", f"TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork",
-             f"EXEC:{SERVER} -c {env.config}"],
+             f"EXEC:{SERVER} -c {env.config}{' ' + options if options else ''}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.time() + 10
@@ -333,11 +334,12 @@ def capability(lines: list[bytes], name: str) -> str | None:
 
 
 @contextlib.contextmanager
-def serving(env: ServerEnv):
-    """socat on loopback exec'ing the server for `env`, as inetd would."""
+def serving(env: ServerEnv, implicit_tls: bool = False):
+    """socat on loopback exec'ing the server for `env`, as inetd would; with `implicit_tls`, as the launcher
+    line of an implicit-TLS port does (`--implicit-tls`)."""
     if shutil.which("socat") is None:
         pytest.fail("socat is not installed (tools/install-test-deps installs it)")
-    server = Socat(env)
+    server = Socat(env, "--implicit-tls" if implicit_tls else "")
     try:
         yield server
     finally:

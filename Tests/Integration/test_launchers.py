@@ -132,6 +132,37 @@ def test_openbsd_inetd(server_env, tmp_path):
     assert f"execv {SERVER}" in err.decode(), err
 
 
+def test_openbsd_inetd_implicit_tls_line(env_root):
+    """The commented implicit-TLS line of contrib/inetd.conf, uncommented: TLS from the first byte, then the
+    greeting inside it."""
+    from conftest import ServerEnv, capability, client_tls_context
+
+    env = ServerEnv(env_root, tls=True)
+    inetd = need("/usr/sbin/inetd")
+    port = free_port()
+    lines = [l for l in (CONTRIB / "inetd.conf").read_text().splitlines() if "--implicit-tls" in l]
+    assert len(lines) == 1 and lines[0].startswith("#5190\t"), lines
+    line = re.sub(r"^#5190\s", f"127.0.0.1:{port}\t", lines[0])
+    line = line.replace(INSTALLED_BINARY, str(SERVER)).replace(INSTALLED_CONFIG, str(env.config))
+    config = env_root / "inetd.conf"
+    config.write_text(line + "\n")
+    process = subprocess.Popen([inetd, "-d", "-i", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port, process, "inetd")
+        wire = Wire(port, implicit_tls=client_tls_context())
+        greeting = wire.response()
+        assert capability(greeting, "IMPLEMENTATION") == "managesieved"
+        assert capability(greeting, "STARTTLS") is None
+        assert wire.command(b"LOGOUT\r\n") == [b"OK"]
+        wire.close()
+    finally:
+        stop(process)
+    deadline = time.time() + 5
+    while "implicit TLS started" not in env.log_text() and time.time() < deadline:
+        time.sleep(0.05)
+    assert "implicit TLS started: TLSv1.3" in env.log_text()
+
+
 # --- xinetd (run from its unpacked Debian package; it conflicts with openbsd-inetd) ---------------------
 
 XINETD_CACHE = Path(tempfile.gettempdir()) / "managesieved-test-xinetd"

@@ -179,8 +179,10 @@ class Topology:
         os.chmod(certs_dir, 0o755)
         self.certs = make_certificates(certs_dir)
         c = self.certs
+        # The backends take STARTTLS and implicit TLS on one port: the sniff, opt-in since implicit TLS has a
+        # launcher option of its own.
         tls_backend = lambda cert, key: (f"ssl = yes\nssl_cert = {c[cert]}\nssl_key = {c[key]}\n"
-                                         "disable_plaintext_auth = no")
+                                         "disable_plaintext_auth = no\nssl_sniff_timeout = 200 ms")
         (root / "a").mkdir()
         (root / "b").mkdir()
         (root / "front").mkdir()

@@ -149,7 +149,7 @@ def test_scramp_logs_in_over_plaintext(scram_env, mechanism, user):
                                             ("SCRAM-SHA-256-PLUS", "carol")])
 @pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "implicit"])
 def test_scramp_plus_logs_in_with_channel_binding(tls_scram_env, mechanism, user, binding, implicit):
-    with serving(tls_scram_env) as server:
+    with serving(tls_scram_env, implicit_tls=implicit) as server:
         wire, _ = tls_wire(server.port, implicit=implicit)
         # scramp computes tls-server-end-point from the server certificate itself; tls-exporter comes from libssl.
         data = wire.sock if binding == "tls-server-end-point" else tls_exporter(wire.sock)

@@ -1,101 +1,96 @@
-"""Start-up: the quick greeting (written from the raw configuration and passwd-file bytes before the server is
-built, for plain configurations) must be byte for byte the greeting of the ordinary path. Each case runs the
-server twice: once with a configuration the quick start takes, once with the same settings written so that it
-declines (a quoted value, which the quick scan leaves to the full parser) and the ordinary path greets."""
+"""Start-up: one plan for every configuration. The greeting (made by `Greeting.bytes` from the session's facts)
+must be exactly what CAPABILITY answers before login, in every configuration shape (TLS, transcripts,
+sieve_extensions, SCRAM entries, implementation strings that need escaping); and the connect line says what
+the start-up did before the greeting, so that a test fails if the cheap path (no passwd-file line parsed for
+a file of crypt hashes, no TLS context for a STARTTLS client) silently stops being taken."""
 
+import re
 import shutil
 
 import pytest
 
-from conftest import ServerEnv, plain_b64, traversable_tmp
+from conftest import ServerEnv, plain_b64, traversable_tmp, wait_for_log
 
 
-def greeting(env: ServerEnv) -> bytes:
-    out = env.run_pipes(b"LOGOUT\r\n")
-    assert b"internal error" not in env.log_text().encode()
+def greeting_and_capability(env: ServerEnv) -> tuple[bytes, bytes]:
+    out = env.run_pipes(b"CAPABILITY\r\nLOGOUT\r\n")
     end = out.index(b"\r\nOK\r\n") + len(b"\r\nOK\r\n")
-    return out[:end]
-
-
-def quoted(config: str) -> str:
-    """The same settings with passwd_file's value quoted: the quick scan declines quoted values."""
-    lines = []
-    for line in config.splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == "passwd_file":
-            line = f'passwd_file = "{value.strip()}"'
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    second = out.index(b"\r\nOK\r\n", end) + len(b"\r\nOK\r\n")
+    return out[:end], out[end:second]
 
 
 CASES = {
-    "defaults": "",
-    "implementation string with quotes and a backslash": 'managesieve_implementation_string = My "Sieve" \\ 2',
-    "no redirects": "sieve_max_redirects = 0",
-    "many redirects": "sieve_max_redirects = 123456789",
-    "plaintext auth explicitly allowed": "disable_plaintext_auth = no\nssl = no",
-    "plaintext auth disabled": "disable_plaintext_auth = yes",
-    "sizes and times": "sieve_max_script_size = 4M\nsieve_quota_max_storage = 12k\nmanagesieve_idle_timeout = 600",
+    "defaults": ("", {}),
+    "implementation string with quotes and a backslash": ('managesieve_implementation_string = "My \\"Sieve\\" \\\\ 2"', {}),
+    "no redirects": ("sieve_max_redirects = 0", {}),
+    "plaintext auth disabled": ("disable_plaintext_auth = yes", {}),
+    "sieve_extensions without enotify": ("sieve_extensions = fileinto vacation", {}),
+    "sieve_extensions with more": ("sieve_extensions = +vacation-seconds +editheader", {}),
+    "SCRAM and cleartext entries": ("", {"alice": "PLAIN", "bob": "SCRAM-SHA-1"}),
+    "ssl = yes": ("TLS", {}),
+    "ssl = required": ("TLS\nssl = required", {}),
+    "ssl = yes with SCRAM entries": ("TLS\ndisable_plaintext_auth = no", {"alice": "SCRAM-SHA-256"}),
+    "transcripts": ("rawlog_dir = RAWLOG", {}),
 }
 
 
-@pytest.mark.parametrize("extra", CASES.values(), ids=CASES.keys())
-def test_quick_greeting_equals_the_ordinary_one(extra):
-    roots = [traversable_tmp(), traversable_tmp()]
-    try:
-        quick, ordinary = ServerEnv(roots[0], extra), ServerEnv(roots[1], extra)
-        ordinary.config.write_text(quoted(ordinary.config.read_text()))
-        fast, slow = greeting(quick), greeting(ordinary)
-        # The two installations differ only in their paths, which the greeting does not show.
-        assert fast == slow
-        assert fast.startswith(b'"IMPLEMENTATION" ')
-        assert quick.log_text().count("connect") == 1
-    finally:
-        for root in roots:
-            shutil.rmtree(root, ignore_errors=True)
-
-
-def test_scram_entries_take_the_ordinary_path_and_are_offered():
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_the_greeting_is_what_capability_says_in_every_configuration(case):
+    extra, schemes = case
     root = traversable_tmp()
     try:
-        env = ServerEnv(root, schemes={"alice": "PLAIN"})
-        sasl = [line for line in greeting(env).split(b"\r\n") if line.startswith(b'"SASL"')]
-        assert sasl == [b'"SASL" "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"']
+        tls = extra.startswith("TLS")
+        extra = extra.removeprefix("TLS").strip().replace("RAWLOG", str(root / "rawlog"))
+        if "rawlog_dir" in extra:
+            (root / "rawlog").mkdir(mode=0o755)
+        env = ServerEnv(root, extra, schemes=schemes, tls=tls)
+        greeting, capability = greeting_and_capability(env)
+        assert greeting.startswith(b'"IMPLEMENTATION" ')
+        assert greeting == capability
+        log = env.log_text()
+        assert "internal error" not in log and log.count(" connect (") == 1
+        if "rawlog_dir" in extra:
+            transcript = next((root / "rawlog").iterdir()).read_bytes()
+            assert b"IMPLEMENTATION" in transcript, "the greeting is recorded like any other output"
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_a_session_after_the_quick_greeting_logs_as_before(server_env):
+def test_the_connect_line_shows_the_cheap_start_up_ran(server_env):
+    server_env.run_pipes(b"LOGOUT\r\n")
+    wait_for_log(server_env, r"connect \(TLS off; passwd-file: nothing parsed for the greeting\)$")
+
+
+def test_scram_entries_are_parsed_for_the_greeting_and_offered():
+    root = traversable_tmp()
+    try:
+        env = ServerEnv(root, schemes={"alice": "PLAIN"})
+        greeting, _ = greeting_and_capability(env)
+        sasl = [line for line in greeting.split(b"\r\n") if line.startswith(b'"SASL"')]
+        assert sasl == [b'"SASL" "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"']
+        log = wait_for_log(env, r"connect \(TLS off; passwd-file: SCRAM/cleartext lines parsed for the greeting\)$")
+        assert "nothing parsed" not in log
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_session_after_the_greeting_logs_as_before(server_env):
     out = server_env.run_pipes(b"NOOP\r\nLOGOUT\r\n")
     # The greeting, then NOOP's and LOGOUT's answers.
     assert out.endswith(b'"VERSION" "1.0"\r\nOK\r\nOK\r\nOK\r\n')
     log = server_env.log_text()
-    assert "connect" in log
-    assert "internal error" not in log
+    assert "connect (" in log
     assert "session ended: user=- " in log
     assert f"out={len(out)} " in log
 
 
 @pytest.mark.parametrize("users", [1, 2000], ids=["small passwd-file", "passwd-file over 64 KiB"])
-def test_login_after_the_quick_greeting(users):
-    """The session logs in with the passwd-file bytes the quick start read (kept in memory, or, for a large file,
-    read straight into the array the server keeps)."""
-    roots = [traversable_tmp(), traversable_tmp()]
-    try:
-        quick, ordinary = ServerEnv(roots[0]), ServerEnv(roots[1])
-        for env in (quick, ordinary):
-            entry = env.passwd.read_text().splitlines()[0].split(":")
-            extra = "".join(f"user{i}:{entry[1]}:{entry[2]}:{entry[3]}::/nonexistent/user{i}::\n" for i in range(users))
-            env.passwd.write_text(env.passwd.read_text() + extra)
-        if users > 1:
-            assert quick.passwd.stat().st_size > 64 << 10
-        ordinary.config.write_text(quoted(ordinary.config.read_text()))
-        assert greeting(quick) == greeting(ordinary)
-        login = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", "secret").encode() + b'"\r\nLOGOUT\r\n'
-        out = quick.run_pipes(login)
-        assert b"\r\nOK\r\n" in out and b"NO" not in out.split(b"\r\nOK\r\n", 1)[1]
-        assert "internal error" not in quick.log_text()
-        assert "user=alice" in quick.log_text()
-    finally:
-        for root in roots:
-            shutil.rmtree(root, ignore_errors=True)
+def test_login_after_the_greeting(users, server_env):
+    entry = server_env.passwd.read_text().splitlines()[0].split(":")
+    extra = "".join(f"user{i}:{entry[1]}:{entry[2]}:{entry[3]}::/nonexistent/user{i}::\n" for i in range(users))
+    server_env.passwd.write_text(server_env.passwd.read_text() + extra)
+    login = b'AUTHENTICATE "PLAIN" "' + plain_b64("alice", "secret").encode() + b'"\r\nLOGOUT\r\n'
+    out = server_env.run_pipes(login)
+    assert b"\r\nOK\r\n" in out and b"NO" not in out.split(b"\r\nOK\r\n", 1)[1]
+    assert "user=alice" in server_env.log_text()
+    assert re.search(r"passwd-file: nothing parsed", server_env.log_text())

@@ -7,7 +7,9 @@ import base64
 import re
 import shutil
 import socket
+import ssl
 import subprocess
+import time
 
 import pytest
 
@@ -103,10 +105,17 @@ def test_sieve_connect_starttls(tls_server, tmp_path):
     wait_for_log(tls_server.env, r"TLS started: TLSv1\.3(.|\n)*login: user=alice method=PLAIN tls")
 
 
-# --- implicit TLS on the same port ------------------------------------------------------------------------
+# --- implicit TLS: a port of its own (--implicit-tls), or the opt-in sniff on the STARTTLS port -------------
 
 
-def test_openssl_s_client_implicit_tls(tls_server):
+@pytest.fixture
+def implicit_server(tls_env):
+    with serving(tls_env, implicit_tls=True) as server:
+        yield server
+
+
+def test_openssl_s_client_implicit_tls(implicit_server):
+    tls_server = implicit_server
     result = s_client(tls_server.port, stdin=b"CAPABILITY\nLOGOUT\n")
     out = result.stdout.decode()
     assert result.returncode == 0, out + result.stderr.decode()
@@ -122,7 +131,8 @@ def test_openssl_s_client_implicit_tls(tls_server):
     wait_for_log(tls_server.env, r"implicit TLS started: TLSv1\.3")
 
 
-def test_python_ssl_implicit_tls(tls_server):
+def test_python_ssl_implicit_tls(implicit_server):
+    tls_server = implicit_server
     wire = Wire(tls_server.port, implicit_tls=client_tls_context())
     greeting = wire.response()
     assert greeting[-1].startswith(b"OK")
@@ -134,6 +144,48 @@ def test_python_ssl_implicit_tls(tls_server):
     assert wire.command(b"LOGOUT\r\n") == [b"OK"]
     wire.close()
     wait_for_log(tls_server.env, r"login: user=alice method=PLAIN tls")
+    wait_for_log(tls_server.env, r"connect \(TLS context built;")
+
+
+def test_implicit_tls_by_sniffing_when_the_admin_opts_in(env_root):
+    """ssl_sniff_timeout > 0: one port for both kinds of client (each STARTTLS client waits that long)."""
+    env = ServerEnv(env_root, tls=True, extra_config="ssl_sniff_timeout = 2 s")
+    with serving(env) as server:
+        wire = Wire(server.port, implicit_tls=client_tls_context())
+        greeting = wire.response()
+        assert capability(greeting, "STARTTLS") is None and capability(greeting, "SASL") == "PLAIN LOGIN"
+        wire.close()
+        wait_for_log(env, r"implicit TLS started: TLSv1\.3")
+        plain = Wire(server.port)
+        assert capability(plain.response(), "STARTTLS") == ""
+        plain.close()
+
+
+def test_a_starttls_client_pays_no_sniff_and_no_tls_context_before_its_greeting(tls_server):
+    """The default: no wait for a client that might speak TLS first, no OpenSSL set-up before the greeting (the
+    connect line says what the start-up did, so this fails if either comes back)."""
+    env = tls_server.env
+    env.write_config("ssl_sniff_timeout = 3 s")
+    slow = Wire(tls_server.port)
+    started = time.monotonic()
+    slow.response()
+    assert time.monotonic() - started >= 2.5, "the opt-in sniff waits"
+    slow.close()
+    env.write_config("")
+    wire = Wire(tls_server.port)
+    started = time.monotonic()
+    greeting = wire.response()
+    assert time.monotonic() - started < 2.5
+    assert capability(greeting, "STARTTLS") == ""
+    assert wire.command(b"LOGOUT\r\n") == [b"OK"]
+    wire.close()
+    wait_for_log(env, r"connect \(TLS context not built; passwd-file: nothing parsed for the greeting\)")
+    # STARTTLS builds it.
+    wire = Wire(tls_server.port)
+    wire.response()
+    wire.starttls(client_tls_context())
+    wire.close()
+    wait_for_log(env, r"TLS started: TLSv1\.3")
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
@@ -222,7 +274,8 @@ def test_client_dropping_during_the_starttls_handshake(tls_env):
     wait_for_log(tls_env, r"session ended: .*reason=TLS handshake failed: the client closed the connection")
 
 
-def test_client_dropping_during_an_implicit_tls_handshake(tls_server):
+def test_client_dropping_during_an_implicit_tls_handshake(implicit_server):
+    tls_server = implicit_server
     sock = socket.create_connection(("127.0.0.1", tls_server.port))
     sock.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01")
     sock.shutdown(socket.SHUT_WR)
@@ -271,33 +324,53 @@ def expired_certificate(directory) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("problem", ["missing key", "mismatched key", "missing certificate", "expired certificate"])
-def test_bad_key_or_certificate_at_start_up(tls_env, problem):
-    pki = test_pki()
-    if problem == "expired certificate":
-        setting = f"ssl_cert = {expired_certificate(tls_env.root)}"
-    else:
-        setting = {"missing key": f"ssl_key = {tls_env.root}/no-such.key",
-                   "mismatched key": f"ssl_key = {pki.other_key}",
-                   "missing certificate": f"ssl_cert = {tls_env.root}/no-such.pem"}[problem]
+@pytest.mark.parametrize("problem", ["missing key", "missing certificate"])
+def test_unreadable_key_or_certificate_is_refused_at_start_up(tls_env, problem):
+    """What can be judged without OpenSSL is judged before the greeting: STARTTLS is never offered for it."""
+    setting = {"missing key": f"ssl_key = {tls_env.root}/no-such.key",
+               "missing certificate": f"ssl_cert = {tls_env.root}/no-such.pem"}[problem]
     tls_env.write_config(setting)
     result = run_server(tls_env, b"CAPABILITY\r\n")
     assert result.returncode == 78
     assert result.stdout == BYE_CONFIG and result.stderr == b""
     expected = {"missing key": r"cannot start TLS: cannot load TLS private key .*no-such\.key: No such file",
-                "mismatched key": r"cannot start TLS: the TLS private key does not match the certificate",
-                "missing certificate": r"cannot start TLS: cannot load TLS certificate .*no-such\.pem",
+                "missing certificate": r"cannot start TLS: cannot load TLS certificate .*no-such\.pem"}[problem]
+    wait_for_log(tls_env, expected)
+    config = subprocess.run([str(CTL), "config", "-c", str(tls_env.config)], capture_output=True, text=True)
+    key = "ssl_key" if problem == "missing key" else "ssl_cert"
+    # An error when checked as root (the server reads the files as root), a warning otherwise.
+    assert re.search(rf"(?:error|warning): {key}: cannot read .*no-such", config.stderr), config.stderr
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "implicit"])
+@pytest.mark.parametrize("problem", ["mismatched key", "expired certificate"])
+def test_a_key_only_openssl_can_judge_is_reported_when_tls_starts(tls_env, problem, implicit):
+    """The context is built when TLS is first needed: the error goes to the log and ends that connection, and
+    managesievectl config (which builds the context the same way) fails on it beforehand."""
+    pki = test_pki()
+    setting = {"mismatched key": f"ssl_key = {pki.other_key}",
+               "expired certificate": f"ssl_cert = {expired_certificate(tls_env.root)}"}[problem]
+    tls_env.write_config(setting)
+    with serving(tls_env, implicit_tls=implicit) as server:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        if implicit:
+            with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
+                client_tls_context().wrap_socket(sock, server_hostname="localhost").recv(100)
+        else:
+            wire = Wire.__new__(Wire)
+            wire.sock, wire.buffer = sock, b""
+            assert capability(wire.response(), "STARTTLS") == ""
+            assert wire.command(b"STARTTLS\r\n") == [b'OK "Begin TLS negotiation now."']
+            with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
+                client_tls_context().wrap_socket(sock, server_hostname="localhost")
+        sock.close()
+    expected = {"mismatched key": r"cannot start TLS: the TLS private key does not match the certificate",
                 "expired certificate": r"cannot start TLS: the TLS certificate expired on \w+ +\d+ [\d:]+ \d{4} GMT",
                 }[problem]
     wait_for_log(tls_env, expected)
     config = subprocess.run([str(CTL), "config", "-c", str(tls_env.config)], capture_output=True, text=True)
-    if problem in ("mismatched key", "expired certificate"):
-        # managesievectl config checks that the files can be read, not what is in them.
-        assert "ssl_" not in config.stderr
-    else:
-        key = "ssl_key" if problem == "missing key" else "ssl_cert"
-        # An error when checked as root (the server reads the files as root), a warning otherwise.
-        assert re.search(rf"(?:error|warning): {key}: cannot read .*no-such", config.stderr), config.stderr
+    assert config.returncode != 0
+    assert "TLS: " in config.stderr, config.stderr
 
 
 def test_sasl_capability_lists_external_only_with_a_verified_client_certificate(env_root):

@@ -1,4 +1,3 @@
-import Glibc
 import ManageSieveProtocol
 import Posix
 import Testing
@@ -53,36 +52,5 @@ struct ConnectionTests {
         #expect(writtenBefore == Self.greetingBytes(testSettings()))
         #expect(inputLeft == 8)
         #expect(reason == "logout")
-    }
-
-    @Test("a greeting already sent at start-up is not sent again, and counts in the statistics")
-    func greetingAlreadySent() {
-        let sent = Array(Self.greetingBytes(testSettings()).utf8)
-        let transport = ScriptedTransport(Array("LOGOUT\r\n".utf8), chunk: 1 << 20)
-        let connection = Connection(
-            transport: transport, session: Session(settings: testSettings(), backend: MemoryBackend()),
-            logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
-        let reason = connection.run(greetingSent: sent)
-        let output = String(decoding: transport.output, as: UTF8.self)
-        #expect(!output.contains("IMPLEMENTATION"))
-        #expect(output.hasPrefix("OK"))
-        #expect(reason == "logout")
-        #expect(connection.statistics.bytesOut == sent.count + transport.output.count)
-    }
-
-    @Test("a greeting sent at start-up that differs from the session's is logged as an internal error")
-    func greetingDiffers() throws {
-        let dir = "/tmp/managesieved-connection-test-\(getpid())"
-        let logPath = dir + ".log"
-        defer { unlink(logPath) }
-        let transport = ScriptedTransport(Array("LOGOUT\r\n".utf8), chunk: 1 << 20)
-        let connection = Connection(
-            transport: transport, session: Session(settings: testSettings(), backend: MemoryBackend()),
-            logger: Logger(destination: .file(path: logPath)), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
-        _ = connection.run(greetingSent: Array("\"IMPLEMENTATION\" \"other\"\r\nOK\r\n".utf8))
-        #expect(!String(decoding: transport.output, as: UTF8.self).contains("IMPLEMENTATION"))
-        let log = try #require(try? FileRead.readFile(path: logPath, maxSize: 1 << 16))
-        let text = String(decoding: log, as: UTF8.self)
-        #expect(text.contains("internal error: the greeting sent at start-up differs from the session's"))
     }
 }
