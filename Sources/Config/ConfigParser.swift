@@ -57,7 +57,8 @@ public enum ConfigParser {
                 continue
             }
             if blocks.last?.skipped ?? false { continue }
-            guard var (key, value) = try splitLine(bytes, fail: fail) else { continue }
+            guard let (key, rawValue) = try splitLine(bytes, fail: fail) else { continue }
+            var value = rawValue
             // Dovecot's `<FILE` means "the file's contents"; for the TLS file settings the path is what we take.
             if value.first == "<" {
                 guard key.hasPrefix("ssl_") else {

@@ -10,8 +10,8 @@ struct HashPasswordCommand: ParsableCommand {
         discussion: """
             On a terminal, asks for the password twice without echo; otherwise reads one line from standard \
             input. Prints the password field, {SCHEME}hash, with a fresh random salt. Schemes: YESCRYPT (the default, written as {CRYPT}$y$…), SHA512-CRYPT, \
-            SHA256-CRYPT, BLF-CRYPT (cost 10), MD5-CRYPT (weak; only for old clients of the file), and \
-            SCRAM-SHA-256 and SCRAM-SHA-1 (Dovecot's {SCRAM-SHA-256}iterations,salt,StoredKey,ServerKey; they \
+            SHA256-CRYPT, BLF-CRYPT (cost 10), MD5-CRYPT (weak; only for old clients of the file), Dovecot's \
+            ARGON2ID, ARGON2I and PBKDF2, and SCRAM-SHA-256 and SCRAM-SHA-1 (Dovecot's {SCRAM-SHA-256}iterations,salt,StoredKey,ServerKey; they \
             let the user log in with SASL SCRAM as well as PLAIN and LOGIN).
             """
     )
@@ -21,7 +21,8 @@ struct HashPasswordCommand: ParsableCommand {
 
     @Option(
         name: .customLong("rounds"),
-        help: "SCRAM iterations (default 4096, at least 4096) or the crypt scheme's rounds/cost.")
+        help: "SCRAM iterations (default 4096, at least 4096), PBKDF2 rounds, Argon2 passes or the crypt scheme's cost."
+    )
     var rounds: UInt?
 
     func validate() throws {

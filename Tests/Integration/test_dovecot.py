@@ -301,3 +301,18 @@ def test_unknown_keys_and_blocks_are_still_errors_or_explained(env_root):
     proc = subprocess.run([str(__import__("conftest").SERVER), "-c", str(env.config)], input=b"",
                           capture_output=True, timeout=20)
     assert proc.returncode == 78
+
+
+@pytest.mark.parametrize("scheme", ["SHA512-CRYPT", "BLF-CRYPT", "CRYPT", "ARGON2ID", "ARGON2I", "PBKDF2",
+                                    "SCRAM-SHA-256", "SCRAM-SHA-1"])
+def test_hash_password_output_is_verified_by_doveadm(scheme):
+    """What `managesievectl hash-password` makes, Dovecot itself accepts (`doveadm pw -t`)."""
+    from conftest import crypt_hash
+    field = crypt_hash(PASSWORD, scheme)
+    assert field.startswith("{"), field
+    if shutil.which("doveadm") is None:
+        pytest.fail("doveadm is not installed (the test dependencies install dovecot-core)")
+    ok = subprocess.run(["doveadm", "pw", "-t", field, "-p", PASSWORD], capture_output=True, text=True)
+    assert ok.returncode == 0 and "(verified)" in ok.stdout + ok.stderr, ok.stdout + ok.stderr
+    bad = subprocess.run(["doveadm", "pw", "-t", field, "-p", "x" + PASSWORD], capture_output=True, text=True)
+    assert bad.returncode != 0
