@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),
-        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix", "ManageSieveProtocol"]),
         .testTarget(
             name: "ManageSieveServerTests",
             dependencies: [

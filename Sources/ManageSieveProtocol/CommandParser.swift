@@ -26,6 +26,8 @@ public struct CommandParser: Sendable {
     private var mode: Mode = .command
     private var pending = PendingCommand()
     private var failed = false
+    /// Keeps a record of every consumed piece for transcripts; nil (the default) records nothing.
+    private var recorder: InputRecorder?
 
     /// Where the framer is within the current command.
     private enum State: Sendable, Equatable {
@@ -125,6 +127,7 @@ public struct CommandParser: Sendable {
     /// STARTTLS (RFC 5804 §2.2): bytes pipelined after the STARTTLS line must not be taken as sent over TLS.
     public mutating func discardBufferedInput() -> Int {
         let count = buffer.count - readIndex + pending.heldBytes
+        recorder?.reset()
         buffer = []
         readIndex = 0
         pending = PendingCommand()
@@ -140,6 +143,32 @@ public struct CommandParser: Sendable {
         return rest
     }
 
+    // MARK: - Recording (transcripts)
+
+    /// From now on, every piece of input the parser consumes is kept as an `InputRecord` (take them with
+    /// `takeRecords`), with what belongs to a SASL exchange withheld: the parser decides it from its own framing
+    /// and the mode the session set (`expectSASLResponse`). A literal keeps at most `literalCap` octets.
+    public mutating func startRecording(literalCap: Int) {
+        recorder = InputRecorder(literalCap: max(0, literalCap))
+    }
+
+    /// The records of the pieces completed since the last call.
+    public mutating func takeRecords() -> [InputRecord] {
+        guard recorder != nil, !(recorder?.records.isEmpty ?? true) else { return [] }
+        defer { recorder?.records.removeAll() }
+        return recorder?.records ?? []
+    }
+
+    /// The records of the pieces completed so far and of what is left incomplete (the session is ending).
+    public mutating func finishRecording() -> [InputRecord] {
+        guard recorder != nil else { return [] }
+        var rest: ArraySlice<UInt8> = []
+        if case .line = state { rest = buffer[readIndex...] }
+        let incomplete =
+            recorder?.finish(rest: rest, first: !pending.started, inSASL: mode == .saslResponse) ?? []
+        return takeRecords() + incomplete
+    }
+
     // MARK: - Framing
 
     /// The next event, or nil when more bytes are needed.
@@ -149,6 +178,7 @@ public struct CommandParser: Sendable {
             switch state {
             case .line(let scanned):
                 let start = readIndex
+                let first = !pending.started
                 guard let lf = firstLF(from: start + scanned) else {
                     let available = buffer.count - start
                     // A CR at the end may be the start of the line end: it does not count yet.
@@ -159,6 +189,8 @@ public struct CommandParser: Sendable {
                             noteName(buffer[start..<buffer.count])
                         }
                         refuse(.lineTooLong(limit: limits.maxLineLength))
+                        recorder?.longLineStarted(
+                            buffer[start..<buffer.count], first: first, inSASL: mode == .saslResponse)
                         let tail = Array(buffer[start..<buffer.count].suffix(Self.tailLength))
                         state = .discardingLine(tail: tail, truncated: available > tail.count)
                         readIndex = buffer.count
@@ -173,6 +205,7 @@ public struct CommandParser: Sendable {
                     end -= 1
                 }
                 let segment = buffer[start..<end]
+                recorder?.line(buffer[start...lf], first: first, inSASL: mode == .saslResponse)
                 readIndex = lf + 1
                 if !pending.started {
                     noteName(segment)
@@ -210,6 +243,7 @@ public struct CommandParser: Sendable {
                     tail.removeFirst(tail.count - Self.tailLength)
                     truncated = true
                 }
+                recorder?.longLineContinued(dropped, end: lf.map { buffer[$0...$0] })
                 guard let lf else {
                     readIndex = buffer.count
                     state = .discardingLine(tail: tail, truncated: truncated)
@@ -231,6 +265,7 @@ public struct CommandParser: Sendable {
                     return nil
                 }
                 let count = Int(min(UInt64(available), remaining))
+                recorder?.literalContent(buffer[readIndex..<readIndex + count])
                 if keep {
                     pending.literals[pending.literals.count - 1].append(
                         contentsOf: buffer[readIndex..<readIndex + count])
@@ -282,6 +317,7 @@ public struct CommandParser: Sendable {
                 content.reserveCapacity(Int(min(length, UInt64(Self.literalReservation))))
                 pending.literals.append(content)
             }
+            recorder?.literalStarted(length: length, inSASL: mode == .saslResponse)
             state = length == 0 ? .line(scanned: 0) : .literal(remaining: length, keep: keep)
             return nil
         }
@@ -291,6 +327,7 @@ public struct CommandParser: Sendable {
     private mutating func finishCommand() -> ParseEvent {
         let command = pending
         let wasMode = mode
+        recorder?.commandEnded()
         pending = PendingCommand()
         state = .line(scanned: 0)
         mode = .command

@@ -51,6 +51,7 @@ public final class Connection {
         self.transport = transport
         self.session = session
         self.parser = CommandParser(limits: session.settings.parserLimits)
+        if let cap = transport.clientInputLiteralCap { parser.startRecording(literalCap: cap) }
         self.logger = logger
         self.timeouts = timeouts
         self.upgradeToTLS = upgradeToTLS
@@ -59,6 +60,7 @@ public final class Connection {
     /// Marks TLS active before the greeting (implicit TLS: the handshake came first).
     public func startWithTLS(transport: any Transport, info: TLSInfo) {
         self.transport = transport
+        if let cap = transport.clientInputLiteralCap { parser.startRecording(literalCap: cap) }
         transport.note(.tlsStarted(info.description))
         session.startedWithTLS(info)
     }
@@ -99,13 +101,14 @@ public final class Connection {
                 parser.append(buffer)
                 buffer.removeAll(keepingCapacity: true)
                 stopBatch = false
-                while closeReason == nil && !stopBatch, let event = parser.next() {
+                while closeReason == nil && !stopBatch, let event = nextEvent() {
                     eventStartedAt = Clock.monotonicMilliseconds()
                     commandStartedAt = nil
                     perform(session.handle(event))
                     // Pipelined GETSCRIPTs must not pile their answers up in memory: write them out as they come.
                     if output.count >= Connection.readChunk { flush() }
                 }
+                recordInput(parser.takeRecords())
                 if parser.hasPartialInput && commandStartedAt == nil {
                     commandStartedAt = Clock.monotonicMilliseconds()
                 }
@@ -113,8 +116,33 @@ public final class Connection {
         }
         flush()
         if let abandoned = session.unfinishedAuthentication { logger.log(.notice, abandoned) }
+        recordInput(parser.finishRecording())
         transport.note(.disconnect(reason: closeReason ?? "unknown"))
         return closeReason ?? "unknown"
+    }
+
+    /// The parser's next event; what it consumed for it goes to the transcript first, before the event can
+    /// change the transport (STARTTLS).
+    func nextEvent() -> ParseEvent? {
+        let event = parser.next()
+        recordInput(parser.takeRecords())
+        return event
+    }
+
+    /// Hands the parser's records of the client's input to the transport (a transcript).
+    func recordInput(_ records: [InputRecord]) {
+        for record in records {
+            let length: UInt64?
+            switch record.kind {
+            case .line: length = nil
+            case .literal(let declared): length = declared
+            }
+            transport.note(
+                .clientInput(
+                    ClientInput(
+                        literalLength: length, shown: record.shown, withheld: record.withheld,
+                        shownAfter: record.shownAfter, dropped: record.dropped, incomplete: record.incomplete)))
+        }
     }
 
     enum TimeoutKind {
@@ -181,6 +209,9 @@ public final class Connection {
                 logger.log(level, message)
             case .note(let event):
                 if case .login(let user) = event { logger.user = user }
+                // What was answered so far is written first, so that a transcript sees the bytes and the
+                // session's notes in order (a SASL challenge before the end of the exchange).
+                flush()
                 transport.note(event)
             case .close(let reason):
                 flush()
@@ -200,10 +231,12 @@ public final class Connection {
         let discarded = parser.discardBufferedInput()
         if discarded > 0 {
             logger.log(.warning, "discarded \(discarded) bytes pipelined after STARTTLS")
+            transport.note(.other("discarded \(discarded) bytes pipelined after STARTTLS (not recorded)"))
         }
         do {
             let upgraded = try upgradeToTLS()
             transport = upgraded.transport
+            if let cap = transport.clientInputLiteralCap { parser.startRecording(literalCap: cap) }
             transport.note(.tlsStarted(upgraded.info.description))
             logger.log(.info, "TLS started: \(upgraded.info.description)")
             perform(session.tlsStarted(upgraded.info))

@@ -34,10 +34,44 @@ public protocol Transport: AnyObject {
     func write(_ bytes: [UInt8]) throws(IOError)
     /// Tells the transport that a session event happened (transcripts record them; others ignore it).
     func note(_ event: TransportEvent)
+    /// Non-nil when the transport wants the client's input as the session's parser framed it
+    /// (`TransportEvent.clientInput`), keeping at most this many octets of a literal: a transcript. It then
+    /// records nothing of what it reads itself.
+    var clientInputLiteralCap: Int? { get }
 }
 
 extension Transport {
     public func note(_ event: TransportEvent) {}
+    public var clientInputLiteralCap: Int? { nil }
+}
+
+/// One piece of client input as the session's parser consumed it, for transcripts: what may be shown, and how
+/// many octets were withheld as credentials (the parser decides which, from its framing and the SASL state).
+public struct ClientInput: Equatable, Sendable {
+    /// nil for a line (with its line end unless `incomplete`); a literal's declared length otherwise.
+    public var literalLength: UInt64?
+    /// Octets that may be recorded: a line's text before the withheld part, or a literal's content.
+    public var shown: [UInt8]
+    /// Octets withheld as credentials: counted, never kept.
+    public var withheld: Int
+    /// A line's octets after the withheld part that may be recorded (a literal header and the line end).
+    public var shownAfter: [UInt8]
+    /// Octets not kept because a record is capped.
+    public var dropped: UInt64
+    /// The input ended before the piece was complete.
+    public var incomplete: Bool
+
+    public init(
+        literalLength: UInt64?, shown: [UInt8], withheld: Int, shownAfter: [UInt8], dropped: UInt64,
+        incomplete: Bool
+    ) {
+        self.literalLength = literalLength
+        self.shown = shown
+        self.withheld = withheld
+        self.shownAfter = shownAfter
+        self.dropped = dropped
+        self.incomplete = incomplete
+    }
 }
 
 /// Session events a transport decorator may record.
@@ -54,4 +88,6 @@ public enum TransportEvent: Equatable, Sendable {
     case disconnect(reason: String)
     /// Any other event worth recording.
     case other(String)
+    /// Client input as the parser consumed it (sent only to transports with a `clientInputLiteralCap`).
+    case clientInput(ClientInput)
 }

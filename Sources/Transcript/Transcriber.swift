@@ -1,3 +1,5 @@
+import Posix
+
 /// A record before it is stamped with the time.
 struct Entry: Equatable {
     var source: TranscriptRecord.Source
@@ -7,77 +9,68 @@ struct Entry: Equatable {
     static func event(_ text: String) -> Entry { Entry(source: .event, text: text) }
 }
 
-/// Turns the bytes of both directions and the session's notes into transcript entries, redacting
-/// the SASL exchange. Pure: no I/O, no clock.
+/// Turns the session's input records, the server's bytes and the session's notes into transcript entries.
+/// Pure: no I/O, no clock.
 ///
-/// Redaction does not wait for the session's `.saslBegin` note: the AUTHENTICATE command line (with
-/// its initial response) is read, and recorded, before the session has parsed it. So the transcriber
-/// recognises `AUTHENTICATE mechanism [initial-response]` itself (RFC 5804 §2.1) and redacts from the
-/// initial response on, then every client line until the server's final OK/NO/BYE. The notes only
-/// widen redaction (a `.saslBegin` the framing missed), never narrow it.
+/// The client side is not framed here: the session's own parser hands over each piece it consumed, with
+/// whatever belongs to a SASL exchange already withheld (`ClientInput`), so one parser decides what a
+/// credential is. The server side is the server's own output, framed into lines and literals; between the
+/// session's `.saslBegin` and `.saslEnd` notes its challenges are redacted (except PLAIN's and LOGIN's, which
+/// carry nothing), and a `(SASL "…")` code in a status line always is.
 struct Transcriber {
     /// The mechanisms whose server challenges carry nothing secret (`""`, `Username:`, `Password:`).
     static let plainChallengeMechanisms: Set<String> = ["PLAIN", "LOGIN"]
 
-    var client: TranscriptFramer
     var server: TranscriptFramer
     let maxLiteral: Int
 
-    /// The previous client line ended in a literal header: the next line continues the same command.
-    private var clientMidCommand = false
-    /// The current client command is AUTHENTICATE.
-    private var inAuthenticateCommand = false
-    /// Within AUTHENTICATE, the mechanism argument has been read.
-    private var mechanismRead = false
-    /// Within AUTHENTICATE, the coming literal is the mechanism name.
-    private var literalIsMechanism = false
-    /// The coming client literal is a credential.
-    private var redactNextClientLiteral = false
     /// The coming server literal is a challenge of a mechanism whose challenges are redacted.
     private var redactNextServerLiteral = false
     private var serverMidResponse = false
-    /// A SASL exchange is running: it ends with the server's final OK/NO/BYE.
+    /// A SASL exchange is running (between the session's saslBegin and saslEnd notes).
     private(set) var saslActive = false
-    /// Client lines are SASL responses (credentials). Not after a complete PLAIN initial response,
-    /// so a pipelining client's next commands stay readable; a server challenge turns it on again.
-    private(set) var clientInSASL = false
-    /// The AUTHENTICATE command being read carried an initial response.
-    private var sawInitialResponse = false
     private(set) var mechanism: String?
 
     init(maxLiteral: Int) {
         self.maxLiteral = maxLiteral
-        client = TranscriptFramer(maxLiteral: maxLiteral, allowsNonSynchronizing: true)
         server = TranscriptFramer(maxLiteral: maxLiteral, allowsNonSynchronizing: false)
+    }
+
+    /// TLS has started: nothing of the plaintext phase carries over.
+    mutating func reset() {
+        self = Transcriber(maxLiteral: maxLiteral)
     }
 
     // MARK: - Client
 
-    mutating func clientBytes(_ bytes: some Collection<UInt8>) -> [Entry] {
+    /// The entries for one piece of client input, as the parser recorded it.
+    func clientInput(_ input: ClientInput) -> [Entry] {
         var entries: [Entry] = []
-        for item in client.feed(bytes) {
-            switch item {
-            case .line(let line, let dropped):
-                entries.append(Entry(source: .client, text: clientLine(line)))
-                if dropped > 0 { entries.append(.event("line truncated: \(dropped) more bytes not recorded")) }
-            case .literal(let kept, let length):
-                entries += clientLiteral(kept, length: length)
+        if let length = input.literalLength {
+            let count = Int(clamping: length)
+            let text =
+                input.withheld > 0 ? Transcriber.redacted(input.withheld) : TranscriptEscaping.escape(input.shown)
+            entries.append(Entry(source: .client, literalLength: count, text: text))
+            if input.incomplete {
+                let received = UInt64(input.withheld + input.shown.count) + input.dropped
+                entries.append(.event("client literal incomplete: \(received) of \(length) bytes"))
+            } else if input.dropped > 0 {
+                entries.append(.event("literal truncated: \(input.dropped) more bytes not recorded"))
             }
+            return entries
         }
+        var shown = input.shown
+        var after = input.shownAfter
+        if !after.isEmpty { after = Transcriber.withoutCRLF(after) } else { shown = Transcriber.withoutCRLF(shown) }
+        var text = TranscriptEscaping.escape(shown)
+        if input.withheld > 0 { text += Transcriber.redacted(input.withheld) }
+        text += TranscriptEscaping.escape(after)
+        entries.append(Entry(source: .client, text: text))
+        if input.dropped > 0 {
+            entries.append(.event("line truncated: \(input.dropped) more bytes not recorded"))
+        }
+        if input.incomplete { entries.append(.event("client line incomplete: no line end")) }
         return entries
-    }
-
-    mutating func clientLiteral(_ kept: [UInt8], length: Int) -> [Entry] {
-        if redactNextClientLiteral {
-            redactNextClientLiteral = false
-            return [Entry(source: .client, literalLength: length, text: Transcriber.redacted(length))]
-        }
-        if literalIsMechanism {
-            literalIsMechanism = false
-            mechanismRead = true
-            mechanism = String(decoding: kept, as: UTF8.self).uppercased()
-        }
-        return literalEntries(.client, kept, length: length)
     }
 
     func literalEntries(_ source: TranscriptRecord.Source, _ kept: [UInt8], length: Int) -> [Entry] {
@@ -86,76 +79,6 @@ struct Transcriber {
             entries.append(.event("literal truncated: \(length - kept.count) more bytes not recorded"))
         }
         return entries
-    }
-
-    /// The text recorded for one client line (terminator included in `line`).
-    mutating func clientLine(_ line: [UInt8]) -> String {
-        let content = Transcriber.withoutCRLF(line)
-        let header = TranscriptFramer.literalHeader(line, allowsNonSynchronizing: true)
-        defer { clientMidCommand = header != nil }
-        if !clientMidCommand {
-            if clientInSASL {
-                // A SASL response (RFC 5804 §2.1: a string, or "*" to cancel).
-                if header != nil && content.first == 0x7B {
-                    redactNextClientLiteral = true
-                    return TranscriptEscaping.escape(content)
-                }
-                if content == Array("\"*\"".utf8) { return "\"*\"" }
-                return Transcriber.redacted(content.count)
-            }
-            let word = content.prefix { $0 != 0x20 }
-            inAuthenticateCommand = Transcriber.upper(word) == "AUTHENTICATE"
-            guard inAuthenticateCommand else { return TranscriptEscaping.escape(content) }
-            mechanismRead = false
-            mechanism = nil
-            sawInitialResponse = false
-            let text = authenticateRest(content, from: word.count, header: header)
-            if header == nil { startExchange() }
-            return text
-        }
-        guard inAuthenticateCommand else { return TranscriptEscaping.escape(content) }
-        let text = authenticateRest(content, from: 0, header: header)
-        if header == nil { startExchange() }
-        return text
-    }
-
-    /// The AUTHENTICATE command is complete.
-    mutating func startExchange() {
-        inAuthenticateCommand = false
-        saslActive = true
-        // RFC 4616: PLAIN is one message; after an initial response the client has nothing more to send.
-        clientInSASL = !(sawInitialResponse && (mechanism == "PLAIN" || mechanism == "EXTERNAL"))
-    }
-
-    /// Records an AUTHENTICATE line from `start`: the mechanism stays, anything after it is redacted
-    /// (a literal header stays visible and the literal itself is redacted).
-    mutating func authenticateRest(_ content: [UInt8], from start: Int, header: Int?) -> String {
-        var index = start
-        if !mechanismRead {
-            while index < content.count && content[index] == 0x20 { index += 1 }
-            guard index < content.count else { return TranscriptEscaping.escape(content) }
-            if content[index] == 0x7B {  // the mechanism is a literal
-                literalIsMechanism = true
-                return TranscriptEscaping.escape(content)
-            }
-            let (value, end) = Transcriber.token(content, at: index)
-            mechanism = Transcriber.upper(value[...])
-            mechanismRead = true
-            index = end
-        }
-        var kept = Array(content[..<index])
-        var rest = content[index...]
-        while rest.first == 0x20 {
-            kept.append(0x20)
-            rest = rest.dropFirst()
-        }
-        guard !rest.isEmpty else { return TranscriptEscaping.escape(content) }
-        sawInitialResponse = true
-        if header != nil && rest.first == 0x7B && !rest.dropFirst().contains(0x20) {
-            redactNextClientLiteral = true
-            return TranscriptEscaping.escape(content)
-        }
-        return TranscriptEscaping.escape(kept) + Transcriber.redacted(rest.count)
     }
 
     // MARK: - Server
@@ -183,15 +106,13 @@ struct Transcriber {
         let content = Transcriber.withoutCRLF(line)
         let header = TranscriptFramer.literalHeader(line, allowsNonSynchronizing: false)
         defer { serverMidResponse = header != nil }
-        guard saslActive, !serverMidResponse else { return TranscriptEscaping.escape(content) }
+        guard !serverMidResponse else { return TranscriptEscaping.escape(content) }
         let word = Transcriber.upper(content.prefix { $0 != 0x20 && $0 != 0x28 })
         if word == "OK" || word == "NO" || word == "BYE" {
-            saslActive = false
-            clientInSASL = false
             return Transcriber.redactingSASLCode(content)
         }
-        // A challenge: the client's next line answers it.
-        clientInSASL = true
+        guard saslActive else { return TranscriptEscaping.escape(content) }
+        // A challenge.
         if let mechanism, Transcriber.plainChallengeMechanisms.contains(mechanism) {
             return TranscriptEscaping.escape(content)
         }
@@ -207,41 +128,32 @@ struct Transcriber {
     mutating func note(_ event: TransportEventText) -> [Entry] {
         switch event {
         case .saslBegin(let name):
-            if !saslActive {
-                saslActive = true
-                clientInSASL = true
-                mechanism = name.uppercased()
-            }
+            saslActive = true
+            mechanism = name.uppercased()
             return [.event("sasl begin mechanism=\(Transcriber.clean(name))")]
         case .saslEnd:
+            saslActive = false
             return [.event("sasl end")]
         case .text(let text):
             return [.event(Transcriber.clean(text))]
         }
     }
 
-    /// Whatever a direction left unfinished when the session ended.
+    /// Whatever the server's direction left unfinished when the session ended (the client's comes from the
+    /// parser's records).
     mutating func finish() -> [Entry] {
         var entries: [Entry] = []
-        for source in [TranscriptRecord.Source.client, .server] {
-            let rest = source == .client ? client.finish() : server.finish()
-            let name = source == .client ? "client" : "server"
-            if let line = rest.partialLine {
-                let text: String
-                if source == .client && clientInSASL && !clientMidCommand {
-                    text = Transcriber.redacted(line.count)
-                } else {
-                    text = TranscriptEscaping.escape(line)
-                }
-                entries.append(Entry(source: source, text: text))
-                entries.append(.event("\(name) line incomplete: no line end"))
-            }
-            if let literal = rest.partialLiteral {
-                let redact = source == .client ? redactNextClientLiteral : redactNextServerLiteral
-                let text = redact ? Transcriber.redacted(literal.received) : TranscriptEscaping.escape(literal.kept)
-                entries.append(Entry(source: source, literalLength: literal.length, text: text))
-                entries.append(.event("\(name) literal incomplete: \(literal.received) of \(literal.length) bytes"))
-            }
+        let rest = server.finish()
+        if let line = rest.partialLine {
+            entries.append(Entry(source: .server, text: TranscriptEscaping.escape(line)))
+            entries.append(.event("server line incomplete: no line end"))
+        }
+        if let literal = rest.partialLiteral {
+            let text =
+                redactNextServerLiteral
+                ? Transcriber.redacted(literal.received) : TranscriptEscaping.escape(literal.kept)
+            entries.append(Entry(source: .server, literalLength: literal.length, text: text))
+            entries.append(.event("server literal incomplete: \(literal.received) of \(literal.length) bytes"))
         }
         return entries
     }

@@ -50,10 +50,13 @@ public final class TranscriptFile {
 
     // MARK: - Recording
 
-    /// Records octets read from the client.
-    public func recordClient(_ bytes: some Collection<UInt8>) {
+    /// Octets of each literal kept (`rawlog_max_literal`).
+    public var maxLiteral: Int { transcriber.maxLiteral }
+
+    /// Records one piece of client input as the session's parser consumed it (credentials already withheld).
+    public func recordClientInput(_ input: ClientInput) {
         guard isRecording else { return }
-        write(transcriber.clientBytes(bytes))
+        write(transcriber.clientInput(input))
     }
 
     /// Records octets written to the client.
@@ -73,6 +76,8 @@ public final class TranscriptFile {
     public func note(_ event: TransportEvent) {
         switch event {
         case .tlsStarted(let description):
+            // Nothing of the plaintext phase may shape what is recorded inside TLS.
+            transcriber.reset()
             recordEvent("tls started \(description)")
         case .saslBegin(let mechanism):
             if isRecording { write(transcriber.note(.saslBegin(mechanism))) }
@@ -85,6 +90,8 @@ public final class TranscriptFile {
             finish(reason: reason)
         case .other(let text):
             recordEvent(text)
+        case .clientInput(let input):
+            recordClientInput(input)
         }
     }
 

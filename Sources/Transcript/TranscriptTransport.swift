@@ -17,7 +17,6 @@ public final class TranscriptTransport: Transport {
     ) throws(IOError)
         -> ReadResult
     {
-        let before = buffer.count
         let result: ReadResult
         do {
             result = try inner.read(into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds)
@@ -25,9 +24,11 @@ public final class TranscriptTransport: Transport {
             file.recordEvent("read error: \(error)")
             throw error
         }
+        // The client's bytes are recorded as the session's parser consumes them (`.clientInput` notes), so
+        // that the parser alone decides what is a credential.
         switch result {
         case .data:
-            file.recordClient(buffer[before...])
+            break
         case .eof:
             file.recordEvent("client closed the connection")
         case .timeout:
@@ -47,6 +48,8 @@ public final class TranscriptTransport: Transport {
             throw error
         }
     }
+
+    public var clientInputLiteralCap: Int? { file.isRecording ? file.maxLiteral : nil }
 
     public func note(_ event: TransportEvent) {
         inner.note(event)

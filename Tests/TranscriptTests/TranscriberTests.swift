@@ -1,24 +1,86 @@
+import ManageSieveProtocol
+import Posix
 import Testing
 
 @testable import Transcript
 
-/// Feeds a whole exchange (client and server parts in order) and returns the rendered entries.
+/// The client side as the server produces it: the one parser frames the bytes, and the SASL mode is set the way
+/// the session sets it (a response is expected while the mechanism wants one), so the records are the ones a
+/// real session hands to its transcript.
+private struct ClientSide {
+    var parser: CommandParser
+    var pending = 0
+
+    init(maxLiteral: Int) {
+        parser = CommandParser()
+        parser.startRecording(literalCap: maxLiteral)
+    }
+
+    static func entries(_ records: [InputRecord], _ transcriber: Transcriber) -> [Entry] {
+        records.flatMap { record in
+            var length: UInt64? = nil
+            if case .literal(let declared) = record.kind { length = declared }
+            return transcriber.clientInput(
+                ClientInput(
+                    literalLength: length, shown: record.shown, withheld: record.withheld,
+                    shownAfter: record.shownAfter, dropped: record.dropped, incomplete: record.incomplete))
+        }
+    }
+
+    mutating func feed(_ bytes: [UInt8], _ transcriber: inout Transcriber) -> [Entry] {
+        parser.append(bytes)
+        var out: [Entry] = []
+        while true {
+            let event = parser.next()
+            out += Self.entries(parser.takeRecords(), transcriber)
+            guard let event else { return out }
+            switch event {
+            case .command(.authenticate(let name, let initial)):
+                let mechanism = name.uppercased()
+                let hasInitial = !(initial ?? []).isEmpty
+                switch mechanism {
+                case "PLAIN", "EXTERNAL": pending = hasInitial ? 0 : 1
+                case "LOGIN", "SCRAM-SHA-1", "SCRAM-SHA-256": pending = hasInitial ? 1 : 2
+                default: continue
+                }
+                out += transcriber.note(.saslBegin(mechanism))
+            case .saslResponse:
+                pending -= 1
+            case .saslCancel, .invalid:
+                pending = 0
+            default:
+                continue
+            }
+            if pending > 0 { parser.expectSASLResponse() } else { out += transcriber.note(.saslEnd) }
+        }
+    }
+
+    mutating func finish(_ transcriber: Transcriber) -> [Entry] {
+        Self.entries(parser.finishRecording(), transcriber)
+    }
+}
+
+/// Feeds a whole exchange (client and server parts in order) and returns the rendered entries (without the
+/// session's own sasl begin/end events).
 private func run(_ steps: [(Character, String)], maxLiteral: Int = 1024, split: Bool = false) -> [String] {
     var transcriber = Transcriber(maxLiteral: maxLiteral)
+    var client = ClientSide(maxLiteral: maxLiteral)
     var out: [Entry] = []
     for (side, text) in steps {
         let bytes = Array(text.utf8)
         let chunks: [[UInt8]] = split ? bytes.map { [$0] } : [bytes]
         for chunk in chunks {
             switch side {
-            case "C": out += transcriber.clientBytes(chunk)
+            case "C": out += client.feed(chunk, &transcriber)
             case "S": out += transcriber.serverBytes(chunk)
             default: out += transcriber.note(.text(text))
             }
         }
     }
+    out += client.finish(transcriber)
     out += transcriber.finish()
-    return out.map { entry in
+    return out.compactMap { entry in
+        if entry.source == .event && entry.text.hasPrefix("sasl ") { return nil }
         let marker = entry.source == .client ? "C" : entry.source == .server ? "S" : "*"
         return (entry.literalLength.map { "\(marker)+ \($0)" } ?? marker) + ": " + entry.text
     }
@@ -56,8 +118,9 @@ struct TranscriberTests {
     func escaping() {
         let result = run([("C", "PUTSCRIPT \"a\\\\b\u{7}é\" {4+}\r\n\u{0}\t\u{1B}\u{7F}\r\n")])
         #expect(result == ["C: PUTSCRIPT \"a\\\\\\\\b\\x07é\" {4+}", "C+ 4: \\x00\\t\\x1B\\x7F", "C: "])
-        var transcriber = Transcriber(maxLiteral: 10)
-        let entries = transcriber.clientBytes([0x41, 0xFF, 0xC3, 0x28, 0xC2, 0x85, 0x0D, 0x0A])
+        let bytes: [UInt8] = [0x41, 0xFF, 0xC3, 0x28, 0xC2, 0x85, 0x0D, 0x0A]
+        let entries = Transcriber(maxLiteral: 10).clientInput(
+            ClientInput(literalLength: nil, shown: bytes, withheld: 0, shownAfter: [], dropped: 0, incomplete: false))
         #expect(entries.map(\.text) == ["A\\xFF\\xC3(\\xC2\\x85"])
     }
 
@@ -188,12 +251,27 @@ struct TranscriberTests {
         #expect(result.last == "C: NOOP")
     }
 
-    @Test("the session's saslBegin note starts redaction even without a recognised command")
-    func noteStartsRedaction() {
+    @Test("the session's notes drive the server side: challenges redacted between saslBegin and saslEnd only")
+    func notesDriveServerRedaction() {
         var transcriber = Transcriber(maxLiteral: 100)
-        _ = transcriber.note(.saslBegin("PLAIN"))
-        let entries = transcriber.clientBytes(Array("\"c2VjcmV0\"\r\n".utf8))
-        #expect(entries.map(\.text) == ["<redacted 10 bytes>"])
+        #expect(transcriber.serverBytes(Array("\"c2VjcmV0\"\r\n".utf8)).map(\.text) == ["\"c2VjcmV0\""])
+        _ = transcriber.note(.saslBegin("SCRAM-SHA-256"))
+        #expect(transcriber.serverBytes(Array("\"c2VjcmV0\"\r\n".utf8)).map(\.text) == ["<redacted 10 bytes>"])
+        _ = transcriber.note(.saslEnd)
+        #expect(
+            transcriber.serverBytes(Array("NO (SASL \"ZT14\") \"x\"\r\n".utf8)).map(\.text) == [
+                "NO (SASL <redacted 6 bytes>) \"x\""
+            ])
+    }
+
+    @Test("TLS start forgets everything of the plaintext phase (a server literal or exchange half-framed)")
+    func resetAtTLS() {
+        var transcriber = Transcriber(maxLiteral: 100)
+        _ = transcriber.note(.saslBegin("SCRAM-SHA-1"))
+        _ = transcriber.serverBytes(Array("{200}\r\n".utf8))
+        transcriber.reset()
+        #expect(!transcriber.saslActive)
+        #expect(transcriber.serverBytes(Array("OK\r\n".utf8)).map(\.text) == ["OK"])
     }
 
     @Test("unfinished input is recorded at the end, a pending credential redacted")
@@ -212,10 +290,8 @@ struct TranscriberTests {
 
     @Test("an over-long line is cut and the rest counted")
     func longLine() {
-        var transcriber = Transcriber(maxLiteral: 10)
-        transcriber.client = TranscriptFramer(maxLiteral: 10, maxLine: 64, allowsNonSynchronizing: true)
-        let entries = transcriber.clientBytes(Array(repeating: 0x41, count: 100) + [0x0D, 0x0A])
-        #expect(entries.count == 2)
-        #expect(entries[1].text == "line truncated: 38 more bytes not recorded")
+        let result = run([("C", String(repeating: "A", count: 70_000) + "\r\n")])
+        #expect(result.count == 2)
+        #expect(result[1] == "*: line truncated: 4464 more bytes not recorded")
     }
 }

@@ -90,9 +90,17 @@ struct TranscriptFileTests {
                 directory: scratch.path, peer: "local", pid: 7, maxLiteral: 100, logger: scratch.logger))
         let inner = FakeTransport(["AUTHENTICATE \"PLAIN\" \"AGFsaWNlAHNlY3JldA==\"\r\n", "LOGOUT\r\n"])
         let transport = TranscriptTransport(wrapping: inner, file: file)
+        // It asks for the parser's records, and records nothing of what it reads itself.
+        #expect(transport.clientInputLiteralCap == 100)
         try transport.write(Array("OK \"ready\"\r\n".utf8))
         var buffer: [UInt8] = []
         _ = try transport.read(into: &buffer, maxCount: 1000, timeoutMilliseconds: nil)
+        #expect(scratch.records(file.name).last == "S: OK \"ready\"")
+        transport.note(
+            .clientInput(
+                ClientInput(
+                    literalLength: nil, shown: Array("AUTHENTICATE \"PLAIN\" ".utf8), withheld: 22,
+                    shownAfter: [0x0D, 0x0A], dropped: 0, incomplete: false)))
         // Written at once: a kill -9 now would leave these records.
         #expect(
             scratch.records(file.name).suffix(2) == [
@@ -103,6 +111,11 @@ struct TranscriptFileTests {
         transport.note(.login(user: "alice"))
         try transport.write(Array("OK\r\n".utf8))
         _ = try transport.read(into: &buffer, maxCount: 1000, timeoutMilliseconds: nil)
+        transport.note(
+            .clientInput(
+                ClientInput(
+                    literalLength: nil, shown: Array("LOGOUT".utf8), withheld: 0, shownAfter: [0x0D, 0x0A],
+                    dropped: 0, incomplete: false)))
         try transport.write(Array("OK\r\n".utf8))
         #expect(try transport.read(into: &buffer, maxCount: 1000, timeoutMilliseconds: nil) == .eof)
         transport.note(.disconnect(reason: "logout"))
@@ -114,7 +127,7 @@ struct TranscriptFileTests {
                 "*: sasl end", "*: login user=alice", "S: OK", "C: LOGOUT", "S: OK", "*: client closed the connection",
                 "*: disconnect reason=logout",
             ])
-        #expect(inner.notes.count == 4)
+        #expect(inner.notes.count == 6)
         #expect(inner.written == Array("OK \"ready\"\r\nOK\r\nOK\r\n".utf8))
         #expect(!scratch.contents(file.name).contains("AGFs"))
     }
@@ -177,7 +190,10 @@ struct TranscriptFileTests {
                 TranscriptRecorder.open(
                     directory: scratch.path, peer: "local", pid: pid, maxLiteral: 10, users: ["alice"],
                     logger: scratch.logger))
-            file.recordClient(Array("NOOP\r\n".utf8))
+            file.recordClientInput(
+                ClientInput(
+                    literalLength: nil, shown: Array("NOOP".utf8), withheld: 0, shownAfter: [0x0D, 0x0A], dropped: 0,
+                    incomplete: false))
             if let login { file.userIdentified(login) }
             file.note(.disconnect(reason: "done"))
         }
