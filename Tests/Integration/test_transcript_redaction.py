@@ -158,8 +158,9 @@ def test_external_authorization_identity_redacted(env_root, authzid):
     env = rawlog_env(env_root, tls=True)
     context = client_tls_context(test_pki().client("alice"))
     with serving(env) as server:
-        wire = Wire(server.port, implicit_tls=context)
+        wire = Wire(server.port)
         wire.response()
+        wire.starttls(context)
         wire.send(b'AUTHENTICATE "EXTERNAL"\r\n')
         assert wire.line() == b'""'
         assert wire.command(f'"{b64(authzid)}"\r\n'.encode()) == [b"OK"]
