@@ -316,3 +316,20 @@ def test_hash_password_output_is_verified_by_doveadm(scheme):
     assert ok.returncode == 0 and "(verified)" in ok.stdout + ok.stderr, ok.stdout + ok.stderr
     bad = subprocess.run(["doveadm", "pw", "-t", field, "-p", "x" + PASSWORD], capture_output=True, text=True)
     assert bad.returncode != 0
+
+
+def test_disabled_account_and_too_many_attempts_are_logged_as_such(env_root):
+    env = ServerEnv(env_root)
+    with env.passwd.open("a") as f:
+        f.write(f"gone:{doveadm('SSHA256', PASSWORD, 'gone')}:{TEST_UID}:{TEST_GID}::{env.homes}::nologin reason=moved\n")
+    right = plain_b64("gone", PASSWORD)
+    wrong = plain_b64("alice", "nope")
+    out = env.run_pipes(f'AUTHENTICATE "PLAIN" "{right}"\r\nAUTHENTICATE "PLAIN" "{wrong}"\r\n'
+                        f'AUTHENTICATE "PLAIN" "{wrong}"\r\n'.encode())
+    assert b"\r\nBYE " in out, out  # the third failure ends the session
+    log = env.log_text()
+    assert re.search(r"^\S+ managesieved\[\d+\]: peer=local: login failed: reason=disabled user=gone method=PLAIN: ",
+                     log, re.M), log
+    assert re.search(r"peer=local: login failed: reason=wrong-password user=alice method=PLAIN$", log, re.M), log
+    assert re.search(r"peer=local: login failed: reason=too-many-attempts user=- method=-: 3 failed logins$",
+                     log, re.M), log
