@@ -171,10 +171,13 @@ public final class DirectoryHandle {
                 if code != 0 { throw FileSystemError(operation: "readdir", path: path, errno: code) }
                 return names
             }
-            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let bytes = raw.prefix { $0 != 0 }
-                return String(validating: bytes, as: UTF8.self)
-            }
+            // The name in place (strlen, one validating copy): copying the 256-octet d_name tuple and scanning
+            // it through a generic prefix was half of a 1,000-script quota check.
+            let nameStart = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let length = strlen(nameStart.assumingMemoryBound(to: CChar.self))
+            let name = String(
+                validating: UnsafeBufferPointer(start: nameStart.assumingMemoryBound(to: UInt8.self), count: length),
+                as: UTF8.self)
             guard let name, name != ".", name != ".." else { continue }
             names.append(name)
         }

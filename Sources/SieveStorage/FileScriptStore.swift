@@ -72,7 +72,24 @@ public final class FileScriptStore: ScriptStore {
         let scripts = try scriptFiles(in: directory).filter { $0.name != hidden }.map { file in
             StoredScript(name: file.name, isActive: file.name == active, size: Int(clamping: file.size))
         }
-        return scripts.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return scripts.sorted { Self.precedes($0.name, $1.name) }
+    }
+
+    /// Byte order of the names' UTF-8, compared over their contiguous storage: the generic
+    /// `lexicographicallyPrecedes` over two UTF8Views was four fifths of a 1,000-script LISTSCRIPTS.
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        let fast = first.utf8.withContiguousStorageIfAvailable { a in
+            second.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                let count = min(a.count, b.count)
+                var index = 0
+                while index < count {
+                    if a[index] != b[index] { return a[index] < b[index] }
+                    index += 1
+                }
+                return a.count < b.count
+            }
+        }
+        return (fast ?? nil) ?? first.utf8.lexicographicallyPrecedes(second.utf8)
     }
 
     public func getScript(_ name: String) throws(StorageError) -> [UInt8] {
