@@ -31,12 +31,18 @@ struct CommandGrammar {
     private var index = 0
     private var nextLiteral = 0
     private var commandName = ""
+    /// The longest quoted string for the current argument. SASL data (AUTHENTICATE's initial response and
+    /// the client's responses) may be longer than RFC 5804's 1024 octets: clients send an OAuth token of a
+    /// few KB base64-encoded as a quoted string (PHP Net_Sieve's XOAUTH2, sievelib), and Dovecot accepts it.
+    /// It stays bounded by what a literal for the same data may hold.
+    private var quotedLimit: Int
 
     init(_ command: CommandParser.PendingCommand, limits: ParserLimits) {
         text = command.text
         literalOffsets = command.literalOffsets
         literals = command.literals
         self.limits = limits
+        quotedLimit = limits.maxQuotedLength
     }
 
     // MARK: - Commands
@@ -82,6 +88,7 @@ struct CommandGrammar {
             guard let mechanismText = String(validating: mechanism, as: UTF8.self) else {
                 throw .invalidUTF8
             }
+            quotedLimit = max(limits.maxQuotedLength, limits.maxOtherLiteralSize)
             let initial = try optionalSpaceThenString()
             return .authenticate(mechanism: mechanismText, initialResponse: initial)
         // command-starttls = "STARTTLS" CRLF
@@ -145,6 +152,7 @@ struct CommandGrammar {
             return .saslCancel
         }
         commandName = "AUTHENTICATE"
+        quotedLimit = max(limits.maxQuotedLength, limits.maxOtherLiteralSize)
         do {
             let response = try string()
             try end()
@@ -254,8 +262,8 @@ struct CommandGrammar {
                 content.append(byte)
                 i += 1
             }
-            if content.count > limits.maxQuotedLength {
-                throw .badQuotedString("longer than \(limits.maxQuotedLength) octets")
+            if content.count > quotedLimit {
+                throw .badQuotedString("longer than \(quotedLimit) octets")
             }
         }
     }

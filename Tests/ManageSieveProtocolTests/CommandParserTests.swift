@@ -168,6 +168,29 @@ struct CommandParserTests {
             ])
     }
 
+    @Test("SASL data may be a quoted string longer than 1024 octets, up to maxOtherLiteralSize")
+    func longQuotedSASLData() {
+        let token = String(repeating: "A", count: 3000)
+        #expect(
+            ParseFixture.events("AUTHENTICATE \"XOAUTH2\" \"\(token)\"\r\n") == [
+                .command(.authenticate(mechanism: "XOAUTH2", initialResponse: b(token)))
+            ])
+        var parser = CommandParser()
+        parser.expectSASLResponse()
+        parser.append(b("\"\(token)\"\r\n"))
+        #expect(parser.next() == .saslResponse(b(token)))
+        let tooLong = String(repeating: "A", count: 65537)
+        var limited = CommandParser(limits: ParserLimits(maxLineLength: 1 << 20))
+        limited.append(b("AUTHENTICATE \"XOAUTH2\" \"\(tooLong)\"\r\n"))
+        #expect(limited.next() == .invalid(.badQuotedString("longer than 65536 octets"), command: "AUTHENTICATE"))
+        // The mechanism name and other commands keep RFC 5804's bound.
+        let longName = String(repeating: "M", count: 1025)
+        #expect(
+            ParseFixture.events("AUTHENTICATE \"\(longName)\"\r\n") == [
+                .invalid(.badQuotedString("longer than 1024 octets"), command: "AUTHENTICATE")
+            ])
+    }
+
     @Test("an AUTHENTICATE mechanism that is not UTF-8 is refused")
     func mechanismNotUTF8() {
         let input = b("AUTHENTICATE \"PL") + [0xC3, 0x28] + b("\"\r\n")
