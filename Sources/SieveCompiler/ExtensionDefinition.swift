@@ -1,8 +1,7 @@
 // The declarative model an extension uses to describe itself (after Pigeonhole's extension
 // definitions): commands and tests with their argument shapes as data, tags it adds to other
 // commands, comparators, and checks for meaning only. For the validator's hot path, a command's accepted
-// tags are also kept as plain data (`TagTable`: `TagInfo` records and an index by name id), and a
-// `CommandUse` refers to what outlives it without reference counting.
+// tags are also kept as plain data (`TagTable`: `TagInfo` records and an index by name id).
 
 /// The type of a positional argument or of a tag's parameter.
 enum ArgumentType: Sendable, Equatable {
@@ -145,8 +144,8 @@ struct TagInfo {
     }
 }
 
-/// The tags a resolved command accepts, as `AvailableTag`s and as plain data; owned by the validator's
-/// lookup cache, so a `CommandUse` refers to it without reference counting.
+/// The tags a resolved command accepts, as `AvailableTag`s and as plain data; shared by the validator's
+/// lookup cache and the uses it hands to checks.
 final class TagTable {
     let tags: [AvailableTag]
     let infos: [TagInfo]
@@ -164,23 +163,13 @@ final class TagTable {
             indexByID[Int(tag.id)] = Int16(k)
         }
         self.indexByID = indexByID
-        // The arrays are never changed while the table lives, so their buffers stay put.
-        infoPointer = self.infos.withUnsafeBufferPointer { $0 }
-        namePointer = self.names.withUnsafeBufferPointer { $0 }
-        indexPointer = self.indexByID.withUnsafeBufferPointer { $0 }
     }
-
-    /// `infos`, `names` and `indexByID` through pointers: reading an array through a class reference retains
-    /// and releases its buffer, too much for every tag lookup.
-    let infoPointer: UnsafeBufferPointer<TagInfo>
-    let namePointer: UnsafeBufferPointer<String>
-    let indexPointer: UnsafeBufferPointer<Int16>
 
     /// The index of the first tag whose name id is `id`.
     @inline(__always)
     func index(of id: Int32) -> Int? {
-        guard id >= 0, Int(id) < indexPointer.count else { return nil }
-        let k = indexPointer[Int(id)]
+        guard id >= 0, Int(id) < indexByID.count else { return nil }
+        let k = indexByID[Int(id)]
         return k < 0 ? nil : Int(k)
     }
 }
@@ -197,11 +186,10 @@ struct CommonTagPositions {
     var last: Int32 = -1
 }
 
-/// A command whose block is being validated. Plain data (the storage, held by the validator, outlives it):
-/// its name and arguments are made only when a check asks.
+/// A command whose block is being validated: its name and arguments are made only when a check asks.
 struct EnclosingCommand {
     var nameID: Int32
-    unowned(unsafe) let storage: ArgumentStorage
+    let storage: ArgumentStorage
     let argumentBase: Int
     let argumentCount: Int
 
@@ -216,20 +204,30 @@ struct EnclosingCommand {
     var arguments: ArgumentList { ArgumentList(storage: storage, base: argumentBase, count: argumentCount) }
 }
 
-/// A command or test after its arguments were matched against its definition.
-///
-/// A use lives only while its command is checked: the definition (process-wide), the tag table (held by
-/// the validator's lookup) and the argument storage (held by the validator) outlive it, so it holds them
-/// without reference counting, and copying or dropping a use costs nothing.
+/// What the uses of one resolved command share: its definition, the tags it accepts and the tree's storage.
+final class CommandContext {
+    let definition: CommandDefinition
+    let table: TagTable
+    let storage: ArgumentStorage
+
+    init(definition: CommandDefinition, table: TagTable, storage: ArgumentStorage) {
+        self.definition = definition
+        self.table = table
+        self.storage = storage
+    }
+}
+
+/// A command or test after its arguments were matched against its definition: what an extension's check
+/// reads. A view of the syntax tree (arguments are read in place, copied only when asked for).
 struct CommandUse {
     let node: Node
-    unowned(unsafe) let definition: CommandDefinition
+    /// The definition, tag table and storage, shared by the uses of one resolved command: one reference.
+    private let context: CommandContext
+    var definition: CommandDefinition { context.definition }
     /// The tags the command accepts (shared with its lookup); empty when it was written without tags.
-    unowned(unsafe) let table: TagTable
+    var table: TagTable { context.table }
     var accepted: [AvailableTag] { table.tags }
-    unowned(unsafe) let storage: ArgumentStorage
-    /// `storage.arguments` through a pointer (the validator's), read without retaining the array.
-    let records: UnsafeBufferPointer<ArgumentRecord>
+    var storage: ArgumentStorage { context.storage }
     /// Where the arguments are in `storage.arguments`, and how many.
     let argumentBase: Int
     let argumentCount: Int
@@ -241,20 +239,20 @@ struct CommandUse {
     let common: CommonTagPositions
 
     init(
-        node: Node, definition: CommandDefinition, table: TagTable, arguments: ArgumentList,
-        records: UnsafeBufferPointer<ArgumentRecord>, tagArgumentCount: Int,
+        node: Node, context: CommandContext, arguments: ArgumentList, tagArgumentCount: Int,
         common: CommonTagPositions = CommonTagPositions()
     ) {
-        self.records = records
         self.node = node
-        self.definition = definition
-        self.table = table
-        storage = arguments.storage
+        self.context = context
         argumentBase = arguments.base
         argumentCount = arguments.count
         self.tagArgumentCount = tagArgumentCount
         self.common = common
     }
+
+    /// Argument record `position` of this use (0 = its first argument).
+    @inline(__always)
+    private func record(_ position: Int) -> ArgumentRecord { storage.arguments[argumentBase + position] }
 
     /// The positional arguments (a view into the syntax tree).
     var positional: ArgumentList { arguments.suffix(from: tagArgumentCount) }
@@ -265,7 +263,7 @@ struct CommandUse {
     /// from the tree without making an `Argument`.
     @inline(__always)
     func strings(ofPositional n: Int) -> StringList {
-        let record = records[argumentBase + tagArgumentCount + n]
+        let record = record(tagArgumentCount + n)
         switch record.kind {
         case .string: return StringList(storage: storage, first: Int(record.first), count: 1)
         case .stringList: return StringList(storage: storage, first: Int(record.first), count: Int(record.count))
@@ -275,7 +273,7 @@ struct CommandUse {
 
     /// Positional argument `n` when it is a single string (not a list).
     func string(ofPositional n: Int) -> StringLiteral? {
-        let record = records[argumentBase + tagArgumentCount + n]
+        let record = record(tagArgumentCount + n)
         return record.kind == .string ? storage.literal(Int(record.first)) : nil
     }
 
@@ -303,8 +301,8 @@ struct CommandUse {
     /// The accepted tag written at `position` and the position after it (and its parameter).
     func acceptedTag(at position: Int) -> (AvailableTag, Int)? {
         guard position < tagArgumentCount else { return nil }
-        guard let k = table.index(of: records[argumentBase + position].first) else { return nil }
-        return (table.tags[k], table.infoPointer[k].parameter == nil ? position + 1 : position + 2)
+        guard let k = table.index(of: record(position).first) else { return nil }
+        return (table.tags[k], table.infos[k].parameter == nil ? position + 1 : position + 2)
     }
 
     /// The position of the first tag that satisfies `predicate`.
@@ -330,19 +328,19 @@ struct CommandUse {
     /// The position of the first tag written whose name is `name`.
     private func firstTag(named name: String) -> Int? {
         var k = 0
-        while k < tagArgumentCount, let t = table.index(of: records[argumentBase + k].first) {
-            if table.namePointer[t] == name { return k }
-            k += table.infoPointer[t].parameter == nil ? 1 : 2
+        while k < tagArgumentCount, let t = table.index(of: record(k).first) {
+            if table.names[t] == name { return k }
+            k += table.infos[t].parameter == nil ? 1 : 2
         }
         return nil
     }
 
     /// Whether positional argument `n` is a single string (then `literal(ofPositional:)` reads it).
-    func isString(positional n: Int) -> Bool { records[argumentBase + tagArgumentCount + n].kind == .string }
+    func isString(positional n: Int) -> Bool { record(tagArgumentCount + n).kind == .string }
 
     /// Positional argument `n`, which must be a single string (`isString(positional:)`).
     func literal(ofPositional n: Int) -> StringLiteral {
-        storage.literal(Int(records[argumentBase + tagArgumentCount + n].first))
+        storage.literal(Int(record(tagArgumentCount + n).first))
     }
     /// The first tag of `group`, if any.
     func tag(in group: TagGroup) -> TagUse? {

@@ -399,31 +399,21 @@ final class ArgumentStorage: Sendable {
         self.pool = pool
         self.decodings = decodings
         self.names = names
-        // The arrays never change while the storage lives, so their buffers stay put.
-        stringPointer = self.strings.withUnsafeBufferPointer { $0 }
-        scriptPointer = self.script.withUnsafeBufferPointer { $0 }
-        poolPointer = self.pool.withUnsafeBufferPointer { $0 }
     }
-
-    /// `strings`, `script` and `pool` through pointers: reading an array through a class reference retains
-    /// and releases its buffer, too much for every string a check reads.
-    nonisolated(unsafe) private let stringPointer: UnsafeBufferPointer<StringRecord>
-    nonisolated(unsafe) private let scriptPointer: UnsafeBufferPointer<UInt8>
-    nonisolated(unsafe) private let poolPointer: UnsafeBufferPointer<UInt8>
 
     /// Runs `body` over the bytes of string `index` (no copy).
     func withBytes<R>(ofString index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        precondition(index >= 0 && index < stringPointer.count, "string index out of range")
-        let span = stringPointer[index].span
-        let source = span.inPool ? poolPointer : scriptPointer
-        return body(UnsafeBufferPointer(rebasing: source[span.start..<span.end]))
+        let span = strings[index].span
+        return (span.inPool ? pool : script).withUnsafeBufferPointer {
+            precondition(span.start >= 0 && span.start <= span.end && span.end <= $0.count, "string out of range")
+            return body(UnsafeBufferPointer(rebasing: $0[span.start..<span.end]))
+        }
     }
 
     /// String `index` as a `StringLiteral` (a view: no copy of its bytes).
     @inline(__always)
     func literal(_ index: Int) -> StringLiteral {
-        precondition(index >= 0 && index < stringPointer.count, "string index out of range")
-        let record = stringPointer[index]
+        let record = strings[index]
         return StringLiteral(
             storage: self, index: index, line: record.line, column: record.column, isMultiline: record.span.isMultiline,
             decodingIndex: record.decoding,

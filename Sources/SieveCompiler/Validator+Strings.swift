@@ -105,11 +105,9 @@ extension Validator {
     private func checkStringsOf(_ node: Node) {
         let variables = hasVariables
         let encoded = hasEncodedCharacter
-        let arguments = argumentRecords
-        let strings = stringRecords
         let start = Int(node.argumentStart)
         for k in start..<(start + Int(node.argumentCount)) {
-            let arg = arguments[k]
+            let arg = storage.arguments[k]
             let first = Int(arg.first)
             let count: Int
             switch arg.kind {
@@ -119,7 +117,7 @@ extension Validator {
             }
             // Most strings have neither a "$" nor an encoded character: only the others are looked at.
             for s in first..<(first + count)
-            where (variables && strings[s].span.hasDollar) || (encoded && strings[s].decoding >= 0) {
+            where (variables && storage.strings[s].span.hasDollar) || (encoded && storage.strings[s].decoding >= 0) {
                 checkString(s, variables: variables, encoded: encoded)
             }
         }
@@ -127,7 +125,7 @@ extension Validator {
 
     /// Checks string `index` of the tree; copies it only when it has something to report or record.
     private func checkString(_ index: Int, variables: Bool, encoded: Bool) {
-        let record = stringRecords[index]
+        let record = storage.strings[index]
         if encoded, record.decoding >= 0, let bad = storage.decodings[Int(record.decoding)].invalidUnicode {
             sink.error(.invalidUnicodeCharacter(bad), line: record.line, column: record.column)
         }

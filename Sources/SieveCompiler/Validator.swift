@@ -4,12 +4,8 @@
 //
 // The state read or written for every node is marked `@exclusivity(unchecked)`: the validator runs on one
 // thread and never keeps an access to these properties open across a call, so the dynamic exclusivity
-// checks (a runtime call per access, ~5% of the whole compile) find nothing.
-//
-// No reference counting per node: the validator owns every resolution (`resolutions`), the argument
-// storage and the tag tables for the whole walk, so lookups hand out unretained resolutions, a
-// `CommandUse` is plain data, and records are read through pointers.
-
+// checks would find nothing. Everything else is ordinary safe Swift: lookups and uses hold strong
+// references, and records are read from the arrays that own them (pointers only inside withUnsafe scopes).
 final class Validator {
     let options: CompileOptions
     let sink: DiagnosticSink
@@ -33,11 +29,13 @@ final class Validator {
     private final class Resolved {
         let entry: Entry?
         /// The entry's definition and owner extension, read without copying the entry.
-        unowned(unsafe) let definition: CommandDefinition?
+        let definition: CommandDefinition?
         let owner: String?
         let available: Bool
         let wrongKind: Bool
-        @exclusivity(unchecked) var tags: TagTable?
+        /// What the uses of this command share, without tags and with the tags it accepts (made on first use).
+        @exclusivity(unchecked) var plain: CommandContext?
+        @exclusivity(unchecked) var tagged: CommandContext?
         /// `Validator.generation` when resolved; older entries are stale.
         let generation: Int
 
@@ -53,12 +51,9 @@ final class Validator {
     /// Every command and test of every extension enabled on the server, by name.
     private let commands: [String: [Entry]]
     private let contributedTags: [(tag: TagDefinition, owner: String)]
-    /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it). The
-    /// slots do not own their resolutions (`resolutions` does, for the whole validation), so a lookup costs
-    /// no reference counting.
-    @exclusivity(unchecked) private var commandSlots: [Unmanaged<Resolved>?]
-    @exclusivity(unchecked) private var testSlots: [Unmanaged<Resolved>?]
-    private var resolutions: [Resolved] = []
+    /// Lookups by name id (`NameTable`), valid while `generation` is unchanged (requires change it).
+    @exclusivity(unchecked) private var commandSlots: [Resolved?]
+    @exclusivity(unchecked) private var testSlots: [Resolved?]
     @exclusivity(unchecked) private var generation = 0
     /// Whether variables / encoded-character are required (hot in checkStrings).
     @exclusivity(unchecked) private(set) var hasVariables = false
@@ -67,7 +62,8 @@ final class Validator {
     /// Whether encoded-character decoding changed any string of the script.
     let hasDecodings: Bool
     /// Commands enclosing the current node (innermost last).
-    @exclusivity(unchecked) private(set) var enclosingCommands: [EnclosingCommand] = []
+    var enclosingCommands: [EnclosingCommand] { enclosingNodes.map { EnclosingCommand($0, in: storage) } }
+    @exclusivity(unchecked) private var enclosingNodes: [Node] = []
     /// Names of variables the script declares (`set`, etc.).
     @exclusivity(unchecked) var declaredVariables: Set<String> = []
     /// Variables used (read or assigned) as local ones so far, and those declared with `global`.
@@ -153,33 +149,15 @@ final class Validator {
     // MARK: The walk
 
     func validate() {
-        // The walk reads the node records through a pointer: no reference counting per node.
-        tree.nodes.withUnsafeBufferPointer { nodes in
-            storage.arguments.withUnsafeBufferPointer { arguments in
-                storage.strings.withUnsafeBufferPointer { strings in
-                    self.nodes = nodes
-                    argumentRecords = arguments
-                    stringRecords = strings
-                    validateScript()
-                    self.nodes = UnsafeBufferPointer(start: nil, count: 0)
-                    argumentRecords = UnsafeBufferPointer(start: nil, count: 0)
-                    stringRecords = UnsafeBufferPointer(start: nil, count: 0)
-                }
-            }
-        }
+        validateScript()
     }
-
-    /// The node, argument and string records while `validate` runs.
-    @exclusivity(unchecked) private var nodes = UnsafeBufferPointer<Node>(start: nil, count: 0)
-    @exclusivity(unchecked) private(set) var argumentRecords = UnsafeBufferPointer<ArgumentRecord>(start: nil, count: 0)
-    @exclusivity(unchecked) private(set) var stringRecords = UnsafeBufferPointer<StringRecord>(start: nil, count: 0)
 
     private func validateScript() {
         var index = tree.first
         // require commands must come first, at top level.
-        while index >= 0, nodes[Int(index)].nameID == KnownName.require {
-            validateRequire(nodes[Int(index)])
-            index = nodes[Int(index)].next
+        while index >= 0, tree.nodes[Int(index)].nameID == KnownName.require {
+            validateRequire(tree.nodes[Int(index)])
+            index = tree.nodes[Int(index)].next
         }
         validateBlock(first: index)
         if redirectCount > options.maxRedirects, let first = firstRedirect {
@@ -212,7 +190,8 @@ final class Validator {
 
     private func validateRequire(_ node: Node) {
         let tags = TagTable(computeTags(for: CoreLanguage.require, owner: nil))
-        guard let use = withExtendedLifetime(tags, { matchArguments(CoreLanguage.require, node: node, tags: tags) })
+        let context = CommandContext(definition: CoreLanguage.require, table: tags, storage: storage)
+        guard let use = matchArguments(CoreLanguage.require, node: node, context: context)
         else { return }
         if node.testCount > 0 { error(.noTestsAllowed(command: "require", kind: .command), at: node) }
         if node.hasBlock { error(.blockNotAllowed(command: "require"), at: node) }
@@ -252,7 +231,7 @@ final class Validator {
         var index = first
         while index >= 0 {
             if sink.isFull { return }
-            let node = nodes[Int(index)]
+            let node = tree.nodes[Int(index)]
             index = node.next
             if let stop = afterStop, !warnedAfterStop {
                 warning(.unreachableAfterStop(stopLine: stop.line), at: node)
@@ -261,7 +240,7 @@ final class Validator {
             let isChainPart = node.nameID == KnownName.elsif || node.nameID == KnownName.else
             if isChainPart && chainDecided && (previous == KnownName.if || previous == KnownName.elsif) {
                 // An earlier branch is constantly true: Pigeonhole checks only this branch's shape.
-                if let def = lookup(node.nameID, kind: .command).takeUnretainedValue().entry?.definition {
+                if let def = lookup(node.nameID, kind: .command).entry?.definition {
                     if !node.hasBlock { error(.blockRequired(command: tree.name(of: node)), at: node) }
                     checkSubtests(def, node: node, kind: .command)
                 }
@@ -282,39 +261,33 @@ final class Validator {
     }
 
     @inline(__always)
-    private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Unmanaged<Resolved> {
+    private func lookup(_ id: Int32, kind: CommandDefinition.Kind) -> Resolved {
         let slot = Int(id)
         if kind == .command {
-            if let hit = commandSlots[slot], isCurrent(hit) { return hit }
-            let result = Unmanaged.passUnretained(resolution(of: id, kind: kind))
+            if let hit = commandSlots[slot], hit.generation == generation { return hit }
+            let result = resolution(of: id, kind: kind)
             commandSlots[slot] = result
             return result
         }
-        if let hit = testSlots[slot], isCurrent(hit) { return hit }
-        let result = Unmanaged.passUnretained(resolution(of: id, kind: kind))
+        if let hit = testSlots[slot], hit.generation == generation { return hit }
+        let result = resolution(of: id, kind: kind)
         testSlots[slot] = result
         return result
     }
 
-    @inline(__always)
-    private func isCurrent(_ resolved: Unmanaged<Resolved>) -> Bool {
-        resolved._withUnsafeGuaranteedRef { $0.generation } == generation
-    }
-
-    /// A new resolution of name `id` (owned by `resolutions`).
+    /// A new resolution of name `id`.
     private func resolution(of id: Int32, kind: CommandDefinition.Kind) -> Resolved {
         let (entry, available, wrongKind) = resolve(tree.names.name(id), kind: kind)
-        let result = Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
-        resolutions.append(result)
-        return result
+        return Resolved(entry: entry, available: available, wrongKind: wrongKind, generation: generation)
     }
 
     /// The tags a resolved command or test accepts (cached with its lookup).
-    private func availableTags(_ resolved: Resolved, _ def: CommandDefinition, owner: String?) -> TagTable {
-        if let tags = resolved.tags { return tags }
-        let tags = TagTable(computeTags(for: def, owner: owner))
-        resolved.tags = tags
-        return tags
+    private func taggedContext(_ resolved: Resolved, _ def: CommandDefinition) -> CommandContext {
+        if let context = resolved.tagged { return context }
+        let tags = TagTable(computeTags(for: def, owner: resolved.owner))
+        let context = CommandContext(definition: def, table: tags, storage: storage)
+        resolved.tagged = context
+        return context
     }
 
     private func resolve(_ name: String, kind: CommandDefinition.Kind) -> (Entry?, available: Bool, wrongKind: Bool) {
@@ -368,9 +341,7 @@ final class Validator {
             error(.requireNotAtTop, at: node)
             return nil
         }
-        return lookup(node.nameID, kind: .command)._withUnsafeGuaranteedRef {
-            validateCommand(node, previous: previous, resolved: $0)
-        }
+        return validateCommand(node, previous: previous, resolved: lookup(node.nameID, kind: .command))
     }
 
     private func validateCommand(_ node: Node, previous: Int32, resolved: Resolved) -> Bool? {
@@ -392,7 +363,6 @@ final class Validator {
         }
         checkSubtests(def, node: node, kind: .command)
         currentNameID = node.nameID
-        // The use refers to the resolution's tag table without owning it (`resolutions` does).
         if let use = matchArguments(def, node: node, resolved: resolved) {
             checkCommon(use)
             def.check?(use, self)
@@ -401,15 +371,15 @@ final class Validator {
         var constant: Bool? = nil
         var test = node.firstTest
         while test >= 0 {
-            constant = validateTest(nodes[Int(test)])
-            test = nodes[Int(test)].next
+            constant = validateTest(tree.nodes[Int(test)])
+            test = tree.nodes[Int(test)].next
         }
         if node.hasBlock {
             // Pigeonhole folds constant tests: a block behind a constantly false test is not validated.
             if constant == false { return constant }
-            enclosingCommands.append(EnclosingCommand(node, in: storage))
+            enclosingNodes.append(node)
             validateBlock(first: node.firstChild)
-            enclosingCommands.removeLast()
+            enclosingNodes.removeLast()
         }
         return constant
     }
@@ -439,7 +409,7 @@ final class Validator {
     @discardableResult
     private func validateTest(_ node: Node) -> Bool? {
         if sink.isFull { return nil }
-        return lookup(node.nameID, kind: .test)._withUnsafeGuaranteedRef { validateTest(node, resolved: $0) }
+        return validateTest(node, resolved: lookup(node.nameID, kind: .test))
     }
 
     private func validateTest(_ node: Node, resolved: Resolved) -> Bool? {
@@ -462,16 +432,16 @@ final class Validator {
             case KnownName.false: return false
             case KnownName.not:
                 guard node.testCount == 1 else { break }
-                return validateTest(nodes[Int(node.firstTest)]).map { !$0 }
+                return validateTest(tree.nodes[Int(node.firstTest)]).map { !$0 }
             case KnownName.allof, KnownName.anyof:
                 let stopAt = node.nameID == KnownName.anyof
                 var allConstant = true
                 var test = node.firstTest
                 while test >= 0 {
-                    let value = validateTest(nodes[Int(test)])
+                    let value = validateTest(tree.nodes[Int(test)])
                     if value == stopAt { return stopAt }
                     if value == nil { allConstant = false }
-                    test = nodes[Int(test)].next
+                    test = tree.nodes[Int(test)].next
                 }
                 return allConstant && node.testCount > 0 ? !stopAt : nil
             default: break
@@ -479,8 +449,8 @@ final class Validator {
         }
         var test = node.firstTest
         while test >= 0 {
-            validateTest(nodes[Int(test)])
-            test = nodes[Int(test)].next
+            validateTest(tree.nodes[Int(test)])
+            test = tree.nodes[Int(test)].next
         }
         return constant
     }
@@ -517,11 +487,10 @@ final class Validator {
     /// Matches the arguments of `node` against `def` (errors reported); returns the use for the checks to
     /// read, or nil when the arguments are wrong or there is nothing to check.
     private func matchArguments(_ def: CommandDefinition, node: Node, resolved: Resolved) -> CommandUse? {
-        let arguments = argumentRecords
         let start = Int(node.argumentStart)
         let end = start + Int(node.argumentCount)
         var hasTag = false
-        for k in start..<end where arguments[k].isTag {
+        for k in start..<end where storage.arguments[k].isTag {
             hasTag = true
             break
         }
@@ -531,12 +500,12 @@ final class Validator {
             // Without tags the shared checks only look at MIME options: with no check of its own either,
             // nothing would read the use (`if`, `else`, `stop`, `keep`, `not`, …), so none is made.
             if def.check == nil, !(def.features.contains(.mimeHeader) && hasMime) { return nil }
+            let context = resolved.plain ?? CommandContext(definition: def, table: noTags, storage: storage)
+            resolved.plain = context
             return CommandUse(
-                node: node, definition: def, table: noTags, arguments: ArgumentList(node, in: storage),
-                records: argumentRecords,
-                tagArgumentCount: 0)
+                node: node, context: context, arguments: ArgumentList(node, in: storage), tagArgumentCount: 0)
         }
-        return matchArguments(def, node: node, tags: availableTags(resolved, def, owner: resolved.owner))
+        return matchArguments(def, node: node, context: taggedContext(resolved, def))
     }
 
     /// What matching the tags of a command found wrong (reported by `reportTagProblem`).
@@ -551,19 +520,24 @@ final class Validator {
 
     /// Matches the arguments of `node` against `def`, given the tags it accepts (`infos` is `tags` as plain
     /// data). Works on the argument records: strings are not copied, tags are not reference counted.
-    private func matchArguments(_ def: CommandDefinition, node: Node, tags table: TagTable) -> CommandUse? {
-        let records = argumentRecords
+    private func matchArguments(_ def: CommandDefinition, node: Node, context: CommandContext) -> CommandUse? {
+        let table = context.table
         let base = Int(node.argumentStart)
         let count = Int(node.argumentCount)
         var common = CommonTagPositions()
         var i = 0
-        let problem = matchTags(records, base: base, count: count, table.infoPointer, table.indexPointer, &common, &i)
+        let problem = storage.arguments.withUnsafeBufferPointer { records in
+            table.infos.withUnsafeBufferPointer { infos in
+                table.indexByID.withUnsafeBufferPointer { byID in
+                    matchTags(records, base: base, count: count, infos, byID, &common, &i)
+                }
+            }
+        }
         if case .none = problem {
             guard positionalMatch(def, node: node, base: base + i, count: count - i) else { return nil }
             return CommandUse(
-                node: node, definition: def, table: table, arguments: ArgumentList(node, in: storage),
-                records: argumentRecords,
-                tagArgumentCount: i, common: common)
+                node: node, context: context, arguments: ArgumentList(node, in: storage), tagArgumentCount: i,
+                common: common)
         }
         reportTagProblem(problem, def, table.tags)
         return nil
@@ -620,7 +594,7 @@ final class Validator {
         switch problem {
         case .none: return
         case .notUsable(let k):
-            let arg = argumentRecords[k]
+            let arg = storage.arguments[k]
             let name = storage.names.name(arg.first)
             if let index = Validator.tagIndex(arg.first, in: tags) {
                 let found = tags[index]
@@ -640,18 +614,18 @@ final class Validator {
             let tag = tags[t].definition
             error(
                 .duplicateTag(tag.name, group: tag.group?.displayName ?? "", command: def.name, kind: kindText),
-                at: argumentRecords[k])
+                at: storage.arguments[k])
         case .parameterMissing(let k, let t):
             let tag = tags[t].definition
             error(
                 .tagParameterMissing(tag.name, command: def.name, kind: kindText, expected: tag.parameter!.name),
-                at: argumentRecords[k])
+                at: storage.arguments[k])
         case .parameterType(let k, let t):
             let tag = tags[t].definition
             error(
                 .tagParameterType(
                     tag.name, command: def.name, kind: kindText, expected: tag.parameter!.name,
-                    found: storage.typeName(k + 1)), at: argumentRecords[k + 1])
+                    found: storage.typeName(k + 1)), at: storage.arguments[k + 1])
         }
     }
 
@@ -674,8 +648,8 @@ final class Validator {
     private func positionalMatch(_ def: CommandDefinition, node: Node, base: Int, count: Int) -> Bool {
         let positional = (base: base, count: count)
         let kindText: DiagnosticKind.CommandKind = def.kind == .command ? .command : .test
-        for n in 0..<positional.count where argumentRecords[positional.base + n].isTag {
-            let stray = argumentRecords[positional.base + n]
+        for n in 0..<positional.count where storage.arguments[positional.base + n].isTag {
+            let stray = storage.arguments[positional.base + n]
             error(.unexpectedTag(storage.names.name(stray.first), command: def.name, kind: kindText), at: stray)
             return false
         }
@@ -687,9 +661,9 @@ final class Validator {
             return false
         }
         let signature = def.signatures[signatureIndex]
-        for n in 0..<positional.count where !Validator.matches(argumentRecords[positional.base + n].kind, signature[n])
-        {
-            let arg = argumentRecords[positional.base + n]
+        for n in 0..<positional.count
+        where !Validator.matches(storage.arguments[positional.base + n].kind, signature[n]) {
+            let arg = storage.arguments[positional.base + n]
             let type = signature[n]
             let argName = n < def.argumentNames.count ? def.argumentNames[n] : ""
             error(
@@ -729,8 +703,8 @@ final class Validator {
         // The default comparator is i;ascii-casemap; the name is compared only when one is given.
         var comparator = "i;ascii-casemap"
         var comparatorGiven = false
-        if comparatorAt >= 0, argumentRecords[base + comparatorAt + 1].kind == .string {
-            let s = storage.literal(Int(argumentRecords[base + comparatorAt + 1].first))
+        if comparatorAt >= 0, storage.arguments[base + comparatorAt + 1].kind == .string {
+            let s = storage.literal(Int(storage.arguments[base + comparatorAt + 1].first))
             comparatorGiven = true
             comparator = s.text.lowercased()
             if !knownComparators.contains(comparator) {
@@ -739,7 +713,7 @@ final class Validator {
             }
         }
         if matchTypeAt >= 0 {
-            let matchTypeRecord = argumentRecords[base + matchTypeAt]
+            let matchTypeRecord = storage.arguments[base + matchTypeAt]
             if comparatorGiven, comparator == "i;ascii-numeric",
                 matchType == KnownName.contains || matchType == KnownName.matches
             {
@@ -753,10 +727,10 @@ final class Validator {
                 return
             }
             if matchType == KnownName.value || matchType == KnownName.count, use.common.matchTypeHasParameter,
-                argumentRecords[base + matchTypeAt + 1].kind == .string
+                storage.arguments[base + matchTypeAt + 1].kind == .string
             {
                 let name = storage.names.name(matchType)
-                let s = storage.literal(Int(argumentRecords[base + matchTypeAt + 1].first))
+                let s = storage.literal(Int(storage.arguments[base + matchTypeAt + 1].first))
                 let ops = ["gt", "ge", "lt", "le", "eq", "ne"]
                 if !ops.contains(s.text) || !isConstant(s) {
                     error(.relationalOperator(matchType: name, found: s.text), at: s)
@@ -800,13 +774,13 @@ final class Validator {
             }
         }
         if use.definition.features.contains(.headerIndex), indexAt >= 0,
-            argumentRecords[base + indexAt + 1].kind == .number,
-            storage.numbers[Int(argumentRecords[base + indexAt + 1].first)] == 0
+            storage.arguments[base + indexAt + 1].kind == .number,
+            storage.numbers[Int(storage.arguments[base + indexAt + 1].first)] == 0
         {
-            error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: argumentRecords[base + indexAt + 1])
+            error(.indexZero(command: "\(use.definition.name) \(kindText)"), at: storage.arguments[base + indexAt + 1])
         }
         if use.definition.features.contains(.headerIndex), lastAt >= 0, indexAt < 0 {
-            error(.lastWithoutIndex(command: use.definition.name), at: argumentRecords[base + lastAt])
+            error(.lastWithoutIndex(command: use.definition.name), at: storage.arguments[base + lastAt])
         }
         if use.definition.features.contains(.mimeHeader), hasMime { Mime.check(use, self) }
         _ = kindText
