@@ -91,6 +91,8 @@ let package = Package(
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix", "ManageSieveProtocol"]),
+        // Runs the built managesievectl (the dependency makes SwiftPM build it first).
+        .testTarget(name: "managesievectlTests", dependencies: ["managesievectl", "Auth"]),
         .testTarget(
             name: "ManageSieveServerTests",
             dependencies: [

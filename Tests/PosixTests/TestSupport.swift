@@ -76,3 +76,30 @@ final class BackgroundReader: @unchecked Sendable {
         return bytes
     }
 }
+
+extension TemporaryDirectory {
+    func write(_ relative: String, _ text: String) {
+        let full = file(relative)
+        try? FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(text.utf8)))
+    }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: file(relative)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func symlink(_ relative: String, to target: String) {
+        precondition(Glibc.symlink(target, file(relative)) == 0, "symlink failed")
+    }
+
+    func exists(_ relative: String) -> Bool {
+        var st = stat()
+        return lstat(file(relative), &st) == 0
+    }
+
+    func mode(_ relative: String) -> mode_t? {
+        var st = stat()
+        return lstat(file(relative), &st) == 0 ? st.st_mode & 0o7777 : nil
+    }
+}

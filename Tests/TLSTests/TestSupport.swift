@@ -213,3 +213,43 @@ func milliseconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
 }
+
+/// A loopback TCP connection: (listener, server side, client side).
+func tcpPair(family: Int32) -> (Int32, Int32, Int32)? {
+    let listener = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
+    guard listener >= 0 else { return nil }
+    if family == AF_INET {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard ok else { close(listener); return nil }
+    } else {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
+        guard ok else { close(listener); return nil }
+    }
+    listen(listener, 1)
+    var local = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    _ = withUnsafeMutablePointer(to: &local) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+    }
+    let client = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
+    let connected = withUnsafePointer(to: &local) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) == 0 }
+    }
+    guard connected else { close(listener); close(client); return nil }
+    let server = accept(listener, nil, nil)
+    return (listener, server, client)
+}

@@ -3,12 +3,12 @@ import Glibc
 import Posix
 import Testing
 
-// The Posix file-system wrappers the store is built on (they live in Posix; tested here, next to their user).
 @Suite("DirectoryHandle")
 struct DirectoryHandleTests {
     @Test("renameNoReplace refuses an existing target and keeps both files")
     func renameNoReplace() throws {
-        let home = TemporaryHome()
+        let home = TemporaryDirectory()
+        defer { home.remove() }
         home.write("a", "A")
         home.write("b", "B")
         let directory = try DirectoryHandle(path: home.path)
@@ -27,14 +27,15 @@ struct DirectoryHandleTests {
 
     @Test("createExclusive does not follow or replace an existing entry")
     func createExclusive() throws {
-        let home = TemporaryHome()
+        let home = TemporaryDirectory()
+        defer { home.remove() }
         home.write("target", "T")
         home.symlink("link", to: "target")
         let directory = try DirectoryHandle(path: home.path)
         #expect(throws: FileSystemError.self) { try directory.createExclusive("link") }
         #expect(throws: FileSystemError.self) { try directory.createExclusive("target") }
         let file = try directory.createExclusive("new", mode: 0o600)
-        try file.write(bytes("hello"))
+        try file.write(Array("hello".utf8))
         try file.sync()
         #expect(home.read("new") == "hello")
         #expect(home.mode("new") == 0o600)
@@ -43,12 +44,13 @@ struct DirectoryHandleTests {
 
     @Test("readFile refuses links and reads large files whole")
     func readFile() throws {
-        let home = TemporaryHome()
+        let home = TemporaryDirectory()
+        defer { home.remove() }
         let big = String(repeating: "0123456789", count: 50_000)
         home.write("big", big)
         home.symlink("link", to: "big")
         let directory = try DirectoryHandle(path: home.path)
-        #expect(try directory.readFile("big") == bytes(big))
+        #expect(try directory.readFile("big") == Array(big.utf8))
         do {
             _ = try directory.readFile("link")
             Issue.record("a link was followed")
@@ -65,7 +67,8 @@ struct DirectoryHandleTests {
 
     @Test("status, links, entries and unlink")
     func statusAndLinks() throws {
-        let home = TemporaryHome()
+        let home = TemporaryDirectory()
+        defer { home.remove() }
         home.write("f", "12345")
         let directory = try DirectoryHandle(path: home.path)
         try directory.createSymbolicLink("l", target: String(repeating: "x/", count: 300) + "end")
@@ -91,7 +94,8 @@ struct DirectoryHandleTests {
 
     @Test("makeDirectories creates parents and accepts existing ones")
     func makeDirectories() throws {
-        let home = TemporaryHome()
+        let home = TemporaryDirectory()
+        defer { home.remove() }
         try FileSystem.makeDirectories(home.path + "/a/b/c", mode: 0o700)
         try FileSystem.makeDirectories(home.path + "/a/b/c", mode: 0o700)
         #expect(home.mode("a/b/c") == 0o700)

@@ -102,3 +102,10 @@ func tcpPair(family: Int32) -> (Int32, Int32, Int32)? {
     let server = accept(listener, nil, nil)
     return (listener, server, client)
 }
+
+/// A connected AF_UNIX stream pair (not an inet socket).
+func socketPair() -> (Int32, Int32) {
+    var fds: [Int32] = [-1, -1]
+    precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+    return (fds[0], fds[1])
+}

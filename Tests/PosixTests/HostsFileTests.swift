@@ -3,7 +3,7 @@ import Posix
 import Testing
 
 @Suite("HostsFile and TCPConnect.resolve (no NSS)")
-struct ProxyHostsFileTests {
+struct HostsFileTests {
     let text = """
         # comment line
         127.0.0.1\tlocalhost
