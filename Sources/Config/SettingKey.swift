@@ -2,8 +2,8 @@
 // `names` gives the order of `Settings.allKeys` and of `entries(onlyNonDefault:)`.
 //
 // Two switches rather than a table of key paths or closures: every connection parses the file afresh, and
-// a key path literal costs the runtime ~17,000 instructions on its first use, a table of closures over
-// generic value kinds several thousand more per kind. A switch over the name costs a few string compares.
+// a key path literal makes the runtime build type metadata on its first use, and a table of closures over
+// generic value kinds more per kind, far more than the few string compares a switch over the name costs.
 // `SettingKeyTests` checks that both switches know every name.
 
 enum SettingKey {

@@ -123,7 +123,7 @@ public struct Session {
     }
 
     /// `words` joined by single spaces. A loop, not `joined(separator:)`: this runs before every greeting, and
-    /// the first use of the generic `joined` costs more start-up (~60k instructions) than the whole loop.
+    /// the first use of the generic `joined` costs more start-up (type metadata) than the whole loop.
     static func spaceSeparated(_ words: [String]) -> String {
         var result = ""
         for word in words {

@@ -1,5 +1,5 @@
 /// A point on the monotonic clock by which something must happen: the end of the idle, command or
-/// login time limit (issue 7). The Connection keeps one per limit and passes the smallest
+/// login time limit. The Connection keeps one per limit and passes the smallest
 /// `remainingMilliseconds` to `Transport.read`, so a client that trickles one octet at a time cannot
 /// extend a limit that is measured from the start of the command.
 public struct Deadline: Equatable, Comparable, Sendable {
