@@ -82,7 +82,7 @@ let package = Package(
             name: "FuzzCompiler", dependencies: ["SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzCompiler"),
 
         // Tests (Swift Testing).
-        .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler"], exclude: ["Corpus"]),
+        .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler", "CLinux"], exclude: ["Corpus"]),
         .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),

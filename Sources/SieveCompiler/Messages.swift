@@ -71,6 +71,8 @@ public enum DiagnosticKind: Equatable, Sendable {
     case regexBacktracking(String)
     case regexTooComplex(String, size: Int, limit: Int)
     case regexesTooComplex(limit: Int)
+    case regexTooCostly(String, bytes: Int, limit: Int)
+    case regexesTooCostly(limit: Int)
     case matchesManyWildcards(String)
     case lastWithoutIndex(command: String)
     // Meaning.
@@ -131,6 +133,8 @@ public enum DiagnosticKind: Equatable, Sendable {
         s.map { " (did you mean '\($0)'?)" } ?? ""
     }
 
+    /// Whole megabytes, rounded up (a cost just over a limit must not print as the limit).
+    private static func megabytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
     private static func count(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
 
     /// The text used by `ExtensionSet(parsing:)`.
@@ -239,6 +243,14 @@ public enum DiagnosticKind: Equatable, Sendable {
         case .regexesTooComplex(let limit):
             return
                 "the script's regular expressions are too complex together (their repetitions expand past \(limit) elements)"
+        case .regexTooCostly(let p, let bytes, let limit):
+            let shown = p.count > 60 ? String(p.prefix(60)) + "..." : p
+            let amount = bytes >= 1 << 40 ? "more than 1 TB" : "about \(Self.megabytes(bytes)) MB"
+            return
+                "regular expression '\(shown)' is too expensive to compile: its bounded repetitions would need \(amount) of memory (max \(Self.megabytes(limit)) MB per expression)"
+        case .regexesTooCostly(let limit):
+            return
+                "the script's regular expressions are too expensive to compile together (more than \(Self.megabytes(limit)) MB of regex compiler work)"
         case .regexBacktracking(let p):
             return "regular expression '\(p)' has a nested repetition and can take exponential time to match"
         case .matchesManyWildcards(let p):

@@ -74,6 +74,8 @@ final class Validator {
     @exclusivity(unchecked) var lastAssigned: [UInt8] = []
     /// The expanded size of the regular expressions checked so far (RegexRisk.expandedSize).
     @exclusivity(unchecked) private var regexWork = 0
+    /// The estimated regcomp memory of the regular expressions checked so far (RegexRisk.compileCost).
+    @exclusivity(unchecked) private var regexCompileWork = 0
 
     /// The command or test being checked (for messages).
     var currentCommand: String { tree.names.name(currentNameID) }
@@ -756,6 +758,17 @@ final class Validator {
                         regexWork += size
                         if regexWork > RegexRisk.maxTotalExpandedSize {
                             error(.regexesTooComplex(limit: RegexRisk.maxTotalExpandedSize), at: key)
+                            return
+                        }
+                        // Nested bounded repetitions (`a{0,16000}`) cost regcomp far more than their expanded size.
+                        let cost = RegexRisk.compileCost(bytes).estimatedBytes
+                        if cost > RegexRisk.maxCompileBytes {
+                            error(.regexTooCostly(pattern, bytes: cost, limit: RegexRisk.maxCompileBytes), at: key)
+                            return
+                        }
+                        regexCompileWork = RegexCost.add(regexCompileWork, cost)
+                        if regexCompileWork > RegexRisk.maxTotalCompileBytes {
+                            error(.regexesTooCostly(limit: RegexRisk.maxTotalCompileBytes), at: key)
                             return
                         }
                         if let checker = options.regexChecker,
