@@ -5,7 +5,7 @@ import Posix
 /// that start with that user's name are parsed (a 10,000-user file parsed whole cost ~90 ms per connection).
 /// Malformed lines are skipped and reported; they never let anyone in. The first valid line of a user wins.
 public struct PasswdFile: Sendable {
-    private let text: [UInt8]
+    private var text: [UInt8]
 
     /// The largest passwd-file `load` reads whole (`managesievectl`); the server reads a large file through
     /// `PasswdDatabase` and its index instead.
@@ -23,6 +23,24 @@ public struct PasswdFile: Sendable {
         } catch {
             throw .passwdFileUnreadable(path: path, error)
         }
+    }
+
+    /// Keeps only the lines of `user` (the logged-in user, after the privilege drop): every other byte of the
+    /// file, other users' password hashes included, is overwritten with zeros in place, so that any other
+    /// holder of the same storage (the server's start-up kept the file's array) sees zeros too, and released.
+    public mutating func keepOnly(_ user: String) {
+        var kept: [UInt8] = []
+        if !user.isEmpty {
+            forEachLine(startingWith: Array(user.utf8) + [0x3A]) { _, line in
+                kept.append(contentsOf: line)
+                kept.append(0x0A)
+            }
+        }
+        text.withUnsafeBufferPointer { buffer in
+            // Through the shared storage on purpose: a copy-on-write copy would leave the original intact.
+            if let base = buffer.baseAddress { memset(UnsafeMutableRawPointer(mutating: base), 0, buffer.count) }
+        }
+        text = kept
     }
 
     /// The entry for exactly this user name, if any.

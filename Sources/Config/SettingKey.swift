@@ -12,14 +12,16 @@ enum SettingKey {
         "passwd_file", "sieve_storage", "sieve", "mail_location", "managesieve_implementation_string",
         "managesieve_max_line_length", "managesieve_max_compile_errors", "sieve_max_script_size",
         "sieve_quota_max_scripts", "sieve_quota_max_storage", "sieve_extensions", "sieve_max_redirects",
-        "first_valid_uid", "last_valid_uid", "auth_failure_delay", "auth_max_attempts", "log_path",
-        "syslog_facility", "mail_debug", "managesieve_idle_timeout", "managesieve_command_timeout",
-        "managesieve_login_timeout",
-        "managesieve_max_commands", "managesieve_max_bad_commands", "sieve_lock_timeout", "ssl", "ssl_cert",
+        "first_valid_uid", "last_valid_uid", "first_valid_gid", "last_valid_gid", "auth_failure_delay",
+        "auth_max_attempts", "log_path", "syslog_facility", "mail_debug", "managesieve_idle_timeout",
+        "managesieve_command_timeout", "managesieve_login_timeout",
+        "managesieve_max_commands", "managesieve_max_bad_commands", "managesieve_max_memory", "managesieve_max_cpu",
+        "sieve_lock_timeout", "ssl", "ssl_cert",
         "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
         "disable_plaintext_auth", "auth_allow_scram_before_tls", "auth_mechanisms", "auth_scram_secret_file",
         "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
-        "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "proxy_user", "haproxy_trusted_networks",
+        "rawlog_dir", "rawlog_users", "rawlog_peers", "rawlog_max_literal", "rawlog_max_size",
+        "proxy_user", "haproxy_trusted_networks",
         "oauth2_jwks_file", "oauth2_issuers", "oauth2_audience", "oauth2_username_claim", "oauth2_scope",
         "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value", "checkpassword", "checkpassword_users",
         "checkpassword_timeout",
@@ -65,6 +67,8 @@ enum SettingKey {
         case "sieve_max_redirects": s.maxRedirects = try count(name, text)
         case "first_valid_uid": s.firstValidUID = try uid(text)
         case "last_valid_uid": s.lastValidUID = try uid(text)
+        case "first_valid_gid": s.firstValidGID = try uid(text)
+        case "last_valid_gid": s.lastValidGID = try uid(text)
         case "auth_failure_delay": s.authFailureDelayMilliseconds = try Values.milliseconds(text)
         case "auth_max_attempts": s.authMaxAttempts = try count(name, text, minimum: 1)
         case "log_path": s.logPath = optional(text)
@@ -74,6 +78,8 @@ enum SettingKey {
         case "managesieve_login_timeout": s.loginTimeoutMilliseconds = try Values.milliseconds(text)
         case "managesieve_max_commands": s.maxCommands = try count(name, text)
         case "managesieve_max_bad_commands": s.maxBadCommands = try count(name, text, minimum: 1)
+        case "managesieve_max_memory": s.maxMemory = try Values.size(text)
+        case "managesieve_max_cpu": s.maxCPUMilliseconds = try Values.milliseconds(text)
         case "sieve_lock_timeout": s.lockTimeoutMilliseconds = try Values.milliseconds(text)
         case "ssl":
             guard let mode = SSLMode(rawValue: text.lowercased()) else {
@@ -97,6 +103,7 @@ enum SettingKey {
         case "rawlog_users": s.rawlogUsers = Values.list(text)
         case "rawlog_peers": s.rawlogPeers = Values.list(text)
         case "rawlog_max_literal": s.rawlogMaxLiteral = try intSize(name, text)
+        case "rawlog_max_size": s.rawlogMaxSize = try Values.size(text)
         case "proxy_user": s.proxyUser = optional(text)
         case "haproxy_trusted_networks": s.haproxyTrustedNetworks = Values.list(text)
         case "oauth2_jwks_file": s.oauth2JWKSFile = optional(text)
@@ -133,6 +140,8 @@ enum SettingKey {
         case "sieve_max_redirects": String(s.maxRedirects)
         case "first_valid_uid": String(s.firstValidUID)
         case "last_valid_uid": String(s.lastValidUID)
+        case "first_valid_gid": String(s.firstValidGID)
+        case "last_valid_gid": String(s.lastValidGID)
         case "auth_failure_delay": Values.renderTime(s.authFailureDelayMilliseconds)
         case "auth_max_attempts": String(s.authMaxAttempts)
         case "log_path": s.logPath ?? ""
@@ -142,6 +151,8 @@ enum SettingKey {
         case "managesieve_login_timeout": Values.renderTime(s.loginTimeoutMilliseconds)
         case "managesieve_max_commands": String(s.maxCommands)
         case "managesieve_max_bad_commands": String(s.maxBadCommands)
+        case "managesieve_max_memory": Values.renderSize(s.maxMemory)
+        case "managesieve_max_cpu": Values.renderTime(s.maxCPUMilliseconds)
         case "sieve_lock_timeout": Values.renderTime(s.lockTimeoutMilliseconds)
         case "ssl": s.ssl.rawValue
         case "ssl_cert": s.sslCert ?? ""
@@ -161,6 +172,7 @@ enum SettingKey {
         case "rawlog_users": Values.renderList(s.rawlogUsers)
         case "rawlog_peers": Values.renderList(s.rawlogPeers)
         case "rawlog_max_literal": Values.renderSize(UInt64(s.rawlogMaxLiteral))
+        case "rawlog_max_size": Values.renderSize(s.rawlogMaxSize)
         case "proxy_user": s.proxyUser ?? ""
         case "haproxy_trusted_networks": Values.renderList(s.haproxyTrustedNetworks)
         case "oauth2_jwks_file": s.oauth2JWKSFile ?? ""

@@ -47,6 +47,10 @@ public struct Settings: Equatable, Sendable {
     public var firstValidUID: UInt32 = 500
     /// `last_valid_uid`: higher uids may not log in; 0 means no upper bound.
     public var lastValidUID: UInt32 = 0
+    /// `first_valid_gid`: lower group ids (primary or supplementary) may not log in; group 0 never may.
+    public var firstValidGID: UInt32 = 1
+    /// `last_valid_gid`: higher group ids may not log in; 0 means no upper bound.
+    public var lastValidGID: UInt32 = 0
     /// `auth_failure_delay`: the pause before a failed login's NO.
     public var authFailureDelayMilliseconds: Int = 2000
     /// `auth_max_attempts`: failed logins before BYE.
@@ -67,6 +71,10 @@ public struct Settings: Equatable, Sendable {
     public var maxCommands: Int = 0
     /// `managesieve_max_bad_commands`: invalid commands before BYE.
     public var maxBadCommands: Int = 3
+    /// `managesieve_max_memory`: a logged-in session's address-space limit (RLIMIT_AS); 0 means none.
+    public var maxMemory: UInt64 = 256 << 20
+    /// `managesieve_max_cpu`: a logged-in session's CPU time limit (RLIMIT_CPU), whole seconds; 0 means none.
+    public var maxCPUMilliseconds: Int = 60 * 1000
     /// `sieve_lock_timeout`: how long to wait for the storage lock.
     public var lockTimeoutMilliseconds: Int = 10 * 1000
     /// `ssl`.
@@ -110,6 +118,8 @@ public struct Settings: Equatable, Sendable {
     public var rawlogPeers: [String] = []
     /// `rawlog_max_literal`: literal bytes kept per literal in a transcript.
     public var rawlogMaxLiteral: Int = 64 * 1024
+    /// `rawlog_max_size`: a transcript file stops growing at this size (one log line says so); 0 means no cap.
+    public var rawlogMaxSize: UInt64 = 10 << 20
     /// `proxy_user`: proxy this login elsewhere (see the proxy issue).
     public var proxyUser: String? = nil
     /// `haproxy_trusted_networks`: peers allowed to send a PROXY header.

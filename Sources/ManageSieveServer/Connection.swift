@@ -50,7 +50,7 @@ public final class Connection {
     ) {
         self.transport = transport
         self.session = session
-        self.parser = CommandParser(limits: session.settings.parserLimits)
+        self.parser = CommandParser(limits: session.settings.preLoginParserLimits)
         if let cap = transport.clientInputLiteralCap { parser.startRecording(literalCap: cap) }
         self.logger = logger
         self.timeouts = timeouts

@@ -11,6 +11,14 @@ public final class LocalBackend: SessionBackend {
         public var firstValidUID: UInt32 = 500
         /// `last_valid_uid`; 0 = no upper bound.
         public var lastValidUID: UInt32 = 0
+        /// `first_valid_gid`: applies to the primary group and to every `groups=` entry; 0 is refused anyway.
+        public var firstValidGID: UInt32 = 1
+        /// `last_valid_gid`; 0 = no upper bound.
+        public var lastValidGID: UInt32 = 0
+        /// `managesieve_max_memory` in bytes (RLIMIT_AS after the drop); 0 = none.
+        public var maxMemoryBytes: UInt64 = 0
+        /// `managesieve_max_cpu` in seconds (RLIMIT_CPU after the drop); 0 = none.
+        public var maxCPUSeconds: UInt64 = 0
         /// `sieve_storage` before expansion.
         public var storageTemplate: String = "~/sieve"
         /// `sieve` (the active-script link) before expansion.
@@ -206,10 +214,14 @@ public final class LocalBackend: SessionBackend {
                 return .failure(.proxyMisconfigured(error.description))
             }
         }
-        if entry.uid == 0 || entry.gid == 0 || entry.uid < policy.firstValidUID
+        if entry.uid == 0 || !isValidGroup(entry.gid) || entry.uid < policy.firstValidUID
             || (policy.lastValidUID != 0 && entry.uid > policy.lastValidUID)
         {
             return .failure(.uidNotAllowed(uid: entry.uid, gid: entry.gid))
+        }
+        // setgroups would otherwise hand the session every listed group, root's included.
+        if let group = entry.supplementaryGroups.first(where: { !isValidGroup($0) }) {
+            return .failure(.groupNotAllowed(gid: group))
         }
         // Dovecot's passdb fields: `host=` with `referral=yes` (and no `proxy`) sends the client elsewhere.
         if let host = entry.extraFields["host"], entry.extraFields["referral"] == "yes",
@@ -226,9 +238,13 @@ public final class LocalBackend: SessionBackend {
             Privileges.dropPermanently(
                 uid: entry.uid, gid: entry.gid, supplementaryGroups: entry.supplementaryGroups, logger: logger)
             sessionUID = entry.uid
+            limitSession()
+            // Root read the whole file; the user keeps only their own line (UNAUTHENTICATE can only log them in again).
+            passwd?.keepOnly(entry.user)
         } else {
             guard Privileges.effectiveUID == entry.uid else { return .failure(.notOwnUser(uid: entry.uid)) }
             sessionUID = entry.uid
+            limitSession()
         }
         let storage = expand(policy.storageTemplate, entry.user, entry.home)
         let link = expand(policy.activeLinkTemplate, entry.user, entry.home)
@@ -246,6 +262,18 @@ public final class LocalBackend: SessionBackend {
         } catch {
             return .failure(.storageUnavailable("\(error)"))
         }
+    }
+
+    /// Group 0 never; otherwise within first_valid_gid…last_valid_gid (0: no upper bound).
+    func isValidGroup(_ gid: UInt32) -> Bool {
+        gid != 0 && gid >= policy.firstValidGID && (policy.lastValidGID == 0 || gid <= policy.lastValidGID)
+    }
+
+    /// From here on, whatever the user's scripts make the process do ends this session, never the host.
+    func limitSession() {
+        let problems = ProcessHardening.limitSession(
+            addressSpaceBytes: policy.maxMemoryBytes, cpuSeconds: policy.maxCPUSeconds, logger: logger)
+        for problem in problems { logger.log(.error, "cannot set a resource limit: \(problem)") }
     }
 
     /// `proxy_maybe`: the entry's `host=` (port `port=`, default 4190) is this server when the port is the one the

@@ -29,8 +29,27 @@ public struct ServerSettings: Sendable {
     public var allowSCRAMBeforeTLS: Bool = false
     /// `auth_mechanisms`: the only mechanisms ever offered (upper case); nil offers every one that can succeed.
     public var authMechanisms: [String]? = nil
-    /// Parser bounds (line length, literal sizes).
+    /// Parser bounds (line length, literal sizes) once logged in.
     public var parserLimits: ParserLimits = .init()
+
+    /// Before login no literal and no line may be larger than this, whatever `sieve_max_script_size` (even 0,
+    /// unlimited) or `managesieve_max_line_length` say: nothing an unauthenticated client may send needs more
+    /// (SASL messages and tokens are far smaller), and a larger literal ends the session at its header, before
+    /// any of it is read.
+    public static let preLoginLimit = 65536
+    /// Commands served before login (counted over the whole connection): enough for CAPABILITY, STARTTLS,
+    /// failed attempts and NOOPs of any real client, not for a client that keeps a process busy unauthenticated.
+    public static let maxCommandsBeforeLogin = 100
+
+    /// `parserLimits` capped at `preLoginLimit`.
+    public var preLoginParserLimits: ParserLimits {
+        var limits = parserLimits
+        limits.maxLineLength = min(limits.maxLineLength, Self.preLoginLimit)
+        limits.maxScriptSize = min(limits.maxScriptSize, Self.preLoginLimit)
+        limits.maxOtherLiteralSize = min(limits.maxOtherLiteralSize, Self.preLoginLimit)
+        limits.maxDiscardableLiteral = min(limits.maxDiscardableLiteral, UInt64(Self.preLoginLimit))
+        return limits
+    }
 
     public init() {}
 }

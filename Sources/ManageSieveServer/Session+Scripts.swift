@@ -15,7 +15,7 @@ extension Session {
             previousUser = context.user
             state = .nonAuthenticated
             return [
-                .log(.info, "unauthenticate: user=\(context.user)"), .setParserLimits(settings.parserLimits),
+                .log(.info, "unauthenticate: user=\(context.user)"), .setParserLimits(settings.preLoginParserLimits),
                 .send(.response(.ok)),
             ]
         case .listScripts:

@@ -31,6 +31,8 @@ public struct Session {
     var badCommands = 0
     /// Commands served so far (for the summary line and `maxCommands`).
     public private(set) var commandCount = 0
+    /// Commands received while not logged in (bounded by `ServerSettings.maxCommandsBeforeLogin`).
+    var commandsBeforeLogin = 0
     /// The user who was logged in before UNAUTHENTICATE: only they may log in again.
     var previousUser: String?
     /// The last decoded SASL message of the current exchange: a proxied login reuses the password in it.
@@ -168,6 +170,14 @@ public struct Session {
             commandCount += 1
             if settings.maxCommands > 0 && commandCount > settings.maxCommands {
                 return bye(Texts.tooManyCommands, log: "too many commands (\(settings.maxCommands))")
+            }
+            if !isAuthenticated {
+                commandsBeforeLogin += 1
+                if commandsBeforeLogin > ServerSettings.maxCommandsBeforeLogin {
+                    return bye(
+                        Texts.tooManyCommands,
+                        log: "too many commands before login (\(ServerSettings.maxCommandsBeforeLogin))")
+                }
             }
             return handle(command)
         case .saslResponse(let data):
@@ -431,6 +441,7 @@ public struct Session {
     func describe(_ refusal: LoginRefusal) -> String {
         switch refusal {
         case .uidNotAllowed(let uid, let gid): "uid \(uid)/gid \(gid) not allowed to log in"
+        case .groupNotAllowed(let gid): "supplementary group \(gid) not allowed to log in"
         case .notOwnUser(let uid): "uid \(uid) is not the server's own uid and the server is not root"
         case .differentUserAfterUnauthenticate(let previous): "only \(previous) may log in again"
         case .disabled(let reason): "account disabled\(reason.map { ": \($0)" } ?? "")"

@@ -5,6 +5,8 @@ import SieveStorage
 public enum LoginRefusal: Error, Equatable, Sendable {
     /// uid/gid 0, or outside first_valid_uid…last_valid_uid.
     case uidNotAllowed(uid: UInt32, gid: UInt32)
+    /// A supplementary group (`groups=`) of 0 or outside first_valid_gid…last_valid_gid.
+    case groupNotAllowed(gid: UInt32)
     /// Not running as root and the user is not the process's own uid.
     case notOwnUser(uid: UInt32)
     /// After UNAUTHENTICATE only the same user may log in again (privileges are gone for good).

@@ -61,11 +61,11 @@ public final class Logger: @unchecked Sendable {
     public private(set) var destination: LogDestination
 
     /// The name used in file lines (`managesieved[pid]:`) and as the fallback syslog ident.
-    private let ident: String
-    private var sink: Sink
+    let ident: String
+    var sink: Sink
 
     /// The open state behind `destination`.
-    private enum Sink {
+    enum Sink {
         /// syslog(3) with this facility code, already opened with openlog.
         case syslog(facility: Int32)
         /// An append-only log file on a descriptor above 2.

@@ -26,13 +26,18 @@ public final class TranscriptFile {
     /// `rawlog_users`; empty: everyone.
     let users: [String]
     var transcriber: Transcriber
+    /// `rawlog_max_size`: recording stops before a record would take the file past it; 0 = no cap.
+    let maxSize: UInt64
+    /// Bytes written so far.
+    private(set) var size: UInt64 = 0
     private var finished = false
     private var discarded = false
 
     init(
         fd: Int32, directoryFD: Int32, directoryPath: String, stem: String, users: [String], maxLiteral: Int,
-        logger: Logger
+        maxSize: UInt64 = 0, logger: Logger
     ) {
+        self.maxSize = maxSize
         self.fd = fd
         self.directoryFD = directoryFD
         self.directoryPath = directoryPath
@@ -116,6 +121,14 @@ public final class TranscriptFile {
             logger.log(
                 .debug, "transcript \(directoryPath)/\(name): cannot rename to \(newName): \(ErrnoText.describe(code))")
         }
+        // The directory's last use (it was opened as root): the user the process is about to become keeps no
+        // handle on it.
+        closeDirectory()
+    }
+
+    private func closeDirectory() {
+        if directoryFD >= 0 { _ = Glibc.close(directoryFD) }
+        directoryFD = -1
     }
 
     /// Ends the transcript: records what a direction left unfinished and the disconnect reason, then
@@ -132,6 +145,7 @@ public final class TranscriptFile {
             _ = Glibc.close(fd)
             fd = -1
         }
+        closeDirectory()
     }
 
     // MARK: - Internals
@@ -148,6 +162,7 @@ public final class TranscriptFile {
             _ = Glibc.close(fd)
             fd = -1
         }
+        closeDirectory()
     }
 
     private func write(_ entries: [Entry]) {
@@ -162,6 +177,11 @@ public final class TranscriptFile {
 
     /// One write(2) per record: with O_APPEND a record is never split by a kill -9 between records.
     private func writeLine(_ bytes: [UInt8]) {
+        if maxSize > 0 && size + UInt64(bytes.count) > maxSize {
+            stop(because: "rawlog_max_size (\(maxSize) bytes) reached", level: .warning)
+            return
+        }
+        size += UInt64(bytes.count)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { raw in
@@ -178,8 +198,8 @@ public final class TranscriptFile {
     }
 
     /// Logs once and stops recording; the session is not affected.
-    private func stop(because reason: String) {
-        logger.log(.error, "transcript \(directoryPath)/\(name): \(reason); transcript stopped")
+    private func stop(because reason: String, level: LogLevel = .error) {
+        logger.log(level, "transcript \(directoryPath)/\(name): \(reason); transcript stopped")
         // A last try to say so in the file itself (a short line may still fit where a long one did not).
         let note = TranscriptRecord(
             timeOfDay: TranscriptFile.timeOfDay(), source: .event, text: "transcript stopped: \(reason)")

@@ -1,7 +1,8 @@
 import Glibc
 import Posix
 
-/// Opens session transcripts (`rawlog_dir`, `rawlog_users`, `rawlog_peers`, `rawlog_max_literal`).
+/// Opens session transcripts (`rawlog_dir`, `rawlog_users`, `rawlog_peers`, `rawlog_max_literal`,
+/// `rawlog_max_size`).
 public enum TranscriptRecorder {
     /// Creates this session's transcript file in `directory`, mode 0600, refusing symlinks and existing
     /// files (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC), and records the session start. Call it as root,
@@ -12,8 +13,8 @@ public enum TranscriptRecorder {
     /// The name is `YYYYMMDDTHHMMSS.mmmZ-pidN.transcript` (UTC), so `ls` sorts by time; it becomes
     /// `…-pidN-USER.transcript` once the user is known.
     public static func open(
-        directory: String, peer: String, pid: Int32, maxLiteral: Int, users: [String] = [], peers: [String] = [],
-        logger: Logger
+        directory: String, peer: String, pid: Int32, maxLiteral: Int, maxSize: UInt64 = 0, users: [String] = [],
+        peers: [String] = [], logger: Logger
     ) -> TranscriptFile? {
         guard PeerFilter(peers).matches(peer) else { return nil }
         let directoryFD = SystemCallRetry.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
@@ -39,7 +40,7 @@ public enum TranscriptRecorder {
         }
         let file = TranscriptFile(
             fd: fd, directoryFD: directoryFD, directoryPath: directory, stem: stem, users: users,
-            maxLiteral: maxLiteral, logger: logger)
+            maxLiteral: maxLiteral, maxSize: maxSize, logger: logger)
         file.recordEvent("session start \(Clock.iso8601(milliseconds: now)) pid=\(pid) peer=\(peer)")
         return file
     }

@@ -61,6 +61,7 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
 /// does not need waits until after it: the connect line, the proxy wiring, and the TLS context of a STARTTLS
 /// connection, built when STARTTLS asks for it (still as root: no command before login drops privileges).
 func serve() -> Never {
+    ProcessHardening.atStart()  // not dumpable, no core, no descriptor inherited from the launcher
     let options = LaunchOptions.fromCommandLine()
     // fd 0/1/2 carry protocol bytes only: nothing a library prints may reach the client.
     _ = ProcessControl.redirectStandardErrorToDevNull()
@@ -125,6 +126,10 @@ func serve() -> Never {
     var policy = LocalBackend.Policy()
     policy.firstValidUID = settings.firstValidUID
     policy.lastValidUID = settings.lastValidUID
+    (policy.firstValidGID, policy.lastValidGID) = (settings.firstValidGID, settings.lastValidGID)
+    (policy.maxMemoryBytes, policy.maxCPUSeconds) = (
+        settings.maxMemory, UInt64(settings.maxCPUMilliseconds + 999) / 1000
+    )
     policy.storageTemplate = settings.sieveStorage
     policy.activeLinkTemplate = settings.sieve
     policy.lockTimeoutMilliseconds = settings.lockTimeoutMilliseconds
@@ -134,7 +139,8 @@ func serve() -> Never {
     let transcript: TranscriptFile? = settings.rawlogDir.flatMap { directory in
         TranscriptRecorder.open(
             directory: directory, peer: logger.peer ?? "local", pid: ProcessControl.pid,
-            maxLiteral: settings.rawlogMaxLiteral, users: settings.rawlogUsers, peers: settings.rawlogPeers,
+            maxLiteral: settings.rawlogMaxLiteral, maxSize: settings.rawlogMaxSize, users: settings.rawlogUsers,
+            peers: settings.rawlogPeers,
             logger: logger)
     }
 
