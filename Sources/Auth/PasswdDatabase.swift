@@ -287,12 +287,48 @@ public final class PasswdDatabase {
     /// The entry for exactly this user name, if any.
     public func entry(for user: String) -> PasswdEntry? { lookup(user).entry }
 
+    /// After the privilege drop: from now on the database holds `user`'s lines only (read through the index
+    /// or the scan when the file was not read whole), the whole-file text is zeroed (`PasswdFile.keepOnly`),
+    /// and the file and index opened as root are released. Later lookups of `user` (a login again after
+    /// UNAUTHENTICATE) give the same entry; line numbers in their problems count from the kept lines.
+    public func keepOnly(_ user: String) {
+        switch source {
+        case .text(var passwd):
+            source = .text(PasswdFile(parsing: []))
+            passwd.keepOnly(user)
+            source = .text(passwd)
+        case .indexed(let file, let reader):
+            let lines = (try? Self.lines(of: user, in: file, records: reader.records(for: PasswdIndex.key(user.utf8))))
+            source = .text(PasswdFile(parsing: Self.joined(lines ?? [])))
+        case .scanned(let file, let scan):
+            let key = PasswdIndex.key(user.utf8)
+            let lines = try? Self.lines(of: user, in: file, records: scan.records.filter { $0.key == key })
+            source = .text(PasswdFile(parsing: Self.joined(lines ?? [])))
+        }
+    }
+
+    private static func joined(_ lines: [(line: Int, bytes: ArraySlice<UInt8>)]) -> [UInt8] {
+        var text: [UInt8] = []
+        for (_, bytes) in lines {
+            text.append(contentsOf: bytes)
+            text.append(0x0A)
+        }
+        return text
+    }
+
     /// Reads the candidate lines and applies `PasswdFile.lookup`'s rules to them: lines starting with `user:`,
     /// malformed ones reported, the first valid one wins. A record that does not describe a whole line of this
     /// file with its key's name means the index is not this file's: `PasswdIndex.Problem.stale`.
     private static func lookup(
         _ user: String, in file: FileSystemFile, records: [PasswdIndex.Record]
     ) throws(PasswdIndex.Problem) -> (entry: PasswdEntry?, problems: [(line: Int, message: String)]) {
+        PasswdFile.pick(user, from: try lines(of: user, in: file, records: records))
+    }
+
+    /// The lines of `records` that start with `user:` (numbered, CR stripped), checked as `lookup` says.
+    private static func lines(
+        of user: String, in file: FileSystemFile, records: [PasswdIndex.Record]
+    ) throws(PasswdIndex.Problem) -> [(line: Int, bytes: ArraySlice<UInt8>)] {
         let prefix = Array(user.utf8) + [0x3A]
         var lines: [(line: Int, bytes: ArraySlice<UInt8>)] = []
         for record in records {
@@ -317,7 +353,7 @@ public final class PasswdDatabase {
             guard line.starts(with: prefix) else { continue }
             lines.append((Int(record.line), line.last == 0x0D ? line.dropLast() : line))
         }
-        return PasswdFile.pick(user, from: lines)
+        return lines
     }
 
     /// The iteration count of the first stored `hash` credential (see `PasswdFile.scramIterations`). Only a

@@ -74,7 +74,7 @@ extension Session {
         let reason: LoginFailureReason =
             switch refusal {
             case .disabled: .disabled
-            case .uidNotAllowed, .notOwnUser, .differentUserAfterUnauthenticate: .notAllowed
+            case .uidNotAllowed, .groupNotAllowed, .notOwnUser, .differentUserAfterUnauthenticate: .notAllowed
             case .storageUnavailable, .proxyMisconfigured: .unavailable
             }
         return loginFailure(reason, user: user, mechanism: mechanism, detail: detail)

@@ -192,8 +192,11 @@ def test_unterminated_literal_at_eof(hostile_env):
 
 
 def test_unterminated_literal_before_login_at_eof(hostile_env):
-    out = session(hostile_env, b'AUTHENTICATE "PLAIN" {100000+}\r\nAAAA', login=False, tail=b"")
+    out = session(hostile_env, b'AUTHENTICATE "PLAIN" {1000+}\r\nAAAA', login=False, tail=b"")
     assert b"OK" in out.split(b"\r\n")[-2]  # only the greeting was answered
+    # Above the fixed 64 KiB pre-login cap the literal ends the session at its header.
+    out = session(hostile_env, b'AUTHENTICATE "PLAIN" {100000+}\r\nAAAA', login=False, tail=b"")
+    assert out.split(b"\r\n")[-2].startswith(b"BYE"), out[-200:]
 
 
 def test_literal_over_the_script_limit_is_consumed_not_executed(hostile_env):
