@@ -51,7 +51,8 @@ public enum Greeting {
     /// `"NAME" value CRLF`, the value a server string (quoted when it can be, else a literal).
     private static func line(_ bytes: inout [UInt8], _ name: StaticString, _ value: String) {
         append(&bytes, name)
-        ResponseEncoder.encodeString(Array(value.utf8), into: &bytes)
+        var value = value
+        value.withUTF8 { ResponseEncoder.encodeString($0, into: &bytes) }
         bytes.append(Ascii.cr)
         bytes.append(Ascii.lf)
     }

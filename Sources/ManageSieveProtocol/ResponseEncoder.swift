@@ -120,8 +120,13 @@ public enum ResponseEncoder {
     /// RFC 5804 §4: `string = quoted / literal-s2c`. Quoted when the content has no CR, LF or NUL, is valid
     /// UTF-8 and at most 1024 octets (`"` and `\` escaped); otherwise `{N}` CRLF and the octets.
     public static func encodeString(_ content: [UInt8], into bytes: inout [UInt8]) {
+        content.withUnsafeBufferPointer { encodeString($0, into: &bytes) }
+    }
+
+    /// `encodeString` of bytes in place (the greeting encodes its values without copying them into arrays).
+    public static func encodeString(_ content: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) {
         guard canQuote(content) else {
-            encodeLiteral(content, into: &bytes)
+            encodeLiteral(Array(content), into: &bytes)
             return
         }
         bytes.append(Ascii.quote)
@@ -143,7 +148,7 @@ public enum ResponseEncoder {
         bytes.append(contentsOf: content)
     }
 
-    private static func canQuote(_ content: [UInt8]) -> Bool {
+    private static func canQuote(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
         guard content.count <= maxQuotedLength else {
             return false
         }

@@ -71,8 +71,12 @@ public final class Connection {
     public func run(afterGreeting: () -> Void = {}) -> String {
         // `session.greeting()`, made by the one function that makes greetings (no arrays of effects or
         // capabilities: their first use costs the runtime more than the encoding).
-        output = Greeting.bytes(session.greetingFacts())
+        let facts = session.greetingFacts()
+        output = Greeting.bytes(facts)
         flush()
+        // Its strings are released after the write: the process's first release of a heap string costs the
+        // runtime more than the greeting's encoding.
+        withExtendedLifetime(facts) {}
         afterGreeting()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(Connection.readChunk)

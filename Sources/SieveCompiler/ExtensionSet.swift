@@ -21,15 +21,15 @@ public struct ExtensionSet: Equatable, Sendable {
     private static let defaultNames = Set(ExtensionRegistry.defaultNames)
 
     /// The SIEVE capability string of `pigeonholeDefault`, precomputed (a test checks it against the registry).
-    /// One literal (continued lines, no `+`), so nothing is built at run time; a `StaticString` so that the
-    /// server's quick start can copy its bytes without making a String.
-    public static let pigeonholeDefaultCapability: StaticString = """
+    /// One string literal (continued lines, no `+`): immortal, so making it and dropping it before a greeting
+    /// costs no allocation, and no first heap-string release (which instantiates runtime metadata).
+    static var defaultCapabilityString: String {
+        """
         fileinto reject envelope encoded-character vacation subaddress comparator-i;ascii-numeric relational \
         regex imap4flags copy include variables body enotify environment mailbox date index ihave duplicate \
         mime foreverypart extracttext
         """
-
-    static var defaultCapabilityString: String { pigeonholeDefaultCapability.description }
+    }
 
     private var enabled: Set<String> { explicit ?? Self.defaultNames }
 
