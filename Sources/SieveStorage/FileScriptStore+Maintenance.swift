@@ -117,6 +117,41 @@ extension FileScriptStore {
         if let limit = quota.maxScriptSize, size > limit { throw .quotaExceeded(.maxSize, limit: limit) }
         guard quota.maxScripts != nil || quota.maxStorage != nil else { return }
         let files = try directory.map { d throws(StorageError) in try scriptFiles(in: d) } ?? []
+        try checkQuota(files: files, fileName: fileName, size: size)
+    }
+
+    /// `checkQuota` and `removeStaleTemporaries(prefix: ".", kind: .regular)` in one pass over the directory:
+    /// a store of thousands of scripts is listed and stat'ed once per upload, not twice.
+    func checkQuotaRemovingStaleTemporaries(
+        in directory: DirectoryHandle, fileName: String, size: UInt64
+    ) throws(StorageError) {
+        if let limit = quota.maxScriptSize, size > limit { throw .quotaExceeded(.maxSize, limit: limit) }
+        let needFiles = quota.maxScripts != nil || quota.maxStorage != nil
+        var files: [(name: String, size: UInt64)] = []
+        let now = FileSystem.now()
+        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+            if let name = Self.scriptName(forFile: entry) {
+                guard needFiles else { continue }
+                let status: FileSystemStatus?
+                do {
+                    status = try directory.status(entry)
+                } catch {
+                    throw Self.storageError(error)
+                }
+                guard let status, status.kind == .regular else { continue }
+                files.append((name, status.size))
+            } else if entry.hasPrefix("."), entry.hasSuffix(Self.temporarySuffix) {
+                guard let status = try? directory.status(entry), status.kind == .regular,
+                    Self.isStale(temporary: entry, modificationTime: status.modificationTime, now: now)
+                else { continue }
+                try? directory.unlink(entry)
+            }
+        }
+        if needFiles { try checkQuota(files: files, fileName: fileName, size: size) }
+    }
+
+    private func checkQuota(files: [(name: String, size: UInt64)], fileName: String, size: UInt64) throws(StorageError)
+    {
         let name = Self.scriptName(forFile: fileName)
         let existing = files.first { $0.name == name }
         if let limit = quota.maxScripts, existing == nil, UInt64(files.count) + 1 > limit {

@@ -17,8 +17,7 @@ extension FileScriptStore {
         let temporary = try writeTemporary(content, for: fileName, in: directory)
         do {
             try withLock { directory throws(StorageError) in
-                try checkQuota(in: directory, fileName: fileName, size: UInt64(content.count))
-                removeStaleTemporaries(in: directory, prefix: ".", kind: .regular)
+                try checkQuotaRemovingStaleTemporaries(in: directory, fileName: fileName, size: UInt64(content.count))
                 try Self.io { () throws(FileSystemError) in
                     try directory.rename(temporary, to: fileName)
                     try directory.sync()
