@@ -61,8 +61,9 @@ func tlsInfo(_ tls: TLSTransport) -> TLSInfo {
 /// does not need waits until after it: the connect line, the proxy wiring, and the TLS context of a STARTTLS
 /// connection, built when STARTTLS asks for it (still as root: no command before login drops privileges).
 func serve() -> Never {
-    ProcessHardening.atStart()  // not dumpable, no core, no descriptor inherited from the launcher
+    // Options first: `--checkpassword-reply` answers on fd 4, which the hardening would close.
     let options = LaunchOptions.fromCommandLine()
+    ProcessHardening.atStart()  // not dumpable, no core, no descriptor inherited from the launcher
     // fd 0/1/2 carry protocol bytes only: nothing a library prints may reach the client.
     _ = ProcessControl.redirectStandardErrorToDevNull()
     ProcessControl.ignoreSIGPIPE()
