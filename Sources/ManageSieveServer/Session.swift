@@ -135,13 +135,16 @@ public struct Session {
         return result
     }
 
-    /// The mechanisms offered now: those that can succeed, limited to `auth_mechanisms`, and before TLS with
-    /// `disable_plaintext_auth` none that shows the password (see `withheldBeforeTLS`).
+    /// The mechanisms offered now: those that can succeed, limited to `auth_mechanisms` and in its order, and
+    /// before TLS with `disable_plaintext_auth` none that shows the password (see `withheldBeforeTLS`).
+    /// The list's order is kept as Dovecot keeps it: clients that take the first advertised mechanism
+    /// (Net::ManageSieve) then use the one the admin put first, e.g. PLAIN next to users without SCRAM.
     func saslMechanisms() -> [String] {
         if settings.tlsRequired && !tlsActive { return [] }
         var mechanisms = backend.availableMechanisms(context: saslContext)
         if let allowed = settings.authMechanisms {
-            mechanisms.removeAll { !allowed.contains($0) }
+            let available = mechanisms
+            mechanisms = allowed.filter { available.contains($0) }
         }
         if withholdsPasswordMechanisms {
             mechanisms = SASLServer.offeredBeforeTLS(mechanisms, allowSCRAM: allowsSCRAMBeforeTLS)

@@ -125,6 +125,19 @@ struct SessionSASLPolicyTests {
         }
     }
 
+    @Test("mechanisms are advertised in auth_mechanisms' order, as Dovecot does, each only where it can succeed")
+    func authMechanismsOrder() {
+        var settings = testSettings()
+        settings.authMechanisms = ["PLAIN", "LOGIN", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]
+        var session = Session(settings: settings, backend: AvailabilityBackend(mixedPasswd))
+        #expect(saslCapability(session.greeting()) == "PLAIN LOGIN SCRAM-SHA-256")
+        let caps = session.tlsStarted(TLSInfo(channelBindings: ["tls-exporter": [1, 2, 3]]))
+        #expect(saslCapability(caps) == "PLAIN LOGIN SCRAM-SHA-256-PLUS SCRAM-SHA-256")
+        settings.authMechanisms = ["LOGIN", "SCRAM-SHA-1", "PLAIN"]
+        session = Session(settings: settings, backend: AvailabilityBackend(mixedPasswd))
+        #expect(saslCapability(session.greeting()) == "LOGIN SCRAM-SHA-1 PLAIN")
+    }
+
     @Test("an unoffered channel binding gets e= in the NO, no delay, and never counts toward the attempt limit")
     func channelBindingNegotiation() {
         var settings = testSettings()
