@@ -24,7 +24,7 @@ enum SettingKey {
         "proxy_user", "haproxy_trusted_networks",
         "oauth2_jwks_file", "oauth2_issuers", "oauth2_audience", "oauth2_username_claim", "oauth2_scope",
         "oauth2_leeway", "oauth2_active_attribute", "oauth2_active_value", "checkpassword", "checkpassword_users",
-        "checkpassword_timeout",
+        "checkpassword_timeout", "ssl_client_ca_file", "login_trusted_networks",
     ]
 
     static let syslogFacilities = [
@@ -117,6 +117,8 @@ enum SettingKey {
         case "checkpassword": s.checkpassword = optional(text)
         case "checkpassword_users": s.checkpasswordUsers = try choice(name, text, ["unknown", "all"])
         case "checkpassword_timeout": s.checkpasswordTimeoutMilliseconds = try Values.milliseconds(text)
+        case "ssl_client_ca_file": s.sslClientCAFile = optional(text)
+        case "login_trusted_networks": s.loginTrustedNetworks = Values.list(text)
         default: return false
         }
         return true
@@ -186,6 +188,8 @@ enum SettingKey {
         case "checkpassword": s.checkpassword ?? ""
         case "checkpassword_users": s.checkpasswordUsers
         case "checkpassword_timeout": Values.renderTime(s.checkpasswordTimeoutMilliseconds)
+        case "ssl_client_ca_file": s.sslClientCAFile ?? ""
+        case "login_trusted_networks": Values.renderList(s.loginTrustedNetworks)
         default: nil
         }
     }

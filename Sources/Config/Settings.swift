@@ -83,7 +83,8 @@ public struct Settings: Equatable, Sendable {
     public var sslCert: String? = nil
     /// `ssl_key`: PEM private key file.
     public var sslKey: String? = nil
-    /// `ssl_ca`: CA file for verifying client certificates.
+    /// `ssl_ca`: CA file for verifying client certificates (SASL EXTERNAL) and completing the server's chain.
+    /// Never used for the proxy's backends: trusting a backend's CA must not let its certificates log in.
     public var sslCA: String? = nil
     /// `ssl_min_protocol`: one of `Settings.sslProtocols`.
     public var sslMinProtocol: String = "TLSv1.2"
@@ -146,6 +147,12 @@ public struct Settings: Equatable, Sendable {
     public var checkpasswordUsers: String = "unknown"
     /// `checkpassword_timeout`: the longest the program may run before it is killed.
     public var checkpasswordTimeoutMilliseconds: Int = 10 * 1000
+    /// `ssl_client_ca_file` (Dovecot's name): CA file for verifying the proxy's backends, i.e. this server as
+    /// a TLS client; nil uses OpenSSL's default CA paths.
+    public var sslClientCAFile: String? = nil
+    /// `login_trusted_networks` (Dovecot's name): peers (other proxies) allowed to send XCLIENT, which carries
+    /// the real client's address and the proxy hop count (TTL).
+    public var loginTrustedNetworks: [String] = []
 
     /// All defaults.
     public init() {}

@@ -32,6 +32,9 @@ public enum Command: Equatable, Sendable {
     case noop(tag: [UInt8]?)
     /// RFC 5804 §2.14.1
     case unauthenticate
+    /// `XCLIENT NAME=value…` (Pigeonhole's extension, also sent by Dovecot's proxy): a trusted proxy in front
+    /// tells the real client's address and the hop count left (`TTL=`). The fields as sent, one atom each.
+    case xclient(fields: [[UInt8]])
 
     /// The command's name in upper case, for logs and error texts.
     public var name: String {
@@ -50,6 +53,7 @@ public enum Command: Equatable, Sendable {
         case .checkScript: "CHECKSCRIPT"
         case .noop: "NOOP"
         case .unauthenticate: "UNAUTHENTICATE"
+        case .xclient: "XCLIENT"
         }
     }
 }

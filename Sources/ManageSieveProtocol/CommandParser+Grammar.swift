@@ -5,7 +5,7 @@
 enum CommandName {
     static let all = [
         "AUTHENTICATE", "STARTTLS", "LOGOUT", "CAPABILITY", "HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
-        "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "NOOP", "UNAUTHENTICATE",
+        "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "NOOP", "UNAUTHENTICATE", "XCLIENT",
     ]
 
     /// The upper-case name if `bytes` spell a known command in any case.
@@ -139,6 +139,21 @@ struct CommandGrammar {
         // command-unauthenticate = "UNAUTHENTICATE" CRLF
         case "UNAUTHENTICATE":
             return .unauthenticate
+        // command-xclient = "XCLIENT" 1*(SP field) CRLF ; field = 1*(any octet but SP), e.g. TTL=4
+        // (not in RFC 5804: Pigeonhole's form, as Dovecot's proxy sends it)
+        case "XCLIENT":
+            var fields: [[UInt8]] = []
+            while index < text.count || hasLiteralHere {
+                try space()
+                guard !hasLiteralHere else { throw .badArguments(command: commandName, reason: "expected NAME=value") }
+                let field = atom()
+                guard !field.isEmpty, fields.count < 16 else {
+                    throw .badArguments(command: commandName, reason: "expected at most 16 NAME=value fields")
+                }
+                fields.append(Array(field))
+            }
+            guard !fields.isEmpty else { throw .badArguments(command: commandName, reason: "missing argument") }
+            return .xclient(fields: fields)
         default:
             throw .unknownCommand(Array(name.utf8))
         }

@@ -11,12 +11,18 @@ public struct ProxySupport {
         -> (transport: any PollableTransport, description: String)
 
     public var startTLS: StartTLS?
+    /// Builds what TLS towards backends needs while still privileged (the CA file may be readable by root
+    /// only); nil when ready, else why not. Called before `dropPrivileges` when the target uses TLS.
+    public var prepareTLS: () -> String? = { nil }
     /// Says why this process could not take its unprivileged relay identity (`proxy_user` unset or unknown
     /// while running as root), or nil. Asked before connecting: such a login is refused with TRYLATER.
     public var checkPrivileges: () -> String?
-    /// Takes the relay identity for good. Called after the backend accepted the login and the client's login
-    /// was noted (a transcript is renamed after the user while still privileged), before any byte is relayed.
+    /// Takes the relay identity for good. Called before the first byte goes to the network (the TCP connect,
+    /// the TLS handshake and the backend's replies are handled unprivileged) and after the login was verified
+    /// and noted while privileged (a transcript is renamed after the user then). A no-op when not root.
     public var dropPrivileges: () -> Void
+    /// This server's own address and port as the client reached it, when known: never a backend.
+    public var localEndpoint: () -> (host: String, port: UInt16)? = { nil }
     /// Resolves a host to a numeric address (numeric as is, else /etc/hosts; no NSS).
     public var resolve: (String) -> String? = { try? TCPConnect.resolve($0) }
     /// Opens the TCP connection to a numeric address.
@@ -67,6 +73,14 @@ extension Connection {
         guard let address = support.resolve(target.host) else {
             return .failure(.unresolvable("cannot resolve '\(target.host)': not numeric and not in /etc/hosts"))
         }
+        if let local = support.localEndpoint(), local.port == target.port,
+            let own = IPAddress.parse(local.host), IPAddress.parse(address) == own
+        {
+            return .failure(.loop("\(target.endpoint) is this server's own address and port"))
+        }
+        if target.security != .none, let why = support.prepareTLS() { return .failure(.tlsFailed(why)) }
+        // Everything below talks to the network: not as root.
+        support.dropPrivileges()
         let fd: Int32
         do {
             fd = try support.connect(address, target.port, deadline.remainingMilliseconds)
@@ -97,12 +111,34 @@ extension Connection {
             if case .implicitTLS = target.security { transport = try handshake() }
             let result = try ProxyBackendLogin.login(
                 over: transport, target: target, credentials: request.credentials, deadline: deadline,
-                startTLS: handshake)
+                xclient: xclientLine(request), startTLS: handshake)
             return .success(Backend(fd: fd, transport: result.transport, tls: tls, leftover: result.leftover))
         } catch {
             TCPConnect.close(fd)
             return .failure(error)
         }
+    }
+
+    /// What a backend that offers XCLIENT is told: the real client and the hops left.
+    func xclientLine(_ request: ProxyRequest) -> [UInt8] {
+        var line = "XCLIENT"
+        if let peer = logger.peer {
+            var host = peer
+            var port: String? = nil
+            if peer.hasPrefix("["), let close = peer.firstIndex(of: "]") {
+                host = String(peer[peer.index(after: peer.startIndex)..<close])
+                let rest = peer[peer.index(after: close)...]
+                if rest.hasPrefix(":") { port = String(rest.dropFirst()) }
+            } else if let colon = peer.firstIndex(of: ":"), peer.lastIndex(of: ":") == colon {
+                host = String(peer[..<colon])
+                port = String(peer[peer.index(after: colon)...])
+            }
+            if IPAddress.parse(host) != nil {
+                line += " ADDR=\(host)"
+                if let port, UInt16(port) != nil { line += " PORT=\(port)" }
+            }
+        }
+        return Array("\(line) TTL=\(request.ttl)\r\n".utf8)
     }
 
     /// The client's transport under any transcript decorator: relayed payload is not recorded.
@@ -115,7 +151,6 @@ extension Connection {
         guard let support = proxySupport, let client = clientSide else { return }
         let tlsText = backend.tls ?? "no"
         perform(session.relayStarted(backend: request.target.endpoint, tls: backend.tls))
-        support.dropPrivileges()
         flush()
         if closeReason != nil { return }
         transport.note(.other("relay start: backend=\(request.target.endpoint) tls=\(tlsText)"))

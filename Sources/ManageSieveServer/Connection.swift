@@ -222,6 +222,9 @@ public final class Connection {
                 close(reason)
             case .relay(let request):
                 relay(request)
+            case .setPeer(let peer):
+                logger.log(.info, "xclient: client is \(peer) (via \(logger.peer ?? "-"))")
+                logger.peer = peer
             }
         }
     }

@@ -23,6 +23,8 @@ public enum Effect: Equatable, Sendable {
     /// Log in to a backend and relay the connection to it (Connection+Proxy.swift); the connection then
     /// calls `Session.relayStarted` or `Session.relayFailed`.
     case relay(ProxyRequest)
+    /// A trusted proxy in front named the real client (XCLIENT ADDR=/PORT=): log lines show it from now on.
+    case setPeer(String)
 }
 
 /// What the TLS layer tells the session once the handshake is done.

@@ -34,7 +34,7 @@ struct ProxyBackendLogin {
     /// its OK (they belong to the client).
     static func login(
         over transport: any PollableTransport, target: ProxyTarget, credentials: ProxyCredentials, deadline: Deadline,
-        startTLS: (() throws(ProxyFailure) -> any PollableTransport)?
+        xclient: [UInt8]? = nil, startTLS: (() throws(ProxyFailure) -> any PollableTransport)?
     ) throws(ProxyFailure) -> (transport: any PollableTransport, leftover: [UInt8]) {
         var login = ProxyBackendLogin(transport: transport, deadline: deadline)
         var greeting = try login.readReply(step: "waiting for the greeting")
@@ -54,6 +54,13 @@ struct ProxyBackendLogin {
             guard greeting.status == .ok else {
                 throw .badResponse("capabilities after STARTTLS end with \(Self.show(greeting.statusLine))")
             }
+        }
+        // A backend that offers XCLIENT (ours or Dovecot's, to a trusted front) learns the real client and the
+        // hops left, so that a login going round in circles ends (Session.beginRelay).
+        if let xclient, Self.capabilities(greeting.lines)["XCLIENT"] != nil {
+            try login.send(xclient)
+            let reply = try login.readReply(step: "waiting for the XCLIENT answer")
+            guard reply.status == .ok else { throw .badResponse("XCLIENT answered \(Self.show(reply.statusLine))") }
         }
         if let sasl = Self.capabilities(greeting.lines)["SASL"] ?? nil {
             let mechanisms = sasl.uppercased().split(separator: " ")

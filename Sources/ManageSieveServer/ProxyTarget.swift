@@ -156,11 +156,14 @@ public struct ProxyRequest: Equatable, Sendable {
     public var user: String
     public var target: ProxyTarget
     public var credentials: ProxyCredentials
+    /// Hops left after this one, sent to a backend that offers XCLIENT (one of ours, or Dovecot's).
+    public var ttl: Int
 
-    public init(user: String, target: ProxyTarget, credentials: ProxyCredentials) {
+    public init(user: String, target: ProxyTarget, credentials: ProxyCredentials, ttl: Int = 4) {
         self.user = user
         self.target = target
         self.credentials = credentials
+        self.ttl = ttl
     }
 }
 
@@ -187,6 +190,8 @@ public enum ProxyFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case loginRefused(String)
     /// The process could not take the unprivileged relay identity (proxy_user).
     case privileges(String)
+    /// The backend is this server itself (its own address and port).
+    case loop(String)
 
     public var description: String {
         switch self {
@@ -200,6 +205,7 @@ public enum ProxyFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .startTLSUnavailable: "backend does not offer STARTTLS"
         case .loginRefused(let text): "backend refused the login: \(text)"
         case .privileges(let why): "cannot relay: \(why)"
+        case .loop(let why): "proxy loop: \(why)"
         }
     }
 
@@ -208,6 +214,7 @@ public enum ProxyFailure: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .loginRefused: "Backend server refused the login, try again later."
         case .timeout: "Backend server timed out, try again later."
+        case .loop: "Proxy loop detected, try again later."
         case .unavailable, .unresolvable, .connectFailed, .tlsFailed, .badResponse, .closed, .startTLSUnavailable,
             .privileges:
             "Backend server unavailable, try again later."

@@ -31,6 +31,11 @@ public struct ServerSettings: Sendable {
     public var authMechanisms: [String]? = nil
     /// Parser bounds (line length, literal sizes) once logged in.
     public var parserLimits: ParserLimits = .init()
+    /// The peer is in `login_trusted_networks`: XCLIENT is offered and accepted before login.
+    public var xclientTrusted: Bool = false
+    /// Proxy hops a login may still take when no trusted proxy said otherwise (Dovecot's fixed proxy_ttl);
+    /// a login arriving with 1 left is not relayed again.
+    public var proxyTTL: Int = 5
 
     /// Before login no literal and no line may be larger than this, whatever `sieve_max_script_size` (even 0,
     /// unlimited) or `managesieve_max_line_length` say: nothing an unauthenticated client may send needs more

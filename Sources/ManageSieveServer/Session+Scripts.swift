@@ -66,7 +66,7 @@ extension Session {
                     }
                 }
             }
-        case .startTLS, .capability, .logout, .noop:
+        case .startTLS, .capability, .logout, .noop, .xclient:
             // Answered before the state dispatch.
             return []
         }

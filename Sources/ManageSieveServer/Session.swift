@@ -39,10 +39,14 @@ public struct Session {
     var lastSASLInput: [UInt8]?
     /// A login handed to the connection for relaying (Session+Proxy.swift).
     var pendingRelay: PendingRelay?
+    /// Proxy hops left for a login of this session: `ServerSettings.proxyTTL`, or what a trusted proxy in
+    /// front sent with XCLIENT.
+    var proxyTTL: Int
 
     public init(settings: ServerSettings, backend: any SessionBackend) {
         self.settings = settings
         self.backend = backend
+        proxyTTL = settings.proxyTTL
     }
 
     /// The logged-in user, if any.
@@ -114,6 +118,9 @@ public struct Session {
             caps.append(Capability("SASL", facts.sasl))
             if facts.startTLS {
                 caps.append(Capability("STARTTLS"))
+            }
+            if settings.xclientTrusted {
+                caps.append(Capability("XCLIENT"))
             }
         }
         caps.append(Capability("MAXREDIRECTS", String(facts.maxRedirects)))
@@ -245,6 +252,8 @@ public struct Session {
             return [.send(.response(.ok)), .close(reason: "logout")]
         case .startTLS:
             return startTLS()
+        case .xclient(let fields):
+            return xclient(fields)
         default:
             break
         }

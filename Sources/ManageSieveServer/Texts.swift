@@ -20,6 +20,9 @@ enum Texts {
     static let tlsAlreadyActive = "TLS is already active."
     static let tlsAfterLogin = "STARTTLS is only allowed before login."
     static let emptyScript = "An empty script is not allowed."
+    static let proxyLoop = "Proxy loop detected, try again later."
+    static let xclientNotTrusted = "XCLIENT is accepted only from trusted networks."
+    static func xclientBadField(_ name: String) -> String { "XCLIENT: invalid \(name) value." }
 
     static func invalidScriptName(_ error: ScriptNameError) -> String {
         "Invalid script name: \(error.message)"

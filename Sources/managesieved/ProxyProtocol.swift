@@ -12,6 +12,12 @@ func hostPart(_ peer: String) -> String {
     return peer
 }
 
+/// Whether `peer` ("host:port", "[v6]:port") lies in one of `networks` (CIDR or single addresses).
+func isTrusted(peer: String?, networks: [String]) -> Bool {
+    guard !networks.isEmpty, let peer, let address = IPAddress.parse(hostPart(peer)) else { return false }
+    return networks.compactMap(NetworkRange.init).contains { $0.contains(address) }
+}
+
 /// HAProxy's PROXY protocol (v1 and v2): from a peer in `haproxy_trusted_networks` the connection must
 /// start with a PROXY header, whose client address then stands for the peer in logs, transcripts and
 /// filters. From any other peer nothing is read here: a PROXY header is then just an unknown command.

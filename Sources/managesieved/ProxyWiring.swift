@@ -20,18 +20,25 @@ func localEndpointOfConnection() -> (host: String, port: UInt16)? {
     return nil
 }
 
-/// How this process reaches backends: TLS client (the CA file is read on first use, before the privilege
-/// drop) and the drop to `proxy_user`, a passwd-file user (no NSS), before relaying.
+/// How this process reaches backends: TLS client (built, with its CA file `ssl_client_ca_file`, before the
+/// privilege drop) and the drop to `proxy_user`, a passwd-file user (no NSS), before connecting.
 func makeProxySupport(settings: Settings, backend: LocalBackend, logger: Logger) -> ProxySupport {
     var clientContext: TLSClientContext?
-    let startTLS: ProxySupport.StartTLS = { fd, host, verify, timeout in
-        let context: TLSClientContext
-        if let existing = clientContext {
-            context = existing
-        } else {
-            context = try TLSClientContext(caPath: settings.sslCA, minProtocol: settings.sslMinProtocol)
-            clientContext = context
+    var contextError: String?
+    func prepare() -> String? {
+        if clientContext == nil && contextError == nil {
+            do {
+                clientContext = try TLSClientContext(
+                    caPath: settings.sslClientCAFile, minProtocol: settings.sslMinProtocol)
+            } catch {
+                contextError = "\(error)"
+            }
         }
+        return contextError
+    }
+    let startTLS: ProxySupport.StartTLS = { fd, host, verify, timeout in
+        if let why = prepare() { throw ProxyIdentityProblem(text: why) }
+        guard let context = clientContext else { throw ProxyIdentityProblem(text: "no TLS client context") }
         let tls = context.makeTransport(fd: fd, host: host, verify: verify)
         try tls.handshake(timeoutMilliseconds: timeout)
         return (tls, tls.summary)
@@ -70,9 +77,12 @@ func makeProxySupport(settings: Settings, backend: LocalBackend, logger: Logger)
             }
         })
     support.idleTimeoutMilliseconds = settings.idleTimeoutMilliseconds
+    support.prepareTLS = prepare
+    support.localEndpoint = { backend.localEndpoint }
     return support
 }
 
-struct ProxyIdentityProblem: Error {
+struct ProxyIdentityProblem: Error, CustomStringConvertible {
     var text: String
+    var description: String { text }
 }

@@ -91,6 +91,8 @@ func serve() -> Never {
     }
     logger.peer = Socket.peerAddress(0) ?? peerFromEnvironment()
     logger.minimumLevel = settings.mailDebug ? .debug : .info
+    // Judged on the peer itself, before a PROXY header may name another client.
+    let xclientTrusted = isTrusted(peer: logger.peer, networks: settings.loginTrustedNetworks)
     acceptProxyHeader(trusted: settings.haproxyTrustedNetworks, logger: logger)
 
     // Extensions and compile options.
@@ -123,6 +125,7 @@ func serve() -> Never {
     serverSettings.allowSCRAMBeforeTLS = settings.authAllowSCRAMBeforeTLS
     serverSettings.authMechanisms = settings.authMechanisms
     serverSettings.parserLimits = ParserLimits(maxLineLength: settings.maxLineLength, maxScriptSize: maxScriptSize)
+    serverSettings.xclientTrusted = xclientTrusted
 
     var policy = LocalBackend.Policy()
     policy.firstValidUID = settings.firstValidUID

@@ -199,7 +199,8 @@ class Topology:
         }
         self.down_port = free_port()  # nobody listens there
         front_config = (f"ssl = yes\nssl_cert = {c['front.pem']}\nssl_key = {c['front.key']}\n"
-                        f"ssl_ca = {c['ca.pem']}\ndisable_plaintext_auth = no\nproxy_user = sieveproxy\nmail_debug = yes")
+                        f"ssl_client_ca_file = {c['ca.pem']}\ndisable_plaintext_auth = no\nproxy_user = sieveproxy\n"
+                        "mail_debug = yes")
         self.front_env = ServerEnv(root / "front", front_config, users={})
         home = self.front_env.home("maybehere")
         home.mkdir()
@@ -325,7 +326,7 @@ def scripts_of(env, user) -> set[str]:
 
 
 def test_each_user_reaches_their_own_backend(topology):
-    """alice lives on backend A, bob on backend B (STARTTLS, certificate verified against ssl_ca)."""
+    """alice lives on backend A, bob on backend B (STARTTLS, certificate verified against ssl_client_ca_file)."""
     for user, env in [("alice", topology.a_env), ("bob", topology.b_env)]:
         c = Raw(topology.front.port)
         greeting = c.greeting()

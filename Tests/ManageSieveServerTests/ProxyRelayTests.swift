@@ -161,8 +161,9 @@ struct ProxyRelayTests {
         send(backendEnd, "BYE\r\n")
         shutdown(backendEnd, Int32(SHUT_WR))
         #expect(runner.wait() != nil)
-        // The user was noted (and the transcript named after them) before privileges were dropped.
-        #expect(steps == ["check", "connect", "drop as alice"])
+        // Privileges are dropped before the backend is reached. (The server names the transcript after the user
+        // earlier, from LocalBackend.onUserVerified while still privileged; this test's backend does not.)
+        #expect(steps == ["check", "drop as -", "connect"])
         let text = try String(contentsOfFile: directory + "/" + file.name, encoding: .utf8)
         #expect(text.contains("relay start: backend=10.0.0.2:14190 tls=no"))
         #expect(text.range(of: #"relay end: in=\d+ out=\d+"#, options: .regularExpression) != nil)
@@ -197,4 +198,64 @@ struct ProxyRelayTests {
         #expect(runner.wait() == "logout")
         #expect(!connected)
     }
+
+    /// A connection whose proxy support records the order of the privileged and the network steps.
+    func recordingConnection(
+        _ serverClientEnd: Int32, steps: Box<[String]>, local: (host: String, port: UInt16)? = nil
+    ) -> Connection {
+        var settings = ServerSettings()
+        settings.authFailureDelayMilliseconds = 0
+        let connection = Connection(
+            transport: FDTransport(input: serverClientEnd, output: serverClientEnd),
+            session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
+            logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
+        var support = ProxySupport(
+            startTLS: nil, checkPrivileges: { nil }, dropPrivileges: { steps.value.append("drop") })
+        support.prepareTLS = {
+            steps.value.append("prepare TLS")
+            return nil
+        }
+        support.connect = { _, _, _ throws(IOError) in
+            steps.value.append("connect")
+            throw IOError(operation: "connect", errno: ECONNREFUSED)
+        }
+        support.localEndpoint = { local }
+        connection.proxySupport = support
+        return connection
+    }
+
+    @Test("the backend is reached only after the drop to the relay identity; TLS is prepared before it")
+    func dropBeforeConnect() throws {
+        for (user, expected) in [("alice", ["drop", "connect"]), ("tlsuser", ["prepare TLS", "drop", "connect"])] {
+            let (clientEnd, serverClientEnd) = socketPair()
+            defer { close(clientEnd) }
+            let steps = Box<[String]>([])
+            let runner = ConnectionRunner(recordingConnection(serverClientEnd, steps: steps))
+            _ = readUntil(clientEnd, "OK\r\n")
+            send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain(user, "secret"))\"\r\nLOGOUT\r\n")
+            #expect(readUntil(clientEnd, "OK\r\n").hasPrefix("NO (TRYLATER)"))
+            #expect(runner.wait() == "logout")
+            #expect(steps.value == expected, "\(user)")
+        }
+    }
+
+    @Test("a backend at this server's own address and port is refused without connecting (proxy loop)")
+    func ownAddressRefused() throws {
+        let (clientEnd, serverClientEnd) = socketPair()
+        defer { close(clientEnd) }
+        let steps = Box<[String]>([])
+        let runner = ConnectionRunner(
+            recordingConnection(serverClientEnd, steps: steps, local: (host: "10.0.0.2", port: 14190)))
+        _ = readUntil(clientEnd, "OK\r\n")
+        send(clientEnd, "AUTHENTICATE \"PLAIN\" \"\(plain("alice", "secret"))\"\r\nLOGOUT\r\n")
+        #expect(readUntil(clientEnd, "OK\r\n") == "NO (TRYLATER) \"Proxy loop detected, try again later.\"\r\nOK\r\n")
+        #expect(runner.wait() == "logout")
+        #expect(steps.value.isEmpty)
+    }
+}
+
+/// A mutable value the closures of a test share.
+final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -29,6 +29,7 @@ let proxyPasswd = """
     bob:{PLAIN}hunter2:1001:1001::/home/bob::proxy host=10.0.0.3 destuser=bob@b master=admin pass=mpw
     carol:{SHA256-CRYPT}$5$abc$xyz:1002:1002::/home/carol::proxy host=10.0.0.2
     dave:{PLAIN}pw:1003:1003::/home/dave::
+    tlsuser:{PLAIN}secret:1004:1004::/home/t::proxy host=10.0.0.4 starttls=yes
 
     """
 
