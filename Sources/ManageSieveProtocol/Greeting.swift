@@ -20,9 +20,12 @@ public struct GreetingFacts: Equatable, Sendable {
     public var startTLS: Bool
     /// `MAXREDIRECTS`.
     public var maxRedirects: Int
+    /// `XCLIENT` is offered (the peer is a trusted proxy).
+    public var xclient: Bool
 
     public init(
-        implementation: String, sieve: String, notify: String?, sasl: String, startTLS: Bool, maxRedirects: Int
+        implementation: String, sieve: String, notify: String?, sasl: String, startTLS: Bool, maxRedirects: Int,
+        xclient: Bool = false
     ) {
         self.implementation = implementation
         self.sieve = sieve
@@ -30,6 +33,7 @@ public struct GreetingFacts: Equatable, Sendable {
         self.sasl = sasl
         self.startTLS = startTLS
         self.maxRedirects = maxRedirects
+        self.xclient = xclient
     }
 }
 
@@ -43,6 +47,7 @@ public enum Greeting {
         if let notify = facts.notify { line(&bytes, "\"NOTIFY\" ", notify) }
         line(&bytes, "\"SASL\" ", facts.sasl)
         if facts.startTLS { append(&bytes, "\"STARTTLS\"\r\n") }
+        if facts.xclient { append(&bytes, "\"XCLIENT\"\r\n") }
         line(&bytes, "\"MAXREDIRECTS\" ", String(facts.maxRedirects))
         append(&bytes, "\"VERSION\" \"1.0\"\r\nOK\r\n")
         return bytes

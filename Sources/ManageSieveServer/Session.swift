@@ -90,7 +90,8 @@ public struct Session {
             notify: methods.isEmpty ? nil : Self.spaceSeparated(methods),
             // Only asked before login: after it the passwd-file may be gone (the privilege drop keeps one entry).
             sasl: user == nil ? Self.spaceSeparated(saslMechanisms()) : "",
-            startTLS: settings.tlsAvailable && !tlsActive, maxRedirects: settings.compileOptions.maxRedirects)
+            startTLS: settings.tlsAvailable && !tlsActive, maxRedirects: settings.compileOptions.maxRedirects,
+            xclient: settings.xclientTrusted && user == nil)
     }
 
     /// The TLS handshake succeeded: RFC 5804 §2.2 says the server re-sends its capabilities.
@@ -119,7 +120,7 @@ public struct Session {
             if facts.startTLS {
                 caps.append(Capability("STARTTLS"))
             }
-            if settings.xclientTrusted {
+            if facts.xclient {
                 caps.append(Capability("XCLIENT"))
             }
         }

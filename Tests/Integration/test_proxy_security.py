@@ -262,7 +262,8 @@ def test_a_certificate_signed_by_the_backend_ca_cannot_log_in(root):
     # A real backend whose certificate (CN localhost, IP 127.0.0.1) only the backend CA vouches for.
     (root / "backend").mkdir()
     backend_env = ServerEnv(root / "backend", f"ssl = yes\nssl_cert = {backend_pki.server_cert}\n"
-                                              f"ssl_key = {backend_pki.server_key}\ndisable_plaintext_auth = no",
+                                              f"ssl_key = {backend_pki.server_key}\ndisable_plaintext_auth = no\n"
+                                              "ssl_sniff_timeout = 200 ms",
                             users={"far": PASSWORD})
     backend = Listener(backend_env, "127.0.0.1", free_port())
     # The front's copy of the backend CA is readable by root only: it must be read before the drop.

@@ -28,6 +28,8 @@ struct GreetingShape: CustomTestStringConvertible, Sendable {
     var tlsAvailable = false
     var tlsRequired = false
     var disablePlaintext = false
+    /// The peer is in login_trusted_networks (XCLIENT offered).
+    var xclient = false
     /// TLS runs from the first byte (implicit TLS), with channel bindings and perhaps a client certificate.
     var implicitTLS = false
     var certificateUser: String?
@@ -58,6 +60,7 @@ struct GreetingTests {
         GreetingShape(name: "ssl = yes", tlsAvailable: true),
         GreetingShape(name: "ssl = yes, plaintext auth disabled", tlsAvailable: true, disablePlaintext: true),
         GreetingShape(name: "ssl = required", tlsAvailable: true, tlsRequired: true),
+        GreetingShape(name: "a trusted proxy in front (XCLIENT)", tlsAvailable: true, xclient: true),
         GreetingShape(name: "plaintext auth disabled without TLS", disablePlaintext: true),
         GreetingShape(name: "cleartext entries offer SCRAM", passwd: cleartext),
         GreetingShape(name: "SCRAM-SHA-1 entries", passwd: crypt + scram1),
@@ -79,6 +82,7 @@ struct GreetingTests {
         settings.tlsAvailable = shape.tlsAvailable
         settings.tlsRequired = shape.tlsRequired
         settings.disablePlaintextAuth = shape.disablePlaintext
+        settings.xclientTrusted = shape.xclient
         var session = Session(settings: settings, backend: PasswdBackend(shape.passwd))
         if shape.implicitTLS {
             session.startedWithTLS(
