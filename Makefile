@@ -23,7 +23,7 @@ COMPLETIONS  = $(PREFIX)/share/bash-completion/completions/managesievectl \
                $(PREFIX)/share/zsh/site-functions/_managesievectl \
                $(PREFIX)/share/fish/vendor_completions.d/managesievectl.fish
 
-.PHONY: all build release release-check test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz format lint
+.PHONY: all build release release-check test test-deps unit-test integration-test purity demo install uninstall clean bench fuzz fuzz-build sanitize format lint
 
 all: release
 
@@ -36,7 +36,7 @@ release:
 
 # The prerequisites first (as non-root this stops, naming the packages to install), then the suites.
 test: test-deps
-	$(MAKE) build purity lint release-check unit-test integration-test
+	$(MAKE) build purity lint release-check unit-test integration-test sanitize
 
 test-deps:
 	PYTHON=$(PYTHON) tools/install-test-deps
@@ -116,25 +116,57 @@ uninstall:
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/managesieved.conf in place (remove it by hand if you want)"
 
 clean:
-	rm -rf .build $(CTL_SCRATCH) demo
+	rm -rf .build $(CTL_SCRATCH) $(FUZZ_DIR) $(ASAN_DIR) demo
 
-# Fuzzing (not part of `make test`): libFuzzer + AddressSanitizer builds of fuzz/FuzzProtocol and
-# fuzz/FuzzCompiler, each run FUZZ_SECONDS from the seed corpus in fuzz/corpus/<target>/; new inputs go to
-# $(FUZZ_DIR)/corpus-<target>, crashes to $(FUZZ_DIR)/artifacts-<target>/; FUZZ_FLAGS adds libFuzzer flags
-# (e.g. FUZZ_FLAGS=-fork=2). Figures: TESTING.md.
+# Fuzzing: libFuzzer + AddressSanitizer builds of the fuzz targets (fuzz/Fuzz*), all in one scratch folder
+# $(FUZZ_DIR). `make fuzz` runs each FUZZ_SECONDS from its seed corpus fuzz/corpus/<name>/ (FUZZ_TARGETS picks
+# some); new inputs go to $(FUZZ_DIR)/corpus-<name>, crashes to $(FUZZ_DIR)/artifacts-<name>/; FUZZ_FLAGS adds
+# libFuzzer flags. `make sanitize` (part of `make test`) runs each for FUZZ_SHORT seconds, replays the compiler's
+# verdict corpus under ASan, and runs the SieveCompiler unit tests built with ASan; any finding fails it.
+# Figures: TESTING.md.
 FUZZ_DIR     ?= .build-fuzz
 FUZZ_SECONDS ?= 600
+FUZZ_SHORT   ?= 4
+FUZZ_ALL      = protocol:FuzzProtocol compiler:FuzzCompiler sasl:FuzzSASL proxyheader:FuzzProxyHeader \
+                config:FuzzConfig passwd:FuzzPasswd transcript:FuzzTranscript regex:FuzzRegex
+FUZZ_TARGETS ?= $(FUZZ_ALL)
 # No allocation stacks in reports: 3x the executions per second (replay a crash input to investigate it).
 FUZZ_ASAN    ?= malloc_context_size=0
-fuzz:
-	$(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path $(FUZZ_DIR) --product FuzzProtocol
-	$(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path $(FUZZ_DIR) --product FuzzCompiler
-	@for target in protocol compiler; do \
-		case $$target in protocol) bin=FuzzProtocol;; compiler) bin=FuzzCompiler;; esac; \
+FUZZ_BUILD    = $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path $(FUZZ_DIR)
+ASAN_DIR     ?= .build-asan
+
+fuzz-build:
+	@for pair in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product $${pair#*:} || exit 1; done
+
+fuzz: fuzz-build
+	@for pair in $(FUZZ_TARGETS); do \
+		target=$${pair%%:*}; bin=$${pair#*:}; \
 		mkdir -p $(FUZZ_DIR)/corpus-$$target $(FUZZ_DIR)/artifacts-$$target; \
 		echo "== $$bin for $(FUZZ_SECONDS) s"; \
 		ASAN_OPTIONS=$(FUZZ_ASAN) $(FUZZ_DIR)/debug/$$bin $(FUZZ_DIR)/corpus-$$target fuzz/corpus/$$target \
-			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=2048 -max_len=8192 \
 			-print_final_stats=1 $(FUZZ_FLAGS) \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts-$$target/ || exit 1; \
 	done
+
+# The short runs start from the seeds only (a scratch corpus emptied first), so every run checks the same inputs
+# plus FUZZ_SHORT seconds of mutations.
+sanitize: fuzz-build
+	@for pair in $(FUZZ_TARGETS); do \
+		target=$${pair%%:*}; bin=$${pair#*:}; \
+		rm -rf $(FUZZ_DIR)/short-$$target; mkdir -p $(FUZZ_DIR)/short-$$target $(FUZZ_DIR)/artifacts-$$target; \
+		echo "== $$bin: seeds + $(FUZZ_SHORT) s under AddressSanitizer"; \
+		ASAN_OPTIONS=$(FUZZ_ASAN) $(FUZZ_DIR)/debug/$$bin $(FUZZ_DIR)/short-$$target fuzz/corpus/$$target \
+			-max_total_time=$(FUZZ_SHORT) -timeout=60 -rss_limit_mb=2048 -max_len=8192 -seed=1 \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts-$$target/ >$(FUZZ_DIR)/short-$$target.log 2>&1 \
+			|| { tail -40 $(FUZZ_DIR)/short-$$target.log; exit 1; }; \
+		grep -h "^Done\|stat::number_of_executed_units" $(FUZZ_DIR)/short-$$target.log | tail -1; \
+	done
+	@echo "== the Sieve verdict corpus through FuzzCompiler under AddressSanitizer"
+	@find Tests/SieveCompilerTests/Corpus -name '*.sieve' | sort | xargs \
+		env ASAN_OPTIONS=$(FUZZ_ASAN) $(FUZZ_DIR)/debug/FuzzCompiler -runs=1 >$(FUZZ_DIR)/corpus-replay.log 2>&1 \
+		|| { tail -40 $(FUZZ_DIR)/corpus-replay.log; exit 1; }
+	@grep -c "^Running:" $(FUZZ_DIR)/corpus-replay.log | sed 's/^/scripts replayed: /'
+	@echo "== SieveCompiler unit tests built with AddressSanitizer ($(ASAN_DIR))"
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_DIR)
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_DIR) --filter SieveCompilerTests

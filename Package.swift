@@ -80,6 +80,15 @@ let package = Package(
             name: "FuzzProtocol", dependencies: ["ManageSieveProtocol", "FuzzSupport"], path: "fuzz/FuzzProtocol"),
         .executableTarget(
             name: "FuzzCompiler", dependencies: ["SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzCompiler"),
+        .executableTarget(name: "FuzzSASL", dependencies: ["Auth", "FuzzSupport"], path: "fuzz/FuzzSASL"),
+        .executableTarget(
+            name: "FuzzProxyHeader", dependencies: ["ManageSieveProtocol", "FuzzSupport"], path: "fuzz/FuzzProxyHeader"),
+        .executableTarget(name: "FuzzConfig", dependencies: ["Config", "FuzzSupport"], path: "fuzz/FuzzConfig"),
+        .executableTarget(
+            name: "FuzzPasswd", dependencies: ["Auth", "ManageSieveServer", "FuzzSupport"], path: "fuzz/FuzzPasswd"),
+        .executableTarget(
+            name: "FuzzTranscript", dependencies: ["Transcript", "FuzzSupport"], path: "fuzz/FuzzTranscript"),
+        .executableTarget(name: "FuzzRegex", dependencies: ["Posix", "FuzzSupport"], path: "fuzz/FuzzRegex"),
 
         // Tests (Swift Testing).
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler", "CLinux"], exclude: ["Corpus"]),
