@@ -106,6 +106,8 @@ public struct TranscriptRecord: Equatable, Sendable {
         guard let h = number(0..<2), let m = number(3..<5), let s = number(6..<8), let ms = number(9..<12) else {
             return nil
         }
+        // A time of day: 27:00 would be shown as 03:00 (found by FuzzTranscript).
+        guard h < 24, m < 60, s < 60 else { return nil }
         return ((h * 60 + m) * 60 + s) * 1000 + ms
     }
 }
