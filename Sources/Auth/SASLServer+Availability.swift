@@ -3,6 +3,10 @@ extension SASLServer {
     /// in the order to advertise them. (Policy is the session's: `auth_mechanisms` and what is withheld before
     /// TLS, see `offeredBeforeTLS`.)
     ///
+    /// PLAIN and LOGIN come first: every user of the passwd-file can log in with them, and clients that take the
+    /// first advertised mechanism (Net::ManageSieve) would otherwise pick SCRAM for users it cannot serve.
+    /// Clients that choose by strength (sievemgr, scramp) still pick SCRAM.
+    ///
     /// SCRAM-SHA-x is offered when at least one user can use it (stored `{SCRAM-SHA-x}` credentials or a
     /// cleartext password); its -PLUS variant only inside TLS with a channel binding to offer; EXTERNAL only with
     /// a verified client certificate. Offering SCRAM to a passwd-file of crypt hashes would only make clients
@@ -21,7 +25,7 @@ extension SASLServer {
         -> [String]
     {
         let plus = context.tlsActive && !context.channelBindings.isEmpty
-        var mechanisms: [String] = []
+        var mechanisms = plaintextMechanisms
         for hash in [SCRAMHash.sha256, .sha1] where !checkpasswordForAll && passwd.canServe(hash) {
             if plus { mechanisms.append(hash.mechanism + "-PLUS") }
             mechanisms.append(hash.mechanism)
@@ -30,7 +34,7 @@ extension SASLServer {
             mechanisms.append("EXTERNAL")
         }
         if oauth { mechanisms += bearerMechanisms }
-        return mechanisms + plaintextMechanisms
+        return mechanisms
     }
 
     /// True for the SCRAM family (with or without -PLUS).

@@ -10,7 +10,7 @@ public struct SASLServer {
     /// such as sievemgr and Thunderbird take the first one they know from the server's list or from their own
     /// preference order, and both put SCRAM-SHA-256-PLUS first).
     public static let supportedMechanisms = [
-        "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL", "PLAIN", "LOGIN",
+        "PLAIN", "LOGIN", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL",
     ]
 
     /// The canonical (upper-case) mechanism name.

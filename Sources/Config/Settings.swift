@@ -160,7 +160,7 @@ public struct Settings: Equatable, Sendable {
     /// The names `auth_mechanisms` accepts: every SASL mechanism the server implements (kept equal to
     /// `SASLServer.supportedMechanisms` and `bearerMechanisms` by a test, since Config cannot see the Auth target).
     public static let saslMechanisms = [
-        "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL", "PLAIN", "LOGIN",
+        "PLAIN", "LOGIN", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL",
         "OAUTHBEARER", "XOAUTH2",
     ]
 

@@ -145,7 +145,7 @@ struct PasswdDatabaseTests {
         #expect(both.usesIndex && both.canServe(.sha1) && both.canServe(.sha256))
         #expect(
             SASLServer.availableMechanisms(for: both, context: SASLContext()) == [
-                "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN",
+                "PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1",
             ])
     }
 

@@ -567,12 +567,12 @@ struct SASLAvailabilityTests {
         "SCRAM is offered for what the passwd-file can serve",
         arguments: [
             ([PasswordVerifier.dummyHash], ["PLAIN", "LOGIN"]),
-            ([scram256.passwordField], ["SCRAM-SHA-256", "PLAIN", "LOGIN"]),
-            ([scram1.passwordField, PasswordVerifier.dummyHash], ["SCRAM-SHA-1", "PLAIN", "LOGIN"]),
-            (["{PLAIN}x"], ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"]),
-            (["{CLEARTEXT}x"], ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"]),
+            ([scram256.passwordField], ["PLAIN", "LOGIN", "SCRAM-SHA-256"]),
+            ([scram1.passwordField, PasswordVerifier.dummyHash], ["PLAIN", "LOGIN", "SCRAM-SHA-1"]),
+            (["{PLAIN}x"], ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1"]),
+            (["{CLEARTEXT}x"], ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1"]),
             (["{SCRAM-SHA-256}4096,bad"], ["PLAIN", "LOGIN"]),
-            ([scram1.passwordField, scram256.passwordField], ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"]),
+            ([scram1.passwordField, scram256.passwordField], ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1"]),
         ] as [([String], [String])])
     func scram(fields: [String], expected: [String]) {
         #expect(SASLServer.availableMechanisms(for: passwd(fields), context: SASLContext()) == expected)
@@ -587,12 +587,12 @@ struct SASLAvailabilityTests {
             tlsActive: true, channelBindings: ["tls-exporter": exporter], certificateUser: "u0")
         #expect(
             SASLServer.availableMechanisms(for: file, context: everything) == [
-                "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL", "PLAIN", "LOGIN",
+                "PLAIN", "LOGIN", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "EXTERNAL",
             ])
         #expect(SASLServer.availableMechanisms(for: file, context: everything) == SASLServer.supportedMechanisms)
         let crypt = passwd([PasswordVerifier.dummyHash])
         #expect(
-            SASLServer.availableMechanisms(for: crypt, context: everything) == ["EXTERNAL", "PLAIN", "LOGIN"])
+            SASLServer.availableMechanisms(for: crypt, context: everything) == ["PLAIN", "LOGIN", "EXTERNAL"])
         #expect(
             SASLServer.availableMechanisms(for: crypt, context: SASLContext(certificateUser: "u0")) == [
                 "PLAIN", "LOGIN",

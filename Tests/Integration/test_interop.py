@@ -58,17 +58,14 @@ def crypt_only_server(env_root):
     server.close()
 
 
-# Two clients cannot log in as a crypt user once a SCRAM user shares the passwd-file and every mechanism is
-# offered (the default), because SCRAM then comes first: Net::ManageSieve takes the FIRST advertised mechanism
-# and Authen::SASL has no SCRAM ("No SASL mechanism found"); Cyrus sieveshell tries SCRAM-SHA-256 and stops at
-# the NO (TRANSITION-NEEDED) answer ("Bad protocol from MANAGESIEVE server: expected RPAREN"). Dovecot 2.3.19.1
-# behaves the same way for Net::ManageSieve: it advertises auth_mechanisms in the order given, and with
-# "scram-sha-256 plain login" the same client fails the same way; with "plain login scram-sha-256" it logs in,
-# here as there (test_perl_net_managesieve_mixed_passwd_file_plain_first). sieveshell never logs in to that
-# Dovecot at all: it rejects Dovecot's greeting (an OK with a text) with "Bad protocol from MANAGESIEVE server:
-# EOL2", whatever the mechanisms.
-MIXED_FILE_BUG = ("SCRAM comes first in the default mechanism list once a SCRAM user exists; Dovecot fails the "
-                  "same way with SCRAM listed first in auth_mechanisms; see the comment above")
+# With a SCRAM user and crypt users in one passwd-file, the default list advertises PLAIN LOGIN first, so
+# Net::ManageSieve (which takes the FIRST advertised mechanism; Authen::SASL has no SCRAM) logs in with PLAIN
+# (test_perl_net_managesieve_mixed_passwd_file). Dovecot 2.3.19.1 advertises auth_mechanisms in the order given:
+# with "scram-sha-256 plain login" that client fails there, with "plain login scram-sha-256" it logs in, here as
+# there (test_perl_net_managesieve_mixed_passwd_file_plain_first). Cyrus sieveshell tries SCRAM-SHA-256 for the
+# crypt user and stops at the NO (TRANSITION-NEEDED) answer ("Bad protocol from MANAGESIEVE server: expected
+# RPAREN"); it never logs in to that Dovecot at all: it rejects Dovecot's greeting (an OK with a text) with "Bad
+# protocol from MANAGESIEVE server: EOL2", whatever the mechanisms.
 SIEVESHELL_MIXED = ("sieveshell tries SCRAM first and cannot parse NO (TRANSITION-NEEDED); it cannot log in to "
                     "Dovecot either (rejects its greeting); see the comment above")
 
@@ -338,7 +335,6 @@ def test_perl_net_managesieve(crypt_only_server, tmp_path):
     perl_net_managesieve_round_trip(crypt_only_server, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=MIXED_FILE_BUG)
 def test_perl_net_managesieve_mixed_passwd_file(socat_server, tmp_path):
     perl_net_managesieve_round_trip(socat_server, tmp_path)
 
@@ -531,7 +527,7 @@ def test_tls_python_managesieve(tls_server, trust_test_ca):
     assert client.loginmechs == []  # PLAIN and LOGIN are not offered before TLS
     assert client.starttls(verify=True)[0] == "OK"
     # The mixed passwd-file has SCRAM users, so SCRAM is offered too; this client logs in with PLAIN.
-    assert client.loginmechs[-2:] == ["PLAIN", "LOGIN"] and "SCRAM-SHA-256" in client.loginmechs
+    assert client.loginmechs[:2] == ["PLAIN", "LOGIN"] and "SCRAM-SHA-256" in client.loginmechs
     assert client.login("", "alice", PASSWORD) == "OK"
     assert client.putscript("roundtrip", SCRIPT) == "OK"
     assert client.getscript("roundtrip") == ("OK", SCRIPT)
@@ -562,7 +558,7 @@ def test_tls_php_net_sieve(tls_server, certificate, tmp_path):
 
 
 def test_tls_perl_net_managesieve(tls_crypt_only_server, certificate, tmp_path):
-    # A crypt-only passwd-file: see MIXED_FILE_BUG.
+    # A crypt-only passwd-file (the mixed one is tested in plaintext above).
     perl_net_managesieve_round_trip(tls_crypt_only_server, tmp_path, str(certificate[0]))
     assert_tls_session(tls_crypt_only_server.env)
 

@@ -109,7 +109,7 @@ def tls_wire(port: int, implicit: bool = False, cert=None) -> tuple[Wire, list[b
 def test_scram_is_offered_when_the_passwd_file_can_serve_it(scram_env, env_root):
     with serving(scram_env) as server:
         wire = Wire(server.port)
-        assert capability(wire.response(), "SASL") == "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"
+        assert capability(wire.response(), "SASL") == "PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-1"
         wire.close()
 
 
@@ -120,11 +120,11 @@ def test_plus_and_external_only_inside_tls(tls_scram_env):
         # strips STARTTLS would get a proof to guess the password from offline.
         assert capability(wire.response(), "SASL") == ""
         caps = wire.starttls(client_tls_context())
-        assert capability(caps, "SASL") == "SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1 PLAIN LOGIN"
+        assert capability(caps, "SASL") == "PLAIN LOGIN SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1"
         wire.close()
         with_cert, caps = tls_wire(server.port, cert=test_pki().client("alice"))
         assert capability(caps, "SASL") == (
-            "SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1 EXTERNAL PLAIN LOGIN")
+            "PLAIN LOGIN SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1 EXTERNAL")
         with_cert.close()
 
 

@@ -120,9 +120,9 @@ def test_greeting_sasl_list_comes_from_the_index(big):
     assert sasl() == "PLAIN LOGIN"  # now from the index's header
     big.lines.append(big.user_line("scram", "pw-scram", field=hashed("pw-scram", "SCRAM-SHA-256")))
     big.write()
-    assert sasl() == "SCRAM-SHA-256 PLAIN LOGIN"
+    assert sasl() == "PLAIN LOGIN SCRAM-SHA-256"
     assert big.ctl_index("--check").returncode == 0
-    assert sasl() == "SCRAM-SHA-256 PLAIN LOGIN"
+    assert sasl() == "PLAIN LOGIN SCRAM-SHA-256"
     assert big.logs_in("scram", "pw-scram")
 
 

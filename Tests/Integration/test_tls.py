@@ -384,7 +384,7 @@ def test_sasl_capability_lists_external_only_with_a_verified_client_certificate(
         with_cert = Wire(server.port)
         with_cert.response()
         caps = with_cert.starttls(client_tls_context(pki.client("alice")))
-        assert capability(caps, "SASL") == "EXTERNAL PLAIN LOGIN"
+        assert capability(caps, "SASL") == "PLAIN LOGIN EXTERNAL"
         assert with_cert.command(b'AUTHENTICATE "EXTERNAL" ""\r\n') == [b"OK"]
         with_cert.close()
         wait_for_log(env, r"login: user=alice method=EXTERNAL tls")
