@@ -79,5 +79,9 @@ def test_root_installs_only_the_missing(tmp_path):
 def test_ci_and_make_test_use_the_one_list():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "tools/install-test-deps" in ci and "apt-get" not in ci and "pip install" not in ci
-    make = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    # Run as its own make (not a sub-make of the `make test` that may be running this file): a sub-make
+    # prints "Entering directory" lines first.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    make = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env).stdout
     assert make.splitlines()[0].endswith("tools/install-test-deps")
