@@ -126,8 +126,10 @@ struct RegexCostTests {
     func estimateBoundsRegcomp(pattern: String) throws {
         guard let real = Self.regcompBytes(pattern) else { return }
         let estimate = RegexRisk.compileCost(Array(pattern.utf8)).estimatedBytes
-        // 8 KiB: regcomp's fixed allocations (the dfa record, its hash table) that no pattern piece causes.
-        #expect(real <= estimate + 8192, "\(pattern): regcomp \(real) B, estimate \(estimate) B")
+        // 8 KiB: regcomp's fixed allocations (the dfa record, its hash table) that no pattern piece causes; 1/8:
+        // malloc's bookkeeping moves the measured figure by a few percent from run to run (seen: +5 %).
+        #expect(
+            real <= estimate + estimate / 8 + 8192, "\(pattern): regcomp \(real) B, estimate \(estimate) B")
         #expect(estimate <= 8 * real + 65536, "\(pattern): estimate \(estimate) B far above regcomp's \(real) B")
     }
 }
