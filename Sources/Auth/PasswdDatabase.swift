@@ -159,7 +159,9 @@ public final class PasswdDatabase {
         }
         do {
             try writeIndexFile(
-                PasswdIndex.encode(records: scan.records, facts: scan.facts, version: version), to: indexPath)
+                PasswdIndex.encode(
+                    records: scan.records, facts: scan.facts, iterations: scan.iterations, version: version),
+                to: indexPath)
             notes.append((.info, "passwd-file index \(indexPath) rebuilt (\(scan.records.count) lines)"))
         } catch {
             notes.append((.warning, "cannot write passwd-file index \(indexPath): \(error); every connection scans"))
@@ -185,7 +187,9 @@ public final class PasswdDatabase {
             let scan = PasswdScan(file: file, size: version.size)
             guard scan.complete, try file.version().version == version else { continue }
             try writeIndexFile(
-                PasswdIndex.encode(records: scan.records, facts: scan.facts, version: version), to: indexPath)
+                PasswdIndex.encode(
+                    records: scan.records, facts: scan.facts, iterations: scan.iterations, version: version),
+                to: indexPath)
             return (indexPath, scan.records.count, SCRAMHash.allCases.filter { scan.facts.canServe($0) })
         }
         throw FileSystemError(operation: "index (the file kept changing)", path: path, errno: EAGAIN)
@@ -356,11 +360,15 @@ public final class PasswdDatabase {
         return lines
     }
 
-    /// The iteration count of the first stored `hash` credential (see `PasswdFile.scramIterations`). Only a
-    /// file read whole answers; through the index or a chunked scan it is nil (the default count is shown).
+    /// The iteration count of the first stored `hash` credential (see `PasswdFile.scramIterations`), from the
+    /// file, the index's header or the chunked scan alike: an unknown user's SCRAM challenge shows the count
+    /// real users get whichever way the file was read.
     public func scramIterations(_ hash: SCRAMHash) -> Int? {
-        if case .text(let passwd) = source { return passwd.scramIterations(hash) }
-        return nil
+        switch source {
+        case .text(let passwd): passwd.scramIterations(hash)
+        case .indexed(_, let reader): reader.iterations[hash]
+        case .scanned(_, let scan): scan.iterations[hash]
+        }
     }
 
     /// Whether SCRAM with `hash` can succeed for some user (see `PasswdFile.canServe`).
@@ -393,6 +401,8 @@ public final class PasswdDatabase {
 struct PasswdScan {
     var records: [PasswdIndex.Record] = []
     var facts: PasswdIndex.Facts = []
+    /// The iteration count of the first stored credential of each hash (`PasswdFile.scramIterations`).
+    var iterations: [SCRAMHash: Int] = [:]
     /// False when a read failed part-way (the records then describe a prefix of the file only).
     var complete = true
 
@@ -470,6 +480,9 @@ struct PasswdScan {
         let single = PasswdFile(parsing: text)
         for hash in SCRAMHash.allCases where single.canServe(hash) {
             facts.insert(hash == .sha256 ? .sha256 : .sha1)
+        }
+        for hash in SCRAMHash.allCases where iterations[hash] == nil {
+            iterations[hash] = single.scramIterations(hash)
         }
     }
 }

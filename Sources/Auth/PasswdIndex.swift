@@ -8,13 +8,14 @@ import Posix
 /// another version, or anything malformed, does not use it.
 ///
 /// Layout (little-endian): a 128-octet header — magic `MSPWIDX1`, format version, facts, the file's version,
-/// the record count, an FNV-1a checksum of the header — then fixed 32-octet records sorted by (key, offset):
+/// the record count, the iteration count of the first stored SCRAM-SHA-1 and SCRAM-SHA-256 credential (0 for
+/// none), an FNV-1a checksum of the header — then fixed 32-octet records sorted by (key, offset):
 /// key = FNV-1a of the line's text before its first ':', the line's offset, length and 1-based number, and a
 /// checksum of the record and its position. Every record a lookup reads is checked, so a damaged or shifted
 /// record is noticed where it matters; a truncated file is noticed from its size.
 enum PasswdIndex {
     static let magic: [UInt8] = Array("MSPWIDX1".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let headerSize = 128
     static let recordSize = 32
 
@@ -91,7 +92,9 @@ enum PasswdIndex {
     }
 
     /// The whole index for `records` (any order) of the file version `version`.
-    static func encode(records: [Record], facts: Facts, version: FileVersion) -> [UInt8] {
+    static func encode(
+        records: [Record], facts: Facts, iterations: [SCRAMHash: Int] = [:], version: FileVersion
+    ) -> [UInt8] {
         let sorted = records.sorted { ($0.key, $0.offset) < ($1.key, $1.offset) }
         var bytes = [UInt8](repeating: 0, count: headerSize + sorted.count * recordSize)
         for (index, byte) in magic.enumerated() { bytes[index] = byte }
@@ -105,6 +108,9 @@ enum PasswdIndex {
         put(UInt64(bitPattern: version.changeSeconds), &bytes, at: 56)
         put(UInt64(bitPattern: version.changeNanoseconds), &bytes, at: 64)
         put(UInt64(sorted.count), &bytes, at: 72)
+        for hash in SCRAMHash.allCases {
+            put(UInt32(clamping: iterations[hash] ?? 0), &bytes, at: iterationsOffset(hash))
+        }
         let headerCheck = bytes.withUnsafeBytes { fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<120])) }
         put(headerCheck, &bytes, at: 120)
         for (index, record) in sorted.enumerated() {
@@ -121,6 +127,9 @@ enum PasswdIndex {
         return bytes
     }
 
+    /// Where the header keeps the first stored credential's iteration count of `hash`.
+    static func iterationsOffset(_ hash: SCRAMHash) -> Int { hash == .sha1 ? 80 : 84 }
+
     static func recordCheck(_ record: UnsafeRawBufferPointer, _ index: Int) -> UInt64 {
         var position = UInt64(index)
         let seed = withUnsafeBytes(of: &position) { fnv1a($0) }
@@ -134,6 +143,8 @@ enum PasswdIndex {
         let file: FileSystemFile
         let count: Int
         let facts: Facts
+        /// The iteration count of the file's first stored credential of each hash that has one.
+        let iterations: [SCRAMHash: Int]
         let sourceSize: UInt64
 
         /// Opens the index at `path` for a passwd-file of version `version` owned by `owner`. Only a regular
@@ -185,17 +196,28 @@ enum PasswdIndex {
                 guard count <= UInt64(Int.max / recordSize),
                     status.version.size == UInt64(headerSize) + count * UInt64(recordSize)
                 else { return .failure(.corrupt("size \(status.version.size) does not match \(count) records")) }
+                var iterations: [SCRAMHash: Int] = [:]
+                for hash in SCRAMHash.allCases {
+                    let stored = Int(get32(raw, iterationsOffset(hash)))
+                    guard stored != 0 else { continue }
+                    guard stored >= SCRAMCredentials.minimumIterations, stored <= SCRAMCredentials.maximumIterations
+                    else { return .failure(.corrupt("iteration count \(stored) out of range")) }
+                    iterations[hash] = stored
+                }
                 return .success(
                     Reader(
-                        file: file, count: Int(count), facts: Facts(rawValue: get32(raw, 12)), sourceSize: version.size)
-                )
+                        file: file, count: Int(count), facts: Facts(rawValue: get32(raw, 12)), iterations: iterations,
+                        sourceSize: version.size))
             }
         }
 
-        private init(file: FileSystemFile, count: Int, facts: Facts, sourceSize: UInt64) {
+        private init(
+            file: FileSystemFile, count: Int, facts: Facts, iterations: [SCRAMHash: Int], sourceSize: UInt64
+        ) {
             self.file = file
             self.count = count
             self.facts = facts
+            self.iterations = iterations
             self.sourceSize = sourceSize
         }
 

@@ -149,6 +149,28 @@ struct PasswdDatabaseTests {
             ])
     }
 
+    @Test("an unknown user's SCRAM iteration count is the real entries' one whether the file is scanned or indexed")
+    func iterationsThroughIndex() {
+        let passwd = TemporaryPasswd()
+        var lines = TemporaryPasswd.lines(count: 1200)
+        let credential = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+        lines.append("s1:{SCRAM-SHA-256}12000,c2FsdA==,\(credential),\(credential):3000:3000::/home/s::")
+        lines.append("s2:{SCRAM-SHA-256}5000,c2FsdA==,\(credential),\(credential):3001:3000::/home/s::")
+        passwd.write(lines)
+        let whole = PasswdFile(parsing: passwd.bytes(passwd.path))
+        #expect(whole.scramIterations(.sha256) == 12000)
+        let scanned = PasswdDatabase(path: passwd.path)
+        #expect(!scanned.usesIndex)
+        let indexed = PasswdDatabase(path: passwd.path)
+        #expect(indexed.usesIndex)
+        for database in [scanned, indexed] {
+            #expect(database.scramIterations(.sha256) == 12000)
+            #expect(database.scramIterations(.sha1) == nil)
+            let defaults = SASLServer.scramDefaults(for: database, saltKey: Array("k".utf8))
+            #expect(defaults.iterations[.sha256] == 12000)
+        }
+    }
+
     @Test("duplicates and malformed lines of the user are reported with their line numbers, as without an index")
     func problems() {
         let passwd = TemporaryPasswd()
