@@ -128,7 +128,8 @@ FUZZ_DIR     ?= .build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_SHORT   ?= 4
 FUZZ_ALL      = protocol:FuzzProtocol compiler:FuzzCompiler sasl:FuzzSASL proxyheader:FuzzProxyHeader \
-                config:FuzzConfig passwd:FuzzPasswd transcript:FuzzTranscript regex:FuzzRegex
+                config:FuzzConfig passwd:FuzzPasswd transcript:FuzzTranscript regex:FuzzRegex \
+                message:FuzzMessage
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 # No allocation stacks in reports: 3x the executions per second (replay a crash input to investigate it).
 FUZZ_ASAN    ?= malloc_context_size=0

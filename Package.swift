@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction: see ARCHITECTURE.md.
-// Pure targets (SieveCompiler, ManageSieveProtocol, Config, JOSE) import neither Foundation nor Glibc.
+// Pure targets (SieveCompiler, ManageSieveProtocol, Config, JOSE, SieveMessage) import neither Foundation nor Glibc.
 let package = Package(
     name: "managesieved",
     platforms: [.macOS(.v13)],
@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Config"),
         // JSON, base64url, JWS compact form, JWK sets and JWT claim checks for OAuth bearer tokens.
         .target(name: "JOSE"),
+        // RFC 5322/2045/2047 messages for the Sieve interpreter (charset conversion supplied by the caller).
+        .target(name: "SieveMessage"),
 
         // The operating system.
         .target(name: "Posix", dependencies: ["CLinux"]),
@@ -89,12 +91,15 @@ let package = Package(
         .executableTarget(
             name: "FuzzTranscript", dependencies: ["Transcript", "FuzzSupport"], path: "fuzz/FuzzTranscript"),
         .executableTarget(name: "FuzzRegex", dependencies: ["Posix", "FuzzSupport"], path: "fuzz/FuzzRegex"),
+        .executableTarget(
+            name: "FuzzMessage", dependencies: ["SieveMessage", "FuzzSupport"], path: "fuzz/FuzzMessage"),
 
         // Tests (Swift Testing).
         .testTarget(name: "SieveCompilerTests", dependencies: ["SieveCompiler", "CLinux"], exclude: ["Corpus"]),
         .testTarget(name: "ManageSieveProtocolTests", dependencies: ["ManageSieveProtocol"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
+        .testTarget(name: "SieveMessageTests", dependencies: ["SieveMessage"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
