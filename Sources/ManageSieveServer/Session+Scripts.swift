@@ -53,6 +53,9 @@ extension Session {
         case .deleteScript(let rawName):
             return withName(rawName) { name in
                 perform {
+                    if let refusal = try integrity(context).checkRemoval(of: name) {
+                        return refuse(refusal, "delete '\(name)'")
+                    }
                     try store.deleteScript(name)
                     return [.log(.info, "deleted script '\(name)'"), .send(.response(.ok))]
                 }
@@ -61,6 +64,9 @@ extension Session {
             return withName(rawOld) { oldName in
                 withName(rawNew) { newName in
                     perform {
+                        if let refusal = try integrity(context).checkRename(oldName, to: newName) {
+                            return refuse(refusal, "rename '\(oldName)'")
+                        }
                         try store.renameScript(oldName, to: newName)
                         return [.log(.info, "renamed script '\(oldName)' to '\(newName)'"), .send(.response(.ok))]
                     }
@@ -173,9 +179,29 @@ extension Session {
         let (refusal, warnings) = validate(content, context: context)
         if let refusal { return [.log(.info, "refused script '\(name)': invalid")] + refusal }
         return perform {
+            if let refusal = try integrity(context).checkReplacement(of: name, with: content) {
+                return refuse(refusal, "store '\(name)'")
+            }
             try context.store.putScript(name, content: content)
             return [.log(.info, "stored script '\(name)' (\(content.count) bytes)"), Session.okWithWarnings(warnings)]
         }
+    }
+
+    func integrity(_ context: UserContext) -> IncludeIntegrity {
+        IncludeIntegrity(
+            store: context.store, compiler: compiler(), activationCompiler: compiler(includeProblemsAreErrors: true))
+    }
+
+    /// A change the active script's includes forbid: NO (ACTIVE), the code RFC 5804 gives a command refused
+    /// because of the active script, when the script is needed; a plain NO with the compiler's errors when the
+    /// new version would break it.
+    func refuse(_ refusal: IncludeIntegrity.Refusal, _ action: String) -> [Effect] {
+        let response =
+            switch refusal {
+            case .required: Response(.no, code: .active, refusal.text)
+            case .breaksActive: Response(.no, refusal.text)
+            }
+        return [.log(.info, "refused to \(action): needed by the active script"), .send(.response(response))]
     }
 
     func checkScript(content: [UInt8], context: UserContext) -> [Effect] {

@@ -40,6 +40,20 @@ enum Texts {
         case .maxStorage: "Not enough room: the storage limit is \(limit) bytes."
         }
     }
+    /// A script the active script includes: `chain` runs from the active script down to `name`.
+    static func includedByActive(_ name: String, active: String, chain: [String], line: Int) -> String {
+        let advice = " Remove the include or deactivate '\(active)' first."
+        guard chain.count > 2 else {
+            return "'\(name)' is included by the active script '\(active)' (line \(line))." + advice
+        }
+        let includer = chain[chain.count - 2]
+        return "'\(name)' is included by '\(includer)' (line \(line)), which the active script '\(active)' includes ("
+            + chain.joined(separator: " -> ") + ")." + advice
+    }
+    static func includeBreaksActive(_ name: String, active: String, errors: [String]) -> String {
+        (["'\(name)' is included by the active script '\(active)', which would no longer compile with this version:"]
+            + errors).joined(separator: "\r\n")
+    }
     static let storageBusy = "The script storage is busy; try again later."
     static let diskFull = "Not enough disk space for the script."
     static let storageFailure = "Internal error while accessing the script storage; try again later."
