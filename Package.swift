@@ -47,7 +47,9 @@ let package = Package(
         // Where the settings meet the compiler, the store and TLS (shared by both executables).
         .target(
             name: "ServerConfiguration",
-            dependencies: ["Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE"]),
+            dependencies: [
+                "Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE", "ManageSieveServer",
+            ]),
 
         // Executables.
         .executableTarget(

@@ -8,6 +8,9 @@ extern int setresuid(unsigned int ruid, unsigned int euid, unsigned int suid);
 extern int setresgid(unsigned int rgid, unsigned int egid, unsigned int sgid);
 extern int getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
 extern int getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
+/* The file-system identity (sys/fsuid.h): return the previous id; a failure is seen only by asking again. */
+extern int setfsuid(unsigned int fsuid);
+extern int setfsgid(unsigned int fsgid);
 extern int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 /* glibc 2.34: close every descriptor from `from` up in a posix_spawn child (the actions object is
    posix_spawn_file_actions_t, passed untyped here). */

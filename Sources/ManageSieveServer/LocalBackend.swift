@@ -214,15 +214,7 @@ public final class LocalBackend: SessionBackend {
                 return .failure(.proxyMisconfigured(error.description))
             }
         }
-        if entry.uid == 0 || !isValidGroup(entry.gid) || entry.uid < policy.firstValidUID
-            || (policy.lastValidUID != 0 && entry.uid > policy.lastValidUID)
-        {
-            return .failure(.uidNotAllowed(uid: entry.uid, gid: entry.gid))
-        }
-        // setgroups would otherwise hand the session every listed group, root's included.
-        if let group = entry.supplementaryGroups.first(where: { !isValidGroup($0) }) {
-            return .failure(.groupNotAllowed(gid: group))
-        }
+        if let refusal = policy.refusal(for: entry) { return .failure(refusal) }
         // Dovecot's passdb fields: `host=` with `referral=yes` (and no `proxy`) sends the client elsewhere.
         if let host = entry.extraFields["host"], entry.extraFields["referral"] == "yes",
             !entry.flags.contains("proxy"), !entry.flags.contains("proxy_maybe")
@@ -246,27 +238,10 @@ public final class LocalBackend: SessionBackend {
             sessionUID = entry.uid
             limitSession()
         }
-        let storage = expand(policy.storageTemplate, entry.user, entry.home)
-        let link = expand(policy.activeLinkTemplate, entry.user, entry.home)
-        guard storage.hasPrefix("/"), link.hasPrefix("/") else {
-            return .failure(
-                .storageUnavailable("sieve_storage (\(storage)) and sieve (\(link)) must be absolute paths"))
-        }
         let userLimits = limits(entry)
-        do {
-            let store = try FileScriptStore(
-                storageDirectory: storage, activeLinkPath: link, quota: userLimits.quota,
-                lockTimeoutMilliseconds: policy.lockTimeoutMilliseconds)
-            return .success(
-                .local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize)))
-        } catch {
-            return .failure(.storageUnavailable("\(error)"))
+        return policy.openStore(for: entry, quota: userLimits.quota, expand: expand).map { store in
+            .local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize))
         }
-    }
-
-    /// Group 0 never; otherwise within first_valid_gid…last_valid_gid (0: no upper bound).
-    func isValidGroup(_ gid: UInt32) -> Bool {
-        gid != 0 && gid >= policy.firstValidGID && (policy.lastValidGID == 0 || gid <= policy.lastValidGID)
     }
 
     /// From here on, whatever the user's scripts make the process do ends this session, never the host.

@@ -451,15 +451,5 @@ public struct Session {
         }
     }
 
-    func describe(_ refusal: LoginRefusal) -> String {
-        switch refusal {
-        case .uidNotAllowed(let uid, let gid): "uid \(uid)/gid \(gid) not allowed to log in"
-        case .groupNotAllowed(let gid): "supplementary group \(gid) not allowed to log in"
-        case .notOwnUser(let uid): "uid \(uid) is not the server's own uid and the server is not root"
-        case .differentUserAfterUnauthenticate(let previous): "only \(previous) may log in again"
-        case .disabled(let reason): "account disabled\(reason.map { ": \($0)" } ?? "")"
-        case .storageUnavailable(let why): "storage unavailable: \(why)"
-        case .proxyMisconfigured(let why): "proxy fields unusable: \(why)"
-        }
-    }
+    func describe(_ refusal: LoginRefusal) -> String { refusal.message }
 }

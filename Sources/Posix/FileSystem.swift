@@ -25,6 +25,8 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
 
     /// EINVAL, for callers that reject an argument before any call (they do not import Glibc).
     public static let invalidArgument: Int32 = EINVAL
+    /// EROFS, for a store opened read-only that is asked to write.
+    public static let readOnly: Int32 = EROFS
     /// EINVAL as set by `openForReading` for an entry that is not a regular file.
     public var isInvalidArgument: Bool { errno == EINVAL }
 }

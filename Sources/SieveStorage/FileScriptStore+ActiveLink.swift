@@ -51,7 +51,7 @@ extension FileScriptStore {
     /// Before the first operation: if a regular file sits where the active link belongs (a user's script from
     /// before ManageSieve), take the lock and rescue it. Cheap once checked.
     func prepare() throws(StorageError) {
-        guard !migrationChecked, try linkDirectoryHoldingRegularFile() != nil else { return }
+        guard !readOnly, !migrationChecked, try linkDirectoryHoldingRegularFile() != nil else { return }
         try withLock { _ throws(StorageError) in }
     }
 

@@ -27,6 +27,8 @@ public final class FileScriptStore: ScriptStore {
     var storage: DirectoryHandle?
     /// Set once the active link was seen not to be a regular file (or after migrating it).
     var migrationChecked = false
+    /// Reads only: no lock file, no directory, no migration or repair; every mutation fails with EROFS.
+    public let readOnly: Bool
 
     static let scriptSuffix = ".sieve"
     static let lockFileName = ".managesieved.lock"
@@ -37,8 +39,11 @@ public final class FileScriptStore: ScriptStore {
     static let migratedScriptName = "dovecot.orig"
 
     /// Both paths absolute (the server expands `~` and `%u` first). Creates nothing until the first write.
+    /// `readOnly` (the admin tool's list/get/check commands) never writes anything, not even the rescue of a
+    /// regular file at the active link's place: such a file is then simply not an active script.
     public init(
-        storageDirectory: String, activeLinkPath: String, quota: QuotaLimits, lockTimeoutMilliseconds: Int = 10_000
+        storageDirectory: String, activeLinkPath: String, quota: QuotaLimits, lockTimeoutMilliseconds: Int = 10_000,
+        readOnly: Bool = false
     ) throws(StorageError) {
         guard let storagePath = StoragePath.normalize(storageDirectory) else {
             throw .io(operation: "open storage", path: storageDirectory, errno: FileSystemError.invalidArgument)
@@ -55,6 +60,7 @@ public final class FileScriptStore: ScriptStore {
         self.linkTargetPrefix = StoragePath.relativePrefix(from: link.directory, to: storagePath)
         self.quota = quota
         self.lockTimeoutMilliseconds = max(0, lockTimeoutMilliseconds)
+        self.readOnly = readOnly
     }
 
     /// The storage directory (normalised), for logs and tools.
@@ -163,6 +169,7 @@ public final class FileScriptStore: ScriptStore {
 
     /// The storage directory, created (mode 0700, parents too) when `create` is set; `nil` if it does not exist.
     func openStorage(create: Bool) throws(StorageError) -> DirectoryHandle? {
+        if create && readOnly { throw .io(operation: "write", path: storagePath, errno: FileSystemError.readOnly) }
         if let storage { return storage }
         do {
             storage = try DirectoryHandle(path: storagePath)
@@ -181,6 +188,9 @@ public final class FileScriptStore: ScriptStore {
 
     /// The directory of the active link; created when `create` is set; `nil` if it does not exist.
     func openLinkDirectory(create: Bool) throws(StorageError) -> DirectoryHandle? {
+        if create && readOnly {
+            throw .io(operation: "write", path: linkDirectoryPath, errno: FileSystemError.readOnly)
+        }
         do {
             return try DirectoryHandle(path: linkDirectoryPath)
         } catch {

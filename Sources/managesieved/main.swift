@@ -127,18 +127,8 @@ func serve() -> Never {
     serverSettings.parserLimits = ParserLimits(maxLineLength: settings.maxLineLength, maxScriptSize: maxScriptSize)
     serverSettings.xclientTrusted = xclientTrusted
 
-    var policy = LocalBackend.Policy()
-    policy.firstValidUID = settings.firstValidUID
-    policy.lastValidUID = settings.lastValidUID
-    (policy.firstValidGID, policy.lastValidGID) = (settings.firstValidGID, settings.lastValidGID)
-    (policy.maxMemoryBytes, policy.maxCPUSeconds) = (
-        settings.maxMemory, UInt64(settings.maxCPUMilliseconds + 999) / 1000
-    )
-    policy.storageTemplate = settings.sieveStorage
-    policy.activeLinkTemplate = settings.sieve
-    policy.lockTimeoutMilliseconds = settings.lockTimeoutMilliseconds
+    let policy = settings.localBackendPolicy
 
-    let globalQuota = settings.globalQuota
     // Session transcript (rawlog_dir): opened now, as root, after the PROXY header gave the real peer.
     let transcript: TranscriptFile? = settings.rawlogDir.flatMap { directory in
         TranscriptRecorder.open(
@@ -155,11 +145,7 @@ func serve() -> Never {
 
     let backend = LocalBackend(
         passwdPath: settings.passwdFile, policy: policy,
-        limits: { entry in
-            UserLimits.resolve(
-                entry, global: globalQuota, hardLimit: Settings.hardScriptSizeLimit, parseSize: ConfigParser.parseSize)
-        },
-        expand: { template, user, home in PathExpansion.expand(template, user: user, home: home) },
+        limits: { entry in settings.userLimits(for: entry) }, expand: Settings.expandPath,
         logger: logger)
     // Assigned only when configured: replacing a nil would be the process's first release of a generic
     // Optional, whose runtime metadata costs more than the greeting's encoding.

@@ -1,0 +1,235 @@
+"""managesievectl as doveadm sieve: one shared way to a user's storage (the server's uid rules, acting as the
+user, read commands that never write), --all-users / -u MASK / --json for list/get/put/activate/deactivate/
+rename/delete, and `recheck`. As root, each user has a uid of their own, so ownership and access are real."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CTL, IS_ROOT, hashed
+
+pytestmark = pytest.mark.skipif(not IS_ROOT, reason="users with their own uids need root")
+
+# name -> uid (gid = uid); dave is below first_valid_uid (100), erin is served by another server.
+UIDS = {"alice": 1501, "bob": 1502, "carol@example.org": 1503, "dave": 50, "erin": 1505}
+
+
+class AdminEnv:
+    def __init__(self, root: Path, extra: str = ""):
+        self.root = root
+        os.chmod(root, 0o755)
+        self.homes = root / "home"
+        self.homes.mkdir()
+        os.chmod(self.homes, 0o755)
+        self.passwd = root / "passwd"
+        self.config = root / "managesieved.conf"
+        lines = []
+        for user, uid in UIDS.items():
+            home = self.home(user)
+            home.mkdir()
+            os.chown(home, uid, uid)
+            os.chmod(home, 0o700)
+            extra_fields = "proxy host=127.0.0.1" if user == "erin" else ""
+            lines.append(f"{user}:{hashed('secret', 'PLAIN')}:{uid}:{uid}::{home}::{extra_fields}")
+        self.passwd.write_text("\n".join(lines) + "\n")
+        self.write_config(extra)
+
+    def write_config(self, extra: str = "", first_valid_uid: int = 100):
+        self.config.write_text(
+            f"passwd_file = {self.passwd}\nlog_path = {self.root / 'log'}\nfirst_valid_uid = {first_valid_uid}\n"
+            f"auth_scram_secret_file = {self.root / 'scram'}\n{extra}\n"
+        )
+
+    def home(self, user: str) -> Path:
+        return self.homes / user
+
+    def storage(self, user: str) -> Path:
+        return self.home(user) / "sieve"
+
+    def ctl(self, *args, input=None, config=None):
+        return subprocess.run(
+            [str(CTL), args[0], "-c", str(config or self.config), *args[1:]], input=input, capture_output=True,
+            timeout=60,
+        )
+
+    def seed(self, user: str, scripts: dict[str, bytes], active: str | None = None):
+        """Scripts written as the user would (owned by them), and the active link."""
+        uid = UIDS[user]
+        storage = self.storage(user)
+        storage.mkdir(exist_ok=True)
+        os.chown(storage, uid, uid)
+        for name, content in scripts.items():
+            path = storage / f"{name}.sieve"
+            path.write_bytes(content)
+            os.chown(path, uid, uid)
+        if active:
+            link = self.home(user) / ".dovecot.sieve"
+            os.symlink(f"sieve/{active}.sieve", link)
+            os.lchown(link, uid, uid)
+
+
+@pytest.fixture
+def admin(env_root):
+    return AdminEnv(env_root)
+
+
+def tree_state(path: Path) -> dict:
+    """Every entry under `path` with its kind, size, mode, owner and mtime (ns)."""
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in [".", *dirnames, *filenames]:
+            full = Path(dirpath) / name
+            st = os.lstat(full)
+            state[str(full)] = (stat.S_IFMT(st.st_mode), st.st_size, st.st_mode, st.st_uid, st.st_mtime_ns)
+    return state
+
+
+def json_lines(result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+# --- one way to a user's storage --------------------------------------------------------------------------
+
+def test_read_commands_never_write(admin):
+    """list/get (and recheck) on storage in 0555 directories, with a pre-ManageSieve regular ~/.dovecot.sieve
+    (which a write would rescue as dovecot.orig): nothing created, nothing changed, not even a lock file."""
+    admin.seed("alice", {"rules": b"keep;\n", "spam": b'require "fileinto";\nfileinto "Junk";\n'})
+    regular = admin.home("alice") / ".dovecot.sieve"
+    regular.write_bytes(b"discard;\n")
+    os.chown(regular, 1501, 1501)
+    os.chmod(admin.storage("alice"), 0o555)
+    os.chmod(admin.home("alice"), 0o555)
+    # bob has no storage at all: reading must not create it.
+    before = tree_state(admin.homes)
+    listing = admin.ctl("list", "alice")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.decode().splitlines() == ["  rules\t6", "  spam\t37"]
+    assert admin.ctl("get", "alice", "spam").stdout == b'require "fileinto";\nfileinto "Junk";\n'
+    assert admin.ctl("list", "bob").stdout == b""
+    assert admin.ctl("list", "-A", "--json").returncode == 1  # dave is refused (below)
+    assert admin.ctl("get", "-A", "rules").returncode == 1
+    assert admin.ctl("recheck", "-A").returncode in (0, 74)
+    assert tree_state(admin.homes) == before
+    assert not admin.storage("bob").exists()
+    assert not (admin.storage("alice") / ".managesieved.lock").exists()
+    # A write on the same storage does rescue the file (so the read commands above chose not to).
+    os.chmod(admin.home("alice"), 0o700)
+    os.chmod(admin.storage("alice"), 0o700)
+    assert admin.ctl("deactivate", "alice").returncode == 0
+    assert (admin.storage("alice") / "dovecot.orig.sieve").read_bytes() == b"discard;\n"
+
+
+def test_storage_is_reached_as_the_user_never_as_root(admin):
+    """bob's storage is a symlink into a root-only directory holding a script: root could read it, bob cannot,
+    and the tool acts as bob, so it refuses rather than following the link as root."""
+    secret = admin.root / "rootonly"
+    secret.mkdir(mode=0o700)
+    (secret / "stolen.sieve").write_bytes(b"keep;\n")
+    os.symlink(secret, admin.storage("bob"))
+    listing = admin.ctl("list", "bob")
+    assert listing.returncode == 1
+    assert b"stolen" not in listing.stdout and b"ermission denied" in listing.stderr
+    put = admin.ctl("put", "bob", "x", "-", input=b"keep;\n")
+    assert put.returncode == 1
+    assert sorted(os.listdir(secret)) == ["stolen.sieve"]
+    # A script file that is a symlink to a root-only file is not a script either.
+    admin.seed("alice", {"rules": b"keep;\n"})
+    os.symlink(secret / "stolen.sieve", admin.storage("alice") / "link.sieve")
+    assert admin.ctl("list", "alice").stdout.decode().splitlines() == ["  rules\t6"]
+    assert admin.ctl("get", "alice", "link").returncode == 1
+
+
+def test_written_files_belong_to_each_user(admin):
+    result = admin.ctl("put", "-u", "alice", "-u", "bob", "rules", "-", "--activate", input=b"keep;\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines() == [
+        "alice: stored 'rules' and activated it", "bob: stored 'rules' and activated it"]
+    for user in ("alice", "bob"):
+        st = os.stat(admin.storage(user) / "rules.sieve")
+        assert (st.st_uid, st.st_gid) == (UIDS[user], UIDS[user])
+        assert os.lstat(admin.home(user) / ".dovecot.sieve").st_uid == UIDS[user]
+        assert os.stat(admin.storage(user)).st_uid == UIDS[user]
+
+
+def test_the_servers_uid_rules_apply(admin):
+    """dave's uid is below first_valid_uid: the server would not serve him, nor does the tool; with -A the
+    others are still served and the run exits 1. erin is proxied: -A leaves her out."""
+    refused = admin.ctl("list", "dave")
+    assert refused.returncode == 1 and b"uid 50/gid 50 not allowed" in refused.stderr
+    assert not admin.storage("dave").exists()
+    admin.seed("alice", {"rules": b"keep;\n"}, active="rules")
+    everyone = admin.ctl("list", "-A", "--json")
+    assert everyone.returncode == 1
+    objects = json_lines(everyone)
+    assert {"user": "alice", "script": "rules", "active": True, "size": 6} in objects
+    assert {"user": "dave", "ok": False, "error": "'dave': uid 50/gid 50 not allowed to log in (first_valid_uid…)"} \
+        in objects
+    assert not any(o.get("user") == "erin" for o in objects)
+    proxied = admin.ctl("list", "erin")
+    assert proxied.returncode == 1 and b"another server" in proxied.stderr
+    # With the range widened the same command serves dave.
+    admin.write_config(first_valid_uid=10)
+    assert admin.ctl("list", "dave").returncode == 0
+
+
+# --- doveadm parity ----------------------------------------------------------------------------------------
+
+def test_masks_select_users_like_doveadm(admin):
+    for user in ("alice", "bob", "carol@example.org"):
+        admin.seed(user, {"rules": b"keep;\n"})
+    a = admin.ctl("list", "-u", "a*")
+    assert a.returncode == 0 and a.stdout.decode().splitlines() == ["alice\t  rules\t6"]
+    org = admin.ctl("list", "-u", "*@example.org", "--json")
+    assert json_lines(org) == [{"user": "carol@example.org", "script": "rules", "active": False, "size": 6}]
+    nobody = admin.ctl("list", "-u", "z*")
+    assert nobody.returncode == 1 and b"no user matches 'z*'" in nobody.stderr
+    both = admin.ctl("list", "-A", "-u", "a*")
+    assert both.returncode == 64
+
+
+def test_json_lines_of_every_command(admin):
+    """One object per user (and script) on its own line, for each storage command."""
+    sel = ["-u", "alice", "-u", "bob"]
+    put = admin.ctl("put", *sel, "--json", "rules", "-", input=b"keep;\n")
+    assert put.returncode == 0, put.stderr
+    assert json_lines(put) == [{"user": "alice", "script": "rules", "ok": True},
+                               {"user": "bob", "script": "rules", "ok": True}]
+    bad = admin.ctl("put", "-u", "alice", "--json", "bad", "-", input=b"keep;\nfileint \"x\";\n")
+    assert bad.returncode == 1
+    [refusal] = json_lines(bad)
+    assert refusal["user"] == "alice" and refusal["script"] == "bad" and refusal["ok"] is False
+    assert refusal["diagnostics"][0]["line"] == 2 and refusal["diagnostics"][0]["severity"] == "error"
+    assert "fileinto" in refusal["diagnostics"][0]["message"]
+    act = admin.ctl("activate", *sel, "--json", "rules")
+    assert json_lines(act) == [{"user": "alice", "script": "rules", "ok": True},
+                               {"user": "bob", "script": "rules", "ok": True}]
+    got = admin.ctl("get", *sel, "--json", "rules")
+    assert json_lines(got) == [{"user": u, "script": "rules", "active": True, "content": "keep;\n"}
+                               for u in ("alice", "bob")]
+    text = admin.ctl("get", *sel, "rules")
+    assert text.stdout == b"==> alice <==\nkeep;\n==> bob <==\nkeep;\n"
+    ren = admin.ctl("rename", *sel, "--json", "rules", "main")
+    assert json_lines(ren) == [{"user": u, "script": "main", "ok": True} for u in ("alice", "bob")]
+    assert os.readlink(admin.home("bob") / ".dovecot.sieve") == "sieve/main.sieve"
+    refused = admin.ctl("delete", *sel, "--json", "main")
+    assert refused.returncode == 1
+    assert [o["error"] for o in json_lines(refused)] == ["'main' is the active script; deactivate it first"] * 2
+    deact = admin.ctl("deactivate", *sel, "--json")
+    assert json_lines(deact) == [{"user": "alice", "ok": True}, {"user": "bob", "ok": True}]
+    deleted = admin.ctl("delete", *sel, "--json", "main")
+    assert json_lines(deleted) == [{"user": u, "script": "main", "ok": True} for u in ("alice", "bob")]
+    assert admin.ctl("list", *sel, "--json").stdout == b""
+
+
+def test_usage_of_positional_user_and_options(admin):
+    """Without -A/-u the first argument is the user (as before); with them, every argument is a name."""
+    assert admin.ctl("get", "alice").returncode == 64
+    assert admin.ctl("get", "-A", "alice", "rules").returncode == 64
+    help_text = subprocess.run([str(CTL), "--help"], capture_output=True, text=True).stdout
+    for example in ("list -A --json", "-u '*@example.org'", "recheck --all-users"):
+        assert example in help_text, example
