@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction: see ARCHITECTURE.md.
-// Pure targets (SieveCompiler, ManageSieveProtocol, Config, JOSE, SieveMessage) import neither Foundation nor Glibc.
+// Pure targets (SieveCompiler, ManageSieveProtocol, Config, JOSE, SieveMessage, SieveInterpreter) import neither Foundation nor Glibc.
 let package = Package(
     name: "managesieved",
     platforms: [.macOS(.v13)],
@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "JOSE"),
         // RFC 5322/2045/2047 messages for the Sieve interpreter (charset conversion supplied by the caller).
         .target(name: "SieveMessage"),
+        // Executes compiled scripts against messages (a dry run: the result lists the actions).
+        .target(name: "SieveInterpreter", dependencies: ["SieveCompiler", "SieveMessage"]),
 
         // The operating system.
         .target(name: "Posix", dependencies: ["CLinux"]),
@@ -73,7 +75,7 @@ let package = Package(
             name: "managesievectl",
             dependencies: [
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
-                "Posix", "SieveCompiler", "JOSE",
+                "Posix", "SieveCompiler", "JOSE", "SieveInterpreter", "SieveMessage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +104,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "SieveMessageTests", dependencies: ["SieveMessage"]),
+        .testTarget(
+            name: "SieveInterpreterTests", dependencies: ["SieveInterpreter", "SieveCompiler", "SieveMessage"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),

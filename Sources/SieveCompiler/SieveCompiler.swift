@@ -46,17 +46,32 @@ public struct SieveCompiler: Sendable {
     /// user's storage (nil = don't check); it is asked about `:global` includes too (`isGlobal` is set), so
     /// a server without global scripts answers true or false for them as it sees fit.
     public func compile(_ script: [UInt8], includeExists: ((IncludeReference) -> Bool)? = nil) -> CompileResult {
+        compileTree(script, includeExists: includeExists).result
+    }
+
+    /// Compiles `script` like `compile` and, when it is valid, returns the form an interpreter executes.
+    public func compileForExecution(
+        _ script: [UInt8], includeExists: ((IncludeReference) -> Bool)? = nil
+    ) -> (result: CompileResult, script: ExecutableScript?) {
+        let (result, tree) = compileTree(script, includeExists: includeExists)
+        guard result.isValid, let tree else { return (result, nil) }
+        return (result, tree.executable())
+    }
+
+    private func compileTree(
+        _ script: [UInt8], includeExists: ((IncludeReference) -> Bool)?
+    ) -> (result: CompileResult, tree: SyntaxTree?) {
         let sink = DiagnosticSink(maxErrors: options.maxErrors)
         // The syntax tree stores positions in 32 bits: 2 GiB and more is too large whatever the setting.
         let maxSize = min(options.limits.maxScriptSize, Int(Int32.max) - 1)
         if script.count > maxSize {
             sink.error(.scriptTooLarge(limit: maxSize), line: 0, column: 0)
-            return CompileResult(diagnostics: sink.diagnostics, includes: [])
+            return (CompileResult(diagnostics: sink.diagnostics, includes: []), nil)
         }
         var parser = Parser(bytes: script, limits: options.limits, sink: sink)
         var tree = parser.parseScript()
         if sink.errorCount > 0 {
-            return CompileResult(diagnostics: SieveCompiler.ordered(sink.diagnostics), includes: [])
+            return (CompileResult(diagnostics: SieveCompiler.ordered(sink.diagnostics), includes: []), nil)
         }
         // encoded-character must be known before strings are looked at: decode first.
         tree.decodeEncodedCharacters(enabled: options.extensions)
@@ -71,7 +86,7 @@ public struct SieveCompiler: Sendable {
                 }
             }
         }
-        return CompileResult(diagnostics: SieveCompiler.ordered(sink.diagnostics), includes: validator.includes)
+        return (CompileResult(diagnostics: SieveCompiler.ordered(sink.diagnostics), includes: validator.includes), tree)
     }
 
     /// Activation check: compiles `script` and, recursively (depth ≤ 10, each script once), every personal

@@ -28,7 +28,7 @@ struct ManageSieveCtl: ParsableCommand {
             ConfigCommand.self, CheckCommand.self, HashPasswordCommand.self, TranscriptCommand.self,
             ListCommand.self, GetCommand.self, PutCommand.self, ActivateCommand.self, DeactivateCommand.self,
             RenameCommand.self, DeleteCommand.self, PasswdIndexCommand.self, OAuth2Command.self,
-            RecheckCommand.self,
+            RecheckCommand.self, TestCommand.self,
         ]
     )
 }

@@ -1,0 +1,307 @@
+import ArgumentParser
+import Config
+import Foundation
+import Posix
+import ServerConfiguration
+import SieveCompiler
+import SieveInterpreter
+import SieveMessage
+
+/// `managesievectl test [options] SCRIPT MESSAGE`: a dry run of a Sieve script against a message. Prints the
+/// actions the script would take (or one JSON object with `--json`), and with `--trace` why: every command
+/// and test executed, with what it compared. Nothing is delivered.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run a Sieve script against a message without delivering it.",
+        discussion: """
+            Lists the actions SCRIPT would take for MESSAGE (a file with the message as delivered) and whether \
+            the implicit keep applies. The extensions are the configuration's sieve_extensions (as for check). \
+            --json prints one object: {"actions": [...], "implicit_keep": B, "implicit_keep_flags": [...], \
+            "error": B}. --trace prints, for every command and test executed, its line, what it compared and \
+            the outcome. Exits 0 on success, 1 on a compile or runtime error (the implicit keep applies), 64 on \
+            usage errors.
+            """
+    )
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
+    var configFile: String?
+
+    @Option(name: .customLong("envelope-from"), help: "The envelope sender ('' or '<>': the null sender).")
+    var envelopeFrom: String?
+
+    @Option(name: .customLong("envelope-to"), help: "The envelope recipient (and original recipient).")
+    var envelopeTo: String?
+
+    @Option(
+        name: .customLong("personal-dir"),
+        help: "Where personal :include scripts are (default: the script's directory).")
+    var personalDir: String?
+
+    @Option(name: .customLong("global-dir"), help: "Where :global include scripts are.")
+    var globalDir: String?
+
+    @Option(name: .customLong("mailbox"), help: "A folder that exists (mailboxexists); repeat for more.")
+    var mailboxes: [String] = []
+
+    @Option(
+        name: .customLong("now"),
+        help: "The current time: seconds since the epoch, YYYY-MM-DDTHH:MM:SS[Z|±HH:MM] or an RFC 5322 date.")
+    var now: String?
+
+    @Flag(name: .customLong("json"), help: "Print one JSON object.")
+    var json = false
+
+    @Flag(name: .customLong("trace"), help: "Print every command and test executed and what it compared.")
+    var trace = false
+
+    @Argument(help: "The Sieve script.")
+    var script: String
+
+    @Argument(help: "The message.")
+    var message: String
+
+    static func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("managesievectl test: \(message)\n".utf8))
+        return ExitStatus.usage
+    }
+
+    func run() throws {
+        let options = try compileOptions()
+        guard
+            let scriptBytes = try? FileRead.readFile(path: script, maxSize: max(options.limits.maxScriptSize, 1 << 20))
+        else { throw Self.usage("cannot read the script \(script)") }
+        let limits = MessageLimits()
+        guard let messageBytes = try? FileRead.readFile(path: message, maxSize: limits.maxSize + 1) else {
+            throw Self.usage("cannot read the message \(message)")
+        }
+        let parsed: Message
+        do {
+            parsed = try Message.parse(messageBytes, limits: limits)
+        } catch {
+            throw Self.usage("\(message): \(error.message)")
+        }
+        let compiler = SieveCompiler(options: options)
+        let compiled = compiler.compileForExecution(scriptBytes)
+        for diagnostic in compiled.result.diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.render(fileName: script) + "\n").utf8))
+        }
+        guard let executable = compiled.script else {
+            emit(
+                RunResult(
+                    actions: [], implicitKeep: true, implicitKeepFlags: [], errors: ["compile error"], warnings: [],
+                    trace: []))
+            throw ExitStatus.failure
+        }
+        let context = try makeContext(options: options)
+        let result = Interpreter(context: context).run(executable, message: parsed)
+        // With --json, stdout carries the one object only: the trace goes to stderr.
+        for line in result.trace {
+            if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+        }
+        for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for error in result.errors { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
+        emit(result)
+        if result.failed { throw ExitStatus.failure }
+    }
+
+    private func makeContext(options: CompileOptions) throws -> InterpreterContext {
+        let directory =
+            personalDir
+            ?? {
+                let d = (script as NSString).deletingLastPathComponent
+                return d.isEmpty ? "." : d
+            }()
+        let global = globalDir
+        let instant = try nowDate()
+        var context = InterpreterContext(
+            envelopeFrom: envelopeFrom.map { $0 == "<>" ? "" : Self.stripAngles($0) },
+            envelopeTo: envelopeTo.map(Self.stripAngles), mailboxes: Set(mailboxes), now: instant,
+            regex: { pattern, icase, subject in
+                RegexMatch.match(pattern: pattern, caseInsensitive: icase, subject: subject)
+            },
+            charset: { charset, bytes in Iconv.toUTF8(charset: charset, bytes: bytes) },
+            loadScript: { name, isGlobal in
+                guard !name.contains("/"), let base = isGlobal ? global : directory else { return nil }
+                return try? FileRead.readFile(path: base + "/" + name + ".sieve", maxSize: 1 << 20)
+            },
+            compileOptions: options, maxRedirects: options.maxRedirects)
+        context.trace = trace
+        return context
+    }
+
+    private static func stripAngles(_ s: String) -> String {
+        s.hasPrefix("<") && s.hasSuffix(">") && s.count >= 2 ? String(s.dropFirst().dropLast()) : s
+    }
+
+    /// --now, else the clock; the local zone's offset at that instant (a `date` test without :zone uses it).
+    private func nowDate() throws -> MessageDate {
+        var seconds = Int64(Date().timeIntervalSince1970)
+        var explicitZone: Int? = nil
+        if let now {
+            if let n = Int64(now) {
+                seconds = n
+            } else if let d = Self.parseISO(now) {
+                seconds = d.epochSeconds
+                explicitZone = d.zoneMinutes
+            } else if let d = MessageDate.parse(Array(now.utf8)) {
+                seconds = d.epochSeconds
+                explicitZone = d.zoneMinutes
+            } else {
+                throw Self.usage("--now: '\(now)' is not a time")
+            }
+        }
+        let local = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))) / 60
+        return MessageDate(epochSeconds: seconds, zoneMinutes: explicitZone.map { _ in local } ?? local)
+    }
+
+    /// YYYY-MM-DDTHH:MM:SS followed by Z, ±HH:MM or nothing (local time is then taken as UTC).
+    static func parseISO(_ s: String) -> MessageDate? {
+        let b = Array(s.utf8)
+        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A
+        else { return nil }
+        func n(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
+        guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16),
+            let se = n(17..<19)
+        else { return nil }
+        var zone = 0
+        let rest = b[19...]
+        if rest.count == 6, rest.first == 0x2B || rest.first == 0x2D, let zh = n(20..<22), let zm = n(23..<25) {
+            zone = (zh * 60 + zm) * (rest.first == 0x2D ? -1 : 1)
+        } else if !(rest.isEmpty || Array(rest) == [0x5A]) {
+            return nil
+        }
+        let days = MessageDate.days(year: y, month: mo, day: d)
+        let local = Int64(days) * 86400 + Int64(h * 3600 + mi * 60 + se)
+        return MessageDate(epochSeconds: local - Int64(zone) * 60, zoneMinutes: zone)
+    }
+
+    private func compileOptions() throws -> CompileOptions {
+        var settings = Settings()
+        if let configFile {
+            do {
+                let text = try FileRead.readFile(path: configFile, maxSize: 1 << 20)
+                settings = try ConfigParser.parse(text, fileName: configFile)
+            } catch let error as ConfigError {
+                throw Self.usage(error.description)
+            } catch {
+                throw Self.usage("cannot read the configuration \(configFile): \(error)")
+            }
+        }
+        do {
+            var options = try settings.compileOptions()
+            options.includeProblemsAreErrors = true
+            return options
+        } catch {
+            throw Self.usage("sieve_extensions: \(error.message)")
+        }
+    }
+
+    private func emit(_ result: RunResult) {
+        if json {
+            print(TestOutput.json(result))
+        } else {
+            print(TestOutput.listing(result), terminator: "")
+        }
+    }
+}
+
+/// The two renderings of a run's result.
+enum TestOutput {
+    static func json(_ result: RunResult) -> String {
+        let actions = result.actions.map(actionJSON).joined(separator: ",")
+        return "{\"actions\":[\(actions)],\"implicit_keep\":\(result.implicitKeep),"
+            + "\"implicit_keep_flags\":\(list(result.implicitKeepFlags)),\"error\":\(result.failed)}"
+    }
+
+    static func actionJSON(_ action: Action) -> String {
+        switch action {
+        case .keep(let flags): return "{\"type\":\"keep\",\"flags\":\(list(flags))}"
+        case .fileinto(let mailbox, let flags, let copy, let create):
+            return "{\"type\":\"fileinto\",\"mailbox\":\(string(mailbox)),\"flags\":\(list(flags)),"
+                + "\"copy\":\(copy),\"create\":\(create)}"
+        case .redirect(let address, let copy):
+            return "{\"type\":\"redirect\",\"address\":\(string(address)),\"copy\":\(copy)}"
+        case .discard: return "{\"type\":\"discard\"}"
+        case .reject(let reason): return "{\"type\":\"reject\",\"reason\":\(string(reason))}"
+        case .ereject(let reason): return "{\"type\":\"ereject\",\"reason\":\(string(reason))}"
+        case .vacation(let v):
+            return "{\"type\":\"vacation\",\"seconds\":\(v.seconds),\"subject\":\(optional(v.subject)),"
+                + "\"from\":\(optional(v.from)),\"reason\":\(string(v.reason)),\"handle\":\(string(v.handle))}"
+        case .notify(let n):
+            return "{\"type\":\"notify\",\"method\":\(string(n.method)),\"importance\":\(n.importance),"
+                + "\"subject\":\(optional(n.subject)),\"from\":\(optional(n.from)),\"recipients\":\(list(n.recipients)),"
+                + "\"headers\":\(list(n.headers)),\"body\":\(optional(n.body))}"
+        case .notifyDeprecated(let n):
+            return "{\"type\":\"notify_deprecated\",\"importance\":\(n.importance),\"message\":\(optional(n.message)),"
+                + "\"id\":\(optional(n.id)),\"recipients\":\(list(n.recipients))}"
+        }
+    }
+
+    static func listing(_ result: RunResult) -> String {
+        var out = ""
+        if result.failed {
+            out += "Runtime error: no actions; the implicit keep stores the message in INBOX.\n"
+            return out
+        }
+        out += "Actions:\n"
+        if result.actions.isEmpty { out += "  (none)\n" }
+        for (i, action) in result.actions.enumerated() {
+            out += "  \(i + 1). " + describe(action) + "\n"
+        }
+        out += "Implicit keep: "
+        out += result.implicitKeep ? "yes, store in INBOX" + flagText(result.implicitKeepFlags) + "\n" : "no\n"
+        return out
+    }
+
+    private static func flagText(_ flags: [String]) -> String {
+        flags.isEmpty ? "" : " with flags " + flags.joined(separator: " ")
+    }
+
+    static func describe(_ action: Action) -> String {
+        switch action {
+        case .keep(let flags): return "keep: store in INBOX" + flagText(flags)
+        case .fileinto(let mailbox, let flags, let copy, let create):
+            return "fileinto: store in \"\(mailbox)\"" + flagText(flags) + (copy ? " (copy, keep not cancelled)" : "")
+                + (create ? " (create the folder if missing)" : "")
+        case .redirect(let address, let copy):
+            return "redirect to <\(address)>" + (copy ? " (copy, keep not cancelled)" : "")
+        case .discard: return "discard"
+        case .reject(let reason): return "reject with reason: \(reason)"
+        case .ereject(let reason): return "ereject with reason: \(reason)"
+        case .vacation(let v):
+            return "vacation reply at most every \(v.seconds) s" + (v.subject.map { ", subject \"\($0)\"" } ?? "")
+                + (v.from.map { ", from \($0)" } ?? "") + ": \(v.reason)"
+        case .notify(let n):
+            return "notify (\(n.method), importance \(n.importance)) \(n.recipients.joined(separator: ", "))"
+                + (n.subject.map { ", subject \"\($0)\"" } ?? "")
+        case .notifyDeprecated(let n):
+            return "notify (deprecated, importance \(n.importance)) \(n.recipients.joined(separator: ", "))"
+                + (n.message.map { ": \($0)" } ?? "")
+        }
+    }
+
+    static func list(_ items: [String]) -> String { "[" + items.map(string).joined(separator: ",") + "]" }
+    static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
+
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
