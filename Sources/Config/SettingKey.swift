@@ -16,7 +16,7 @@ enum SettingKey {
         "auth_max_attempts", "log_path", "syslog_facility", "mail_debug", "managesieve_idle_timeout",
         "managesieve_command_timeout", "managesieve_login_timeout",
         "managesieve_max_commands", "managesieve_max_bad_commands", "managesieve_max_memory", "managesieve_max_cpu",
-        "sieve_lock_timeout", "ssl", "ssl_cert",
+        "sieve_lock_timeout", "sieve_history_max_versions", "sieve_history_max_size", "ssl", "ssl_cert",
         "ssl_key", "ssl_ca", "ssl_min_protocol", "ssl_cipher_list", "ssl_prefer_server_ciphers",
         "disable_plaintext_auth", "auth_allow_scram_before_tls", "auth_mechanisms", "auth_scram_secret_file",
         "ssl_sniff_timeout", "ssl_verify_client_cert", "ssl_cert_username_field",
@@ -63,6 +63,8 @@ enum SettingKey {
         case "sieve_max_script_size": s.maxScriptSize = try Values.size(text)
         case "sieve_quota_max_scripts": s.quotaMaxScripts = try Values.unsigned(text)
         case "sieve_quota_max_storage": s.quotaMaxStorage = try Values.size(text)
+        case "sieve_history_max_versions": s.historyMaxVersions = try count(name, text)
+        case "sieve_history_max_size": s.historyMaxSize = try Values.size(text)
         case "sieve_extensions": s.sieveExtensions = optional(text)
         case "sieve_max_redirects": s.maxRedirects = try count(name, text)
         case "first_valid_uid": s.firstValidUID = try uid(text)
@@ -138,6 +140,8 @@ enum SettingKey {
         case "sieve_max_script_size": Values.renderSize(s.maxScriptSize)
         case "sieve_quota_max_scripts": String(s.quotaMaxScripts)
         case "sieve_quota_max_storage": Values.renderSize(s.quotaMaxStorage)
+        case "sieve_history_max_versions": String(s.historyMaxVersions)
+        case "sieve_history_max_size": Values.renderSize(s.historyMaxSize)
         case "sieve_extensions": s.sieveExtensions ?? ""
         case "sieve_max_redirects": String(s.maxRedirects)
         case "first_valid_uid": String(s.firstValidUID)

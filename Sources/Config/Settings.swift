@@ -75,6 +75,10 @@ public struct Settings: Equatable, Sendable {
     public var maxMemory: UInt64 = 256 << 20
     /// `managesieve_max_cpu`: a logged-in session's CPU time limit (RLIMIT_CPU), whole seconds; 0 means none.
     public var maxCPUMilliseconds: Int = 60 * 1000
+    /// `sieve_history_max_versions`: replaced or deleted versions kept per script; 0 keeps none.
+    public var historyMaxVersions: Int = 10
+    /// `sieve_history_max_size`: all kept versions of a user together (not part of the quota); 0 keeps none.
+    public var historyMaxSize: UInt64 = 10 << 20
     /// `sieve_lock_timeout`: how long to wait for the storage lock.
     public var lockTimeoutMilliseconds: Int = 10 * 1000
     /// `ssl`.

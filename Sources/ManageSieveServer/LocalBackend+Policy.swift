@@ -42,7 +42,8 @@ extension LocalBackend.Policy {
             return .success(
                 try FileScriptStore(
                     storageDirectory: storage, activeLinkPath: link, quota: quota,
-                    lockTimeoutMilliseconds: lockTimeoutMilliseconds, readOnly: readOnly))
+                    lockTimeoutMilliseconds: lockTimeoutMilliseconds, readOnly: readOnly,
+                    history: history))
         } catch {
             return .failure(.storageUnavailable("\(error)"))
         }

@@ -25,6 +25,8 @@ public final class LocalBackend: SessionBackend {
         public var activeLinkTemplate: String = "~/.dovecot.sieve"
         /// `sieve_lock_timeout` in milliseconds.
         public var lockTimeoutMilliseconds: Int = 10_000
+        /// `sieve_history_max_versions` and `sieve_history_max_size`.
+        public var history: HistoryLimits = .off
         public init() {}
     }
 
@@ -240,7 +242,8 @@ public final class LocalBackend: SessionBackend {
         }
         let userLimits = limits(entry)
         return policy.openStore(for: entry, quota: userLimits.quota, expand: expand).map { store in
-            .local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize))
+            store.historyProblem = { [logger] problem in logger.log(.warning, "history: \(problem)") }
+            return .local(UserContext(user: entry.user, store: store, maxScriptSize: userLimits.maxScriptSize))
         }
     }
 

@@ -112,6 +112,18 @@ public final class DirectoryHandle {
         try FileSystem.retrying("link", display(newName)) { linkat(descriptor, oldName, descriptor, newName, 0) }
     }
 
+    /// `linkat` from this directory into `directory` (not following a link); EEXIST if `newName` exists there.
+    public func link(_ oldName: String, to newName: String, in directory: DirectoryHandle) throws(FileSystemError) {
+        try FileSystem.retrying("link", directory.display(newName)) {
+            linkat(descriptor, oldName, directory.descriptor, newName, 0)
+        }
+    }
+
+    /// `unlinkat(AT_REMOVEDIR)` of an empty subdirectory.
+    public func removeDirectory(_ name: String) throws(FileSystemError) {
+        try FileSystem.retrying("rmdir", display(name)) { unlinkat(descriptor, name, AT_REMOVEDIR) }
+    }
+
     /// `unlinkat` of a non-directory.
     public func unlink(_ name: String) throws(FileSystemError) {
         try FileSystem.retrying("unlink", display(name)) { unlinkat(descriptor, name, 0) }

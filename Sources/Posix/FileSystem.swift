@@ -22,6 +22,7 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
     public var isAlreadyExists: Bool { errno == EEXIST }
     /// ELOOP: a final component is a link that O_NOFOLLOW refused to follow.
     public var isSymbolicLink: Bool { errno == ELOOP }
+    public var isNotDirectory: Bool { errno == ENOTDIR }
 
     /// EINVAL, for callers that reject an argument before any call (they do not import Glibc).
     public static let invalidArgument: Int32 = EINVAL

@@ -7,7 +7,7 @@ import SieveStorage
 // `LocalBackend` from these, and `managesievectl` opens users' storage with the same values.
 
 extension Settings {
-    /// `first_valid_uid`…, `managesieve_max_memory`/`_cpu`, `sieve_storage`, `sieve`, `sieve_lock_timeout`.
+    /// `first_valid_uid`…, `managesieve_max_memory`/`_cpu`, `sieve_storage`, `sieve`, `sieve_lock_timeout`, the history limits.
     public var localBackendPolicy: LocalBackend.Policy {
         var policy = LocalBackend.Policy()
         policy.firstValidUID = firstValidUID
@@ -17,6 +17,7 @@ extension Settings {
         policy.storageTemplate = sieveStorage
         policy.activeLinkTemplate = sieve
         policy.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+        policy.history = historyLimits
         return policy
     }
 

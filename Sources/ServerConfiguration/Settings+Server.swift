@@ -26,6 +26,11 @@ extension Settings {
             maxStorage: quotaMaxStorage == 0 ? nil : quotaMaxStorage)
     }
 
+    /// How much version history each user's storage keeps.
+    public var historyLimits: HistoryLimits {
+        HistoryLimits(maxVersions: historyMaxVersions, maxTotalSize: historyMaxSize)
+    }
+
     /// How uploads are compiled: `sieve_extensions`, `managesieve_max_compile_errors`, `sieve_max_redirects`,
     /// the script size limit, and POSIX regex checking for `:regex`.
     public func compileOptions(maxScriptSize: Int? = nil) throws(ExtensionSetError) -> CompileOptions {

@@ -18,6 +18,7 @@ extension FileScriptStore {
         do {
             try withLock { directory throws(StorageError) in
                 try checkQuotaRemovingStaleTemporaries(in: directory, fileName: fileName, size: UInt64(content.count))
+                keepVersion(of: fileName, in: directory, deleted: false)
                 try Self.io { () throws(FileSystemError) in
                     try directory.rename(temporary, to: fileName)
                     try directory.sync()
@@ -37,6 +38,7 @@ extension FileScriptStore {
                 throw .notFound(name)
             }
             if try resolveActive(in: directory) == name { throw .isActive(name) }
+            keepVersion(of: fileName, in: directory, deleted: true)
             do throws(FileSystemError) {
                 try directory.unlink(fileName)
                 try directory.sync()
@@ -86,6 +88,7 @@ extension FileScriptStore {
                     throw Self.storageError(error)
                 }
             }
+            moveHistory(from: oldFile, to: newFile, in: directory)
         }
     }
 

@@ -29,6 +29,10 @@ public final class FileScriptStore: ScriptStore {
     var migrationChecked = false
     /// Reads only: no lock file, no directory, no migration or repair; every mutation fails with EROFS.
     public let readOnly: Bool
+    /// How many replaced and deleted versions are kept (FileScriptStore+History.swift).
+    public let history: HistoryLimits
+    /// Told about a version that could not be kept (the write itself went on); the server logs it.
+    public var historyProblem: ((String) -> Void)?
 
     static let scriptSuffix = ".sieve"
     static let lockFileName = ".managesieved.lock"
@@ -43,7 +47,8 @@ public final class FileScriptStore: ScriptStore {
     /// regular file at the active link's place: such a file is then simply not an active script.
     public init(
         storageDirectory: String, activeLinkPath: String, quota: QuotaLimits, lockTimeoutMilliseconds: Int = 10_000,
-        readOnly: Bool = false
+        readOnly: Bool = false,
+        history: HistoryLimits = .off
     ) throws(StorageError) {
         guard let storagePath = StoragePath.normalize(storageDirectory) else {
             throw .io(operation: "open storage", path: storageDirectory, errno: FileSystemError.invalidArgument)
@@ -61,6 +66,7 @@ public final class FileScriptStore: ScriptStore {
         self.quota = quota
         self.lockTimeoutMilliseconds = max(0, lockTimeoutMilliseconds)
         self.readOnly = readOnly
+        self.history = history
     }
 
     /// The storage directory (normalised), for logs and tools.

@@ -182,7 +182,7 @@ struct SettingsEntriesTests {
         let entries = Settings().entries(onlyNonDefault: false)
         #expect(entries.map(\.key) == Settings.allKeys)
         #expect(Set(Settings.allKeys).count == Settings.allKeys.count)
-        #expect(Settings.allKeys.count == 63)
+        #expect(Settings.allKeys.count == 65)
         #expect(Settings.allKeys.first == "passwd_file")
         let text = entries.map { "\($0.key) = \(ConfigParser.quoteIfNeeded($0.value))" }.joined(separator: "\n")
         #expect(try parse(text) == Settings())

@@ -23,7 +23,7 @@ def test_interrupted_upload_leaves_old_script_and_no_partial_file(server_env):
     partial = b"#" * 3000
     out = server_env.run_pipes(login_line() + b'PUTSCRIPT "main" {10000+}\r\n' + partial)
     assert (storage / "main.sieve").read_bytes() == old
-    leftovers = [p.name for p in storage.iterdir() if p.name != "main.sieve" and not p.name.startswith(".managesieved.lock")]
+    leftovers = [p.name for p in storage.iterdir() if p.name != "main.sieve" and not p.name.startswith((".managesieved.lock", ".managesieved.history"))]
     assert leftovers == []
     assert "client disconnected" in server_env.log_text()
 

@@ -183,7 +183,7 @@ def storage_files(env: ServerEnv, user: str = "alice") -> dict[str, bytes]:
     storage = env.storage(user)
     if not storage.exists():
         return {}
-    return {p.name: p.read_bytes() for p in storage.iterdir() if p.name != ".managesieved.lock"}
+    return {p.name: p.read_bytes() for p in storage.iterdir() if p.name not in (".managesieved.lock", ".managesieved.history")}
 
 
 def peak_rss_kib(pid: int) -> int:

@@ -123,7 +123,7 @@ def check_storage(env: ServerEnv, ops: list[Op], uploads: dict) -> dict:
         assert not entry.name.endswith(".tmp"), f"temporary link left: {entry.name}"
     final = {}
     for name, path in files.items():
-        if name == ".managesieved.lock":
+        if name in (".managesieved.lock", ".managesieved.history"):
             continue
         assert name.endswith(".sieve"), f"unexpected file {name}"
         data = path.read_bytes()
