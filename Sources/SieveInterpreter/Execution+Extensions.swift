@@ -251,7 +251,7 @@ extension Execution {
         case "second": return two(f.second)
         case "time": return "\(two(f.hour)):\(two(f.minute)):\(two(f.second))"
         case "iso8601":
-            let z = (zone < 0 ? "-" : "+") + two(abs(zone) / 60) + ":" + two(abs(zone) % 60)
+            let z = zone == 0 ? "Z" : (zone < 0 ? "-" : "+") + two(abs(zone) / 60) + ":" + two(abs(zone) % 60)
             return "\(four(f.year))-\(two(f.month))-\(two(f.day))T\(two(f.hour)):\(two(f.minute)):\(two(f.second))\(z)"
         case "std11":
             let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -24,7 +24,9 @@ extension Execution {
             return false
         case "exists":
             let names = args.strings(at: 0).map { String(decoding: expand($0, &scope), as: UTF8.self) }
-            let ok = names.allSatisfy { name in message.parts[scope.part].headers.contains { $0.hasName(name) } }
+            // Without :mime, tests see the message's own header (RFC 5703 §4), also inside foreverypart.
+            let part = args.has("mime") ? scope.part : 0
+            let ok = names.allSatisfy { name in message.parts[part].headers.contains { $0.hasName(name) } }
             note(line, "exists \(quoted(names)) → \(ok)")
             return ok
         case "size":
@@ -35,7 +37,7 @@ extension Execution {
             return ok
         case "header":
             let names = args.strings(at: 0).map { expand($0, &scope) }
-            let values = headerValues(names, args, scope)
+            let values = args.has("mime") ? mimeHeaderValues(names, args, scope) : headerValues(names, args, scope)
             return try evaluate("header", names, values, args.strings(at: 1), args, &scope, line: line)
         case "address":
             let names = args.strings(at: 0).map { expand($0, &scope) }
@@ -181,7 +183,7 @@ extension Execution {
     /// The header fields named `names` of the current part, `:index` applied.
     func fields(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[HeaderField]] {
         names.map { name in
-            var found = message.parts[scope.part].headers.filter { $0.hasName(String(decoding: name, as: UTF8.self)) }
+            var found = message.parts[0].headers.filter { $0.hasName(String(decoding: name, as: UTF8.self)) }
             if let index = args.number("index") {
                 let k = Int(index) - 1
                 let position = args.has("last") ? found.count - 1 - k : k
@@ -189,6 +191,42 @@ extension Execution {
             }
             return found
         }
+    }
+
+    /// RFC 5703 §4 `header :mime`: the fields of the current part (or, with :anychild, of every part under
+    /// it), Content-Type options picking its type, subtype, type/subtype or parameters.
+    func mimeHeaderValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {
+        var partIndexes = [scope.part]
+        if args.has("anychild") {
+            var stack = [scope.part]
+            partIndexes = []
+            while let p = stack.popLast() {
+                partIndexes.append(p)
+                stack += message.parts[p].children.reversed()
+            }
+        }
+        var values: [[UInt8]] = []
+        for index in partIndexes {
+            let part = message.parts[index]
+            for name in names {
+                let text = String(decoding: name, as: UTF8.self)
+                if text.lowercased() == "content-type"
+                    && (args.has("type") || args.has("subtype") || args.has("contenttype") || args.has("param"))
+                {
+                    if args.has("type") { values.append(Array(part.mediaType.utf8)) }
+                    if args.has("subtype") { values.append(Array(part.mediaSubtype.utf8)) }
+                    if args.has("contenttype") { values.append(Array(part.contentType.utf8)) }
+                    for p in args.strings("param") ?? [] {
+                        if let v = part.parameter(String(decoding: p, as: UTF8.self)) { values.append(Array(v.utf8)) }
+                    }
+                    continue
+                }
+                for field in part.headers where field.hasName(text) {
+                    values.append(EncodedWords.decode(field.value, converter: context.charset))
+                }
+            }
+        }
+        return values
     }
 
     func headerValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {

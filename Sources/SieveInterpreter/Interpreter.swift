@@ -276,11 +276,14 @@ final class Execution {
         if entries.contains(where: { if case .reject = $0 { return true } else { return false } }) {
             throw .failure("line \(line): store action conflicts with reject")
         }
+        // INBOX is one folder whatever its case (RFC 3501 §5.1); other names are compared as written.
+        let isInbox = mailbox.lowercased() == "inbox"
         if let existing = entries.firstIndex(where: {
-            if case .store(let m, _, _, _, _) = $0 { return m == mailbox } else { return false }
+            if case .store(let m, _, _, _, _) = $0 { return m == mailbox || (isInbox && m.lowercased() == "inbox") }
+            return false
         }) {
-            if case .store(_, _, let c, let cr, let k) = entries[existing] {
-                entries[existing] = .store(mailbox: mailbox, flags: f, copy: c && copy, create: cr || create, isKeep: k)
+            if case .store(let m, _, let c, let cr, let k) = entries[existing] {
+                entries[existing] = .store(mailbox: m, flags: f, copy: c && copy, create: cr || create, isKeep: k)
             }
             return
         }

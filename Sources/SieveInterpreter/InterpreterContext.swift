@@ -60,8 +60,6 @@ public struct InterpreterContext: Sendable {
         self.trace = trace
     }
 
-    /// The stable items a delivery agent reports (RFC 5183 §4).
-    public static let defaultEnvironment: [String: String] = [
-        "name": "Pigeonhole Sieve", "location": "MDA", "phase": "during",
-    ]
+    /// The stable items Pigeonhole's sieve-test reports (RFC 5183 §4; location and phase are not set there).
+    public static let defaultEnvironment: [String: String] = ["name": "Pigeonhole Sieve"]
 }

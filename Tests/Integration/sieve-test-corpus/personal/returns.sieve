@@ -1,0 +1,4 @@
+require ["include", "fileinto"];
+fileinto "in-sub";
+return;
+fileinto "never";

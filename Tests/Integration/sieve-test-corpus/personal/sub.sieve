@@ -1,0 +1,3 @@
+require ["fileinto", "include", "variables"];
+global "tag";
+fileinto "sub-${tag}";

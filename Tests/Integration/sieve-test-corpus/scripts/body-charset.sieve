@@ -1,0 +1,2 @@
+require ["body", "fileinto"];
+if body :contains "café" { fileinto "cafe"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if exists ["list-id", "x-priority"] { fileinto "list"; } elsif exists "subject" { fileinto "subject"; } else { fileinto "nosubject"; }

@@ -1,0 +1,3 @@
+require "imap4flags";
+setflag "\\Flagged";
+if header :contains "subject" "spam" { addflag "junk"; }

@@ -1,0 +1,2 @@
+require ["foreverypart", "mime", "fileinto", "variables"];
+foreverypart { if header :mime :type :is "content-type" "application" { fileinto "has-attachment"; } }

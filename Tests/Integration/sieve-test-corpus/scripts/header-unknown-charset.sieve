@@ -1,0 +1,2 @@
+require ["fileinto", "variables"];
+if header :matches "x-mailer" "*" { fileinto "m/${1}"; }

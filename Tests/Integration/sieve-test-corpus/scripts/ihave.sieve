@@ -1,0 +1,3 @@
+require ["ihave", "fileinto"];
+if ihave "vacation" { fileinto "has-vacation"; }
+if ihave "x-nothing" { fileinto "has-nothing"; }

@@ -1,0 +1,3 @@
+require ["enotify", "variables"];
+set "m" "xmpp:bob@example.com";
+notify "${m}";

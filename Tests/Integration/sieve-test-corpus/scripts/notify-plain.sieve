@@ -1,0 +1,2 @@
+require "enotify";
+notify "mailto:alerts@example.com?subject=Mail%20arrived&x-tag=1";

@@ -1,0 +1,3 @@
+require "variables";
+set "who" "nobody";
+redirect "${who}";

@@ -1,0 +1,2 @@
+require ["variables"];
+if header :matches "from" "*<*@*>" { redirect "${2}@forward.example"; }

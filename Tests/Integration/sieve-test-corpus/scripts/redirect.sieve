@@ -1,0 +1,2 @@
+redirect "Someone@Example.COM";
+redirect "someone@example.com";

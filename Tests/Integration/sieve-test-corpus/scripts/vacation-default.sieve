@@ -1,0 +1,2 @@
+require "vacation";
+if not header :contains "precedence" "bulk" { vacation "Out of office."; }
