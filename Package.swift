@@ -50,7 +50,8 @@ let package = Package(
         .target(
             name: "ServerConfiguration",
             dependencies: [
-                "Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE", "ManageSieveServer",
+                "Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE", "ManageSieveProtocol",
+                "ManageSieveServer",
             ]),
 
         // Executables.

@@ -87,14 +87,18 @@ public final class PasswdDatabase {
         self.path = path
         self.writeIndex = writeIndex
         var notes: [(level: LogLevel, message: String)] = []
-        let opened: (FileSystemFile, FileVersion, FileOwnership)
+        // Three constants rather than one tuple: a tuple of these is copied through its runtime type metadata,
+        // which costs a connection's start-up more than opening the file.
+        let file: FileSystemFile
+        let version: FileVersion
+        let ownership: FileOwnership
         do throws(FileSystemError) {
-            let file = try FileSystemFile.openForReading(path: path, followLinks: true)
+            file = try FileSystemFile.openForReading(path: path, followLinks: true)
             let status = try file.version()
             guard status.ownership.isRegular else {
                 throw FileSystemError(operation: "read", path: path, errno: EINVAL)
             }
-            opened = (file, status.version, status.ownership)
+            (version, ownership) = (status.version, status.ownership)
         } catch {
             source = .text(PasswdFile(parsing: []))
             loadError = .passwdFileUnreadable(
@@ -104,7 +108,6 @@ public final class PasswdDatabase {
                     detail: error.errno == EINVAL ? "not a regular file" : nil))
             return
         }
-        let (file, version, ownership) = opened
         loadError = nil
         if version.size <= UInt64(Self.indexThreshold) {
             source =

@@ -136,7 +136,7 @@ public enum ConfigParser {
             trimmed = trimmed[..<hash]
         }
         trimmed = trimmingTrailingBlanks(trimmed)
-        if trimmed.elementsEqual([UInt8(ascii: "}")]) { return .close }
+        if trimmed.count == 1 && first == UInt8(ascii: "}") { return .close }
         if first == UInt8(ascii: "!") {
             throw fail(
                 "'\(String(decoding: trimmed, as: UTF8.self))': includes are not supported; put the settings in "

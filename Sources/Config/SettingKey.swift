@@ -84,10 +84,13 @@ enum SettingKey {
         case "managesieve_max_cpu": s.maxCPUMilliseconds = try Values.milliseconds(text)
         case "sieve_lock_timeout": s.lockTimeoutMilliseconds = try Values.milliseconds(text)
         case "ssl":
-            guard let mode = SSLMode(rawValue: text.lowercased()) else {
-                throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
+            // A switch rather than `SSLMode(rawValue:)`, whose generated table costs start-up on first use.
+            switch text.lowercased() {
+            case "no": s.ssl = .no
+            case "yes": s.ssl = .yes
+            case "required": s.ssl = .required
+            default: throw ValueError("invalid value '\(text)' for 'ssl' (expected no, yes or required)")
             }
-            s.ssl = mode
         case "ssl_cert": s.sslCert = optional(text)
         case "ssl_key": s.sslKey = optional(text)
         case "ssl_ca": s.sslCA = optional(text)

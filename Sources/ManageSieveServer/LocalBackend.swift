@@ -83,8 +83,12 @@ public final class LocalBackend: SessionBackend {
     }
 
     public func availableMechanisms(context: SASLContext) -> [String] {
+        // Matched, not compared with nil: `!=` takes the optional by value, and the compiler copied the whole
+        // configuration through its runtime type metadata, whose first use costs more than the greeting's work.
+        var oauthConfigured = false
+        if case .some = oauth { oauthConfigured = true }
         let mechanisms = SASLServer.availableMechanisms(
-            for: passwdGreetingFacts(), context: context, oauth: oauth != nil,
+            for: passwdGreetingFacts(), context: context, oauth: oauthConfigured,
             checkpasswordForAll: checkpassword?.forAllUsers ?? false)
         // The secret is read now, while the process is certainly root (a SCRAM login after UNAUTHENTICATE
         // comes after the privilege drop).

@@ -47,10 +47,19 @@ extension Settings {
 
     /// The TLS settings when `ssl` is on and both `ssl_cert` and `ssl_key` are set; nil otherwise.
     public var tlsSettings: TLSSettings? {
-        guard ssl != .no, let cert = sslCert, let key = sslKey else { return nil }
-        return TLSSettings(
-            certificatePath: cert, keyPath: key, caPath: sslCA, minProtocol: sslMinProtocol,
-            cipherList: sslCipherList, preferServerCiphers: sslPreferServerCiphers,
-            verifyClientCertificate: sslVerifyClientCert, certUsernameField: sslCertUsernameField)
+        // Each optional is read on its own (`??`, `if let`): binding two of another module's stored optionals in
+        // one condition, or passing one on as a whole, made the compiler copy it through the runtime's type
+        // metadata, whose first use costs a connection with TLS configured more than its greeting's other work.
+        // The parser never stores an empty path, so "" means unset.
+        let cert = sslCert ?? ""
+        let key = sslKey ?? ""
+        guard ssl != .no, !cert.isEmpty, !key.isEmpty else { return nil }
+        var tls = TLSSettings(
+            certificatePath: cert, keyPath: key, minProtocol: sslMinProtocol,
+            preferServerCiphers: sslPreferServerCiphers, verifyClientCertificate: sslVerifyClientCert,
+            certUsernameField: sslCertUsernameField)
+        if let ca = sslCA { tls.caPath = ca }
+        if let ciphers = sslCipherList { tls.cipherList = ciphers }
+        return tls
     }
 }

@@ -96,7 +96,6 @@ func serve() -> Never {
     acceptProxyHeader(trusted: settings.haproxyTrustedNetworks, logger: logger)
 
     // Extensions and compile options.
-    let maxScriptSize = settings.effectiveMaxScriptSize
     let compileOptions: CompileOptions
     do {
         compileOptions = try settings.compileOptions()
@@ -111,22 +110,8 @@ func serve() -> Never {
             logger, "\(configPath): --implicit-tls needs ssl = yes with ssl_cert and ssl_key", code: ExitCode.config)
     }
 
-    var serverSettings = ServerSettings()
-    serverSettings.implementationString = settings.implementationString
-    serverSettings.compileOptions = compileOptions
-    serverSettings.authFailureDelayMilliseconds = settings.authFailureDelayMilliseconds
-    serverSettings.authMaxAttempts = settings.authMaxAttempts
-    serverSettings.maxBadCommands = settings.maxBadCommands
-    serverSettings.maxCommands = settings.maxCommands
-    serverSettings.maxScriptSize = maxScriptSize
-    serverSettings.tlsAvailable = tls != nil
-    serverSettings.tlsRequired = settings.ssl == .required
-    serverSettings.disablePlaintextAuth = settings.effectiveDisablePlaintextAuth
-    serverSettings.allowSCRAMBeforeTLS = settings.authAllowSCRAMBeforeTLS
-    serverSettings.authMechanisms = settings.authMechanisms
-    serverSettings.parserLimits = ParserLimits(maxLineLength: settings.maxLineLength, maxScriptSize: maxScriptSize)
-    serverSettings.xclientTrusted = xclientTrusted
-
+    let serverSettings = settings.serverSettings(
+        compileOptions: compileOptions, tlsAvailable: tls != nil, xclientTrusted: xclientTrusted)
     let policy = settings.localBackendPolicy
 
     // Session transcript (rawlog_dir): opened now, as root, after the PROXY header gave the real peer.
@@ -161,10 +146,7 @@ func serve() -> Never {
         backend.onUserVerified = { transcript.userIdentified($0.user) }
     }
 
-    var timeouts = ConnectionTimeouts()
-    timeouts.idle = settings.idleTimeoutMilliseconds
-    timeouts.command = settings.commandTimeoutMilliseconds
-    timeouts.login = settings.loginTimeoutMilliseconds
+    let timeouts = settings.connectionTimeouts
 
     let clientFDs = FDTransport(input: 0, output: 1)
     // A client that stops reading its answers must not hold this process for ever.
