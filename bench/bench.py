@@ -7,7 +7,8 @@ loopback only) and managesieved under socat, measures both, prints a table and w
 bench/results.md. Everything started here is stopped on exit (normal, error or signal).
 
 usage: bench.py --bin DIR [--quick] [--out FILE]
-  BENCH_ONLY=tls: only the TLS configuration's rows (section 7); BENCH_ONLY=scale: only section 6.
+  BENCH_ONLY=tls: only the TLS configuration's rows (section 7); BENCH_ONLY=scale: only section 6;
+  BENCH_ONLY=test: only the dry runs (section 8, bench/dryrun.py).
 """
 import argparse
 import base64
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 
+import dryrun
 import scale
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -661,12 +663,14 @@ def main():
 
         only = os.environ.get("BENCH_ONLY")
         notes, exec_ms = [], None
-        if only not in ("scale", "tls"):
+        if only not in ("scale", "tls", "test"):
             notes, exec_ms = standard_sections(setup, ours, dovecot, q, rows)
-        if only != "scale":
+        if only not in ("scale", "test"):
             tls_section(setup, ours, dovecot, q, rows, notes, exec_ms)
-        if only != "tls":
+        if only not in ("tls", "test"):
             rows += scale.rows(setup, ours, dovecot, q, client, fmt, sys.modules[__name__])
+        if only in (None, "test"):
+            rows += dryrun.rows(setup.bin, setup.tmp, q, fmt, log)
         elapsed = time.monotonic() - t_start
     finally:
         stop_everything()

@@ -58,8 +58,8 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "The Sieve script.")
     var script: String
 
-    @Argument(help: "The message.")
-    var message: String
+    @Argument(help: "The message (several: a batch, one result per message, the script compiled once).")
+    var messages: [String] = []
 
     static func usage(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("managesievectl test: \(message)\n".utf8))
@@ -67,42 +67,55 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard !messages.isEmpty else { throw Self.usage("no message given") }
         let options = try compileOptions()
         guard
             let scriptBytes = try? FileRead.readFile(path: script, maxSize: max(options.limits.maxScriptSize, 1 << 20))
         else { throw Self.usage("cannot read the script \(script)") }
-        let limits = MessageLimits()
-        guard let messageBytes = try? FileRead.readFile(path: message, maxSize: limits.maxSize + 1) else {
-            throw Self.usage("cannot read the message \(message)")
-        }
-        let parsed: Message
-        do {
-            parsed = try Message.parse(messageBytes, limits: limits)
-        } catch {
-            throw Self.usage("\(message): \(error.message)")
-        }
         let compiler = SieveCompiler(options: options)
         let compiled = compiler.compileForExecution(scriptBytes)
         for diagnostic in compiled.result.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.render(fileName: script) + "\n").utf8))
         }
+        let batch = messages.count > 1
         guard let executable = compiled.script else {
-            emit(
-                RunResult(
-                    actions: [], implicitKeep: true, implicitKeepFlags: [], errors: ["compile error"], warnings: [],
-                    trace: []))
+            for message in messages {
+                emit(
+                    RunResult(actions: [], implicitKeep: true, implicitKeepFlags: [], errors: ["compile error"]),
+                    message: batch ? message : nil)
+            }
             throw ExitStatus.failure
         }
-        let context = try makeContext(options: options)
-        let result = Interpreter(context: context).run(executable, message: parsed)
-        // With --json, stdout carries the one object only: the trace goes to stderr.
-        for line in result.trace {
-            if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+        let interpreter = Interpreter(context: try makeContext(options: options))
+        let limits = MessageLimits()
+        var anyFailed = false
+        for message in messages {
+            guard let messageBytes = try? FileRead.readFile(path: message, maxSize: limits.maxSize + 1) else {
+                if !batch { throw Self.usage("cannot read the message \(message)") }
+                FileHandle.standardError.write(Data("managesievectl test: cannot read the message \(message)\n".utf8))
+                anyFailed = true
+                continue
+            }
+            let parsed: Message
+            do {
+                parsed = try Message.parse(messageBytes, limits: limits)
+            } catch {
+                if !batch { throw Self.usage("\(message): \(error.message)") }
+                FileHandle.standardError.write(Data("managesievectl test: \(message): \(error.message)\n".utf8))
+                anyFailed = true
+                continue
+            }
+            let result = interpreter.run(executable, message: parsed)
+            // With --json, stdout carries the objects only: the trace goes to stderr.
+            for line in result.trace {
+                if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+            }
+            for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for error in result.errors { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
+            emit(result, message: batch ? message : nil)
+            anyFailed = anyFailed || result.failed
         }
-        for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        for error in result.errors { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
-        emit(result)
-        if result.failed { throw ExitStatus.failure }
+        if anyFailed { throw ExitStatus.failure }
     }
 
     private func makeContext(options: CompileOptions) throws -> InterpreterContext {
@@ -197,10 +210,14 @@ struct TestCommand: ParsableCommand {
         }
     }
 
-    private func emit(_ result: RunResult) {
+    /// In a batch, each JSON object names its message (an extra key) and each listing is headed by it.
+    private func emit(_ result: RunResult, message: String?) {
         if json {
-            print(TestOutput.json(result))
+            var object = TestOutput.json(result)
+            if let message { object = String(object.dropLast()) + ",\"message\":" + TestOutput.string(message) + "}" }
+            print(object)
         } else {
+            if let message { print("== \(message)") }
             print(TestOutput.listing(result), terminator: "")
         }
     }
