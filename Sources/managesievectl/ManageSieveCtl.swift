@@ -29,6 +29,7 @@ struct ManageSieveCtl: ParsableCommand {
             ListCommand.self, GetCommand.self, PutCommand.self, ActivateCommand.self, DeactivateCommand.self,
             RenameCommand.self, DeleteCommand.self, PasswdIndexCommand.self, OAuth2Command.self,
             RecheckCommand.self, TestCommand.self,
+            HistoryCommand.self, RestoreCommand.self,
         ]
     )
 }

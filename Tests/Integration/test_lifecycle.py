@@ -202,3 +202,174 @@ def test_sieve_connect_sees_the_refusal(server_env, tmp_path):
     output = result.stdout + result.stderr
     assert "'vacation' is included by 'lists' (line 2)" in output, output
     assert (server_env.storage("alice") / "vacation.sieve").exists()
+
+
+# --- version history: the server keeps, managesievectl lists, compares and restores ------------------------
+
+
+def ctl(env: ServerEnv, *args):
+    """managesievectl; stdout and stderr as text with their line ends as written (CRs of the scripts kept)."""
+    result = subprocess.run([str(CTL), args[0], "-c", str(env.config), *args[1:]], capture_output=True, timeout=60)
+    result.stdout, result.stderr = result.stdout.decode(), result.stderr.decode()
+    return result
+
+
+V1 = b'require "fileinto";\r\nif header :contains "subject" "[list]" {\r\n  fileinto "Lists";\r\n}\r\n'
+V2 = b'require "fileinto";\r\nif header :contains "subject" "[list]" {\r\n  fileinto "Lists/new";\r\n}\r\nkeep;\r\n'
+V3 = b"keep;\r\n"
+
+
+def history_set(env: ServerEnv):
+    """rules: V1 (active) replaced by V2 replaced by V3 (the webmail's "save"); old: stored and deleted."""
+    client = session(env)
+    put_ok(client, "rules", V1)
+    assert client.command('SETACTIVE "rules"').status == "OK"
+    time.sleep(0.01)
+    put_ok(client, "rules", V2)
+    time.sleep(0.01)
+    put_ok(client, "rules", V3)
+    put_ok(client, "old", b"discard;\r\n")
+    assert client.command('DELETESCRIPT "old"').status == "OK"
+    assert client.listscripts() == {"rules": True}
+    client.close()
+
+
+def test_server_keeps_versions_that_listscripts_does_not_show(server_env):
+    history_set(server_env)
+    kept = server_env.storage("alice") / ".managesieved.history"
+    assert sorted(p.name for p in kept.iterdir()) == ["old.sieve", "rules.sieve"]
+    versions = sorted((kept / "rules.sieve").iterdir())
+    assert [p.read_bytes() for p in versions] == [V1, V2]
+    assert all(p.name.endswith("-replaced-active") for p in versions)
+    if IS_ROOT:
+        assert {os.stat(p).st_uid for p in [kept, *versions]} == {TEST_UID}
+    # Pigeonhole's own view of the storage: sievec compiles what it finds, and only the scripts are scripts.
+    assert sorted(p.name for p in server_env.storage("alice").glob("*.sieve")) == ["rules.sieve"]
+
+
+def test_history_lists_versions_newest_first(server_env):
+    history_set(server_env)
+    listing = ctl(server_env, "history", "alice")
+    assert listing.returncode == 0, listing.stderr
+    rows = [line.split("\t") for line in listing.stdout.splitlines()]
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("old", "1", "10", "deleted"),
+        ("rules", "1", str(len(V2)), "replaced (active)"),
+        ("rules", "2", str(len(V1)), "replaced (active)"),
+    ]
+    assert all(r[2].endswith("Z") and r[2][:2] == "20" for r in rows)
+    objects = [json.loads(line) for line in ctl(server_env, "history", "alice", "rules", "--json").stdout.splitlines()]
+    assert [(o["version"], o["size"], o["active"], o["deleted"], o["user"]) for o in objects] == [
+        (1, len(V2), True, False, "alice"), (2, len(V1), True, False, "alice")]
+    assert objects[0]["retired"] > objects[1]["retired"]
+    assert ctl(server_env, "history", "alice", "nothing").stdout == ""
+
+
+def test_history_diff(server_env):
+    history_set(server_env)
+    against_current = ctl(server_env, "history", "alice", "rules", "--diff", "1")
+    assert against_current.returncode == 0, against_current.stderr
+    lines = against_current.stdout.split("\n")[:-1]
+    assert lines[0].startswith("--- rules version 1 (20") and lines[1] == "+++ rules (current)"
+    assert lines[2:] == [
+        "@@ -1,5 +1 @@",
+        '-require "fileinto";\r',
+        '-if header :contains "subject" "[list]" {\r',
+        '-  fileinto "Lists/new";\r',
+        "-}\r",
+        " keep;\r",
+    ]
+    between = ctl(server_env, "history", "alice", "rules", "--diff", "2", "--diff", "1")
+    assert between.stdout.split("\n")[2:-1] == [
+        "@@ -1,4 +1,5 @@",
+        ' require "fileinto";\r',
+        ' if header :contains "subject" "[list]" {\r',
+        '-  fileinto "Lists";\r',
+        '+  fileinto "Lists/new";\r',
+        " }\r",
+        "+keep;\r",
+    ]
+    assert ctl(server_env, "history", "alice", "rules", "--diff", "1", "--diff", "1").stdout == ""
+    missing = ctl(server_env, "history", "alice", "rules", "--diff", "7")
+    assert missing.returncode == 1 and "has no version '7' (1 to 2" in missing.stderr
+
+
+def test_restore_makes_a_version_current_and_keeps_the_replaced_one(server_env):
+    history_set(server_env)
+    restored = ctl(server_env, "restore", "alice", "rules", "2")
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.startswith("restored 'rules' from version 2 (20")
+    client = session(server_env)
+    assert client.getscript("rules") == V1
+    assert client.listscripts() == {"rules": True}
+    client.close()
+    objects = [json.loads(line) for line in ctl(server_env, "history", "alice", "rules", "--json").stdout.splitlines()]
+    assert [o["size"] for o in objects] == [len(V3), len(V2), len(V1)]
+    # A deleted script comes back, inactive.
+    assert ctl(server_env, "restore", "alice", "old").returncode == 0
+    assert (server_env.storage("alice") / "old.sieve").read_bytes() == b"discard;\r\n"
+    if IS_ROOT:
+        assert os.stat(server_env.storage("alice") / "old.sieve").st_uid == TEST_UID
+    assert ctl(server_env, "list", "alice").stdout.splitlines() == ["  old\t10", f"* rules\t{len(V1)}"]
+
+
+def test_restore_goes_through_the_upload_checks(env_root):
+    env = ServerEnv(env_root, "sieve_extensions = +editheader")
+    client = session(env)
+    put_ok(client, "hdr", b'require "editheader";\r\naddheader "X-A" "1";\r\n')
+    put_ok(client, "hdr", b"keep;\r\n")
+    put_ok(client, "big", b"keep; # " + b"x" * 200 + b"\r\n")
+    put_ok(client, "big", b"keep;\r\n")
+    # The included script's old version breaks the active script.
+    put_ok(client, "inc", b'require "include";\r\ninclude :personal "gone";\r\n')
+    put_ok(client, "inc", b"keep;\r\n")
+    put_ok(client, "main", b'require "include";\r\ninclude :personal "inc";\r\n')
+    assert client.command('SETACTIVE "main"').status == "OK"
+    client.close()
+    # The configuration changed since: editheader is off, and a quota came.
+    env.write_config("sieve_quota_max_storage = 100")
+    refused = ctl(env, "restore", "alice", "hdr")
+    assert refused.returncode == 1
+    assert "hdr version 1:1:" in refused.stdout and "editheader" in refused.stdout
+    assert "does not compile with this configuration" in refused.stderr
+    too_big = ctl(env, "restore", "alice", "big")
+    assert too_big.returncode == 1 and "quota" in too_big.stderr
+    breaks = ctl(env, "restore", "alice", "inc")
+    assert breaks.returncode == 1, breaks.stdout
+    assert "'inc' is included by the active script 'main', which would no longer compile" in breaks.stderr
+    assert "included script 'gone' does not exist" in breaks.stderr
+    assert (env.storage("alice") / "inc.sieve").read_bytes() == b"keep;\r\n"
+
+
+def test_history_can_be_turned_off_and_pruned(env_root):
+    env = ServerEnv(env_root, "sieve_history_max_versions = 0")
+    client = session(env)
+    put_ok(client, "a", b"keep;\r\n")
+    put_ok(client, "a", b"keep; #2\r\n")
+    client.close()
+    assert not (env.storage("alice") / ".managesieved.history").exists()
+    assert ctl(env, "history", "alice").stdout == ""
+    env.write_config("sieve_history_max_versions = 2")
+    client = session(env)
+    for n in range(5):
+        put_ok(client, "a", f"keep; # {n}\r\n".encode())
+        time.sleep(0.01)
+    client.close()
+    rows = ctl(env, "history", "alice", "a").stdout.splitlines()
+    assert len(rows) == 2
+    assert ctl(env, "history", "alice", "a", "--diff", "1").stdout.split("\n")[2:-1] == [
+        "@@ -1 +1 @@", "-keep; # 3\r", "+keep; # 4\r"]
+
+
+def test_history_problem_is_logged_not_returned(server_env):
+    client = session(server_env)
+    put_ok(client, "a", b"keep;\r\n")
+    outside = server_env.root / "outside"
+    outside.mkdir()
+    os.chmod(outside, 0o777)
+    os.symlink(outside, server_env.storage("alice") / ".managesieved.history")
+    put_ok(client, "a", b"keep; # 2\r\n")
+    assert client.getscript("a") == b"keep; # 2\r\n"
+    client.close()
+    assert list(outside.iterdir()) == []
+    assert "history: cannot keep the previous version of a.sieve" in server_env.log_text()
