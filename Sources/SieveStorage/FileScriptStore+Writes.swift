@@ -7,8 +7,12 @@ extension FileScriptStore {
     public func putScript(_ name: String, content: [UInt8]) throws(StorageError) {
         let fileName = try Self.fileName(for: name)
         try prepare()
-        // Quota before anything is written (checked again under the lock, where it is authoritative).
-        try checkQuota(in: try openStorage(create: false), fileName: fileName, size: UInt64(content.count))
+        // The size limit before anything is written; the script count and total size once, under the lock, where
+        // the check is authoritative (checking them here too listed and stat'ed every stored script twice per
+        // upload, and only saved writing a temporary file for an upload that is then refused).
+        if let limit = quota.maxScriptSize, UInt64(content.count) > limit {
+            throw .quotaExceeded(.maxSize, limit: limit)
+        }
         // Writing and fsyncing the content, the slow part, happens outside the lock, so that two sessions'
         // uploads overlap; only the rename and the directory fsync are serialized.
         guard let directory = try openStorage(create: true) else {

@@ -224,6 +224,32 @@ def test_a_thousand_line_listscripts_is_one_write(server_env):
     assert max(writes) >= 1000 * len(b'"script0000"\r\n')
 
 
+def test_putscript_among_a_thousand_scripts_stats_each_once(server_env):
+    """PUTSCRIPT with both quotas on stats every stored script once (under the lock, where the quota check is
+    authoritative), not once more before the upload is written."""
+    if shutil.which("strace") is None:
+        pytest.fail("strace is not installed (tools/install-test-deps installs it)")
+    server_env.write_config("sieve_quota_max_scripts = 5000\nsieve_quota_max_storage = 100M\n")
+    storage = server_env.storage("alice")
+    storage.mkdir()
+    for n in range(1000):
+        (storage / f"script{n:04}.sieve").write_text("keep;\n")
+    if IS_ROOT:
+        for path in [storage, *storage.iterdir()]:
+            os.chown(path, TEST_UID, TEST_GID)
+    trace = server_env.root / "strace.out"
+    login = f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'
+    script = "keep;\r\n"
+    commands = f'{login}PUTSCRIPT "script0500" {{{len(script)}+}}\r\n{script}\r\nLOGOUT\r\n'.encode()
+    proc = subprocess.run(["strace", "-f", "-e", "trace=%stat,%fstat", "-o", str(trace), str(SERVER), "-c",
+                           str(server_env.config)], input=commands, capture_output=True, timeout=60)
+    assert proc.stdout.count(b"\r\nOK") >= 3, proc.stdout[-300:]
+    text = trace.read_text()
+    stats = re.findall(r'"script\d{4}\.sieve"', text)
+    # Each of the 1,000 scripts once, plus the uploaded name's own few looks (its old version for the history).
+    assert 1000 <= len(stats) <= 1010, (len(stats), text[-1500:])
+
+
 # --- many sessions at once ---------------------------------------------------------------------------------
 
 SESSIONS = 200
