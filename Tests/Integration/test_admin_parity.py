@@ -233,3 +233,71 @@ def test_usage_of_positional_user_and_options(admin):
     help_text = subprocess.run([str(CTL), "--help"], capture_output=True, text=True).stdout
     for example in ("list -A --json", "-u '*@example.org'", "recheck --all-users"):
         assert example in help_text, example
+
+
+# --- recheck -----------------------------------------------------------------------------------------------
+
+VACATION = b'require "vacation";\nvacation :days 3 "away";\n'
+
+
+def test_recheck_finds_scripts_broken_by_a_configuration_change(admin):
+    """Scripts uploaded while vacation was on; the new configuration switches it off. alice's active script
+    breaks (exit 1), bob's only in an inactive one (exit 65), carol's are fine."""
+    admin.seed("alice", {"away": VACATION, "plain": b"keep;\n"}, active="away")
+    admin.seed("bob", {"away": VACATION, "main": b"keep;\n"}, active="main")
+    admin.seed("carol@example.org", {"main": b"keep;\n"}, active="main")
+    ok = admin.ctl("recheck", "alice", "bob", "carol@example.org")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.decode().splitlines() == ["recheck: 3 users, 5 scripts, 0 broken (0 active), 0 not checked"]
+    new = admin.root / "new.conf"
+    new.write_text(admin.config.read_text() + "sieve_extensions = -vacation\n")
+    before = tree_state(admin.homes)
+    broken = admin.ctl("recheck", "alice", "bob", "carol@example.org", config=new)
+    assert broken.returncode == 1
+    lines = broken.stdout.decode().splitlines()
+    assert lines[0] == "* alice away" and "away:1:" in lines[1] and "vacation" in lines[1]
+    assert "  bob away" in lines
+    assert lines[-1] == "recheck: 3 users, 5 scripts, 2 broken (1 active), 0 not checked"
+    only_inactive = admin.ctl("recheck", "bob", "carol@example.org", config=new)
+    assert only_inactive.returncode == 65
+    assert admin.ctl("recheck", "carol@example.org", config=new).returncode == 0
+    assert tree_state(admin.homes) == before
+
+
+def test_recheck_json_and_all_users(admin):
+    admin.seed("alice", {"away": VACATION}, active="away")
+    admin.seed("bob", {"main": b"keep;\n", "away": VACATION})
+    new = admin.root / "new.conf"
+    new.write_text(admin.config.read_text() + "sieve_extensions = -vacation\n")
+    result = admin.ctl("recheck", "--all-users", "--json", config=new)
+    assert result.returncode == 1
+    objects = json_lines(result)
+    assert objects[0]["user"] == "alice" and objects[0]["script"] == "away"
+    assert objects[0]["active"] is True and objects[0]["valid"] is False
+    diagnostics = objects[0]["diagnostics"]
+    assert [(d["line"], d["column"], d["severity"]) for d in diagnostics] == [(1, 9, "error"), (2, 1, "error")]
+    assert all(set(d) == {"line", "column", "severity", "message"} for d in diagnostics)
+    assert "unknown Sieve capability 'vacation'" in diagnostics[0]["message"]
+    assert {k: objects[1][k] for k in ("user", "script", "active", "valid")} == \
+        {"user": "bob", "script": "away", "active": False, "valid": False}
+    # dave is outside the uid range: reported, not checked; erin (proxied) is not a local user.
+    assert {"user": "dave", "ok": False, "error": "'dave': uid 50/gid 50 not allowed to log in (first_valid_uid…)"} \
+        in objects
+    assert objects[-1] == {"summary": {"users": 4, "scripts": 3, "broken": 2, "brokenActive": 1, "notChecked": 1}}
+    # Without the broken active script, the user that could not be checked decides: 74.
+    os.unlink(admin.home("alice") / ".dovecot.sieve")
+    assert admin.ctl("recheck", "-A", config=new).returncode == 74
+    assert admin.ctl("recheck", "-A", "-c", str(admin.root / "missing.conf")).returncode == 78
+    assert admin.ctl("recheck").returncode == 64
+
+
+def test_recheck_checks_the_active_script_with_its_includes(admin):
+    """Delivery runs the active script with its includes: a missing include is an error there (at upload it
+    is only a warning), so the active script is broken; the same script inactive is not."""
+    main = b'require "include";\ninclude :personal "gone";\nkeep;\n'
+    admin.seed("alice", {"main": main}, active="main")
+    admin.seed("bob", {"main": main})
+    result = admin.ctl("recheck", "alice", "bob")
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines()[0] == "* alice main"
+    assert "bob" not in result.stdout.decode().splitlines()[1]
