@@ -1,10 +1,22 @@
 import Foundation
 import Posix
+import TLS
+
+/// How a replay verifies the server's certificate after STARTTLS: against `caPath` (PEM; nil: the system's CA
+/// paths) and the host it connected to, or explicitly not at all.
+struct ReplayTLS {
+    var caPath: String?
+    var verify: Bool
+}
 
 /// The server side of a replay: a TCP connection or a child process's stdin/stdout.
 final class ReplayChannel {
-    let transport: FDTransport
+    /// Plain at first; the TLS transport after STARTTLS.
+    private(set) var transport: any Transport
     private let socket: Int32?
+    /// The host as given in HOST:PORT (TLS checks the certificate against it).
+    private var host = ""
+    private var tlsTransport: TLSClientTransport?
     private let process: Process?
     private let pipes: (read: FileHandle, write: FileHandle)?
 
@@ -33,7 +45,10 @@ final class ReplayChannel {
             throw ReplayError(message: "cannot resolve \(address): \(error)")
         }
         do {
-            return ReplayChannel(socket: try TCPConnect.connect(address: host, port: port, timeoutMilliseconds: 10_000))
+            let channel = ReplayChannel(
+                socket: try TCPConnect.connect(address: host, port: port, timeoutMilliseconds: 10_000))
+            channel.host = String(address[..<colon])
+            return channel
         } catch {
             throw ReplayError(message: "cannot connect to \(address): \(error)")
         }
@@ -59,7 +74,34 @@ final class ReplayChannel {
             process: process, read: fromServer.fileHandleForReading, write: toServer.fileHandleForWriting)
     }
 
+    /// Starts TLS on the connection (after the server said OK to STARTTLS).
+    func startTLS(_ settings: ReplayTLS, timeoutMilliseconds: Int) throws(ReplayError) {
+        guard let socket else {
+            throw ReplayError(
+                message: "the transcript uses STARTTLS: replay it against a server address (--replay HOST:PORT)",
+                isUsage: true)
+        }
+        let context: TLSClientContext
+        do {
+            context = try TLSClientContext(caPath: settings.caPath)
+        } catch {
+            throw ReplayError(message: "TLS: \(error)", isUsage: true)
+        }
+        let tls = context.makeTransport(fd: socket, host: host, verify: settings.verify)
+        do {
+            try tls.handshake(timeoutMilliseconds: timeoutMilliseconds)
+        } catch {
+            throw ReplayError(message: "TLS handshake with \(host): \(error)")
+        }
+        tlsTransport = tls
+        transport = tls
+    }
+
+    /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once TLS runs.
+    var tlsSummary: String { tlsTransport?.summary ?? "" }
+
     func close() {
+        tlsTransport?.shutdown()
         if let socket { TCPConnect.close(socket) }
         if let pipes, let process {
             try? pipes.write.close()

@@ -13,9 +13,17 @@ struct TranscriptCommand: ParsableCommand {
             Without --replay/--replay-exec, prints the transcript with times relative to the session start \
             (colours on a terminal). With them, sends the recorded client commands one at a time, waits for \
             each answer, and prints the new answers beside the recorded ones, marking differences \
-            ('-' recorded, '+' now). Redacted logins are replaced by a fresh PLAIN or LOGIN exchange with \
-            --user and --password. Exit status: 0 same answers, 1 different answers, 64 usage errors (also \
-            a redacted login without --user/--password), 69 replay impossible.
+            ('-' recorded, '+' now). Redacted logins are replaced by a fresh PLAIN or LOGIN exchange as --user; \
+            the password comes from --password-file FILE (its first line), the MANAGESIEVECTL_PASSWORD \
+            environment variable, or a prompt on the terminal (no echo) — never from the command line, where \
+            ps shows it. A session that used STARTTLS is replayed inside TLS too (--replay HOST:PORT only): the \
+            server's certificate is verified against --tls-ca FILE (default: the system's CAs) and HOST, unless \
+            --tls-no-verify says explicitly not to. Exit status: 0 same answers, 1 different answers, 64 usage \
+            errors (also a redacted login without --user or a password), 69 replay impossible (also a failed \
+            TLS handshake).
+            Example:
+              managesievectl transcript session.log --replay mx.example.org:4190 --user alice \\
+                --password-file ~/.alice-pw --tls-ca /etc/ssl/certs/ca.pem
             """
     )
 
@@ -34,8 +42,19 @@ struct TranscriptCommand: ParsableCommand {
     @Option(help: "User for a redacted login.")
     var user: String?
 
-    @Option(help: "Password for a redacted login.")
-    var password: String?
+    @Option(name: .customLong("password-file"), help: "A file whose first line is the password for a redacted login.")
+    var passwordFile: String?
+
+    /// Refused: kept only to say why and what to use instead.
+    @Option(name: .customLong("password"), help: .hidden)
+    var commandLinePassword: String?
+
+    @Option(
+        name: .customLong("tls-ca"), help: "CA certificates (PEM) to verify the server's certificate after STARTTLS.")
+    var tlsCA: String?
+
+    @Flag(name: .customLong("tls-no-verify"), help: "Do not verify the server's certificate after STARTTLS.")
+    var tlsNoVerify = false
 
     @Option(help: "Seconds to wait for each server answer.")
     var timeout: Int = 10
@@ -44,6 +63,12 @@ struct TranscriptCommand: ParsableCommand {
         if replayAddress != nil && replayCommand != nil {
             throw ValidationError("give only one of --replay and --replay-exec")
         }
+        if commandLinePassword != nil {
+            throw ValidationError(
+                "--password is not accepted: a command line is visible to every user (ps); use --password-file "
+                    + "FILE, the \(ReplayPassword.environmentVariable) environment variable, or the terminal prompt")
+        }
+        if tlsNoVerify && tlsCA != nil { throw ValidationError("give only one of --tls-ca and --tls-no-verify") }
     }
 
     func run() throws {
@@ -65,7 +90,9 @@ struct TranscriptCommand: ParsableCommand {
         }
         ProcessControl.ignoreSIGPIPE()
         var replay = Replay(
-            records: records, palette: palette, user: user, password: password, timeoutMilliseconds: timeout * 1000)
+            records: records, palette: palette, user: user, password: ReplayPassword(file: passwordFile),
+            timeoutMilliseconds: timeout * 1000)
+        replay.tls = ReplayTLS(caPath: tlsCA, verify: !tlsNoVerify)
         let channel: ReplayChannel
         do {
             if let replayAddress {

@@ -16,15 +16,20 @@ struct Replay {
     let records: [TranscriptRecord]
     let palette: Palette
     let user: String?
-    let password: String?
+    var password: ReplayPassword
     let timeoutMilliseconds: Int
+    /// How to verify the server after STARTTLS.
+    var tls = ReplayTLS(caPath: nil, verify: true)
     var clientCursor = 0
     var serverCursor = 0
     var differences = 0
     /// Recorded server literal lines cut at rawlog_max_literal: a live line matches when it starts alike.
     var truncatedLines: Set<String> = []
 
-    init(records: [TranscriptRecord], palette: Palette, user: String?, password: String?, timeoutMilliseconds: Int) {
+    init(
+        records: [TranscriptRecord], palette: Palette, user: String?, password: ReplayPassword,
+        timeoutMilliseconds: Int
+    ) {
         self.records = records
         self.palette = palette
         self.user = user
@@ -47,7 +52,8 @@ struct Replay {
         while let command = try nextCommand() {
             let word = command.firstLine.prefix { $0 != " " }.uppercased()
             if word == "STARTTLS" {
-                throw ReplayError(message: "the transcript uses STARTTLS, which replay does not support")
+                try startTLS(command, over: channel)
+                continue
             }
             if word == "AUTHENTICATE" {
                 try authenticate(command, over: channel)
@@ -175,10 +181,12 @@ struct Replay {
         let words = command.firstLine.split(separator: " ", maxSplits: 2)
         guard words.count >= 2 else { throw ReplayError(message: "cannot read \(command.firstLine)") }
         let mechanism = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).uppercased()
-        guard let user, let password else {
+        guard let user else {
             throw ReplayError(
-                message: "the transcript logs in with \(mechanism): give --user and --password", isUsage: true)
+                message: "the transcript logs in with \(mechanism): give --user and a password (--password-file)",
+                isUsage: true)
         }
+        let password = try self.password.get(user: user)
         func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         func send(_ line: String) throws(ReplayError) {
             print(palette.paint("  C: \(line.hasPrefix("AUTHENTICATE") ? line : "<credentials>")", for: .client))
@@ -212,6 +220,26 @@ struct Replay {
             throw ReplayError(message: "cannot replay a \(mechanism) login (only PLAIN and LOGIN)")
         }
         compare(recorded: Array(recorded.suffix(1)), live: Array(answer.suffix(1)))
+    }
+
+    /// STARTTLS as recorded; when the server says OK now too, the TLS handshake (verified as `tls` says),
+    /// then the capabilities the server sends inside TLS, compared with the recorded ones.
+    mutating func startTLS(_ command: Command, over channel: ReplayChannel) throws(ReplayError) {
+        show(command.records)
+        do {
+            try channel.transport.write(command.bytes)
+        } catch {
+            throw ReplayError(message: "write to the server: \(error)")
+        }
+        let recorded = nextRecordedAnswer()
+        let answer = try readAnswer(channel)
+        compare(recorded: recorded, live: answer)
+        guard let last = answer.last, last.uppercased().hasPrefix("S: OK") else {
+            throw ReplayError(message: "the server refused STARTTLS; the rest of the session needs TLS")
+        }
+        try channel.startTLS(tls, timeoutMilliseconds: timeoutMilliseconds)
+        print(palette.paint("  *: tls started \(channel.tlsSummary)", for: .event))
+        compare(recorded: nextRecordedAnswer(), live: try readAnswer(channel))
     }
 
     // MARK: Comparison and display

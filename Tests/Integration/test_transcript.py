@@ -322,8 +322,8 @@ def test_replay_exec_reproduces_answers(env_root):
     reset_storage(env)
     out = subprocess.run(
         [str(CTL), "transcript", "--no-color", str(path), "--replay-exec", f"{SERVER} -c {env.config}",
-         "--user", "alice", "--password", "secret"],
-        capture_output=True, text=True, timeout=60,
+         "--user", "alice"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "MANAGESIEVECTL_PASSWORD": "secret"},
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "replay: same answers" in out.stdout
@@ -336,8 +336,8 @@ def test_replay_marks_differences(env_root):
     # The script now exists from the first run, and the password is wrong: answers differ.
     out = subprocess.run(
         [str(CTL), "transcript", "--no-color", str(path), "--replay-exec", f"{SERVER} -c {env.config}",
-         "--user", "alice", "--password", "wrong"],
-        capture_output=True, text=True, timeout=60,
+         "--user", "alice"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "MANAGESIEVECTL_PASSWORD": "wrong"},
     )
     assert out.returncode == 1, out.stdout + out.stderr
     assert "- S: OK" in out.stdout and '+ S: NO "Authentication failed."' in out.stdout
@@ -350,16 +350,15 @@ def test_replay_needs_credentials(env_root):
         [str(CTL), "transcript", str(path), "--replay-exec", f"{SERVER} -c {env.config}"],
         capture_output=True, text=True, timeout=60,
     )
-    assert out.returncode == 64 and "--user and --password" in out.stderr
+    assert out.returncode == 64 and "give --user and a password" in out.stderr
 
 
 def test_replay_against_nothing_is_unavailable(env_root):
     env = make_env(env_root)
     path = scripted_session(env)
     out = subprocess.run(
-        [str(CTL), "transcript", str(path), "--replay", f"127.0.0.1:{free_port()}", "--user", "alice",
-         "--password", "secret"],
-        capture_output=True, text=True, timeout=60,
+        [str(CTL), "transcript", str(path), "--replay", f"127.0.0.1:{free_port()}", "--user", "alice"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "MANAGESIEVECTL_PASSWORD": "secret"},
     )
     assert out.returncode == 69 and "cannot connect to 127.0.0.1:" in out.stderr
 
@@ -374,8 +373,8 @@ def test_replay_over_tcp(env_root):
     try:
         out = subprocess.run(
             [str(CTL), "transcript", "--no-color", str(env_root / path.name), "--replay",
-             f"127.0.0.1:{socat.port}", "--user", "alice", "--password", "secret"],
-            capture_output=True, text=True, timeout=60,
+             f"127.0.0.1:{socat.port}", "--user", "alice"],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "MANAGESIEVECTL_PASSWORD": "secret"},
         )
     finally:
         socat.close()
