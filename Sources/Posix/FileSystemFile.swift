@@ -43,7 +43,9 @@ public final class FileSystemFile {
         var result: [UInt8] = []
         let expected = (try? status().size).map { Int(clamping: $0) } ?? 0
         result.reserveCapacity(min(expected, 64 << 20))
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        // Sized by fstat (plus one, to see the end in the same call): zero-filling 64 KiB for a script of a
+        // few hundred octets cost more than the read itself when a command reads many scripts.
+        var chunk = [UInt8](repeating: 0, count: min(65_536, max(4_096, expected + 1)))
         while true {
             let count = chunk.withUnsafeMutableBytes { raw in Glibc.read(descriptor, raw.baseAddress!, raw.count) }
             if count < 0 {

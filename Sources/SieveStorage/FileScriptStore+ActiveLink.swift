@@ -18,6 +18,16 @@ extension FileScriptStore {
 
     /// The file name inside the storage that a link target designates, if it designates one.
     func scriptFileName(fromLinkTarget target: String) -> String? {
+        // What this store writes, the prefix and a plain file name, designates that name: the lexical
+        // normalisation below would come to the same, at the cost of splitting both paths on every read.
+        if target.hasPrefix(linkTargetPrefix) {
+            let name = target.dropFirst(linkTargetPrefix.count)
+            if !name.isEmpty, name != ".", name != "..", !name.utf8.contains(UInt8(ascii: "/")),
+                !linkTargetPrefix.hasPrefix("/")
+            {
+                return String(name)
+            }
+        }
         let full = target.hasPrefix("/") ? target : linkDirectoryPath + "/" + target
         guard let normalized = StoragePath.normalize(full), let parts = StoragePath.split(normalized),
             parts.directory == storagePath
