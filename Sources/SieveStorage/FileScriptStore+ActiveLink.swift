@@ -65,6 +65,16 @@ extension FileScriptStore {
         try withLock { _ throws(StorageError) in }
     }
 
+    /// The content of a regular file found where the active link belongs (a script from before ManageSieve,
+    /// which Pigeonhole's delivery runs as the active script), or nil when a link or nothing is there. Reads
+    /// only, so a read-only store can still show what delivery would run.
+    public func regularFileAtActiveLink() throws(StorageError) -> [UInt8]? {
+        guard let linkDirectory = try openLinkDirectory(create: false),
+            try Self.io({ () throws(FileSystemError) in try linkDirectory.status(linkName) })?.kind == .regular
+        else { return nil }
+        return try Self.io { () throws(FileSystemError) in try linkDirectory.readFile(linkName) }
+    }
+
     /// The active link's directory when a regular file sits at the link's place; nil (and the migration marked
     /// as checked) when there is nothing to rescue.
     private func linkDirectoryHoldingRegularFile() throws(StorageError) -> DirectoryHandle? {

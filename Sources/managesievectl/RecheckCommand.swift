@@ -116,10 +116,20 @@ struct RecheckCommand: ParsableCommand {
     /// Every script of one user; a script that cannot be read counts as the user not being checked.
     func check(_ storage: UserStorage, tally: inout Tally) throws {
         let store = storage.store
-        let scripts = try storage.perform { () throws(StorageError) in try store.listScripts() }
+        var scripts = try storage.perform { () throws(StorageError) in try store.listScripts() }.map {
+            (name: $0.name, isActive: $0.isActive, content: [UInt8]?.none)
+        }
+        // A regular file at the active link's place (from before ManageSieve) is what delivery runs: checked as
+        // the active script under the link's own name, and left where it is (a change command rescues it).
+        if let regular = try storage.perform({ () throws(StorageError) in try store.regularFileAtActiveLink() }) {
+            let linkName = String(store.activeLinkPath.split(separator: "/").last ?? "")
+            scripts.append((name: linkName, isActive: true, content: regular))
+        }
         for script in scripts {
             tally.scripts += 1
-            let content = try storage.perform { () throws(StorageError) in try store.getScript(script.name) }
+            let content =
+                try script.content
+                ?? storage.perform { () throws(StorageError) in try store.getScript(script.name) }
             let result =
                 script.isActive
                 ? storage.activationCompiler.checkForActivation(

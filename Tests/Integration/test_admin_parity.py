@@ -291,6 +291,24 @@ def test_recheck_json_and_all_users(admin):
     assert admin.ctl("recheck").returncode == 64
 
 
+def test_recheck_checks_a_regular_active_file_as_delivery_runs_it(admin):
+    """A ~/.dovecot.sieve from before ManageSieve is a regular file that delivery runs: recheck judges it as the
+    active script (under its own name) and leaves it where it is."""
+    admin.seed("alice", {"other": b"keep;\n"})
+    regular = admin.home("alice") / ".dovecot.sieve"
+    regular.write_bytes(VACATION)
+    os.chown(regular, 1501, 1501)
+    new = admin.root / "new.conf"
+    new.write_text(admin.config.read_text() + "sieve_extensions = -vacation\n")
+    before = tree_state(admin.homes)
+    result = admin.ctl("recheck", "alice", config=new)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert lines[0] == "* alice .dovecot.sieve" and lines[-1].startswith("recheck: 1 users, 2 scripts, 1 broken (1")
+    assert admin.ctl("recheck", "alice").returncode == 0
+    assert tree_state(admin.homes) == before
+
+
 def test_recheck_checks_the_active_script_with_its_includes(admin):
     """Delivery runs the active script with its includes: a missing include is an error there (at upload it
     is only a warning), so the active script is broken; the same script inactive is not."""
