@@ -65,6 +65,13 @@ public struct IncludeIntegrity {
         return combination(active: active, content: content, replacing: [newName: moved, oldName: nil], name: newName)
     }
 
+    /// Whether the active script includes `name` (or a missing script of that name): a new version needs
+    /// `checkReplacement`.
+    public func concernsActive(_ name: String) throws(StorageError) -> Bool {
+        guard let (active, _, graph) = try activeGraph(), name != active else { return false }
+        return graph.includes(name) || graph.missing[name] != nil
+    }
+
     /// PUTSCRIPT `name` with `content`: when the active script includes it (or includes a missing script
     /// of that name), the active script must still compile with it. Errors the active script already had
     /// with the stored version do not count, so a repair is never refused for a problem elsewhere.

@@ -53,22 +53,28 @@ extension Session {
         case .deleteScript(let rawName):
             return withName(rawName) { name in
                 perform {
-                    if let refusal = try integrity(context).checkRemoval(of: name) {
-                        return refuse(refusal, "delete '\(name)'")
+                    try store.exclusively { () throws(StorageError) -> [Effect] in
+                        if let refusal = try integrity(context).checkRemoval(of: name) {
+                            return refuse(refusal, "delete '\(name)'")
+                        }
+                        try store.deleteScript(name)
+                        return [.log(.info, "deleted script '\(name)'"), .send(.response(.ok))]
                     }
-                    try store.deleteScript(name)
-                    return [.log(.info, "deleted script '\(name)'"), .send(.response(.ok))]
                 }
             }
         case .renameScript(let rawOld, let rawNew):
             return withName(rawOld) { oldName in
                 withName(rawNew) { newName in
                     perform {
-                        if let refusal = try integrity(context).checkRename(oldName, to: newName) {
-                            return refuse(refusal, "rename '\(oldName)'")
+                        try store.exclusively { () throws(StorageError) -> [Effect] in
+                            if let refusal = try integrity(context).checkRename(oldName, to: newName) {
+                                return refuse(refusal, "rename '\(oldName)'")
+                            }
+                            try store.renameScript(oldName, to: newName)
+                            return [
+                                .log(.info, "renamed script '\(oldName)' to '\(newName)'"), .send(.response(.ok)),
+                            ]
                         }
-                        try store.renameScript(oldName, to: newName)
-                        return [.log(.info, "renamed script '\(oldName)' to '\(newName)'"), .send(.response(.ok))]
                     }
                 }
             }
@@ -178,12 +184,25 @@ extension Session {
     func putScript(name: String, content: [UInt8], context: UserContext) -> [Effect] {
         let (refusal, warnings) = validate(content, context: context)
         if let refusal { return [.log(.info, "refused script '\(name)': invalid")] + refusal }
+        let store = context.store
+        let integrity = integrity(context)
+        let stored: [Effect] = [
+            .log(.info, "stored script '\(name)' (\(content.count) bytes)"), Session.okWithWarnings(warnings),
+        ]
         return perform {
-            if let refusal = try integrity(context).checkReplacement(of: name, with: content) {
-                return refuse(refusal, "store '\(name)'")
+            // Most uploads touch nothing the active script includes: they keep writing their file outside
+            // the lock. The others are checked again under it, with the store as it then is.
+            guard try integrity.concernsActive(name) else {
+                try store.putScript(name, content: content)
+                return stored
             }
-            try context.store.putScript(name, content: content)
-            return [.log(.info, "stored script '\(name)' (\(content.count) bytes)"), Session.okWithWarnings(warnings)]
+            return try store.exclusively { () throws(StorageError) -> [Effect] in
+                if let refusal = try integrity.checkReplacement(of: name, with: content) {
+                    return refuse(refusal, "store '\(name)'")
+                }
+                try store.putScript(name, content: content)
+                return stored
+            }
         }
     }
 

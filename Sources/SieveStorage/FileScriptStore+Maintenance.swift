@@ -10,6 +10,8 @@ extension FileScriptStore {
         guard let directory = try openStorage(create: true) else {
             throw .io(operation: "open", path: storagePath, errno: FileSystemError.invalidArgument)
         }
+        // Inside `exclusively`: this process holds the lock already (a second flock would wait for itself).
+        if holdsLock { return try body(directory) }
         let lockFile = try Self.io { () throws(FileSystemError) in try directory.openOrCreate(Self.lockFileName) }
         let deadline = FileSystem.monotonicMilliseconds() + Int64(lockTimeoutMilliseconds)
         var pause = 2
@@ -21,9 +23,18 @@ extension FileScriptStore {
         }
         // Closing the file (when `lockFile` is released) drops the lock too; unlock explicitly to be prompt.
         defer { try? lockFile.unlock() }
+        holdsLock = true
+        defer { holdsLock = false }
         try migrateRegularActiveFile(into: directory)
         try repairInterruptedRename(in: directory)
         return try body(directory)
+    }
+
+    /// Runs `body` holding the storage lock, so that what it reads and then changes is not changed by another
+    /// session in between; the store's own mutations inside it take the lock without waiting.
+    public func exclusively<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T {
+        try prepare()
+        return try withLock { _ throws(StorageError) in try body() }
     }
 
     /// `.BASE.PID.RANDOM.tmp`: hidden (never listed as a script), unique, and naming its creator so that

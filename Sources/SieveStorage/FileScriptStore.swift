@@ -27,6 +27,8 @@ public final class FileScriptStore: ScriptStore {
     var storage: DirectoryHandle?
     /// Set once the active link was seen not to be a regular file (or after migrating it).
     var migrationChecked = false
+    /// Set while this store holds the storage lock.
+    var holdsLock = false
     /// Reads only: no lock file, no directory, no migration or repair; every mutation fails with EROFS.
     public let readOnly: Bool
     /// How many replaced and deleted versions are kept (FileScriptStore+History.swift).

@@ -72,4 +72,11 @@ public protocol ScriptStore: AnyObject {
     func setActive(_ name: String?) throws(StorageError)
     /// The active script's name, if any (a dangling or foreign link means none).
     func activeScript() throws(StorageError) -> String?
+    /// Runs `body` with no other session changing the storage meanwhile (a check and the change it allows).
+    func exclusively<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T
+}
+
+extension ScriptStore {
+    /// A store only one session uses needs no lock.
+    public func exclusively<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T { try body() }
 }

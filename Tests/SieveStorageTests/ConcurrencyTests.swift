@@ -30,6 +30,25 @@ struct ConcurrencyTests {
         #expect(try store.getScript("a") == bytes("new"))
     }
 
+    @Test("exclusively: the store's own changes inside go through, another session's wait for it")
+    func exclusively() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        let other = try home.store(lockTimeoutMilliseconds: 200)
+        try store.putScript("a", content: bytes("keep;"))
+        let seen = try store.exclusively { () throws(StorageError) -> [String] in
+            #expect(throws: StorageError.tryLater) { try other.deleteScript("a") }
+            #expect(throws: StorageError.tryLater) { try other.putScript("b", content: bytes("keep;")) }
+            try store.renameScript("a", to: "b")
+            try store.putScript("c", content: bytes("stop;"))
+            try store.deleteScript("c")
+            return try store.listScripts().map(\.name)
+        }
+        #expect(seen == ["b"])
+        try other.deleteScript("b")
+        #expect(try store.listScripts() == [])
+    }
+
     @Test("a lock released during the wait is taken")
     func lockReleasedDuringWait() throws {
         let home = TemporaryHome()
