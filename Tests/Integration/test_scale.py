@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (CTL, IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, Wire, capability, free_port, hashed,
-                      plain_b64)
+from conftest import (CTL, IS_ROOT, SERVER, TEST_GID, TEST_UID, ServerEnv, Wire, capability, client_tls_context,
+                      free_port, hashed, plain_b64)
 from test_launchers import CONTRIB, INSTALLED_BINARY, INSTALLED_CONFIG, stop, xinetd_binary  # noqa: F401 (fixture)
 
 FILLER = 3000  # about 200 kB of lines: well over the 64 KiB up to which a passwd-file is read whole
@@ -222,6 +222,45 @@ def test_a_thousand_line_listscripts_is_one_write(server_env):
     assert len(writes) == 4, writes
     assert sum(writes) == len(out)
     assert max(writes) >= 1000 * len(b'"script0000"\r\n')
+
+
+def test_a_thousand_line_listscripts_inside_tls_is_few_writes(env_root):
+    """Inside STARTTLS too, a batch's responses are handed to TLS at once: the 1,000-line listing goes out as
+    a few full TLS records in as few write(2) calls, not a record and a write per line."""
+    if shutil.which("strace") is None:
+        pytest.fail("strace is not installed (tools/install-test-deps installs it)")
+    env = ServerEnv(env_root, tls=True)
+    storage = env.storage("alice")
+    storage.mkdir()
+    for n in range(1000):
+        (storage / f"script{n:04}.sieve").write_text("keep;\n")
+    if IS_ROOT:
+        for path in [storage, *storage.iterdir()]:
+            os.chown(path, TEST_UID, TEST_GID)
+    trace = env.root / "strace.out"
+    server_end, client_end = socket.socketpair()
+    proc = subprocess.Popen(["strace", "-f", "-e", "trace=write", "-o", str(trace), str(SERVER), "-c",
+                             str(env.config)], stdin=server_end, stdout=server_end, stderr=subprocess.DEVNULL)
+    server_end.close()
+    client_end.settimeout(30)
+    wire = Wire.__new__(Wire)
+    wire.sock, wire.buffer = client_end, b""
+    assert wire.response()[-1] == b"OK"
+    assert wire.starttls(client_tls_context())[-1] == b"OK"
+    assert wire.command(f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'.encode()) == [b"OK"]
+    listing = wire.command(b"LISTSCRIPTS\r\n")
+    assert len(listing) == 1001 and listing[-1] == b"OK", listing[-3:]
+    assert wire.command(b"LOGOUT\r\n")[-1].startswith(b"OK")
+    wire.close()
+    proc.wait(timeout=30)
+    writes = [int(m.group(1)) for m in re.finditer(r"write\(1, .*\)\s+=\s+(\d+)$", trace.read_text(), re.M)]
+    listed = sum(len(line) + 2 for line in listing)
+    # The listing's records (16 KiB of plaintext each at most) in one or two writes; the rest of the session
+    # (greeting, STARTTLS answer, the handshake's flights, capabilities, login, LOGOUT, close_notify) in a few.
+    large = [size for size in writes if size > 4096]
+    assert sum(large) >= listed, (writes, listed)
+    assert len(large) <= listed // 16384 + 1, writes
+    assert len(writes) <= 12, writes
 
 
 def test_putscript_among_a_thousand_scripts_stats_each_once(server_env):
