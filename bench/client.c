@@ -2,6 +2,8 @@
  *   client session HOST PORT USER PASS SCRIPT N [J]
  *       J processes (default 1) each run N whole sessions: connect, AUTHENTICATE PLAIN, PUTSCRIPT,
  *       LISTSCRIPTS, SETACTIVE, GETSCRIPT, LOGOUT. Prints sessions=… seconds=… per_second=…
+ *       A USER with %d logs each process in as its own user (%d = 0 … J-1), so that many clients at once do not
+ *       all wait for one user's storage lock.
  *   client tlssession HOST PORT USER PASS SCRIPT N [J]
  *       the same with STARTTLS right after the greeting.
  *   client greet|starttls|tlsconnect|implicit HOST PORT USER PASS SCRIPT N
@@ -281,6 +283,11 @@ int main(int argc, char **argv) {
         double t0 = now_s();
         for (int j = 0; j < jobs; j++) {
             if (fork() == 0) {
+                if (strstr(user, "%d")) {
+                    char *own;
+                    if (asprintf(&own, user, j) < 0) die("out of memory", user);
+                    user = own;
+                }
                 for (int i = 0; i < n; i++) one_session();
                 _exit(0);
             }

@@ -252,8 +252,27 @@ def measure_scripts(setup, ours, dovecot, rounds, hash_field):
     return results
 
 
+def concurrency_users(setup, servers, hash_field):
+    """One user per concurrent client (conc0 … conc199, homes of their own) added to both servers' passwd-files:
+    sessions of one user serialize on its storage lock, and 200 of them at once ran into TRYLATER."""
+    uid = B.UID
+    base = os.path.join(setup.tmp, "scale-conc-homes")
+    for server in servers:
+        lines = []
+        for j in range(max(CONCURRENCY)):
+            home = os.path.join(base, server.name, f"conc{j}")
+            os.makedirs(home, exist_ok=True)
+            os.chown(home, uid, uid)
+            lines.append(f"conc{j}:{hash_field}:{uid}:{uid}::{home}::\n")
+        for d in (base, os.path.join(base, server.name)):
+            os.chmod(d, 0o755)
+        with open(server.passwd, "a") as f:
+            f.writelines(lines)
+
+
 def measure_concurrency(setup, ours, dovecot, rounds, n, client):
     """{jobs: (ours sessions/s, Dovecot sessions/s)}"""
+    concurrency_users(setup, (ours, dovecot), setup.hash)
     results = {}
     for jobs in CONCURRENCY:
         us, them = [], []
@@ -262,7 +281,7 @@ def measure_concurrency(setup, ours, dovecot, rounds, n, client):
         for _ in range(rounds):
             for server, acc in ((ours, us), (dovecot, them)):
                 try:
-                    r = client(setup, "session", "127.0.0.1", server.port[False], B.USER, B.PASSWORD,
+                    r = client(setup, "session", "127.0.0.1", server.port[False], "conc%d", B.PASSWORD,
                                setup.scripts["2K"], per_job, jobs)
                     acc.append(float(r["per_second"]))
                 except subprocess.CalledProcessError as error:
