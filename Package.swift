@@ -95,7 +95,8 @@ let package = Package(
             name: "FuzzPasswd", dependencies: ["Auth", "ManageSieveServer", "FuzzSupport"], path: "fuzz/FuzzPasswd"),
         .executableTarget(
             name: "FuzzTranscript", dependencies: ["Transcript", "FuzzSupport"], path: "fuzz/FuzzTranscript"),
-        .executableTarget(name: "FuzzRegex", dependencies: ["Posix", "FuzzSupport"], path: "fuzz/FuzzRegex"),
+        .executableTarget(
+            name: "FuzzRegex", dependencies: ["Posix", "SieveCompiler", "FuzzSupport"], path: "fuzz/FuzzRegex"),
         .executableTarget(
             name: "FuzzMessage", dependencies: ["SieveMessage", "FuzzSupport"], path: "fuzz/FuzzMessage"),
 
@@ -107,7 +108,7 @@ let package = Package(
         .testTarget(name: "SieveMessageTests", dependencies: ["SieveMessage"]),
         .testTarget(
             name: "SieveInterpreterTests", dependencies: ["SieveInterpreter", "SieveCompiler", "SieveMessage"]),
-        .testTarget(name: "PosixTests", dependencies: ["Posix"]),
+        .testTarget(name: "PosixTests", dependencies: ["Posix", "SieveCompiler"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),

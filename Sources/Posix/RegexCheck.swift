@@ -5,14 +5,9 @@ import Glibc
 /// closure handed to it by the executables.
 public enum RegexCheck {
     /// Returns nil when `pattern` compiles with REG_EXTENDED|REG_NOSUB (plus REG_ICASE when asked),
-    /// else regerror's description of the problem. The compiled expression is always freed.
-    ///
-    /// Patterns in the simple subset `RegexSyntax` recognises are accepted without calling regcomp
-    /// (building the automaton only to free it was a tenth of a large CHECKSCRIPT); everything else,
-    /// every error included, still goes to regcomp, so messages are exactly glibc's.
+    /// else regerror's description of the problem. The compiled expression is always freed. (The compiler
+    /// settles the simple patterns itself, SieveCompiler's `RegexSyntax`, and asks this only for the rest.)
     public static func check(_ pattern: String, caseInsensitive: Bool) -> String? {
-        // The fast path never accepts a NUL, so the NUL check below still sees every such pattern.
-        if RegexSyntax.isKnownValid(pattern) { return nil }
         // regcomp takes a C string: a NUL would silently cut the pattern short, so refuse it here.
         if pattern.utf8.contains(0) { return "pattern contains a NUL character" }
         return compile(pattern, caseInsensitive: caseInsensitive)

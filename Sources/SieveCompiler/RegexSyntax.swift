@@ -1,9 +1,10 @@
 /// A conservative recogniser for a subset of POSIX extended regular expressions (IEEE 1003.1 §9.4) that
 /// glibc's `regcomp(REG_EXTENDED|REG_NOSUB[|REG_ICASE])` is known to accept in the C locale.
 ///
-/// Why: the Sieve compiler checks every `:regex` key, and regcomp builds the whole automaton only for
-/// `RegexCheck` to free it again (10 % of the instructions of a large CHECKSCRIPT). Realistic keys are
-/// simple, so a scan of their bytes settles them. The one rule: `isKnownValid` may say true only where
+/// Why: the Sieve compiler checks every `:regex` key, and regcomp (`RegexCheck`, through
+/// `CompileOptions.regexChecker`) builds the whole automaton only to free it again, a large share of a big
+/// CHECKSCRIPT's work. Realistic keys are simple, so a scan of their bytes settles them, in pure code before
+/// the checker is asked. The one rule: `isKnownValid` may say true only where
 /// regcomp succeeds. Anything it is unsure of — every error, every GNU extension, every corner case —
 /// answers false, and the caller asks regcomp, whose message then stays exactly glibc's.
 ///

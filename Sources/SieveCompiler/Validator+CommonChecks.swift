@@ -84,7 +84,7 @@ extension Validator {
                             error(.regexesTooCostly(limit: RegexRisk.maxTotalCompileBytes), at: key)
                             return
                         }
-                        if let checker = options.regexChecker,
+                        if let checker = options.regexChecker, !RegexSyntax.isKnownValid(pattern),
                             let problem = checker(pattern, comparator == "i;ascii-casemap")
                         {
                             error(.invalidRegex(pattern, reason: problem), at: key)

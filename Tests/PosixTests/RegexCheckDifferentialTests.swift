@@ -2,6 +2,7 @@ import Glibc
 import Testing
 
 @testable import Posix
+@testable import SieveCompiler
 
 /// regcomp itself, called directly, as the oracle for `RegexSyntax`.
 func glibcAccepts(_ pattern: String, caseInsensitive: Bool) -> Bool {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Posix
+@testable import SieveCompiler
 
 @Suite("RegexCheck fast path")
 struct RegexCheckFastPathTests {

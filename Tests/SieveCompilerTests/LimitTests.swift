@@ -64,6 +64,11 @@ struct LimitTests {
             "require \"regex\"; if header :regex \"s\" \"^[a-z0-9._%+-]+@([a-z0-9-]+\\\\.){1,10}[a-z]{2,63}$\" { keep; }",
             regex: checker)
         #expect(fine.isValid)
+        // Within the pure pre-scanner's subset: settled without the checker (regcomp).
+        #expect(called.value == 0)
+        // Outside it (a collating element): the checker decides.
+        let unusual = compile("require \"regex\"; if header :regex \"s\" \"[[.a.]]\" { keep; }", regex: checker)
+        #expect(unusual.isValid)
         #expect(called.value == 1)
         #expect(RegexRisk.expandedSize(Array("(a{300}){300}".utf8)) == 90_000)
         #expect(RegexRisk.expandedSize(Array("a[b{]c".utf8)) == 3)

@@ -1,6 +1,7 @@
 import FuzzSupport
 
 @testable import Posix
+@testable import SieveCompiler
 
 // Differential fuzz target for the `:regex` pre-scanner: `RegexSyntax.isKnownValid` may answer true only for
 // patterns glibc's regcomp (REG_EXTENDED|REG_NOSUB, with and without REG_ICASE) compiles. A pattern the scanner
