@@ -9,29 +9,21 @@ struct ReplayTLS {
     var verify: Bool
 }
 
-/// The server side of a replay: a TCP connection or a child process's stdin/stdout.
+/// The server side of a replay: a TCP connection, or a child process whose stdin and stdout are one end of a
+/// socket pair (as inetd and socat's EXEC hand a server one socket), so that STARTTLS works over both.
 final class ReplayChannel {
     /// Plain at first; the TLS transport after STARTTLS.
     private(set) var transport: any Transport
-    private let socket: Int32?
-    /// The host as given in HOST:PORT (TLS checks the certificate against it).
-    private var host = ""
+    private let socket: Int32
+    /// The host the certificate must name: as given in HOST:PORT, `localhost` for a spawned server.
+    private var host = "localhost"
     private var tlsTransport: TLSClientTransport?
     private let process: Process?
-    private let pipes: (read: FileHandle, write: FileHandle)?
 
-    private init(socket: Int32) {
+    private init(socket: Int32, process: Process? = nil) {
         transport = FDTransport(input: socket, output: socket)
         self.socket = socket
-        process = nil
-        pipes = nil
-    }
-
-    private init(process: Process, read: FileHandle, write: FileHandle) {
-        transport = FDTransport(input: read.fileDescriptor, output: write.fileDescriptor)
-        socket = nil
         self.process = process
-        pipes = (read, write)
     }
 
     /// `host:port` or `[v6]:port`; the host is a numeric address or a name in /etc/hosts (as for the proxy).
@@ -55,32 +47,33 @@ final class ReplayChannel {
     }
 
     static func spawn(_ command: String) throws(ReplayError) -> ReplayChannel {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let toServer = Pipe()
-        let fromServer = Pipe()
-        process.standardInput = toServer
-        process.standardOutput = fromServer
+        let ours: Int32
+        let theirs: Int32
         do {
-            try process.run()
+            (ours, theirs) = try Socket.pair()
         } catch {
             throw ReplayError(message: "cannot run \(command): \(error)")
         }
-        // The child's ends are closed here, so closing ours gives the server EOF.
-        try? fromServer.fileHandleForWriting.close()
-        try? toServer.fileHandleForReading.close()
-        return ReplayChannel(
-            process: process, read: fromServer.fileHandleForReading, write: toServer.fileHandleForWriting)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let child = FileHandle(fileDescriptor: theirs, closeOnDealloc: false)
+        process.standardInput = child
+        process.standardOutput = child
+        do {
+            try process.run()
+        } catch {
+            TCPConnect.close(ours)
+            TCPConnect.close(theirs)
+            throw ReplayError(message: "cannot run \(command): \(error)")
+        }
+        // The child has its copy: closing ours at the end gives the server EOF.
+        TCPConnect.close(theirs)
+        return ReplayChannel(socket: ours, process: process)
     }
 
     /// Starts TLS on the connection (after the server said OK to STARTTLS).
     func startTLS(_ settings: ReplayTLS, timeoutMilliseconds: Int) throws(ReplayError) {
-        guard let socket else {
-            throw ReplayError(
-                message: "the transcript uses STARTTLS: replay it against a server address (--replay HOST:PORT)",
-                isUsage: true)
-        }
         let context: TLSClientContext
         do {
             context = try TLSClientContext(caPath: settings.caPath)
@@ -102,11 +95,7 @@ final class ReplayChannel {
 
     func close() {
         tlsTransport?.shutdown()
-        if let socket { TCPConnect.close(socket) }
-        if let pipes, let process {
-            try? pipes.write.close()
-            try? pipes.read.close()
-            process.waitUntilExit()
-        }
+        TCPConnect.close(socket)
+        process?.waitUntilExit()
     }
 }

@@ -16,8 +16,8 @@ struct TranscriptCommand: ParsableCommand {
             ('-' recorded, '+' now). Redacted logins are replaced by a fresh PLAIN or LOGIN exchange as --user; \
             the password comes from --password-file FILE (its first line), the MANAGESIEVECTL_PASSWORD \
             environment variable, or a prompt on the terminal (no echo) — never from the command line, where \
-            ps shows it. A session that used STARTTLS is replayed inside TLS too (--replay HOST:PORT only): the \
-            server's certificate is verified against --tls-ca FILE (default: the system's CAs) and HOST, unless \
+            ps shows it. A session that used STARTTLS is replayed inside TLS too: the server's certificate is verified \
+            against --tls-ca FILE (default: the system's CAs) and HOST (localhost for --replay-exec), unless \
             --tls-no-verify says explicitly not to. Exit status: 0 same answers, 1 different answers, 64 usage \
             errors (also a redacted login without --user or a password), 69 replay impossible (also a failed \
             TLS handshake).

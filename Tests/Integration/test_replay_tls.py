@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CTL, ServerEnv, Socat, Wire, client_tls_context, plain_b64, test_pki
+from conftest import CTL, SERVER, ServerEnv, Socat, Wire, client_tls_context, plain_b64, test_pki
 
 ENV_VARIABLE = "MANAGESIEVECTL_PASSWORD"
 
@@ -161,3 +161,18 @@ def test_password_typed_at_the_terminal_is_not_echoed(recorded):
     assert os.waitstatus_to_exitcode(status) == 0, screen
     assert b"replay: same answers" in screen
     assert b"secret" not in screen
+
+
+def test_starttls_session_replays_against_a_spawned_server(recorded):
+    """--replay-exec runs the server on one socket (a socket pair, as inetd and socat's EXEC do), so the TLS
+    handshake works there too; the certificate must name localhost."""
+    env, path, server = recorded
+    out = subprocess.run(
+        [str(CTL), "transcript", "--no-color", str(path), "--replay-exec", f"{SERVER} -c {env.config}", "--user",
+         "alice", "--tls-ca", str(test_pki().ca)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, ENV_VARIABLE: "secret"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "replay: same answers" in out.stdout and "*: tls started TLSv1." in out.stdout
+    assert (env.storage("alice") / "inside-tls.sieve").read_bytes() == b"keep;\n"
