@@ -2,8 +2,9 @@ import SieveCompiler
 
 /// A command's or test's arguments split into tags (with the value a tag takes) and positional arguments.
 struct Arguments {
-    var tags: [String: ScriptArgument?] = [:]
-    var tagOrder: [String] = []
+    /// Tags in order with the value they take (nil for a tag without one). A node has a handful: a linear
+    /// search beats hashing their names.
+    var tags: [(name: String, value: ScriptArgument?)] = []
     var positional: [ScriptArgument] = []
 
     /// Tags followed by a value of their own.
@@ -17,16 +18,15 @@ struct Arguments {
         var i = 0
         while i < arguments.count {
             if case .tag(let name) = arguments[i] {
-                tagOrder.append(name)
                 if Arguments.valued.contains(name), i + 1 < arguments.count {
                     if case .tag = arguments[i + 1] {
-                        tags[name] = .some(nil)
+                        tags.append((name, nil))
                     } else {
-                        tags[name] = .some(arguments[i + 1])
+                        tags.append((name, arguments[i + 1]))
                         i += 1
                     }
                 } else {
-                    tags[name] = .some(nil)
+                    tags.append((name, nil))
                 }
             } else {
                 positional.append(arguments[i])
@@ -35,17 +35,16 @@ struct Arguments {
         }
     }
 
-    func has(_ tag: String) -> Bool { tags[tag] != nil }
+    func has(_ tag: String) -> Bool { tags.contains { $0.name == tag } }
 
-    func strings(_ tag: String) -> [[UInt8]]? {
-        guard let value = tags[tag], let value else { return nil }
-        return Arguments.strings(value)
-    }
+    private func value(_ tag: String) -> ScriptArgument? { tags.first { $0.name == tag }?.value }
+
+    func strings(_ tag: String) -> [[UInt8]]? { value(tag).map(Arguments.strings) }
 
     func string(_ tag: String) -> [UInt8]? { strings(tag)?.first }
 
     func number(_ tag: String) -> UInt64? {
-        guard let value = tags[tag], case .number(let n)? = value else { return nil }
+        guard case .number(let n)? = value(tag) else { return nil }
         return n
     }
 

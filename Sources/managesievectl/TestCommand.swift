@@ -49,6 +49,11 @@ struct TestCommand: ParsableCommand {
         help: "The current time: seconds since the epoch, YYYY-MM-DDTHH:MM:SS[Z|±HH:MM] or an RFC 5322 date.")
     var now: String?
 
+    @Option(
+        name: .customLong("batch"),
+        help: "A file listing messages, one path a line ('-': standard input), run after any given as arguments.")
+    var batchFile: String?
+
     @Flag(name: .customLong("json"), help: "Print one JSON object.")
     var json = false
 
@@ -67,6 +72,18 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
+        var messages = self.messages
+        if let batchFile {
+            let limit = 1 << 30
+            let data: [UInt8]?
+            if batchFile == "-" {
+                data = Array(FileHandle.standardInput.readDataToEndOfFile().prefix(limit))
+            } else {
+                data = try? FileRead.readFile(path: batchFile, maxSize: limit)
+            }
+            guard let data else { throw Self.usage("cannot read the batch list \(batchFile)") }
+            messages += data.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }.filter { !$0.isEmpty }
+        }
         guard !messages.isEmpty else { throw Self.usage("no message given") }
         let options = try compileOptions()
         guard
@@ -77,7 +94,7 @@ struct TestCommand: ParsableCommand {
         for diagnostic in compiled.result.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.render(fileName: script) + "\n").utf8))
         }
-        let batch = messages.count > 1
+        let batch = messages.count > 1 || batchFile != nil
         guard let executable = compiled.script else {
             for message in messages {
                 emit(
@@ -130,8 +147,8 @@ struct TestCommand: ParsableCommand {
         var context = InterpreterContext(
             envelopeFrom: envelopeFrom.map { $0 == "<>" ? "" : Self.stripAngles($0) },
             envelopeTo: envelopeTo.map(Self.stripAngles), mailboxes: Set(mailboxes), now: instant,
-            regex: { pattern, icase, subject in
-                RegexMatch.match(pattern: pattern, caseInsensitive: icase, subject: subject)
+            regex: { [regexes = RegexCache()] pattern, icase, subject in
+                regexes.match(pattern: pattern, caseInsensitive: icase, subject: subject)
             },
             charset: { charset, bytes in Iconv.toUTF8(charset: charset, bytes: bytes) },
             loadScript: { name, isGlobal in

@@ -122,3 +122,49 @@ def test_agreement_with_sieve_test(config):
 def test_json_shape_of_a_failed_run(config):
     result = run_ctl(config, "redirect-invalid-var", "plain")
     assert result == {"actions": [], "implicit_keep": True, "implicit_keep_flags": [], "error": True}
+
+
+def test_batch_gives_one_json_line_per_message_naming_it(config):
+    messages = [str(CORPUS / "messages" / m) for m in ("plain.eml", "groups.eml")]
+    p = subprocess.run([str(CTL), "test", "-c", config, "--json", str(CORPUS / "scripts" / "spamlike.sieve"), *messages],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    results = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [r["message"] for r in results] == messages
+    assert [a["mailbox"] for a in results[0]["actions"]] == ["Friends", "Lists"]
+    assert results[1]["actions"] == [
+        {"type": "fileinto", "mailbox": "Junk", "flags": ["$Junk"], "copy": False, "create": False}]
+
+
+def test_trace_shows_the_decoded_values_keys_and_outcome(tmp_path):
+    script = tmp_path / "filter.sieve"
+    script.write_text('require "fileinto";\nif header :contains "subject" "Réunion" { fileinto "Meetings"; }\n')
+    message = tmp_path / "m.eml"
+    message.write_bytes(b"Subject: =?iso-8859-1?q?R=E9union?= demain\r\n\r\nx\r\n")
+    p = subprocess.run([str(CTL), "test", "--trace", str(script), str(message)], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert ('line 2: header ["subject"] :contains i;ascii-casemap: values ["Réunion demain"] keys ["Réunion"] → true'
+            in p.stdout.splitlines())
+    assert '1. fileinto: store in "Meetings"' in p.stdout
+    assert "Implicit keep: no" in p.stdout
+
+
+def test_usage_errors_exit_64(tmp_path):
+    script = tmp_path / "s.sieve"
+    script.write_text("keep;\n")
+    p = subprocess.run([str(CTL), "test", str(script), str(tmp_path / "missing.eml")], capture_output=True, text=True)
+    assert p.returncode == 64 and "cannot read the message" in p.stderr
+    p = subprocess.run([str(CTL), "test", "--now", "soon", str(script), str(script)], capture_output=True, text=True)
+    assert p.returncode == 64 and "--now" in p.stderr
+
+
+def test_batch_list_from_standard_input(config):
+    messages = sorted(str(p) for p in (CORPUS / "messages").glob("*.eml"))
+    p = subprocess.run([str(CTL), "test", "-c", config, "--json", "--batch", "-", str(CORPUS / "scripts" / "exists.sieve")],
+                       input="\n".join(messages) + "\n", capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    results = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [r["message"] for r in results] == messages
+    by_name = {os.path.basename(r["message"]): r["actions"][0]["mailbox"] for r in results}
+    assert by_name["plain.eml"] == "list" and by_name["received.eml"] == "nosubject"

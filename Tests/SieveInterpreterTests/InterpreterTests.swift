@@ -227,3 +227,52 @@ private func run(
         #expect(Wildcard.match(Array("ABC".utf8), Array("a?c".utf8), .asciiCasemap) != nil)
     }
 }
+
+@Suite struct InterpreterMIMETests {
+    private let multipart =
+        "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+        + "hello\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n\r\n%PDF\r\n--b--\r\n"
+
+    @Test("foreverypart with header :mime :type, :param; tests without :mime still see the message header")
+    func forEveryPart() throws {
+        let r = try run(
+            """
+            require ["foreverypart", "mime", "fileinto", "variables", "editheader"];
+            foreverypart {
+                if header :mime :type "content-type" "application" {
+                    if header :mime :param "name" :matches "content-type" "*" { fileinto "att-${1}"; }
+                }
+                if header :is "subject" "x" { addheader "X-Seen" "1"; }
+            }
+            """, multipart)
+        #expect(r.actions == [.fileinto(mailbox: "att-a.pdf", flags: [], copy: false, create: false)])
+    }
+
+    @Test("body :text decodes text parts; :content picks types; :raw is undecoded")
+    func body() throws {
+        let r = try run(
+            """
+            require ["body", "fileinto"];
+            if body :text :contains "hello" { fileinto "text"; }
+            if body :content "application/pdf" :contains "%PDF" { fileinto "pdf"; }
+            if body :raw :contains "--b--" { fileinto "raw"; }
+            """, multipart)
+        #expect(r.actions.count == 3)
+    }
+
+    @Test("fileinto \"inbox\" in any case is the same store as keep")
+    func inboxCase() throws {
+        let r = try run("require \"fileinto\"; keep; fileinto \"inbox\"; fileinto \"Inbox\";")
+        #expect(r.actions == [.keep(flags: [])])
+    }
+
+    @Test(":index picks the n-th field in date tests too (RFC 5260 §6; Pigeonhole 0.5.19 ignores it)")
+    func dateIndex() throws {
+        let r = try run(
+            """
+            require ["date", "index", "fileinto", "variables"];
+            if date :index 2 :zone "+0000" :matches "received" "time" "*" { fileinto "${1}"; }
+            """, "Received: a; Sat, 1 Jan 2000 00:00:01 +0000\r\nReceived: b; Fri, 31 Dec 1999 23:59:59 -0500\r\n\r\n")
+        #expect(r.actions == [.fileinto(mailbox: "04:59:59", flags: [], copy: false, create: false)])
+    }
+}
