@@ -108,10 +108,12 @@ let package = Package(
         .testTarget(name: "SieveMessageTests", dependencies: ["SieveMessage"]),
         .testTarget(
             name: "SieveInterpreterTests", dependencies: ["SieveInterpreter", "SieveCompiler", "SieveMessage"]),
-        .testTarget(name: "PosixTests", dependencies: ["Posix", "SieveCompiler"]),
+        // Socket pairs shared by the Posix and TLS tests.
+        .target(name: "TestSockets", path: "Tests/TestSockets"),
+        .testTarget(name: "PosixTests", dependencies: ["Posix", "SieveCompiler", "TestSockets"]),
         .testTarget(name: "SieveStorageTests", dependencies: ["SieveStorage", "Posix"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Posix", "JOSE"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "Posix", "COpenSSL", "TestSockets"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "Posix", "ManageSieveProtocol"]),
         // Runs the built managesievectl (the dependency makes SwiftPM build it first).
         .testTarget(name: "managesievectlTests", dependencies: ["managesievectl", "Auth"]),

@@ -136,8 +136,9 @@ public enum Checkpassword {
             guard ready > 0 else { continue }
             for (index, entry) in fds.enumerated() where entry.fd >= 0 && entry.revents != 0 {
                 var chunk = [UInt8](repeating: 0, count: 4096)
-                let count = chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = SystemCall.retryingEINTR {
+                    chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                }
                 if count <= 0 {
                     open[index] = -1
                     continue
@@ -227,8 +228,9 @@ public enum Checkpassword {
         }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(4, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 && errno == EINTR { continue }
+            let written = SystemCall.retryingEINTR {
+                bytes.withUnsafeBytes { write(4, $0.baseAddress! + offset, $0.count - offset) }
+            }
             guard written > 0 else { ProcessControl.exit(111) }
             offset += written
         }

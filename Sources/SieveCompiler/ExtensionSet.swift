@@ -2,8 +2,8 @@
 public struct ExtensionSet: Equatable, Sendable {
     /// The enabled names; nil for Pigeonhole's default set. The default is the set of nearly every
     /// connection, and it is only described, not built, until a script is compiled: building it (the registry,
-    /// a `Set<String>`) cost ~100,000 instructions before every greeting, which only needs its capability
-    /// string (`defaultCapabilityString`).
+    /// a `Set<String>`) before every greeting cost more than the rest of the start-up, and the greeting only
+    /// needs its capability string (`defaultCapabilityString`).
     private var explicit: Set<String>?
 
     init(_ names: some Sequence<String>) { explicit = Set(names) }

@@ -264,21 +264,8 @@ enum RegexRisk {
                 i += 2
                 continue
             case 0x5B:  // bracket expression: one atom
-                var j = i + 1
-                if j < p.count, p[j] == 0x5E { j += 1 }
-                if j < p.count, p[j] == 0x5D { j += 1 }
-                while j < p.count, p[j] != 0x5D {
-                    if p[j] == 0x5B, j + 1 < p.count, p[j + 1] == 0x3A || p[j + 1] == 0x2E || p[j + 1] == 0x3D {
-                        let close = p[j + 1]
-                        j += 2
-                        while j + 1 < p.count, !(p[j] == close && p[j + 1] == 0x5D) { j += 1 }
-                        j += 2
-                        continue
-                    }
-                    j += 1
-                }
                 add(1)
-                i = j + 1
+                i = CostEstimator.endOfBracket(p, i)
                 continue
             case 0x28:
                 if stack.count > 256 { return cap }

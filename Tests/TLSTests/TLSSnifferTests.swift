@@ -1,5 +1,6 @@
 import Glibc
 import Posix
+import TestSockets
 import Testing
 
 @testable import TLS

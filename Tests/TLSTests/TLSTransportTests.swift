@@ -1,6 +1,7 @@
 import COpenSSL
 import Glibc
 import Posix
+import TestSockets
 import Testing
 
 @testable import TLS
