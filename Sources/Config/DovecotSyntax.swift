@@ -110,6 +110,10 @@ enum DovecotSyntax {
             switch name {
             case "active":
                 guard !value.isEmpty else { throw ValueError("sieve = file:…;active= needs a path") }
+                // A relative link could never be served, and one such as `t:x` would read back as a location.
+                guard PathExpansion.isAbsolute(value) else {
+                    throw ValueError("sieve = file:…;active=\(value) is a relative path (start it with /, ~/ or %h)")
+                }
                 active = value
             case "bindir", "name":
                 break  // compiled binaries and the personal script's name: nothing to do here

@@ -2,6 +2,12 @@
 
 /// Expands the per-user variables of a path template.
 public enum PathExpansion {
+    /// Whether `template` is absolute once expanded (`/…`, `~`, `~/…`, `%h…`): what the server needs of the
+    /// storage and the active link, and what keeps an active link from reading as a location (`t:…`).
+    public static func isAbsolute(_ template: String) -> Bool {
+        template.hasPrefix("/") || template == "~" || template.hasPrefix("~/") || template.hasPrefix("%h")
+    }
+
     /// `~` at the start (alone or before `/`) and `%h` → home, `%u` → user, `%n` → the user's local part
     /// (before the last `@`), `%d` → the domain (after it; empty if none), `%%` → `%`. Any other `%x` is kept.
     public static func expand(_ template: String, user: String, home: String) -> String {

@@ -144,8 +144,7 @@ struct ConfigCommand: ParsableCommand {
     /// Why a path template cannot name a user's storage: it must be absolute once expanded (`/…`, `~`, `~/…`,
     /// `%h…`) and be a path, not a Dovecot location with a type or options.
     static func storageTemplateProblem(_ template: String) -> String? {
-        guard template.hasPrefix("/") || template == "~" || template.hasPrefix("~/") || template.hasPrefix("%h")
-        else { return "a relative path (start it with /, ~/ or %h)" }
+        guard PathExpansion.isAbsolute(template) else { return "a relative path (start it with /, ~/ or %h)" }
         if template.contains(";") { return "contains ';' (a Pigeonhole location belongs in 'sieve = file:…;active=…')" }
         if template.utf8.contains(0) { return "contains NUL" }
         return nil

@@ -40,6 +40,11 @@ struct DovecotSyntaxTests {
         #expect(failure("sieve = dict:proxy::sieve\n")?.message.contains("only Pigeonhole's file:") == true)
         #expect(failure("sieve = file:~/sieve;nosuch=1\n")?.message.contains("unknown option 'nosuch'") == true)
         #expect(failure("sieve = file:~/sieve\nsieve_storage = ~/x\n")?.message.contains("keep one") == true)
+        // A relative active link is refused where it is written; `t:::sieve` would have been printed back as a
+        // location of type `t` that does not parse (found by FuzzConfig).
+        #expect(failure("sieve = file:~/sieve;active=t:::sieve\n")?.message.contains("relative path") == true)
+        #expect(failure("sieve = file:~/sieve;active=.dovecot.sieve\n")?.message.contains("relative path") == true)
+        #expect(try parse("sieve = file:~/sieve;active=%h/.a.sieve\n").0.sieve == "%h/.a.sieve")
     }
 
     @Test("sieve_dir is sieve_storage's other name; both at once is an error")
