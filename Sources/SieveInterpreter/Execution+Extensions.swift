@@ -188,6 +188,34 @@ extension Execution {
         }
     }
 
+    /// RFC 5703 §7: the current part's text (decoded, in UTF-8), its first `:first` characters, into a
+    /// variable, modifiers applied as by `set`.
+    func extractText(_ args: Arguments, _ scope: inout Scope, line: Int) throws(Flow) {
+        let part = message.parts[scope.part]
+        var text: [UInt8] = []
+        if part.mediaType == "text" {
+            text = TransferEncoding.decode(message.body(of: scope.part), encoding: part.transferEncoding)
+            if let charset = part.parameter("charset"), let converted = context.charset?(charset, text) {
+                text = converted
+            }
+        }
+        // The line break that ends the part is not part of its text.
+        while let last = text.last, last == 0x0A || last == 0x0D { text.removeLast() }
+        if let first = args.number("first") {
+            let scalars = String(decoding: text, as: UTF8.self).unicodeScalars
+            if scalars.count > Int(clamping: first) {
+                var cut = String.UnicodeScalarView()
+                cut.append(contentsOf: scalars.prefix(Int(clamping: first)))
+                text = Array(String(cut).utf8)
+            }
+        }
+        var setArgs = args
+        setArgs.positional = [args.positional.first ?? .string([]), .string([])]
+        let name = Execution.lowerName(expand(args.strings(at: 0).first ?? [], &scope))
+        note(line, "extracttext \"\(name)\": \(text.count) octets")
+        try set(setArgs, &scope, line: line, value: text)
+    }
+
     // MARK: date
 
     func dateTest(_ name: String, _ args: Arguments, _ scope: inout Scope, line: Int) throws(Flow) -> Bool {

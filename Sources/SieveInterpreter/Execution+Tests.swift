@@ -92,6 +92,19 @@ extension Execution {
             let ok = uris.allSatisfy { Mailto.parse(String(decoding: $0, as: UTF8.self)) != nil }
             note(line, "valid_notify_method → \(ok)")
             return ok
+        case "spamtest", "virustest":
+            // No scanner header is configured (sieve_spamtest_status_header…): the message counts as not tested.
+            return try evaluate(node.name, [], [Array("0".utf8)], args.strings(at: 0), args, &scope, line: line)
+        case "notify_method_capability":
+            let uri = String(decoding: expand(args.strings(at: 0).first ?? [], &scope), as: UTF8.self)
+            let capability = String(decoding: expand(args.strings(at: 1).first ?? [], &scope), as: UTF8.self)
+            // mailto cannot know whether the recipient is online: "maybe" (RFC 5435 §5).
+            let values: [[UInt8]] =
+                Mailto.parse(uri) != nil && capability.lowercased() == "online" ? [Array("maybe".utf8)] : []
+            return try evaluate(node.name, [], values, args.strings(at: 2), args, &scope, line: line)
+        case "specialuse_exists":
+            note(line, "specialuse_exists: no folder has a special-use flag in a dry run → false")
+            return false
         case "duplicate":
             note(line, "duplicate: no duplicate state in a dry run → false")
             return false
@@ -213,6 +226,8 @@ extension Execution {
                 if text.lowercased() == "content-type"
                     && (args.has("type") || args.has("subtype") || args.has("contenttype") || args.has("param"))
                 {
+                    // As Pigeonhole: the options read the field itself; a part without one has no value.
+                    guard part.headers.contains(where: { $0.hasName("content-type") }) else { continue }
                     if args.has("type") { values.append(Array(part.mediaType.utf8)) }
                     if args.has("subtype") { values.append(Array(part.mediaSubtype.utf8)) }
                     if args.has("contenttype") { values.append(Array(part.contentType.utf8)) }

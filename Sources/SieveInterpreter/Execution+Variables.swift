@@ -81,9 +81,9 @@ extension Execution {
     }
 
     /// set [MODIFIER…] <name> <value>: modifiers applied by precedence (RFC 5229 §4.1).
-    func set(_ args: Arguments, _ scope: inout Scope, line: Int) throws(Flow) {
+    func set(_ args: Arguments, _ scope: inout Scope, line: Int, value given: [UInt8]? = nil) throws(Flow) {
         let name = Execution.lowerName(args.strings(at: 0).first ?? [])
-        var value = expand(args.strings(at: 1).first ?? [], &scope)
+        var value = given ?? expand(args.strings(at: 1).first ?? [], &scope)
         let order = [
             "lower", "upper", "lowerfirst", "upperfirst", "quotewildcard", "quoteregex", "encodeurl", "length",
         ]

@@ -245,6 +245,8 @@ final class Execution {
             try include(args, &scope, line: line)
         case "foreverypart":
             try forEveryPart(command, &scope)
+        case "extracttext":
+            try extractText(args, &scope, line: line)
         case "break":
             note(line, "break")
             throw .returned

@@ -260,6 +260,18 @@ private func run(
         #expect(r.actions.count == 3)
     }
 
+    @Test("extracttext takes the current part's decoded text without its final line break, :first characters")
+    func extractText() throws {
+        let r = try run(
+            """
+            require ["foreverypart", "mime", "extracttext", "variables", "fileinto", "spamtest", "relational",
+                     "comparator-i;ascii-numeric"];
+            foreverypart { if header :mime :subtype "content-type" "plain" { extracttext :upper :first 4 "t"; } }
+            if spamtest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto "${t}"; }
+            """, multipart)
+        #expect(r.actions == [.fileinto(mailbox: "HELL", flags: [], copy: false, create: false)])
+    }
+
     @Test("fileinto \"inbox\" in any case is the same store as keep")
     func inboxCase() throws {
         let r = try run("require \"fileinto\"; keep; fileinto \"inbox\"; fileinto \"Inbox\";")
