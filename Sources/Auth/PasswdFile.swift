@@ -110,7 +110,9 @@ public struct PasswdFile: Sendable {
     /// schemes `mayServeSCRAM` looks for).
     public func canServe(_ hash: SCRAMHash) -> Bool {
         var result = false
-        for marker in [hash.tag, "{PLAIN}", "{CLEARTEXT}"] where !result {
+        // The three markers one after the other, not as an array literal: a process's first array of strings
+        // costs the greeting's start-up more than the search.
+        func search(_ marker: String) {
             forEachLine(containing: Array(marker.utf8)) { _, bytes in
                 guard !result, case .success(let entry) = Self.parseLine(bytes) else { return }
                 if let credentials = SCRAMCredentials(passwordField: entry.password) {
@@ -122,6 +124,9 @@ public struct PasswdFile: Sendable {
                 }
             }
         }
+        search(hash.tag)
+        if !result { search("{PLAIN}") }
+        if !result { search("{CLEARTEXT}") }
         return result
     }
 

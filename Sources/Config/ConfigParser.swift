@@ -21,9 +21,11 @@ public enum ConfigParser {
     ) throws(ConfigError) -> Settings {
         var settings = Settings()
         // Two arrays, not a [String: Int]: a dictionary's first use costs more start-up than a linear
-        // search over a file's few keys.
-        var seenKeys: [String] = []
-        var seenLines: [Int] = []
+        // search over a file's few keys. Allocated once with room for every key (a key is set at most once):
+        // growing an array by appending makes the runtime look up its storage type by name on first use,
+        // which cost more than the search.
+        var seenKeys = [String](unsafeUninitializedCapacity: SettingKey.names.count + 1) { _, count in count = 0 }
+        var seenLines = [Int](unsafeUninitializedCapacity: SettingKey.names.count + 1) { _, count in count = 0 }
         // Open blocks: whether each is skipped (Dovecot's `service … {`), and the line that opened it.
         var blocks: [(skipped: Bool, line: Int)] = []
         var lineNumber = 0

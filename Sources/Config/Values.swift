@@ -57,12 +57,20 @@ enum Values {
     /// A unit in lower case. Units are ASCII words: lowered byte by byte, since `lowercased()` brings
     /// Unicode case mapping into every connection's start-up; anything else takes the general path.
     private static func lowercased(_ unit: Substring) -> String {
-        var bytes: [UInt8] = []
+        var upper = false
         for byte in unit.utf8 {
             guard byte < 0x80 else { return unit.lowercased() }
-            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            if byte >= 0x41 && byte <= 0x5A { upper = true }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        guard upper else { return String(unit) }
+        return String(unsafeUninitializedCapacity: unit.utf8.count) { buffer in
+            var count = 0
+            for byte in unit.utf8 {
+                buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                count += 1
+            }
+            return count
+        }
     }
 
     // MARK: sizes

@@ -40,8 +40,9 @@ public struct GreetingFacts: Equatable, Sendable {
 public enum Greeting {
     /// The greeting's bytes: the capability block, then a bare OK (see `Session.greeting()` for why bare).
     public static func bytes(_ facts: GreetingFacts) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
+        // Room for a usual greeting, allocated empty rather than reserved: growing or reserving makes the runtime
+        // look up the array's storage type by name on first use, which costs more than this encoding.
+        var bytes = [UInt8](unsafeUninitializedCapacity: 512) { _, count in count = 0 }
         line(&bytes, "\"IMPLEMENTATION\" ", facts.implementation)
         line(&bytes, "\"SIEVE\" ", facts.sieve)
         if let notify = facts.notify { line(&bytes, "\"NOTIFY\" ", notify) }

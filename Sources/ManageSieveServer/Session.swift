@@ -84,10 +84,9 @@ public struct Session {
     /// writes) and for `capabilities()`: one place decides every value of both.
     public func greetingFacts() -> GreetingFacts {
         let extensions = settings.compileOptions.extensions
-        let methods = extensions.notifyMethods
         return GreetingFacts(
             implementation: settings.implementationString, sieve: extensions.capabilityString,
-            notify: methods.isEmpty ? nil : Self.spaceSeparated(methods),
+            notify: extensions.notifyCapability,
             // Only asked before login: after it the passwd-file may be gone (the privilege drop keeps one entry).
             sasl: user == nil ? Self.spaceSeparated(saslMechanisms()) : "",
             startTLS: settings.tlsAvailable && !tlsActive, maxRedirects: settings.compileOptions.maxRedirects,

@@ -92,7 +92,11 @@ public struct ExtensionSet: Equatable, Sendable {
     }
 
     /// `["mailto"]` when enotify is enabled.
-    public var notifyMethods: [String] { explicit == nil || contains("enotify") ? ["mailto"] : [] }
+    public var notifyMethods: [String] { notifyCapability.map { [$0] } ?? [] }
+
+    /// The NOTIFY capability's value (`notifyMethods`, space-separated); nil without `enotify`. A string, not an
+    /// array: the greeting needs only this, and a process's first array of strings costs its start-up more.
+    public var notifyCapability: String? { explicit == nil || contains("enotify") ? "mailto" : nil }
 }
 
 public struct ExtensionSetError: Error, Equatable, Sendable {

@@ -61,6 +61,8 @@ struct ExtensionSetTests {
     @Test("no notify methods without enotify")
     func notifyMethods() throws {
         #expect(try ExtensionSet(parsing: "-enotify").notifyMethods.isEmpty)
+        #expect(try ExtensionSet(parsing: "-enotify").notifyCapability == nil)
+        #expect(ExtensionSet.pigeonholeDefault.notifyCapability == "mailto")
     }
 
     @Test("every registered extension has one definition with a unique name")
