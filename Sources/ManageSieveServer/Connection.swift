@@ -153,9 +153,9 @@ public final class Connection {
         case idle, command, login
         var text: String {
             switch self {
-            case .idle: "Disconnected for inactivity."
-            case .command: "Timed out waiting for the rest of the command."
-            case .login: "Timed out waiting for login."
+            case .idle: Texts.idleTimeout
+            case .command: Texts.commandTimeout
+            case .login: Texts.loginTimeout
             }
         }
         var log: String {

@@ -212,12 +212,12 @@ public enum ProxyFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// The short reason the client is given.
     public var clientText: String {
         switch self {
-        case .loginRefused: "Backend server refused the login, try again later."
-        case .timeout: "Backend server timed out, try again later."
-        case .loop: "Proxy loop detected, try again later."
+        case .loginRefused: Texts.backendRefusedLogin
+        case .timeout: Texts.backendTimeout
+        case .loop: Texts.proxyLoop
         case .unavailable, .unresolvable, .connectFailed, .tlsFailed, .badResponse, .closed, .startTLSUnavailable,
             .privileges:
-            "Backend server unavailable, try again later."
+            Texts.backendUnavailable
         }
     }
 }

@@ -41,7 +41,7 @@ extension Session {
                     .notice,
                     "proxy: user=\(entry.user) logged in with \(mechanism), which cannot be relayed "
                         + "(no cleartext password and no master user)"),
-                .send(.response(Response(.no, "This account cannot log in with \(mechanism), use PLAIN."))),
+                .send(.response(Response(.no, Texts.proxyMechanismNotRelayable(mechanism)))),
             ]
         }
         pendingRelay = PendingRelay(user: entry.user, mechanism: mechanism, target: target, serverFinal: serverFinal)

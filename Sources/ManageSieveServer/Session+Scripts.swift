@@ -132,7 +132,7 @@ extension Session {
                 .send(.response(Response(.no, code: .tryLater, Texts.storageBusy))),
             ]
         case .invalidName(let name):
-            return [.send(.response(Response(.no, "Invalid script name '\(name)'.")))]
+            return [.send(.response(Response(.no, Texts.invalidStoredScriptName(name))))]
         case .io(let operation, let path, let errno):
             // ENOSPC and EDQUOT: the file system, not us, is out of room.
             if errno == 28 || errno == 122 {

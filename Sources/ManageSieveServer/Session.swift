@@ -281,7 +281,7 @@ public struct Session {
         guard settings.tlsAvailable else { return [.send(.response(Response(.no, Texts.tlsUnavailable)))] }
         guard !tlsActive else { return [.send(.response(Response(.no, Texts.tlsAlreadyActive)))] }
         guard !isAuthenticated else { return [.send(.response(Response(.no, Texts.tlsAfterLogin)))] }
-        return [.send(.response(Response(.ok, "Begin TLS negotiation now."))), .startTLS]
+        return [.send(.response(Response(.ok, Texts.beginTLS))), .startTLS]
     }
 
     // MARK: - Authentication

@@ -21,6 +21,17 @@ enum Texts {
     static let tlsAfterLogin = "STARTTLS is only allowed before login."
     static let emptyScript = "An empty script is not allowed."
     static let proxyLoop = "Proxy loop detected, try again later."
+    static let backendRefusedLogin = "Backend server refused the login, try again later."
+    static let backendTimeout = "Backend server timed out, try again later."
+    static let backendUnavailable = "Backend server unavailable, try again later."
+    static func proxyMechanismNotRelayable(_ mechanism: String) -> String {
+        "This account cannot log in with \(mechanism), use PLAIN."
+    }
+    static let beginTLS = "Begin TLS negotiation now."
+    static let idleTimeout = "Disconnected for inactivity."
+    static let commandTimeout = "Timed out waiting for the rest of the command."
+    static let loginTimeout = "Timed out waiting for login."
+    static func invalidStoredScriptName(_ name: String) -> String { "Invalid script name '\(name)'." }
     static let xclientNotTrusted = "XCLIENT is accepted only from trusted networks."
     static func xclientBadField(_ name: String) -> String { "XCLIENT: invalid \(name) value." }
 
