@@ -132,7 +132,7 @@ extension Execution {
             removed += 1
         }
         note(line, "deleteheader \"\(name)\": \(removed) removed")
-        message.setHeaders(headers)
+        setHeaders(headers)
     }
 
     func include(_ args: Arguments, _ scope: inout Scope, line: Int) throws(Flow) {

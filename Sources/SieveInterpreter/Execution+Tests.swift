@@ -195,8 +195,16 @@ extension Execution {
 
     /// The header fields named `names` of the current part, `:index` applied.
     func fields(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[HeaderField]] {
-        names.map { name in
-            var found = message.parts[0].headers.filter { $0.hasName(String(decoding: name, as: UTF8.self)) }
+        let headers = message.parts[0].headers
+        return fieldIndexes(names, args).map { $0.map { headers[$0] } }
+    }
+
+    /// Where the fields named `names` are in the message header, `:index` applied.
+    func fieldIndexes(_ names: [[UInt8]], _ args: Arguments) -> [[Int]] {
+        let headers = message.parts[0].headers
+        return names.map { name in
+            var found: [Int] = []
+            for i in headers.indices where Execution.sameName(headers[i].name, name) { found.append(i) }
             if let index = args.number("index") {
                 let k = Int(index) - 1
                 let position = args.has("last") ? found.count - 1 - k : k
@@ -204,6 +212,36 @@ extension Execution {
             }
             return found
         }
+    }
+
+    /// ASCII case-insensitive comparison of a field name with a name from the script.
+    static func sameName(_ a: String, _ b: [UInt8]) -> Bool {
+        let utf8 = a.utf8
+        guard utf8.count == b.count else { return false }
+        var i = 0
+        for c in utf8 {
+            let x = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            let y = b[i] >= 0x41 && b[i] <= 0x5A ? b[i] | 0x20 : b[i]
+            if x != y { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// A message header field's value, RFC 2047-decoded once per run (editheader clears the cache).
+    func decodedValue(_ index: Int) -> [UInt8] {
+        if let known = decodedValues[index] { return known }
+        let value = EncodedWords.decode(message.parts[0].headers[index].value, converter: context.charset)
+        decodedValues[index] = value
+        return value
+    }
+
+    /// A message header field's addresses, parsed once per run.
+    func parsedAddresses(_ index: Int) -> [MailAddress] {
+        if let known = addressLists[index] { return known }
+        let list = AddressList.parse(message.parts[0].headers[index].value)
+        addressLists[index] = list
+        return list
     }
 
     /// RFC 5703 §4 `header :mime`: the fields of the current part (or, with :anychild, of every part under
@@ -245,16 +283,16 @@ extension Execution {
     }
 
     func headerValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {
-        fields(names, args, scope).flatMap { $0.map { EncodedWords.decode($0.value, converter: context.charset) } }
+        fieldIndexes(names, args).flatMap { $0.map(decodedValue) }
     }
 
     func addressValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {
         var values: [[UInt8]] = []
-        for field in fields(names, args, scope).joined() {
-            let addresses = AddressList.parse(field.value)
+        for index in fieldIndexes(names, args).joined() {
+            let addresses = parsedAddresses(index)
             if addresses.isEmpty {
                 if !args.has("localpart") && !args.has("domain") && !args.has("user") && !args.has("detail") {
-                    values.append(EncodedWords.decode(field.value, converter: context.charset))
+                    values.append(decodedValue(index))
                 }
                 continue
             }

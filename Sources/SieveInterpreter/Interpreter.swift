@@ -73,6 +73,9 @@ final class Execution {
     var trace: [String] = []
     var globals: [String: [UInt8]] = [:]
     var includedOnce: Set<String> = []
+    /// Per-field caches of the message header (cleared when editheader changes it).
+    var decodedValues: [Int: [UInt8]] = [:]
+    var addressLists: [Int: [MailAddress]] = [:]
     var includeDepth = 0
 
     /// Pigeonhole's sieve_variables_max_variable_size.
@@ -238,7 +241,7 @@ final class Execution {
             var headers = message.parts[0].headers
             let field = HeaderField(name: name, value: value)
             if args.has("last") { headers.append(field) } else { headers.insert(field, at: 0) }
-            message.setHeaders(headers)
+            setHeaders(headers)
         case "deleteheader":
             try deleteHeader(args, &scope, line: line)
         case "include":
@@ -253,6 +256,13 @@ final class Execution {
         default:
             note(line, "\(command.name): not executed in a dry run")
         }
+    }
+
+    /// editheader's changes: later tests see them, and the per-field caches no longer apply.
+    func setHeaders(_ headers: [HeaderField]) {
+        message.setHeaders(headers)
+        decodedValues.removeAll()
+        addressLists.removeAll()
     }
 
     private static func conflictsWithReject(_ entry: Entry) -> Bool {
