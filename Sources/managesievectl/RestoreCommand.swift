@@ -54,14 +54,12 @@ struct RestoreCommand: ParsableCommand {
         guard result.isValid else {
             throw AccessError(message: "version \(number) of '\(name)' does not compile with this configuration")
         }
-        let integrity = IncludeIntegrity(
-            store: store, compiler: storage.compiler, activationCompiler: storage.activationCompiler)
-        if let refusal = try storage.perform({ () throws(StorageError) in
-            try integrity.checkReplacement(of: name, with: content)
-        }) {
-            throw AccessError(message: refusal.text.replacingOccurrences(of: "\r\n", with: "\n"))
+        if let refusal = try storage.keepingIncludes(
+            { integrity throws(StorageError) in try integrity.checkReplacement(of: name, with: content) },
+            { () throws(StorageError) in try store.putScript(name, content: content) })
+        {
+            throw refusal
         }
-        try storage.perform { () throws(StorageError) in try store.putScript(name, content: content) }
         print("restored '\(name)' from version \(number) (\(Clock.iso8601(milliseconds: kept.retiredAt)))")
     }
 }

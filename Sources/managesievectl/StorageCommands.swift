@@ -284,7 +284,14 @@ struct PutCommand: ParsableCommand {
                     extra: [("diagnostics", StorageRun.diagnosticsJSON(result.diagnostics))])
                 return
             }
-            try storage.perform { () throws(StorageError) in try store.putScript(name, content: content) }
+            // A script the active script includes is stored only if the active script still compiles with it.
+            if let refusal = try storage.keepingIncludes(
+                { integrity throws(StorageError) in try integrity.checkReplacement(of: name, with: content) },
+                { () throws(StorageError) in try store.putScript(name, content: content) })
+            {
+                run.report(user: storage.entry.user, refusal, script: name)
+                return
+            }
             if activate { try Activation.activate(name, in: storage, quiet: selection.json) }
             run.done(storage, script: name, text: "stored '\(name)'\(activate ? " and activated it" : "")")
         }
@@ -381,7 +388,13 @@ struct RenameCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         run.forEachUser(positional: user, readOnly: false) { storage in
-            try storage.perform { () throws(StorageError) in try storage.store.renameScript(from, to: to) }
+            if let refusal = try storage.keepingIncludes(
+                { integrity throws(StorageError) in try integrity.checkRename(from, to: to) },
+                { () throws(StorageError) in try storage.store.renameScript(from, to: to) })
+            {
+                run.report(user: storage.entry.user, refusal, script: from)
+                return
+            }
             run.done(storage, script: to, text: "renamed '\(from)' to '\(to)'")
         }
         try run.finish()
@@ -390,7 +403,8 @@ struct RenameCommand: ParsableCommand {
 
 struct DeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delete", abstract: "Delete a script of one or more users (never the active one).",
+        commandName: "delete",
+        abstract: "Delete a script of one or more users (never the active one nor one it includes).",
         discussion: """
             Examples:
               managesievectl delete alice old
@@ -410,7 +424,13 @@ struct DeleteCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         run.forEachUser(positional: user, readOnly: false) { storage in
-            try storage.perform { () throws(StorageError) in try storage.store.deleteScript(name) }
+            if let refusal = try storage.keepingIncludes(
+                { integrity throws(StorageError) in try integrity.checkRemoval(of: name) },
+                { () throws(StorageError) in try storage.store.deleteScript(name) })
+            {
+                run.report(user: storage.entry.user, refusal, script: name)
+                return
+            }
             run.done(storage, script: name, text: "deleted '\(name)'")
         }
         try run.finish()

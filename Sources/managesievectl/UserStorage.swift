@@ -183,6 +183,25 @@ struct UserStorage {
         }
     }
 
+    /// The server's include integrity check (IncludeIntegrity) and then `change`, both under the storage lock
+    /// as the server runs them, so no session activates an including script or changes the includes in
+    /// between. Returns the refusal, with the server's text, instead of changing anything.
+    func keepingIncludes(
+        _ check: (IncludeIntegrity) throws(StorageError) -> IncludeIntegrity.Refusal?,
+        _ change: () throws(StorageError) -> Void
+    ) throws(AccessError) -> AccessError? {
+        let store = self.store
+        let integrity = IncludeIntegrity(store: store, compiler: compiler, activationCompiler: activationCompiler)
+        let refusal = try perform { () throws(StorageError) in
+            try store.exclusively { () throws(StorageError) -> IncludeIntegrity.Refusal? in
+                if let refusal = try check(integrity) { return refusal }
+                try change()
+                return nil
+            }
+        }
+        return refusal.map { AccessError(message: $0.text.replacingOccurrences(of: "\r\n", with: "\n")) }
+    }
+
     /// A script name as the protocol accepts it.
     static func validName(_ text: String) throws(AccessError) -> String {
         do {

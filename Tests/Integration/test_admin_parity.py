@@ -235,6 +235,74 @@ def test_usage_of_positional_user_and_options(admin):
         assert example in help_text, example
 
 
+INCLUDE_CHAIN = {
+    "vacation": b'require "vacation";\nvacation "away";\n',
+    "lists": b'require "include";\ninclude :personal "vacation";\n',
+    "rules": b'require "include";\n# main\ninclude :personal "lists";\nkeep;\n',
+    "spam": b"keep;\n",
+}
+
+
+def test_delete_and_rename_keep_what_the_active_script_includes(admin):
+    """As DELETESCRIPT/RENAMESCRIPT: alice's active 'rules' includes 'lists', which includes 'vacation', so
+    neither goes, with the server's message; bob has the same scripts but none active, so his go, and one
+    user's refusal does not stop the others (exit 1)."""
+    admin.seed("alice", INCLUDE_CHAIN, active="rules")
+    admin.seed("bob", INCLUDE_CHAIN)
+    deleted = admin.ctl("delete", "-u", "alice", "-u", "bob", "lists")
+    assert deleted.returncode == 1
+    assert deleted.stderr.decode() == (
+        "managesievectl: alice: 'lists' is included by the active script 'rules' (line 3). Remove the include or "
+        "deactivate 'rules' first.\n")
+    assert deleted.stdout.decode() == "bob: deleted 'lists'\n"
+    assert (admin.storage("alice") / "lists.sieve").exists() and not (admin.storage("bob") / "lists.sieve").exists()
+    renamed = admin.ctl("rename", "alice", "vacation", "holiday")
+    assert renamed.returncode == 1
+    assert b"'vacation' is included by 'lists' (line 2), which the active script 'rules' includes " \
+        b"(rules -> lists -> vacation)" in renamed.stderr
+    assert (admin.storage("alice") / "vacation.sieve").exists() and not (admin.storage("alice") / "holiday.sieve").exists()
+    as_json = admin.ctl("delete", "-A", "--json", "vacation")
+    objects = json_lines(as_json)
+    [refusal] = [o for o in objects if o.get("user") == "alice"]
+    assert refusal["script"] == "vacation" and refusal["ok"] is False
+    assert refusal["error"].startswith("'vacation' is included by 'lists' (line 2)")
+    assert {"user": "bob", "script": "vacation", "ok": True} in objects
+    # What the active script does not include goes as before.
+    assert admin.ctl("delete", "alice", "spam").returncode == 0
+    assert admin.ctl("rename", "alice", "rules", "main").returncode == 0
+    assert os.readlink(admin.home("alice") / ".dovecot.sieve") == "sieve/main.sieve"
+
+
+def test_put_of_an_included_script_is_checked_with_the_active_script(admin):
+    """As PUTSCRIPT: a new version of a script the active script includes is refused, with the active script's
+    new errors, when the active script would no longer compile with it; other versions and other scripts are
+    stored."""
+    settings = b'require ["include", "variables"];\nglobal "folder";\nset "global.folder" "Lists";\n'
+    main = (b'require ["include", "variables", "fileinto"];\ninclude :personal "settings";\n'
+            b'global "folder";\nfileinto "${folder}";\n')
+    admin.seed("alice", {"settings": settings, "main": main}, active="main")
+    admin.seed("bob", {"settings": settings, "main": main})
+    broken = b'require "include";\ninclude :personal "gone";\n'
+    put = admin.ctl("put", "-u", "alice", "-u", "bob", "settings", "-", input=broken)
+    assert put.returncode == 1
+    assert put.stderr.decode().startswith(
+        "managesievectl: alice: 'settings' is included by the active script 'main', which would no longer compile "
+        "with this version:\nin included script 'settings': line 2: error: included script 'gone' does not exist")
+    assert "bob: stored 'settings'" in put.stdout.decode()
+    assert (admin.storage("alice") / "settings.sieve").read_bytes() == settings
+    assert (admin.storage("bob") / "settings.sieve").read_bytes() == broken
+    as_json = admin.ctl("put", "alice", "--json", "settings", "-", input=broken)
+    [refusal] = json_lines(as_json)
+    assert refusal["script"] == "settings" and refusal["ok"] is False and "would no longer compile" in refusal["error"]
+    # A version that keeps 'main' whole is stored; so is the broken text under a name 'main' does not include.
+    fitting = settings.replace(b"Lists", b"Other")
+    assert admin.ctl("put", "alice", "settings", "-", input=fitting).returncode == 0
+    assert (admin.storage("alice") / "settings.sieve").read_bytes() == fitting
+    unrelated = admin.ctl("put", "alice", "unrelated", "-", input=broken)
+    assert unrelated.returncode == 0, unrelated.stderr
+    assert (admin.storage("alice") / "unrelated.sieve").read_bytes() == broken
+
+
 # --- recheck -----------------------------------------------------------------------------------------------
 
 VACATION = b'require "vacation";\nvacation :days 3 "away";\n'
