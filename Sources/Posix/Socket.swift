@@ -92,21 +92,8 @@ public enum Socket {
 
     /// poll(2) on one fd with a deadline that survives EINTR; false on timeout, negative waits forever.
     private static func waitReadable(_ fd: Int32, timeoutMilliseconds: Int) -> Bool {
-        let deadline = timeoutMilliseconds < 0 ? nil : monotonicMilliseconds() + Int64(timeoutMilliseconds)
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while true {
-            var wait: Int32 = -1
-            if let deadline { wait = Int32(clamping: max(0, deadline - monotonicMilliseconds())) }
-            let rc = poll(&pfd, 1, wait)
-            if rc > 0 { return true }
-            if rc == 0 { return false }
-            if errno != EINTR { return true }  // the recv that follows reports the error
-        }
-    }
-
-    private static func monotonicMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        let end = timeoutMilliseconds < 0 ? nil : DescriptorWait.now() + Int64(timeoutMilliseconds)
+        // An error also ends the wait: the recv that follows reports it.
+        return DescriptorWait.wait(fd, events: Int16(POLLIN), until: end)
     }
 }

@@ -35,17 +35,13 @@ final class SSLStream {
         }
         Socket.setNoDelay(output)
         for fd in input == output ? [input] : [input, output] {
-            let flags = fcntl(fd, F_GETFL)
-            if flags >= 0 && flags & O_NONBLOCK == 0 {
-                savedFlags.append((fd, flags))
-                _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            }
+            if let flags = DescriptorWait.setNonBlocking(fd) { savedFlags.append((fd, flags)) }
         }
     }
 
     deinit {
         SSL_free(ssl)
-        for saved in savedFlags { _ = fcntl(saved.fd, F_SETFL, saved.flags) }
+        for saved in savedFlags { DescriptorWait.restoreFlags(saved.fd, saved.flags) }
     }
 
     /// Records already decrypted but not yet read: poll(2) cannot see them.
@@ -190,26 +186,12 @@ struct Deadline {
     private let end: Int64?
 
     init(_ timeoutMilliseconds: Int) {
-        end = timeoutMilliseconds < 0 ? nil : Self.now() + Int64(timeoutMilliseconds)
+        end = timeoutMilliseconds < 0 ? nil : DescriptorWait.now() + Int64(timeoutMilliseconds)
     }
 
     /// Waits for `events` on `fd` (an error or hang-up also ends the wait: the next OpenSSL call sees it).
     /// False when the deadline passed first.
     func wait(fd: Int32, events: Int16) -> Bool {
-        var pfd = pollfd(fd: fd, events: events, revents: 0)
-        while true {
-            var timeout: Int32 = -1
-            if let end { timeout = Int32(clamping: max(0, end - Self.now())) }
-            let rc = poll(&pfd, 1, timeout)
-            if rc > 0 { return true }
-            if rc == 0 { return false }
-            if errno != EINTR { return true }
-        }
-    }
-
-    static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        DescriptorWait.wait(fd, events: events, until: end)
     }
 }
