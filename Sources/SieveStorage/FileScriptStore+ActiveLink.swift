@@ -41,10 +41,12 @@ extension FileScriptStore {
     /// do it after every save) then costs no directory fsync.
     func replaceActiveLink(with fileName: String, in linkDirectory: DirectoryHandle) throws(StorageError) {
         let target = linkTargetPrefix + fileName
+        // Also when the link is already right: a session killed while activating another script leaves its
+        // temporary link behind, and re-activating the current script is the usual next step after a failure.
+        removeStaleTemporaries(in: linkDirectory, prefix: "." + linkName + ".", kind: .symbolicLink)
         if try Self.io({ () throws(FileSystemError) in try linkDirectory.readSymbolicLink(linkName) }) == target {
             return
         }
-        removeStaleTemporaries(in: linkDirectory, prefix: "." + linkName + ".", kind: .symbolicLink)
         let temporary = Self.temporaryName(base: linkName)
         try Self.io { () throws(FileSystemError) in
             try linkDirectory.createSymbolicLink(temporary, target: target)

@@ -147,6 +147,10 @@ struct ConcurrencyTests {
         home.symlink("..dovecot.sieve.\(deadProcessID()).0123456789abcdef.tmp", to: "sieve/a.sieve")
         try store.setActive("a")
         #expect(home.entries("") == [".dovecot.sieve", "sieve"])
+        // Killed while activating another script: activating the script the link already names cleans up too.
+        home.symlink("..dovecot.sieve.\(deadProcessID()).fedcba9876543210.tmp", to: "sieve/b.sieve")
+        try store.setActive("a")
+        #expect(home.entries("") == [".dovecot.sieve", "sieve"])
     }
 
     @Test("temporary names are hidden, unique and name their creator")
