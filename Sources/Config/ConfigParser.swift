@@ -67,6 +67,8 @@ public enum ConfigParser {
                     throw fail("'\(key) = <FILE' (a file's contents) is supported only for the ssl_ file settings")
                 }
                 value = String(value.dropFirst().drop { $0 == " " || $0 == "\t" })
+                // One '<' only: a path that starts with another would be read as `<FILE` again when printed back.
+                guard value.first != "<" else { throw fail("'\(key) = <FILE': FILE cannot start with '<'") }
             }
             // Only known keys are ever recorded, so an unknown key is never reported as a duplicate.
             if let index = seenKeys.firstIndex(of: key) {

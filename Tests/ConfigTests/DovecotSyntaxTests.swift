@@ -25,6 +25,9 @@ struct DovecotSyntaxTests {
         #expect(s.sslKey == "/etc/ssl/private/sieve.key")
         #expect(notes.isEmpty)
         #expect(failure("log_path = </var/log/x")?.message.contains("only for the ssl_ file settings") == true)
+        // Found by FuzzConfig: `< <x` was taken as the path `<x`, which printed back as `<x` means the path `x`.
+        #expect(failure("ssl_cert = <\t <x\n")?.message.contains("cannot start with '<'") == true)
+        #expect(failure("ssl_cert = \"<<x\"\n")?.message.contains("cannot start with '<'") == true)
     }
 
     @Test("Pigeonhole's location sets the storage and the active link")
