@@ -362,6 +362,9 @@ mail_max_userip_connections = 200
 # 200 concurrent sessions (section 6) need more than the default 100 processes per service.
 default_process_limit = 300
 default_client_limit = 2000
+# Section 6's passwd-file of 10^6 users: Dovecot's auth process keeps the whole file in memory, past the
+# default 256M address-space limit (the auth process died and the login closed the connection).
+default_vsz_limit = 2G
 passdb {{
   driver = passwd-file
   args = scheme=SHA512-CRYPT {self.passwd}
