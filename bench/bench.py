@@ -303,7 +303,7 @@ class Ours:
             port = free_port()
             conf = self.conf[bool(tls)] + (" --implicit-tls" if tls == "implicit" else "")
             p = subprocess.Popen(
-                ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256",
+                ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256,nodelay",
                  f"EXEC:{setup.bin}/managesieved -c {conf}"],
                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             children.append(p)

@@ -124,7 +124,7 @@ def our_listener(setup, conf_text, name):
         f.write(conf_text)
     port = B.free_port()
     p = subprocess.Popen(
-        ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256",
+        ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256,nodelay",
          f"EXEC:{setup.bin}/managesieved -c {conf}"],
         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     B.children.append(p)
