@@ -127,8 +127,9 @@ extension SASLServer {
                 password = CryptoSupport.randomBytes(16)
                 real = false
             }
-            let salt = scramDefaults.salt(user: user, hash: hash)
-            let iterations = scramDefaults.iterations(for: hash)
+            let defaults = scramDefaults ?? .perProcess
+            let salt = defaults.salt(user: user, hash: hash)
+            let iterations = defaults.iterations(for: hash)
             var salted = runPBKDF2(hash, password: password, salt: salt, iterations: iterations)
             used = SCRAMCredentials(hash: hash, saltedPassword: salted, salt: salt, iterations: iterations)
             CryptoSupport.wipe(&salted)

@@ -21,7 +21,8 @@ public struct SASLServer {
     /// Checks bearer tokens for OAUTHBEARER/XOAUTH2 (nil when OAuth is not configured).
     let bearerChecker: BearerTokenChecker?
     /// Salts and iteration counts for users without stored SCRAM credentials.
-    let scramDefaults: SCRAMDefaults
+    /// nil for the other mechanisms: the per-process key is drawn (and OpenSSL set up) only if SCRAM runs.
+    let scramDefaults: SCRAMDefaults?
     /// A checkpassword program for PLAIN/LOGIN (nil when none is configured).
     let passwordCheck: ExternalPasswordCheck?
     /// Tests fix the server nonce to replay RFC test vectors; nil draws a fresh one from the CSPRNG.
@@ -66,7 +67,7 @@ public struct SASLServer {
     /// Like `init(mechanism:lookup:)`, with what the connection knows (TLS, channel bindings), what SCRAM
     /// shows for users without stored credentials, and how bearer tokens are checked.
     public init?(
-        mechanism: String, context: SASLContext, scramDefaults: SCRAMDefaults = .perProcess,
+        mechanism: String, context: SASLContext, scramDefaults: SCRAMDefaults? = nil,
         lookup: @escaping (String) -> PasswdEntry?, bearer: BearerTokenChecker? = nil,
         passwordCheck: ExternalPasswordCheck? = nil
     ) {

@@ -98,7 +98,7 @@ public final class LocalBackend: SessionBackend {
 
     public func scramDefaults() -> SCRAMDefaults {
         if let cachedSCRAMDefaults { return cachedSCRAMDefaults }
-        var key = SCRAMDefaults.perProcess.saltKey
+        var key: [UInt8]? = nil
         if let path = scramSecretPath {
             do {
                 key = try SecretFile.loadOrCreate(path: path, minimumLength: 16, makeContent: SCRAMDefaults.makeSecret)
@@ -108,7 +108,7 @@ public final class LocalBackend: SessionBackend {
                     "auth_scram_secret_file \(path): \(error); unknown users' SCRAM salts change with every connection")
             }
         }
-        let defaults = SASLServer.scramDefaults(for: loadedPasswd(), saltKey: key)
+        let defaults = SASLServer.scramDefaults(for: loadedPasswd(), saltKey: key ?? SCRAMDefaults.perProcess.saltKey)
         cachedSCRAMDefaults = defaults
         return defaults
     }

@@ -297,7 +297,9 @@ public struct Session {
             return [.send(.response(Response(.no, code: .encryptNeeded, Texts.encryptionNeeded)))]
         }
         let backend = self.backend
-        let scramDefaults = SASLServer.isSCRAM(upper) ? backend.scramDefaults() : .perProcess
+        // Only SCRAM needs them; the others must not draw the per-process key, whose first use sets up OpenSSL
+        // (its configuration file and provider tables: about 370 kB of private memory and a file read).
+        let scramDefaults = SASLServer.isSCRAM(upper) ? backend.scramDefaults() : nil
         guard offered.contains(upper),
             var sasl = SASLServer(
                 mechanism: upper, context: saslContext, scramDefaults: scramDefaults,
