@@ -126,10 +126,13 @@ struct RegexCostTests {
     func estimateBoundsRegcomp(pattern: String) throws {
         guard let real = Self.regcompBytes(pattern) else { return }
         let estimate = RegexRisk.compileCost(Array(pattern.utf8)).estimatedBytes
-        // 8 KiB: regcomp's fixed allocations (the dfa record, its hash table) that no pattern piece causes; 1/8:
-        // malloc's bookkeeping moves the measured figure by a few percent from run to run (seen: +5 %).
+        // 8 KiB: regcomp's fixed allocations (the dfa record, its hash table) that no pattern piece causes. The
+        // rest is how the heap is counted: chunks regcomp frees go to the forking thread's tcache, which
+        // mallinfo2 counts as in use, and what that cache held at the fork differs from run to run (seen: +5 %
+        // alone, +27 % of a 91 kB estimate in a full parallel run) — 1/8 and 32 KiB, against budgets of 32 MB.
         #expect(
-            real <= estimate + estimate / 8 + 8192, "\(pattern): regcomp \(real) B, estimate \(estimate) B")
+            real <= estimate + estimate / 8 + 8192 + 32768,
+            "\(pattern): regcomp \(real) B, estimate \(estimate) B")
         #expect(estimate <= 8 * real + 65536, "\(pattern): estimate \(estimate) B far above regcomp's \(real) B")
     }
 }
