@@ -69,24 +69,33 @@ struct CheckCommand: ParsableCommand {
     }
 
     private func compileOptions() throws -> CompileOptions {
+        try Self.options(
+            configFile: configFile, extensions: extensions, includeProblemsAreErrors: !upload, usage: Self.usage)
+    }
+
+    /// The compiler's options from `configFile` (defaults without one), `sieve_extensions` replaced by
+    /// `extensions` when given; a problem is a usage error through `usage` (`check` and `test` alike).
+    static func options(
+        configFile: String?, extensions: String?, includeProblemsAreErrors: Bool, usage: (String) -> ExitCode
+    ) throws -> CompileOptions {
         var settings = Settings()
         if let configFile {
             do {
                 let text = try FileRead.readFile(path: configFile, maxSize: 1 << 20)
                 settings = try ConfigParser.parse(text, fileName: configFile)
             } catch let error as ConfigError {
-                throw Self.usage(error.description)
+                throw usage(error.description)
             } catch {
-                throw Self.usage("cannot read the configuration \(configFile): \(error)")
+                throw usage("cannot read the configuration \(configFile): \(error)")
             }
         }
         if let extensions { settings.sieveExtensions = extensions }
         do {
             var options = try settings.compileOptions()
-            options.includeProblemsAreErrors = !upload
+            options.includeProblemsAreErrors = includeProblemsAreErrors
             return options
         } catch {
-            throw Self.usage("sieve_extensions: \(error.message)")
+            throw usage("sieve_extensions: \(error.message)")
         }
     }
 

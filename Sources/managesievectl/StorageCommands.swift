@@ -109,6 +109,17 @@ final class StorageRun {
     }
 
     /// One user's failure: a JSON object with `error`, or a line on standard error.
+    /// `text` as a script name; an invalid one is reported (as text or JSON) and ends the command before any
+    /// user is visited.
+    func validName(_ text: String) throws -> String {
+        do {
+            return try UserStorage.validName(text)
+        } catch {
+            report(user: nil, error)
+            throw ExitStatus.failure
+        }
+    }
+
     func report(user: String?, _ error: any Error, script: String? = nil, extra: [(String, JSONValue)] = []) {
         failures += 1
         let message = (error as? AccessError)?.message ?? "\(error)"
@@ -205,13 +216,7 @@ struct GetCommand: ParsableCommand {
     func run() throws {
         let (user, rest) = try selection.split(arguments, count: 1, names: "NAME")
         let run = try StorageRun(selection)
-        let name: String
-        do {
-            name = try UserStorage.validName(rest[0])
-        } catch {
-            run.report(user: nil, error)
-            throw ExitStatus.failure
-        }
+        let name = try run.validName(rest[0])
         run.forEachUser(positional: user, readOnly: true) { storage in
             let content = try storage.perform { () throws(StorageError) in try storage.store.getScript(name) }
             if selection.json {
@@ -252,13 +257,7 @@ struct PutCommand: ParsableCommand {
         let (user, rest) = try selection.split(arguments, count: 2, names: "NAME FILE")
         let file = rest[1]
         let run = try StorageRun(selection)
-        let name: String
-        do {
-            name = try UserStorage.validName(rest[0])
-        } catch {
-            run.report(user: nil, error)
-            throw ExitStatus.failure
-        }
+        let name = try run.validName(rest[0])
         // Read once, before any user: standard input cannot be read twice, and a file is read as root.
         guard let content = CheckCommand.read(file, limit: Settings.hardScriptSizeLimit + 1) else {
             run.report(user: nil, AccessError(message: "cannot read \(file)"))
@@ -327,13 +326,7 @@ struct ActivateCommand: ParsableCommand {
     func run() throws {
         let (user, rest) = try selection.split(arguments, count: 1, names: "NAME")
         let run = try StorageRun(selection)
-        let name: String
-        do {
-            name = try UserStorage.validName(rest[0])
-        } catch {
-            run.report(user: nil, error)
-            throw ExitStatus.failure
-        }
+        let name = try run.validName(rest[0])
         run.forEachUser(positional: user, readOnly: false) { storage in
             try Activation.activate(name, in: storage, quiet: selection.json)
             run.done(storage, script: name, text: "activated '\(name)'")
@@ -416,13 +409,7 @@ struct DeleteCommand: ParsableCommand {
     func run() throws {
         let (user, rest) = try selection.split(arguments, count: 1, names: "NAME")
         let run = try StorageRun(selection)
-        let name: String
-        do {
-            name = try UserStorage.validName(rest[0])
-        } catch {
-            run.report(user: nil, error)
-            throw ExitStatus.failure
-        }
+        let name = try run.validName(rest[0])
         run.forEachUser(positional: user, readOnly: false) { storage in
             if let refusal = try storage.keepingIncludes(
                 { integrity throws(StorageError) in try integrity.checkRemoval(of: name) },

@@ -207,24 +207,8 @@ struct TestCommand: ParsableCommand {
     }
 
     private func compileOptions() throws -> CompileOptions {
-        var settings = Settings()
-        if let configFile {
-            do {
-                let text = try FileRead.readFile(path: configFile, maxSize: 1 << 20)
-                settings = try ConfigParser.parse(text, fileName: configFile)
-            } catch let error as ConfigError {
-                throw Self.usage(error.description)
-            } catch {
-                throw Self.usage("cannot read the configuration \(configFile): \(error)")
-            }
-        }
-        do {
-            var options = try settings.compileOptions()
-            options.includeProblemsAreErrors = true
-            return options
-        } catch {
-            throw Self.usage("sieve_extensions: \(error.message)")
-        }
+        try CheckCommand.options(
+            configFile: configFile, extensions: nil, includeProblemsAreErrors: true, usage: Self.usage)
     }
 
     /// In a batch, each JSON object names its message (an extra key) and each listing is headed by it.
