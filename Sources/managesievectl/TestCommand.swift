@@ -302,24 +302,10 @@ enum TestOutput {
     static func list(_ items: [String]) -> String { "[" + items.map(string).joined(separator: ",") + "]" }
     static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
 
+    /// As every JSON string of the tool (`JSONValue.quote`).
     static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONValue.quote(s, into: &out)
+        return out
     }
 }
