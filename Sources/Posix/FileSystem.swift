@@ -4,34 +4,6 @@ import Glibc
 // File-system system calls for the script store: everything relative to a directory fd (*at calls),
 // O_CLOEXEC everywhere, O_NOFOLLOW where a final component must not be a link, EINTR retried.
 
-/// A failed file-system call: which operation, on what name, and errno.
-public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var path: String
-    public var errno: Int32
-    public init(operation: String, path: String, errno: Int32) {
-        self.operation = operation
-        self.path = path
-        self.errno = errno
-    }
-    public var description: String { "\(operation) \(path): \(ErrnoText.describe(errno))" }
-
-    /// ENOENT: the entry does not exist.
-    public var isNotFound: Bool { errno == ENOENT }
-    /// EEXIST: the entry exists already.
-    public var isAlreadyExists: Bool { errno == EEXIST }
-    /// ELOOP: a final component is a link that O_NOFOLLOW refused to follow.
-    public var isSymbolicLink: Bool { errno == ELOOP }
-    public var isNotDirectory: Bool { errno == ENOTDIR }
-
-    /// EINVAL, for callers that reject an argument before any call (they do not import Glibc).
-    public static let invalidArgument: Int32 = EINVAL
-    /// EROFS, for a store opened read-only that is asked to write.
-    public static let readOnly: Int32 = EROFS
-    /// EINVAL as set by `openForReading` for an entry that is not a regular file.
-    public var isInvalidArgument: Bool { errno == EINVAL }
-}
-
 /// What `fstatat` says about one directory entry.
 public struct FileSystemStatus: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {

@@ -10,22 +10,6 @@ public enum ReadResult: Equatable, Sendable {
     case timeout
 }
 
-/// An I/O failure: the failed operation and errno (or a TLS layer's own description).
-public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var errno: Int32
-    public var detail: String?
-    public init(operation: String, errno: Int32, detail: String? = nil) {
-        self.operation = operation
-        self.errno = errno
-        self.detail = detail
-    }
-    public var description: String {
-        if let detail { return "\(operation): \(detail)" }
-        return "\(operation): \(ErrnoText.describe(errno))"
-    }
-}
-
 /// A bidirectional byte stream. Implementations retry EINTR and write completely.
 public protocol Transport: AnyObject {
     /// Reads at most `maxCount` octets, appending them to `buffer`. `timeoutMilliseconds == nil` waits forever.

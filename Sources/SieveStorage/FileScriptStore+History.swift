@@ -112,8 +112,7 @@ extension FileScriptStore {
             try pruneHistory(in: historyDirectory)
         } catch {
             historyProblem?(
-                "cannot keep the previous version of \(fileName): \(error.operation) \(error.path): "
-                    + ErrnoText.describe(error.errno))
+                "cannot keep the previous version of \(fileName): \(error)")
         }
     }
 
@@ -142,8 +141,7 @@ extension FileScriptStore {
             try pruneHistory(in: historyDirectory)
         } catch {
             historyProblem?(
-                "cannot move the history of \(oldFile) to \(newFile): \(error.operation) \(error.path): "
-                    + ErrnoText.describe(error.errno))
+                "cannot move the history of \(oldFile) to \(newFile): \(error)")
         }
     }
 

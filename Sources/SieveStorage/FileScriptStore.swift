@@ -216,7 +216,7 @@ public final class FileScriptStore: ScriptStore {
     // MARK: Errors
 
     static func storageError(_ error: FileSystemError) -> StorageError {
-        .io(operation: error.operation, path: error.path, errno: error.errno)
+        .io(operation: error.operation, path: error.path ?? "", errno: error.errno)
     }
 
     /// Runs a file-system call, turning its error into `.io`.
