@@ -3,7 +3,7 @@ public import Posix
 /// Failures of the Auth target that are not a login's outcome (a wrong password is `SASLFailure`).
 public enum AuthError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The passwd-file could not be read.
-    case passwdFileUnreadable(path: String, IOError)
+    case passwdFileUnreadable(path: String, SystemError)
     /// libcrypt could not make a salt or a hash for this scheme.
     case hashingFailed(scheme: String)
     /// The iteration count or cost is outside what the scheme accepts (SCRAM: 4096…10,000,000).

@@ -92,20 +92,16 @@ public final class PasswdDatabase {
         let file: FileSystemFile
         let version: FileVersion
         let ownership: FileOwnership
-        do throws(FileSystemError) {
+        do throws(SystemError) {
             file = try FileSystemFile.openForReading(path: path, followLinks: true)
             let status = try file.version()
             guard status.ownership.isRegular else {
-                throw FileSystemError(operation: "read", path: path, errno: EINVAL)
+                throw SystemError(operation: "read", path: path, errno: EINVAL, detail: "not a regular file")
             }
             (version, ownership) = (status.version, status.ownership)
         } catch {
             source = .text(PasswdFile(parsing: []))
-            loadError = .passwdFileUnreadable(
-                path: path,
-                IOError(
-                    operation: "\(error.operation) \(path)", errno: error.errno,
-                    detail: error.errno == EINVAL ? "not a regular file" : nil))
+            loadError = .passwdFileUnreadable(path: path, error)
             return
         }
         loadError = nil
@@ -177,10 +173,10 @@ public final class PasswdDatabase {
     /// records and the SCRAM hashes some user can use.
     public static func rebuildIndex(
         path: String
-    ) throws(FileSystemError) -> (indexPath: String, lines: Int, scram: [SCRAMHash]) {
+    ) throws(SystemError) -> (indexPath: String, lines: Int, scram: [SCRAMHash]) {
         let file = try FileSystemFile.openForReading(path: path, followLinks: true)
         guard try file.lockExclusive(timeoutMilliseconds: rebuildWaitMilliseconds) else {
-            throw FileSystemError(operation: "lock", path: path, errno: EWOULDBLOCK)
+            throw SystemError(operation: "lock", path: path, errno: EWOULDBLOCK)
         }
         defer { try? file.unlock() }
         let indexPath = PasswdIndex.path(for: path)
@@ -195,7 +191,7 @@ public final class PasswdDatabase {
                 to: indexPath)
             return (indexPath, scan.records.count, SCRAMHash.allCases.filter { scan.facts.canServe($0) })
         }
-        throw FileSystemError(operation: "index (the file kept changing)", path: path, errno: EAGAIN)
+        throw SystemError(operation: "index (the file kept changing)", path: path, errno: EAGAIN)
     }
 
     /// How the index of the passwd-file at `path` stands, in words (`managesievectl passwd-index --check`):
@@ -242,7 +238,7 @@ public final class PasswdDatabase {
 
     /// Writes `bytes` as `path` atomically: an exclusive temporary file in the same directory (mode 0600,
     /// never following a link), fsync, rename over `path`, fsync of the directory.
-    static func writeIndexFile(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+    static func writeIndexFile(_ bytes: [UInt8], to path: String) throws(SystemError) {
         let slash = path.lastIndex(of: "/")
         let directoryPath = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -250,7 +246,7 @@ public final class PasswdDatabase {
         let random = String(UInt64.random(in: .min ... .max), radix: 16)
         let temporary = ".\(name).\(FileSystem.processID).\(random).tmp"
         let file = try directory.createExclusive(temporary, mode: 0o600)
-        do throws(FileSystemError) {
+        do throws(SystemError) {
             try file.write(bytes)
             try file.sync()
             try directory.rename(temporary, to: name)
@@ -344,7 +340,7 @@ public final class PasswdDatabase {
             var bytes = [UInt8](repeating: 0, count: Int(record.length) + before + 1)
             let got: Int
             do {
-                got = try bytes.withUnsafeMutableBytes { buffer throws(FileSystemError) in
+                got = try bytes.withUnsafeMutableBytes { buffer throws(SystemError) in
                     try file.read(at: record.offset - UInt64(before), into: buffer)
                 }
             } catch {
@@ -425,7 +421,7 @@ struct PasswdScan {
             }
             let got: Int
             do {
-                got = try buffer.withUnsafeMutableBytes { raw throws(FileSystemError) in
+                got = try buffer.withUnsafeMutableBytes { raw throws(SystemError) in
                     try file.read(
                         at: bufferOffset + UInt64(filled),
                         into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))

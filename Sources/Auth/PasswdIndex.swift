@@ -172,7 +172,7 @@ enum PasswdIndex {
             var header = [UInt8](repeating: 0, count: headerSize)
             let got: Int
             do {
-                got = try header.withUnsafeMutableBytes { buffer throws(FileSystemError) in
+                got = try header.withUnsafeMutableBytes { buffer throws(SystemError) in
                     try file.read(at: 0, into: buffer)
                 }
             } catch {
@@ -226,7 +226,7 @@ enum PasswdIndex {
             var bytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             let got: Int
             do {
-                got = try withUnsafeMutableBytes(of: &bytes) { buffer throws(FileSystemError) in
+                got = try withUnsafeMutableBytes(of: &bytes) { buffer throws(SystemError) in
                     try file.read(at: UInt64(headerSize + index * recordSize), into: buffer)
                 }
             } catch {

@@ -26,8 +26,8 @@ public struct ProxySupport {
     /// Resolves a host to a numeric address (numeric as is, else /etc/hosts; no NSS).
     public var resolve: (String) -> String? = { try? TCPConnect.resolve($0) }
     /// Opens the TCP connection to a numeric address.
-    public var connect: (_ address: String, _ port: UInt16, _ timeoutMilliseconds: Int) throws(IOError) -> Int32 = {
-        address, port, timeout throws(IOError) in
+    public var connect: (_ address: String, _ port: UInt16, _ timeoutMilliseconds: Int) throws(SystemError) -> Int32 = {
+        address, port, timeout throws(SystemError) in
         try TCPConnect.connect(address: address, port: port, timeoutMilliseconds: timeout)
     }
     /// How long the relay waits for either side before ending it (the backend has its own idle timeout).

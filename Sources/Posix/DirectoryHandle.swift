@@ -9,7 +9,7 @@ public final class DirectoryHandle {
     public let path: String
 
     /// Opens the directory at an absolute or relative `path` (links in the path are followed).
-    public init(path: String) throws(FileSystemError) {
+    public init(path: String) throws(SystemError) {
         let fd = try FileSystem.retrying("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         self.descriptor = fd
         self.path = path
@@ -27,7 +27,7 @@ public final class DirectoryHandle {
     }
 
     /// Opens the subdirectory `name`, not following a link there.
-    public func openDirectory(_ name: String) throws(FileSystemError) -> DirectoryHandle {
+    public func openDirectory(_ name: String) throws(SystemError) -> DirectoryHandle {
         let fd = try FileSystem.retrying("open", display(name)) {
             openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         }
@@ -35,7 +35,7 @@ public final class DirectoryHandle {
     }
 
     /// `fstatat`; `nil` when the entry does not exist (ENOENT).
-    public func status(_ name: String, followLinks: Bool = false) throws(FileSystemError) -> FileSystemStatus? {
+    public func status(_ name: String, followLinks: Bool = false) throws(SystemError) -> FileSystemStatus? {
         var st = stat()
         let flags = followLinks ? 0 : AT_SYMLINK_NOFOLLOW
         do {
@@ -49,19 +49,19 @@ public final class DirectoryHandle {
 
     /// Opens an existing regular file for reading without following a link (ELOOP if it is one)
     /// and without blocking on a FIFO; anything but a regular file fails with EINVAL.
-    public func openForReading(_ name: String) throws(FileSystemError) -> FileSystemFile {
+    public func openForReading(_ name: String) throws(SystemError) -> FileSystemFile {
         let fd = try FileSystem.retrying("open", display(name)) {
             openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         }
         let file = FileSystemFile(descriptor: fd, path: display(name))
         guard try file.status().kind == .regular else {
-            throw FileSystemError(operation: "open", path: display(name), errno: EINVAL)
+            throw SystemError(operation: "open", path: display(name), errno: EINVAL)
         }
         return file
     }
 
     /// Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for writing.
-    public func createExclusive(_ name: String, mode: mode_t = 0o600) throws(FileSystemError) -> FileSystemFile {
+    public func createExclusive(_ name: String, mode: mode_t = 0o600) throws(SystemError) -> FileSystemFile {
         let fd = try FileSystem.retrying("create", display(name)) {
             openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         }
@@ -69,7 +69,7 @@ public final class DirectoryHandle {
     }
 
     /// Opens or creates a file for reading and writing without following a link (for lock files).
-    public func openOrCreate(_ name: String, mode: mode_t = 0o600) throws(FileSystemError) -> FileSystemFile {
+    public func openOrCreate(_ name: String, mode: mode_t = 0o600) throws(SystemError) -> FileSystemFile {
         let fd = try FileSystem.retrying("open", display(name)) {
             openat(descriptor, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, mode)
         }
@@ -77,17 +77,17 @@ public final class DirectoryHandle {
     }
 
     /// Reads a whole regular file (see `openForReading`).
-    public func readFile(_ name: String) throws(FileSystemError) -> [UInt8] {
+    public func readFile(_ name: String) throws(SystemError) -> [UInt8] {
         try openForReading(name).readAll()
     }
 
     /// `renameat` within this directory (replacing `newName` atomically if it exists).
-    public func rename(_ oldName: String, to newName: String) throws(FileSystemError) {
+    public func rename(_ oldName: String, to newName: String) throws(SystemError) {
         try rename(oldName, to: newName, in: self)
     }
 
     /// `renameat` from this directory into `directory`.
-    public func rename(_ oldName: String, to newName: String, in directory: DirectoryHandle) throws(FileSystemError) {
+    public func rename(_ oldName: String, to newName: String, in directory: DirectoryHandle) throws(SystemError) {
         try FileSystem.retrying("rename", display(oldName)) {
             renameat(descriptor, oldName, directory.descriptor, newName)
         }
@@ -95,7 +95,7 @@ public final class DirectoryHandle {
 
     /// `renameat2(RENAME_NOREPLACE)`: fails with EEXIST if `newName` exists. Where the file system cannot do it
     /// (EINVAL/ENOSYS), falls back to link + unlink, which refuses to replace too.
-    public func renameNoReplace(_ oldName: String, to newName: String) throws(FileSystemError) {
+    public func renameNoReplace(_ oldName: String, to newName: String) throws(SystemError) {
         do {
             try FileSystem.retrying("rename", display(oldName)) {
                 fileSystemRenameat2(descriptor, oldName, descriptor, newName, FileSystem.renameNoReplace)
@@ -108,34 +108,34 @@ public final class DirectoryHandle {
     }
 
     /// `linkat` (a new hard link `newName` to `oldName`, not following a link); EEXIST if it exists.
-    public func link(_ oldName: String, to newName: String) throws(FileSystemError) {
+    public func link(_ oldName: String, to newName: String) throws(SystemError) {
         try FileSystem.retrying("link", display(newName)) { linkat(descriptor, oldName, descriptor, newName, 0) }
     }
 
     /// `linkat` from this directory into `directory` (not following a link); EEXIST if `newName` exists there.
-    public func link(_ oldName: String, to newName: String, in directory: DirectoryHandle) throws(FileSystemError) {
+    public func link(_ oldName: String, to newName: String, in directory: DirectoryHandle) throws(SystemError) {
         try FileSystem.retrying("link", directory.display(newName)) {
             linkat(descriptor, oldName, directory.descriptor, newName, 0)
         }
     }
 
     /// `unlinkat(AT_REMOVEDIR)` of an empty subdirectory.
-    public func removeDirectory(_ name: String) throws(FileSystemError) {
+    public func removeDirectory(_ name: String) throws(SystemError) {
         try FileSystem.retrying("rmdir", display(name)) { unlinkat(descriptor, name, AT_REMOVEDIR) }
     }
 
     /// `unlinkat` of a non-directory.
-    public func unlink(_ name: String) throws(FileSystemError) {
+    public func unlink(_ name: String) throws(SystemError) {
         try FileSystem.retrying("unlink", display(name)) { unlinkat(descriptor, name, 0) }
     }
 
     /// `symlinkat`: creates `name` as a link holding `target`.
-    public func createSymbolicLink(_ name: String, target: String) throws(FileSystemError) {
+    public func createSymbolicLink(_ name: String, target: String) throws(SystemError) {
         try FileSystem.retrying("symlink", display(name)) { symlinkat(target, descriptor, name) }
     }
 
     /// `readlinkat`: the target of the link `name`; `nil` if it does not exist or is not a link.
-    public func readSymbolicLink(_ name: String) throws(FileSystemError) -> String? {
+    public func readSymbolicLink(_ name: String) throws(SystemError) -> String? {
         var capacity = 256
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)
@@ -153,24 +153,24 @@ public final class DirectoryHandle {
                 return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             guard capacity < 65_536 else {
-                throw FileSystemError(operation: "readlink", path: display(name), errno: ENAMETOOLONG)
+                throw SystemError(operation: "readlink", path: display(name), errno: ENAMETOOLONG)
             }
             capacity *= 4
         }
     }
 
     /// `mkdirat`; EEXIST if something exists there.
-    public func makeDirectory(_ name: String, mode: mode_t = 0o700) throws(FileSystemError) {
+    public func makeDirectory(_ name: String, mode: mode_t = 0o700) throws(SystemError) {
         try FileSystem.retrying("mkdir", display(name)) { mkdirat(descriptor, name, mode) }
     }
 
     /// The names in the directory (without "." and ".."); names that are not valid UTF-8 are skipped.
-    public func entries() throws(FileSystemError) -> [String] {
+    public func entries() throws(SystemError) -> [String] {
         let copy = try FileSystem.retrying("dup", path) { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
         guard let stream = fdopendir(copy) else {
             let code = Glibc.errno
             close(copy)
-            throw FileSystemError(operation: "opendir", path: path, errno: code)
+            throw SystemError(operation: "opendir", path: path, errno: code)
         }
         defer { closedir(stream) }
         // The duplicate shares the offset with `descriptor`: start from the beginning every time.
@@ -180,7 +180,7 @@ public final class DirectoryHandle {
             Glibc.errno = 0
             guard let entry = readdir(stream) else {
                 let code = Glibc.errno
-                if code != 0 { throw FileSystemError(operation: "readdir", path: path, errno: code) }
+                if code != 0 { throw SystemError(operation: "readdir", path: path, errno: code) }
                 return names
             }
             // The name in place (strlen, one validating copy): copying the 256-octet d_name tuple and scanning
@@ -196,7 +196,7 @@ public final class DirectoryHandle {
     }
 
     /// fsync of the directory itself, making renames and unlinks in it durable.
-    public func sync() throws(FileSystemError) {
+    public func sync() throws(SystemError) {
         try FileSystem.retrying("fsync", path) { fsync(descriptor) }
     }
 }

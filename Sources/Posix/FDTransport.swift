@@ -6,7 +6,7 @@ import Glibc
 /// Reads wait in `poll()` so that timeouts (idle, slow-drip, login) work on blocking descriptors too.
 /// Writes loop until every octet is out; a descriptor in non-blocking mode is waited for with `poll()`
 /// on EAGAIN. The process ignores SIGPIPE (`ProcessControl.ignoreSIGPIPE()`), so a peer that went away
-/// shows up as an `IOError` with EPIPE rather than killing the process.
+/// shows up as an `SystemError` with EPIPE rather than killing the process.
 public final class FDTransport: Transport {
     /// The descriptor read from.
     public let input: Int32
@@ -32,7 +32,7 @@ public final class FDTransport: Transport {
     /// Waits up to `timeoutMilliseconds` (nil: forever) for input, then appends at most `maxCount` octets.
     public func read(
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(IOError)
+    ) throws(SystemError)
         -> ReadResult
     {
         precondition(maxCount > 0, "FDTransport.read needs room for at least one octet")
@@ -61,7 +61,7 @@ public final class FDTransport: Transport {
     /// One `read()` into scratch space, then only the octets that arrived are appended. Returns nil on EAGAIN.
     /// Reading straight into the buffer's tail would first zero-fill `maxCount` octets of it: 64 KiB touched,
     /// and kept resident for the whole session, for every 20-octet command.
-    private func readAvailable(into buffer: inout [UInt8], maxCount: Int) throws(IOError) -> Int? {
+    private func readAvailable(into buffer: inout [UInt8], maxCount: Int) throws(SystemError) -> Int? {
         let (result, code) = withUnsafeTemporaryAllocation(byteCount: maxCount, alignment: 1) { scratch in
             let count = SystemCall.retryingEINTR { Glibc.read(input, scratch.baseAddress!, maxCount) }
             let code = errno
@@ -70,7 +70,7 @@ public final class FDTransport: Transport {
         }
         if result < 0 {
             if code == EAGAIN || code == EWOULDBLOCK { return nil }
-            throw IOError(operation: "read", errno: code)
+            throw SystemError(operation: "read", errno: code)
         }
         bytesRead &+= UInt64(result)
         return result
@@ -86,7 +86,7 @@ public final class FDTransport: Transport {
     }
 
     /// Writes all of `bytes`, retrying after EINTR and partial writes, and waiting in `poll()` on EAGAIN.
-    public func write(_ bytes: [UInt8]) throws(IOError) {
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             if writeTimeoutMilliseconds != nil { try waitUntilWritable() }
@@ -96,7 +96,7 @@ public final class FDTransport: Transport {
             if result < 0 {
                 let code = errno
                 guard code == EAGAIN || code == EWOULDBLOCK else {
-                    throw IOError(operation: "write", errno: code)
+                    throw SystemError(operation: "write", errno: code)
                 }
                 try waitUntilWritable()
                 continue
@@ -108,9 +108,9 @@ public final class FDTransport: Transport {
 
     /// Waits for room in `output` (POLLOUT, or POLLERR/POLLHUP, which the next `write()` turns into
     /// an error), at most `writeTimeoutMilliseconds`.
-    private func waitUntilWritable() throws(IOError) {
+    private func waitUntilWritable() throws(SystemError) {
         let ready = try SystemCall.pollOne(
             output, events: Int16(POLLOUT), timeoutMilliseconds: writeTimeoutMilliseconds, operation: "poll")
-        if ready == 0 { throw IOError(operation: "write", errno: ETIMEDOUT) }
+        if ready == 0 { throw SystemError(operation: "write", errno: ETIMEDOUT) }
     }
 }

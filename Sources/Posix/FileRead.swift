@@ -6,19 +6,19 @@ import Glibc
 public enum FileRead {
     /// Reads the regular file at `path` completely. Throws when it cannot be opened, is not a regular
     /// file, or holds more than `maxSize` octets (errno EFBIG with a detail naming both sizes).
-    public static func readFile(path: String, maxSize: Int) throws(IOError) -> [UInt8] {
+    public static func readFile(path: String, maxSize: Int) throws(SystemError) -> [UInt8] {
         // withCString hands over a native string's own bytes; passing `path` directly would copy it into a
         // temporary [CChar] (one more generic array type for the runtime to set up on every connection).
         let fd = path.withCString { cPath in SystemCall.retryingEINTR { open(cPath, O_RDONLY | O_CLOEXEC | O_NOCTTY) } }
-        guard fd >= 0 else { throw IOError(operation: "open \(path)", errno: errno) }
+        guard fd >= 0 else { throw SystemError(operation: "open \(path)", errno: errno) }
         defer { _ = close(fd) }
 
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw IOError(operation: "fstat \(path)", errno: errno) }
+        guard fstat(fd, &status) == 0 else { throw SystemError(operation: "fstat \(path)", errno: errno) }
         let kind = status.st_mode & S_IFMT
-        if kind == S_IFDIR { throw IOError(operation: "read \(path)", errno: EISDIR) }
+        if kind == S_IFDIR { throw SystemError(operation: "read \(path)", errno: EISDIR) }
         guard kind == S_IFREG else {
-            throw IOError(operation: "read \(path)", errno: EINVAL, detail: "not a regular file")
+            throw SystemError(operation: "read \(path)", errno: EINVAL, detail: "not a regular file")
         }
         if status.st_size > maxSize {
             throw tooLarge(path: path, size: Int(status.st_size), maxSize: maxSize)
@@ -42,16 +42,16 @@ public enum FileRead {
                     count += result
                 }
             }
-            if failure != 0 { throw IOError(operation: "read \(path)", errno: failure) }
+            if failure != 0 { throw SystemError(operation: "read \(path)", errno: failure) }
             if bytes.count < capacity { return bytes }
             if bytes.count > maxSize { throw tooLarge(path: path, size: bytes.count, maxSize: maxSize) }
             capacity = min(capacity * 2, maxSize + 1)
-            guard lseek(fd, 0, SEEK_SET) == 0 else { throw IOError(operation: "lseek \(path)", errno: errno) }
+            guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError(operation: "lseek \(path)", errno: errno) }
         }
     }
 
-    private static func tooLarge(path: String, size: Int, maxSize: Int) -> IOError {
-        IOError(
+    private static func tooLarge(path: String, size: Int, maxSize: Int) -> SystemError {
+        SystemError(
             operation: "read \(path)", errno: EFBIG,
             detail: "file is \(size) octets or more, larger than the limit of \(maxSize)")
     }

@@ -53,21 +53,21 @@ public enum FileSystem {
     @discardableResult
     static func retrying(
         _ operation: String, _ path: String, _ body: () -> Int32
-    ) throws(FileSystemError) -> Int32 {
+    ) throws(SystemError) -> Int32 {
         while true {
             let result = body()
             if result >= 0 { return result }
             let code = Glibc.errno
             if code == EINTR { continue }
-            throw FileSystemError(operation: operation, path: path, errno: code)
+            throw SystemError(operation: operation, path: path, errno: code)
         }
     }
 
     /// `mkdir -p`: creates `path` and any missing parents with `mode`; existing directories are fine.
     /// Each directory created is made durable by an fsync of its parent.
-    public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileSystemError) {
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(SystemError) {
         guard path.hasPrefix("/") else {
-            throw FileSystemError(operation: "mkdir", path: path, errno: EINVAL)
+            throw SystemError(operation: "mkdir", path: path, errno: EINVAL)
         }
         var current = ""
         for component in path.split(separator: "/") {
@@ -79,11 +79,11 @@ public enum FileSystem {
                 continue
             }
             let code = Glibc.errno
-            guard code == EEXIST else { throw FileSystemError(operation: "mkdir", path: current, errno: code) }
+            guard code == EEXIST else { throw SystemError(operation: "mkdir", path: current, errno: code) }
         }
         var st = stat()
-        if stat(path, &st) != 0 { throw FileSystemError(operation: "stat", path: path, errno: Glibc.errno) }
-        if st.st_mode & S_IFMT != S_IFDIR { throw FileSystemError(operation: "mkdir", path: path, errno: ENOTDIR) }
+        if stat(path, &st) != 0 { throw SystemError(operation: "stat", path: path, errno: Glibc.errno) }
+        if st.st_mode & S_IFMT != S_IFDIR { throw SystemError(operation: "mkdir", path: path, errno: ENOTDIR) }
     }
 
     /// Whether a process with this id exists (`kill(pid, 0)` does not fail with ESRCH).

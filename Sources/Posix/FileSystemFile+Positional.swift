@@ -39,14 +39,14 @@ public struct FileOwnership: Equatable, Sendable {
 extension FileSystemFile {
     /// Opens a file read-only by path; a final symbolic link is followed only when `followLinks` is set
     /// (ELOOP otherwise). O_NONBLOCK keeps a FIFO planted at the path from blocking the open.
-    public static func openForReading(path: String, followLinks: Bool) throws(FileSystemError) -> FileSystemFile {
+    public static func openForReading(path: String, followLinks: Bool) throws(SystemError) -> FileSystemFile {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW)
         let fd = try FileSystem.retrying("open", path) { open(path, flags) }
         return FileSystemFile(descriptor: fd, path: path)
     }
 
     /// The open file's version (`fstat`).
-    public func version() throws(FileSystemError) -> (version: FileVersion, ownership: FileOwnership) {
+    public func version() throws(SystemError) -> (version: FileVersion, ownership: FileOwnership) {
         var st = stat()
         try FileSystem.retrying("stat", path) { fstat(descriptor, &st) }
         let version = FileVersion(
@@ -59,14 +59,14 @@ extension FileSystemFile {
     }
 
     /// `pread` into `buffer` from `offset` until it is full or the file ends; returns the octets read.
-    public func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+    public func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
         var done = 0
         while done < buffer.count {
             let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if result < 0 {
                 let code = Glibc.errno
                 if code == EINTR { continue }
-                throw FileSystemError(operation: "read", path: path, errno: code)
+                throw SystemError(operation: "read", path: path, errno: code)
             }
             if result == 0 { break }
             done += result
@@ -75,7 +75,7 @@ extension FileSystemFile {
     }
 
     /// Takes an exclusive flock, waiting at most `timeoutMilliseconds`; `false` when it stayed taken.
-    public func lockExclusive(timeoutMilliseconds: Int) throws(FileSystemError) -> Bool {
+    public func lockExclusive(timeoutMilliseconds: Int) throws(SystemError) -> Bool {
         let deadline = FileSystem.monotonicMilliseconds() + Int64(max(0, timeoutMilliseconds))
         var pause = 2
         while !(try tryLockExclusive()) {

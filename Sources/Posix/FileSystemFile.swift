@@ -14,14 +14,14 @@ public final class FileSystemFile {
     deinit { close(descriptor) }
 
     /// `fstat` of the open file.
-    public func status() throws(FileSystemError) -> FileSystemStatus {
+    public func status() throws(SystemError) -> FileSystemStatus {
         var st = stat()
         try FileSystem.retrying("stat", path) { fstat(descriptor, &st) }
         return FileSystemStatus(st)
     }
 
     /// Writes all of `bytes` (short writes are continued).
-    public func write(_ bytes: [UInt8]) throws(FileSystemError) {
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let remaining = bytes.count - offset
@@ -31,15 +31,15 @@ public final class FileSystemFile {
             if result < 0 {
                 let code = Glibc.errno
                 if code == EINTR { continue }
-                throw FileSystemError(operation: "write", path: path, errno: code)
+                throw SystemError(operation: "write", path: path, errno: code)
             }
-            if result == 0 { throw FileSystemError(operation: "write", path: path, errno: EIO) }
+            if result == 0 { throw SystemError(operation: "write", path: path, errno: EIO) }
             offset += result
         }
     }
 
     /// Reads from the current offset to the end of the file.
-    public func readAll() throws(FileSystemError) -> [UInt8] {
+    public func readAll() throws(SystemError) -> [UInt8] {
         var result: [UInt8] = []
         let expected = (try? status().size).map { Int(clamping: $0) } ?? 0
         result.reserveCapacity(min(expected, 64 << 20))
@@ -51,7 +51,7 @@ public final class FileSystemFile {
             if count < 0 {
                 let code = Glibc.errno
                 if code == EINTR { continue }
-                throw FileSystemError(operation: "read", path: path, errno: code)
+                throw SystemError(operation: "read", path: path, errno: code)
             }
             if count == 0 { return result }
             result.append(contentsOf: chunk[0..<count])
@@ -59,12 +59,12 @@ public final class FileSystemFile {
     }
 
     /// fsync: data and metadata reach the disk.
-    public func sync() throws(FileSystemError) {
+    public func sync() throws(SystemError) {
         try FileSystem.retrying("fsync", path) { fsync(descriptor) }
     }
 
     /// Tries to take an exclusive flock without waiting; `false` if another open file holds it.
-    public func tryLockExclusive() throws(FileSystemError) -> Bool {
+    public func tryLockExclusive() throws(SystemError) -> Bool {
         do {
             try FileSystem.retrying("flock", path) { flock(descriptor, LOCK_EX | LOCK_NB) }
             return true
@@ -75,7 +75,7 @@ public final class FileSystemFile {
     }
 
     /// Releases a flock.
-    public func unlock() throws(FileSystemError) {
+    public func unlock() throws(SystemError) {
         try FileSystem.retrying("flock", path) { flock(descriptor, LOCK_UN) }
     }
 }

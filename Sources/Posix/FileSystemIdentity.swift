@@ -17,34 +17,34 @@ private func system_setfsgid(_ gid: UInt32) -> Int32 { setfsgid(gid) }
 /// process acting as root's file identity (never half a user).
 public enum FileSystemIdentity {
     /// Acts on files as `uid`/`gid` with `[gid] + supplementaryGroups`. Root only; `uid` and `gid` not 0.
-    public static func become(uid: UInt32, gid: UInt32, supplementaryGroups: [UInt32]) throws(FileSystemError) {
+    public static func become(uid: UInt32, gid: UInt32, supplementaryGroups: [UInt32]) throws(SystemError) {
         guard uid != 0, gid != 0 else {
-            throw FileSystemError(operation: "setfsuid", path: "uid \(uid) gid \(gid)", errno: EPERM)
+            throw SystemError(operation: "setfsuid", path: "uid \(uid) gid \(gid)", errno: EPERM)
         }
         var groups: [gid_t] = [gid]
         for group in supplementaryGroups where !groups.contains(group) { groups.append(group) }
         if setgroups(groups.count, groups) != 0 {
             let code = errno
-            throw FileSystemError(operation: "setgroups", path: "uid \(uid)", errno: code)
+            throw SystemError(operation: "setgroups", path: "uid \(uid)", errno: code)
         }
         _ = system_setfsgid(gid)
         _ = system_setfsuid(uid)
         // Each call returns the previous value: asking again with the same id reports the current one.
         guard UInt32(bitPattern: system_setfsgid(gid)) == gid, UInt32(bitPattern: system_setfsuid(uid)) == uid else {
             try? becomeRoot()
-            throw FileSystemError(operation: "setfsuid", path: "uid \(uid) gid \(gid)", errno: EPERM)
+            throw SystemError(operation: "setfsuid", path: "uid \(uid) gid \(gid)", errno: EPERM)
         }
     }
 
     /// Back to root's own file identity (uid 0, gid 0, root's groups: none but 0).
-    public static func becomeRoot() throws(FileSystemError) {
+    public static func becomeRoot() throws(SystemError) {
         _ = system_setfsuid(0)
         _ = system_setfsgid(0)
         let rootGroups: [gid_t] = [0]
         let failed = setgroups(rootGroups.count, rootGroups) != 0
         let code = errno
         guard !failed, system_setfsuid(0) == 0, system_setfsgid(0) == 0 else {
-            throw FileSystemError(operation: "setfsuid", path: "uid 0", errno: failed ? code : EPERM)
+            throw SystemError(operation: "setfsuid", path: "uid 0", errno: failed ? code : EPERM)
         }
     }
 

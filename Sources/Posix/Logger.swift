@@ -213,18 +213,18 @@ public final class Logger: @unchecked Sendable {
 
     /// Opens `path` for appending, mode 0640, close-on-exec; the descriptor is moved above 2 so that a
     /// log line can never reach the protocol stream even if fd 0–2 were closed when we started.
-    private static func openLogFile(_ path: String) -> Result<Int32, IOError> {
+    private static func openLogFile(_ path: String) -> Result<Int32, SystemError> {
         let opened = path.withCString { cPath in
             SystemCall.retryingEINTR {
                 open(cPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, mode_t(0o640))
             }
         }
-        guard opened >= 0 else { return .failure(IOError(operation: "open \(path)", errno: errno)) }
+        guard opened >= 0 else { return .failure(SystemError(operation: "open \(path)", errno: errno)) }
         guard opened <= 2 else { return .success(opened) }
         let moved = fcntl(opened, F_DUPFD_CLOEXEC, Int32(3))
         let code = errno
         _ = Glibc.close(opened)
-        guard moved >= 0 else { return .failure(IOError(operation: "fcntl \(path)", errno: code)) }
+        guard moved >= 0 else { return .failure(SystemError(operation: "fcntl \(path)", errno: code)) }
         return .success(moved)
     }
 

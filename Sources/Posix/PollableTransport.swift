@@ -18,7 +18,7 @@ extension FDTransport: PollableTransport {
 public enum MultiPoll {
     /// Waits up to `timeoutMilliseconds` (nil: forever) until one of `fds` has input, a hang-up or an error
     /// (the next read reports which). Returns one flag per descriptor; all false on timeout.
-    public static func waitReadable(_ fds: [Int32], timeoutMilliseconds: Int?) throws(IOError) -> [Bool] {
+    public static func waitReadable(_ fds: [Int32], timeoutMilliseconds: Int?) throws(SystemError) -> [Bool] {
         let deadline = timeoutMilliseconds.map { Clock.monotonicMilliseconds() &+ UInt64(max(0, $0)) }
         var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         while true {
@@ -31,7 +31,7 @@ public enum MultiPoll {
             if result == -1 {
                 let code = errno
                 if code == EINTR { continue }
-                throw IOError(operation: "poll", errno: code)
+                throw SystemError(operation: "poll", errno: code)
             }
             return entries.map { $0.revents != 0 }
         }

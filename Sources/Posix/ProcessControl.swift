@@ -2,7 +2,7 @@ import Glibc
 
 /// Process-wide plumbing for a one-connection server started by inetd or socat.
 public enum ProcessControl {
-    /// Ignores SIGPIPE, so writing to a peer that has gone away fails with EPIPE (an `IOError` the
+    /// Ignores SIGPIPE, so writing to a peer that has gone away fails with EPIPE (an `SystemError` the
     /// Connection handles and logs) instead of killing the process without a log line.
     public static func ignoreSIGPIPE() {
         _ = signal(SIGPIPE, SIG_IGN)

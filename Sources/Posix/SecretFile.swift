@@ -11,7 +11,7 @@ public enum SecretFile {
     /// Throws when the file cannot be read or made, or holds fewer than `minimumLength` octets.
     public static func loadOrCreate(
         path: String, minimumLength: Int, makeContent: () -> [UInt8]
-    ) throws(IOError) -> [UInt8] {
+    ) throws(SystemError) -> [UInt8] {
         for _ in 0..<2 {
             do {
                 return try read(path: path, minimumLength: minimumLength)
@@ -22,29 +22,29 @@ public enum SecretFile {
         return try read(path: path, minimumLength: minimumLength)
     }
 
-    static func read(path: String, minimumLength: Int) throws(IOError) -> [UInt8] {
+    static func read(path: String, minimumLength: Int) throws(SystemError) -> [UInt8] {
         let bytes = try FileRead.readFile(path: path, maxSize: 4096)
         guard bytes.count >= minimumLength else {
-            throw IOError(
+            throw SystemError(
                 operation: "read \(path)", errno: EINVAL,
                 detail: "holds \(bytes.count) octets, fewer than the \(minimumLength) a secret needs")
         }
         return bytes
     }
 
-    static func create(path: String, content: [UInt8]) throws(IOError) {
+    static func create(path: String, content: [UInt8]) throws(SystemError) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
-            throw IOError(operation: "create \(path)", errno: EINVAL, detail: "not an absolute path")
+            throw SystemError(operation: "create \(path)", errno: EINVAL, detail: "not an absolute path")
         }
         let directory = String(path[..<slash])
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw IOError(operation: "mkdir \(directory)", errno: errno)
+            throw SystemError(operation: "mkdir \(directory)", errno: errno)
         }
         let temporary = "\(path).\(getpid()).tmp"
         let fd = SystemCall.retryingEINTR {
             open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0o600)
         }
-        guard fd >= 0 else { throw IOError(operation: "create \(temporary)", errno: errno) }
+        guard fd >= 0 else { throw SystemError(operation: "create \(temporary)", errno: errno) }
         defer { _ = unlink(temporary) }
         var written = 0
         while written < content.count {
@@ -54,18 +54,18 @@ public enum SecretFile {
             guard result > 0 else {
                 let code = result < 0 ? errno : ENOSPC
                 _ = close(fd)
-                throw IOError(operation: "write \(temporary)", errno: code)
+                throw SystemError(operation: "write \(temporary)", errno: code)
             }
             written += result
         }
         guard fsync(fd) == 0 else {
             let code = errno
             _ = close(fd)
-            throw IOError(operation: "fsync \(temporary)", errno: code)
+            throw SystemError(operation: "fsync \(temporary)", errno: code)
         }
         _ = close(fd)
         if link(temporary, path) != 0 && errno != EEXIST {
-            throw IOError(operation: "link \(path)", errno: errno)
+            throw SystemError(operation: "link \(path)", errno: errno)
         }
     }
 }

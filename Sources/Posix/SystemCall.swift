@@ -22,7 +22,7 @@ enum SystemCall {
         events: Int16,
         timeoutMilliseconds: Int?,
         operation: String
-    ) throws(IOError) -> Int16 {
+    ) throws(SystemError) -> Int16 {
         let deadline = timeoutMilliseconds.map { Clock.monotonicMilliseconds() &+ UInt64(max(0, $0)) }
         while true {
             var remaining: Int32 = -1
@@ -36,11 +36,11 @@ enum SystemCall {
             if result == -1 {
                 let code = errno
                 if code == EINTR { continue }
-                throw IOError(operation: operation, errno: code)
+                throw SystemError(operation: operation, errno: code)
             }
             if result == 0 { return 0 }
             if entry.revents & Int16(POLLNVAL) != 0 {
-                throw IOError(operation: operation, errno: EBADF)
+                throw SystemError(operation: operation, errno: EBADF)
             }
             return entry.revents
         }

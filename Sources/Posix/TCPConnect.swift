@@ -39,7 +39,7 @@ public enum TCPConnect {
 
     /// Connects to a numeric `address` and `port` within `timeoutMilliseconds`. Returns a blocking,
     /// close-on-exec socket with TCP_NODELAY set. Errors carry errno (ETIMEDOUT on timeout, ECONNREFUSED…).
-    public static func connect(address: String, port: UInt16, timeoutMilliseconds: Int) throws(IOError) -> Int32 {
+    public static func connect(address: String, port: UInt16, timeoutMilliseconds: Int) throws(SystemError) -> Int32 {
         var storage = sockaddr_storage()
         var length: socklen_t
         var v4 = in_addr()
@@ -66,11 +66,11 @@ public enum TCPConnect {
                 }
             }
         } else {
-            throw IOError(operation: "connect", errno: EINVAL, detail: "not a numeric address: \(address)")
+            throw SystemError(operation: "connect", errno: EINVAL, detail: "not a numeric address: \(address)")
         }
         let fd = socket(
             family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        if fd < 0 { throw IOError(operation: "socket", errno: errno) }
+        if fd < 0 { throw SystemError(operation: "socket", errno: errno) }
         let rc = withUnsafePointer(to: &storage) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
         }
@@ -78,7 +78,7 @@ public enum TCPConnect {
             let code = errno
             guard code == EINPROGRESS || code == EINTR else {
                 Glibc.close(fd)
-                throw IOError(operation: "connect", errno: code)
+                throw SystemError(operation: "connect", errno: code)
             }
             let ready: Int16
             do {
@@ -90,14 +90,14 @@ public enum TCPConnect {
             }
             if ready == 0 {
                 Glibc.close(fd)
-                throw IOError(operation: "connect", errno: ETIMEDOUT)
+                throw SystemError(operation: "connect", errno: ETIMEDOUT)
             }
             var soError: Int32 = 0
             var soLength = socklen_t(MemoryLayout<Int32>.size)
             if getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &soLength) != 0 { soError = errno }
             if soError != 0 {
                 Glibc.close(fd)
-                throw IOError(operation: "connect", errno: soError)
+                throw SystemError(operation: "connect", errno: soError)
             }
         }
         let flags = fcntl(fd, F_GETFL)

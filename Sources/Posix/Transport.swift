@@ -13,9 +13,9 @@ public enum ReadResult: Equatable, Sendable {
 /// A bidirectional byte stream. Implementations retry EINTR and write completely.
 public protocol Transport: AnyObject {
     /// Reads at most `maxCount` octets, appending them to `buffer`. `timeoutMilliseconds == nil` waits forever.
-    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(SystemError) -> ReadResult
     /// Writes all of `bytes`.
-    func write(_ bytes: [UInt8]) throws(IOError)
+    func write(_ bytes: [UInt8]) throws(SystemError)
     /// Tells the transport that a session event happened (transcripts record them; others ignore it).
     func note(_ event: TransportEvent)
     /// Non-nil when the transport wants the client's input as the session's parser framed it

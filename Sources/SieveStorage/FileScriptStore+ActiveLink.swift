@@ -8,11 +8,11 @@ extension FileScriptStore {
     /// or one pointing anywhere else means no active script; the link itself is never followed.
     func resolveActive(in directory: DirectoryHandle) throws(StorageError) -> String? {
         guard let linkDirectory = try openLinkDirectory(create: false) else { return nil }
-        let target = try Self.io { () throws(FileSystemError) in try linkDirectory.readSymbolicLink(linkName) }
+        let target = try Self.io { () throws(SystemError) in try linkDirectory.readSymbolicLink(linkName) }
         guard let target, let fileName = scriptFileName(fromLinkTarget: target),
             let name = Self.scriptName(forFile: fileName)
         else { return nil }
-        let status = try Self.io { () throws(FileSystemError) in try directory.status(fileName) }
+        let status = try Self.io { () throws(SystemError) in try directory.status(fileName) }
         return status?.kind == .regular ? name : nil
     }
 
@@ -44,13 +44,13 @@ extension FileScriptStore {
         // Also when the link is already right: a session killed while activating another script leaves its
         // temporary link behind, and re-activating the current script is the usual next step after a failure.
         removeStaleTemporaries(in: linkDirectory, prefix: "." + linkName + ".", kind: .symbolicLink)
-        if try Self.io({ () throws(FileSystemError) in try linkDirectory.readSymbolicLink(linkName) }) == target {
+        if try Self.io({ () throws(SystemError) in try linkDirectory.readSymbolicLink(linkName) }) == target {
             return
         }
         let temporary = Self.temporaryName(base: linkName)
-        try Self.io { () throws(FileSystemError) in
+        try Self.io { () throws(SystemError) in
             try linkDirectory.createSymbolicLink(temporary, target: target)
-            do throws(FileSystemError) {
+            do throws(SystemError) {
                 try linkDirectory.rename(temporary, to: linkName)
             } catch {
                 try? linkDirectory.unlink(temporary)
@@ -72,16 +72,16 @@ extension FileScriptStore {
     /// only, so a read-only store can still show what delivery would run.
     public func regularFileAtActiveLink() throws(StorageError) -> [UInt8]? {
         guard let linkDirectory = try openLinkDirectory(create: false),
-            try Self.io({ () throws(FileSystemError) in try linkDirectory.status(linkName) })?.kind == .regular
+            try Self.io({ () throws(SystemError) in try linkDirectory.status(linkName) })?.kind == .regular
         else { return nil }
-        return try Self.io { () throws(FileSystemError) in try linkDirectory.readFile(linkName) }
+        return try Self.io { () throws(SystemError) in try linkDirectory.readFile(linkName) }
     }
 
     /// The active link's directory when a regular file sits at the link's place; nil (and the migration marked
     /// as checked) when there is nothing to rescue.
     private func linkDirectoryHoldingRegularFile() throws(StorageError) -> DirectoryHandle? {
         guard let linkDirectory = try openLinkDirectory(create: false),
-            try Self.io({ () throws(FileSystemError) in try linkDirectory.status(linkName) })?.kind == .regular
+            try Self.io({ () throws(SystemError) in try linkDirectory.status(linkName) })?.kind == .regular
         else {
             migrationChecked = true
             return nil
@@ -96,10 +96,10 @@ extension FileScriptStore {
     func migrateRegularActiveFile(into directory: DirectoryHandle) throws(StorageError) {
         // Checked again here: another session may have rescued the file before this one got the lock.
         guard let linkDirectory = try linkDirectoryHoldingRegularFile() else { return }
-        let content = try Self.io { () throws(FileSystemError) in try linkDirectory.readFile(linkName) }
+        let content = try Self.io { () throws(SystemError) in try linkDirectory.readFile(linkName) }
         var suffix = 1
         var fileName = Self.migratedScriptName + Self.scriptSuffix
-        while try Self.io({ () throws(FileSystemError) in try directory.status(fileName) }) != nil {
+        while try Self.io({ () throws(SystemError) in try directory.status(fileName) }) != nil {
             suffix += 1
             fileName = Self.migratedScriptName + "-\(suffix)" + Self.scriptSuffix
         }
@@ -116,12 +116,12 @@ extension FileScriptStore {
     func interruptedRenameLeftover(in directory: DirectoryHandle) throws(StorageError) -> String? {
         guard let active = try resolveActive(in: directory) else { return nil }
         let activeFile = try Self.fileName(for: active)
-        guard let activeStatus = try Self.io({ () throws(FileSystemError) in try directory.status(activeFile) }),
+        guard let activeStatus = try Self.io({ () throws(SystemError) in try directory.status(activeFile) }),
             activeStatus.linkCount >= 2
         else { return nil }
-        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+        for entry in try Self.io({ () throws(SystemError) in try directory.entries() }) {
             guard entry != activeFile, Self.scriptName(forFile: entry) != nil,
-                let status = try Self.io({ () throws(FileSystemError) in try directory.status(entry) }),
+                let status = try Self.io({ () throws(SystemError) in try directory.status(entry) }),
                 status.kind == .regular, status.inode == activeStatus.inode, status.device == activeStatus.device
             else { continue }
             return entry
@@ -132,7 +132,7 @@ extension FileScriptStore {
     /// Under the lock: finishes (or undoes) an interrupted rename of the active script, see above.
     func repairInterruptedRename(in directory: DirectoryHandle) throws(StorageError) {
         guard let leftover = try interruptedRenameLeftover(in: directory) else { return }
-        try Self.io { () throws(FileSystemError) in
+        try Self.io { () throws(SystemError) in
             try directory.unlink(leftover)
             try directory.sync()
         }

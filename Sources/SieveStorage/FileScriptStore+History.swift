@@ -64,7 +64,7 @@ extension FileScriptStore {
     /// is refused with ELOOP/ENOTDIR from the no-follow open.
     private func subdirectory(
         _ name: String, of parent: DirectoryHandle, create: Bool
-    ) throws(FileSystemError) -> DirectoryHandle? {
+    ) throws(SystemError) -> DirectoryHandle? {
         if create {
             do {
                 try parent.makeDirectory(name)
@@ -78,7 +78,7 @@ extension FileScriptStore {
         return try parent.openDirectory(name)
     }
 
-    func historyDirectory(in directory: DirectoryHandle, create: Bool) throws(FileSystemError) -> DirectoryHandle? {
+    func historyDirectory(in directory: DirectoryHandle, create: Bool) throws(SystemError) -> DirectoryHandle? {
         try subdirectory(Self.historyDirectoryName, of: directory, create: create)
     }
 
@@ -86,7 +86,7 @@ extension FileScriptStore {
     /// Never throws; a failure is reported and the caller's write goes on.
     func keepVersion(of fileName: String, in directory: DirectoryHandle, deleted: Bool) {
         guard history.isEnabled else { return }
-        do throws(FileSystemError) {
+        do throws(SystemError) {
             guard try directory.status(fileName)?.kind == .regular else { return }
             let active = (try? resolveActive(in: directory)).flatMap { $0 }
             let kind =
@@ -119,7 +119,7 @@ extension FileScriptStore {
     /// Under the lock, after a rename: the old name's versions become the new name's (merged with what the
     /// new name kept from an earlier script of that name).
     func moveHistory(from oldFile: String, to newFile: String, in directory: DirectoryHandle) {
-        do throws(FileSystemError) {
+        do throws(SystemError) {
             guard let historyDirectory = try historyDirectory(in: directory, create: false),
                 try historyDirectory.status(oldFile) != nil
             else { return }
@@ -148,7 +148,7 @@ extension FileScriptStore {
     /// The versions of every script directory in the history: (directory name, version id, size).
     private func allVersions(
         in historyDirectory: DirectoryHandle
-    ) throws(FileSystemError) -> [(directory: String, id: String, retiredAt: UInt64, status: FileSystemStatus)] {
+    ) throws(SystemError) -> [(directory: String, id: String, retiredAt: UInt64, status: FileSystemStatus)] {
         var result: [(directory: String, id: String, retiredAt: UInt64, status: FileSystemStatus)] = []
         for name in try historyDirectory.entries() where Self.scriptName(forFile: name) != nil {
             guard try historyDirectory.status(name)?.kind == .directory,
@@ -165,7 +165,7 @@ extension FileScriptStore {
     }
 
     /// Keeps at most `maxVersions` per script and `maxTotalSize` octets in all, removing the oldest first.
-    private func pruneHistory(in historyDirectory: DirectoryHandle) throws(FileSystemError) {
+    private func pruneHistory(in historyDirectory: DirectoryHandle) throws(SystemError) {
         let versions = try allVersions(in: historyDirectory).sorted { $0.retiredAt > $1.retiredAt }
         var perScript: [String: Int] = [:]
         var total: UInt64 = 0
@@ -200,11 +200,11 @@ extension FileScriptStore {
     public func history(of name: String? = nil) throws(StorageError) -> [ScriptVersion] {
         let wanted = try name.map { n throws(StorageError) in try Self.fileName(for: n) }
         guard let directory = try openStorage(create: false),
-            let historyDirectory = try Self.io({ () throws(FileSystemError) in
+            let historyDirectory = try Self.io({ () throws(SystemError) in
                 try historyDirectory(in: directory, create: false)
             })
         else { return [] }
-        let versions = try Self.io { () throws(FileSystemError) in try allVersions(in: historyDirectory) }
+        let versions = try Self.io { () throws(SystemError) in try allVersions(in: historyDirectory) }
         return versions.compactMap { version -> ScriptVersion? in
             guard wanted == nil || version.directory == wanted,
                 let script = Self.scriptName(forFile: version.directory),
@@ -222,7 +222,7 @@ extension FileScriptStore {
         let fileName = try Self.fileName(for: name)
         let missing = StorageError.notFound(name + " (" + id + ")")
         guard Self.parseVersionID(id) != nil, let directory = try openStorage(create: false) else { throw missing }
-        func read() throws(FileSystemError) -> [UInt8]? {
+        func read() throws(SystemError) -> [UInt8]? {
             guard let historyDirectory = try historyDirectory(in: directory, create: false),
                 let scriptDirectory = try subdirectory(fileName, of: historyDirectory, create: false)
             else { return nil }

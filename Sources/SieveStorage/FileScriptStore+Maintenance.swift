@@ -8,14 +8,14 @@ extension FileScriptStore {
     /// then gives up with `.tryLater`. Rescues a regular file at the active link's place first.
     func withLock<T>(_ body: (DirectoryHandle) throws(StorageError) -> T) throws(StorageError) -> T {
         guard let directory = try openStorage(create: true) else {
-            throw .io(operation: "open", path: storagePath, errno: FileSystemError.invalidArgument)
+            throw .io(operation: "open", path: storagePath, errno: SystemError.invalidArgument)
         }
         // Inside `exclusively`: this process holds the lock already (a second flock would wait for itself).
         if holdsLock { return try body(directory) }
-        let lockFile = try Self.io { () throws(FileSystemError) in try directory.openOrCreate(Self.lockFileName) }
+        let lockFile = try Self.io { () throws(SystemError) in try directory.openOrCreate(Self.lockFileName) }
         let deadline = FileSystem.monotonicMilliseconds() + Int64(lockTimeoutMilliseconds)
         var pause = 2
-        while !(try Self.io({ () throws(FileSystemError) in try lockFile.tryLockExclusive() })) {
+        while !(try Self.io({ () throws(SystemError) in try lockFile.tryLockExclusive() })) {
             let now = FileSystem.monotonicMilliseconds()
             guard now < deadline else { throw .tryLater }
             FileSystem.sleep(milliseconds: Int(min(Int64(pause), deadline - now)))
@@ -92,9 +92,9 @@ extension FileScriptStore {
         -> String
     {
         let temporary = Self.temporaryName(base: fileName)
-        try Self.io { () throws(FileSystemError) in
+        try Self.io { () throws(SystemError) in
             let file = try directory.createExclusive(temporary, mode: 0o600)
-            do throws(FileSystemError) {
+            do throws(SystemError) {
                 try file.write(content)
                 try file.sync()
             } catch {
@@ -110,8 +110,8 @@ extension FileScriptStore {
     /// On failure the temporary file is removed and `fileName` is untouched.
     func writeAtomically(_ content: [UInt8], to fileName: String, in directory: DirectoryHandle) throws(StorageError) {
         let temporary = try writeTemporary(content, for: fileName, in: directory)
-        try Self.io { () throws(FileSystemError) in
-            do throws(FileSystemError) {
+        try Self.io { () throws(SystemError) in
+            do throws(SystemError) {
                 try directory.rename(temporary, to: fileName)
             } catch {
                 try? directory.unlink(temporary)
@@ -140,7 +140,7 @@ extension FileScriptStore {
         let needFiles = quota.maxScripts != nil || quota.maxStorage != nil
         var files: [(name: String, size: UInt64)] = []
         let now = FileSystem.now()
-        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+        for entry in try Self.io({ () throws(SystemError) in try directory.entries() }) {
             if let name = Self.scriptName(forFile: entry) {
                 guard needFiles else { continue }
                 let status: FileSystemStatus?

@@ -16,14 +16,14 @@ extension FileScriptStore {
         // Writing and fsyncing the content, the slow part, happens outside the lock, so that two sessions'
         // uploads overlap; only the rename and the directory fsync are serialized.
         guard let directory = try openStorage(create: true) else {
-            throw .io(operation: "open", path: storagePath, errno: FileSystemError.invalidArgument)
+            throw .io(operation: "open", path: storagePath, errno: SystemError.invalidArgument)
         }
         let temporary = try writeTemporary(content, for: fileName, in: directory)
         do {
             try withLock { directory throws(StorageError) in
                 try checkQuotaRemovingStaleTemporaries(in: directory, fileName: fileName, size: UInt64(content.count))
                 keepVersion(of: fileName, in: directory, deleted: false)
-                try Self.io { () throws(FileSystemError) in
+                try Self.io { () throws(SystemError) in
                     try directory.rename(temporary, to: fileName)
                     try directory.sync()
                 }
@@ -38,12 +38,12 @@ extension FileScriptStore {
         let fileName = try Self.fileName(for: name)
         try prepare()
         try withLock { directory throws(StorageError) in
-            guard try Self.io({ () throws(FileSystemError) in try directory.status(fileName) })?.kind == .regular else {
+            guard try Self.io({ () throws(SystemError) in try directory.status(fileName) })?.kind == .regular else {
                 throw .notFound(name)
             }
             if try resolveActive(in: directory) == name { throw .isActive(name) }
             keepVersion(of: fileName, in: directory, deleted: true)
-            do throws(FileSystemError) {
+            do throws(SystemError) {
                 try directory.unlink(fileName)
                 try directory.sync()
             } catch {
@@ -62,15 +62,15 @@ extension FileScriptStore {
         let newFile = try Self.fileName(for: newName)
         try prepare()
         try withLock { directory throws(StorageError) in
-            guard try Self.io({ () throws(FileSystemError) in try directory.status(oldFile) })?.kind == .regular else {
+            guard try Self.io({ () throws(SystemError) in try directory.status(oldFile) })?.kind == .regular else {
                 throw .notFound(oldName)
             }
-            if try Self.io({ () throws(FileSystemError) in try directory.status(newFile) }) != nil {
+            if try Self.io({ () throws(SystemError) in try directory.status(newFile) }) != nil {
                 throw .alreadyExists(newName)
             }
             if try resolveActive(in: directory) == oldName {
                 guard let linkDirectory = try openLinkDirectory(create: false) else { throw .notFound(oldName) }
-                do throws(FileSystemError) {
+                do throws(SystemError) {
                     try directory.link(oldFile, to: newFile)
                     try directory.sync()
                 } catch {
@@ -78,12 +78,12 @@ extension FileScriptStore {
                     throw Self.storageError(error)
                 }
                 try replaceActiveLink(with: newFile, in: linkDirectory)
-                try Self.io { () throws(FileSystemError) in
+                try Self.io { () throws(SystemError) in
                     try directory.unlink(oldFile)
                     try directory.sync()
                 }
             } else {
-                do throws(FileSystemError) {
+                do throws(SystemError) {
                     try directory.renameNoReplace(oldFile, to: newFile)
                     try directory.sync()
                 } catch {
@@ -103,13 +103,13 @@ extension FileScriptStore {
         try prepare()
         try withLock { directory throws(StorageError) in
             if let name, let fileName {
-                guard try Self.io({ () throws(FileSystemError) in try directory.status(fileName) })?.kind == .regular
+                guard try Self.io({ () throws(SystemError) in try directory.status(fileName) })?.kind == .regular
                 else { throw .notFound(name) }
                 guard let linkDirectory = try openLinkDirectory(create: true) else { throw .notFound(name) }
                 try replaceActiveLink(with: fileName, in: linkDirectory)
             } else {
                 guard let linkDirectory = try openLinkDirectory(create: false) else { return }
-                try Self.io { () throws(FileSystemError) in
+                try Self.io { () throws(SystemError) in
                     guard try linkDirectory.status(linkName)?.kind == .symbolicLink else { return }
                     try linkDirectory.unlink(linkName)
                     try linkDirectory.sync()

@@ -53,13 +53,13 @@ public final class FileScriptStore: ScriptStore {
         history: HistoryLimits = .off
     ) throws(StorageError) {
         guard let storagePath = StoragePath.normalize(storageDirectory) else {
-            throw .io(operation: "open storage", path: storageDirectory, errno: FileSystemError.invalidArgument)
+            throw .io(operation: "open storage", path: storageDirectory, errno: SystemError.invalidArgument)
         }
         guard let link = StoragePath.normalize(activeLinkPath).flatMap(StoragePath.split), link.name != ".." else {
-            throw .io(operation: "open storage", path: activeLinkPath, errno: FileSystemError.invalidArgument)
+            throw .io(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument)
         }
         guard StoragePath.normalize(activeLinkPath) != storagePath else {
-            throw .io(operation: "open storage", path: activeLinkPath, errno: FileSystemError.invalidArgument)
+            throw .io(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument)
         }
         self.storagePath = storagePath
         self.linkDirectoryPath = link.directory
@@ -125,7 +125,7 @@ public final class FileScriptStore: ScriptStore {
         try prepare()
         guard let directory = try openStorage(create: false) else { return false }
         if try interruptedRenameLeftover(in: directory) == fileName { return false }
-        return try Self.io { () throws(FileSystemError) in try directory.status(fileName)?.kind == .regular }
+        return try Self.io { () throws(SystemError) in try directory.status(fileName)?.kind == .regular }
     }
 
     public func checkSpace(name: String, size: UInt64) throws(StorageError) {
@@ -161,7 +161,7 @@ public final class FileScriptStore: ScriptStore {
     /// The regular `*.sieve` files of the storage (links and other entries are not scripts).
     func scriptFiles(in directory: DirectoryHandle) throws(StorageError) -> [(name: String, size: UInt64)] {
         var result: [(name: String, size: UInt64)] = []
-        for entry in try Self.io({ () throws(FileSystemError) in try directory.entries() }) {
+        for entry in try Self.io({ () throws(SystemError) in try directory.entries() }) {
             guard let name = Self.scriptName(forFile: entry) else { continue }
             let status: FileSystemStatus?
             do {
@@ -177,7 +177,7 @@ public final class FileScriptStore: ScriptStore {
 
     /// The storage directory, created (mode 0700, parents too) when `create` is set; `nil` if it does not exist.
     func openStorage(create: Bool) throws(StorageError) -> DirectoryHandle? {
-        if create && readOnly { throw .io(operation: "write", path: storagePath, errno: FileSystemError.readOnly) }
+        if create && readOnly { throw .io(operation: "write", path: storagePath, errno: SystemError.readOnly) }
         if let storage { return storage }
         do {
             storage = try DirectoryHandle(path: storagePath)
@@ -197,7 +197,7 @@ public final class FileScriptStore: ScriptStore {
     /// The directory of the active link; created when `create` is set; `nil` if it does not exist.
     func openLinkDirectory(create: Bool) throws(StorageError) -> DirectoryHandle? {
         if create && readOnly {
-            throw .io(operation: "write", path: linkDirectoryPath, errno: FileSystemError.readOnly)
+            throw .io(operation: "write", path: linkDirectoryPath, errno: SystemError.readOnly)
         }
         do {
             return try DirectoryHandle(path: linkDirectoryPath)
@@ -215,12 +215,12 @@ public final class FileScriptStore: ScriptStore {
 
     // MARK: Errors
 
-    static func storageError(_ error: FileSystemError) -> StorageError {
+    static func storageError(_ error: SystemError) -> StorageError {
         .io(operation: error.operation, path: error.path ?? "", errno: error.errno)
     }
 
     /// Runs a file-system call, turning its error into `.io`.
-    static func io<T>(_ body: () throws(FileSystemError) -> T) throws(StorageError) -> T {
+    static func io<T>(_ body: () throws(SystemError) -> T) throws(StorageError) -> T {
         do {
             return try body()
         } catch {

@@ -81,7 +81,7 @@ final class SSLStream {
     /// `unexpectedEOFIsEOF`: a peer that closes without close_notify ends the stream instead of failing it.
     func read(
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?, unexpectedEOFIsEOF: Bool
-    ) throws(IOError) -> ReadResult {
+    ) throws(SystemError) -> ReadResult {
         guard maxCount > 0 else { return .data(0) }
         let deadline = Deadline(timeoutMilliseconds ?? -1)
         let start = buffer.count
@@ -114,19 +114,19 @@ final class SSLStream {
                 let code = errno
                 let queued = OpenSSLError.drain(fallback: "")
                 if code == 0 && queued.isEmpty { return .eof }
-                throw IOError(operation: "TLS read", errno: code, detail: queued.isEmpty ? nil : queued)
+                throw SystemError(operation: "TLS read", errno: code, detail: queued.isEmpty ? nil : queued)
             default:
                 buffer.removeLast(count)
                 let reason = OpenSSLError.drain()
                 if unexpectedEOFIsEOF && reason.contains("unexpected eof") { return .eof }
-                throw IOError(operation: "TLS read", errno: 0, detail: reason)
+                throw SystemError(operation: "TLS read", errno: 0, detail: reason)
             }
         }
     }
 
     /// Writes all of `bytes`. `timeoutMilliseconds`: how long each wait for the peer to make room may take
     /// (ETIMEDOUT after that); nil waits forever.
-    func write(_ bytes: [UInt8], timeoutMilliseconds: Int?) throws(IOError) {
+    func write(_ bytes: [UInt8], timeoutMilliseconds: Int?) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             ERR_clear_error()
@@ -143,15 +143,15 @@ final class SSLStream {
             case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
                 let (fd, events) = error == SSL_ERROR_WANT_WRITE ? (output, POLLOUT) : (input, POLLIN)
                 guard Deadline(timeoutMilliseconds ?? -1).wait(fd: fd, events: Int16(events)) else {
-                    throw IOError(operation: "TLS write", errno: ETIMEDOUT)
+                    throw SystemError(operation: "TLS write", errno: ETIMEDOUT)
                 }
             case SSL_ERROR_SYSCALL:
                 let code = errno
                 let queued = OpenSSLError.drain(fallback: "")
-                throw IOError(
+                throw SystemError(
                     operation: "TLS write", errno: code == 0 ? EPIPE : code, detail: queued.isEmpty ? nil : queued)
             default:
-                throw IOError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
+                throw SystemError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
             }
         }
     }

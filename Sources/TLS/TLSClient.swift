@@ -102,14 +102,14 @@ public final class TLSClientTransport: PollableTransport {
 
     public func read(
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(IOError)
+    ) throws(SystemError)
         -> ReadResult
     {
         try stream.read(
             into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds, unexpectedEOFIsEOF: true)
     }
 
-    public func write(_ bytes: [UInt8]) throws(IOError) {
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         try stream.write(bytes, timeoutMilliseconds: nil)
     }
 

@@ -45,14 +45,14 @@ public final class TLSTransport: Transport {
 
     public func read(
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(IOError)
+    ) throws(SystemError)
         -> ReadResult
     {
         try stream.read(
             into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds, unexpectedEOFIsEOF: false)
     }
 
-    public func write(_ bytes: [UInt8]) throws(IOError) {
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         try stream.write(bytes, timeoutMilliseconds: writeTimeoutMilliseconds)
     }
 

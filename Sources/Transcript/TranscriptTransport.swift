@@ -14,7 +14,7 @@ public final class TranscriptTransport: Transport {
 
     public func read(
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(IOError)
+    ) throws(SystemError)
         -> ReadResult
     {
         let result: ReadResult
@@ -39,7 +39,7 @@ public final class TranscriptTransport: Transport {
 
     /// Records first, then writes: a server stuck writing to a client that does not read (or killed
     /// meanwhile) still leaves what it was sending in the transcript.
-    public func write(_ bytes: [UInt8]) throws(IOError) {
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         file.recordServer(bytes)
         do {
             try inner.write(bytes)

@@ -16,13 +16,13 @@ final class FakeBackend: PollableTransport {
     }
     var readableDescriptor: Int32 { -1 }
     var hasBufferedInput: Bool { false }
-    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult {
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(SystemError) -> ReadResult {
         guard !chunks.isEmpty else { return endWithTimeout ? .timeout : .eof }
         let chunk = chunks.removeFirst()
         buffer += chunk
         return .data(chunk.count)
     }
-    func write(_ bytes: [UInt8]) throws(IOError) { written += bytes }
+    func write(_ bytes: [UInt8]) throws(SystemError) { written += bytes }
     var writtenText: String { String(decoding: written, as: UTF8.self) }
 }
 

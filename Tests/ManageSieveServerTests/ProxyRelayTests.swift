@@ -63,7 +63,7 @@ struct ProxyRelayTests {
             logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
         var support = ProxySupport(startTLS: nil)
         var dialed: [String] = []
-        support.connect = { address, port, _ throws(IOError) in
+        support.connect = { address, port, _ throws(SystemError) in
             dialed.append("\(address):\(port)")
             return serverBackendEnd
         }
@@ -103,7 +103,7 @@ struct ProxyRelayTests {
             session: Session(settings: settings, backend: ProxyingBackend(proxyPasswd)),
             logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
         var support = ProxySupport(startTLS: nil)
-        support.connect = { _, _, _ throws(IOError) in serverBackendEnd }
+        support.connect = { _, _, _ throws(SystemError) in serverBackendEnd }
         connection.proxySupport = support
         let runner = ConnectionRunner(connection)
         _ = readUntil(clientEnd, "OK\r\n")
@@ -142,7 +142,7 @@ struct ProxyRelayTests {
                 return nil
             },
             dropPrivileges: { steps.append("drop as \(file.user ?? "-")") })
-        support.connect = { _, _, _ throws(IOError) in
+        support.connect = { _, _, _ throws(SystemError) in
             steps.append("connect")
             return serverBackendEnd
         }
@@ -184,7 +184,7 @@ struct ProxyRelayTests {
             logger: Logger(destination: .discard), timeouts: ConnectionTimeouts(), upgradeToTLS: nil)
         var connected = false
         var support = ProxySupport(startTLS: nil, checkPrivileges: { "proxy_user is not set" })
-        support.connect = { _, _, _ throws(IOError) in
+        support.connect = { _, _, _ throws(SystemError) in
             connected = true
             return -1
         }
@@ -215,9 +215,9 @@ struct ProxyRelayTests {
             steps.value.append("prepare TLS")
             return nil
         }
-        support.connect = { _, _, _ throws(IOError) in
+        support.connect = { _, _, _ throws(SystemError) in
             steps.value.append("connect")
-            throw IOError(operation: "connect", errno: ECONNREFUSED)
+            throw SystemError(operation: "connect", errno: ECONNREFUSED)
         }
         support.localEndpoint = { local }
         connection.proxySupport = support

@@ -80,14 +80,14 @@ final class ScriptedTransport: Transport {
         self.input = input
         self.chunk = chunk
     }
-    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult {
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(SystemError) -> ReadResult {
         if input.isEmpty { return .eof }
         let n = min(chunk, maxCount, input.count)
         buffer.append(contentsOf: input[..<n])
         input.removeFirst(n)
         return .data(n)
     }
-    func write(_ bytes: [UInt8]) throws(IOError) { output += bytes }
+    func write(_ bytes: [UInt8]) throws(SystemError) { output += bytes }
     func note(_ event: TransportEvent) { events.append(event) }
 }
 

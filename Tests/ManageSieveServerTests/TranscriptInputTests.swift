@@ -11,14 +11,14 @@ private final class RecordingTransport: Transport {
     var records: [ClientInput] = []
 
     init(_ text: String) { input = Array(text.utf8) }
-    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult {
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(SystemError) -> ReadResult {
         if input.isEmpty { return .eof }
         let count = min(maxCount, input.count)
         buffer.append(contentsOf: input[..<count])
         input.removeFirst(count)
         return .data(count)
     }
-    func write(_ bytes: [UInt8]) throws(IOError) { output += bytes }
+    func write(_ bytes: [UInt8]) throws(SystemError) { output += bytes }
     var clientInputLiteralCap: Int? { 1000 }
     func note(_ event: TransportEvent) {
         if case .clientInput(let input) = event { records.append(input) }

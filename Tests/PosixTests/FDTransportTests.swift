@@ -133,7 +133,7 @@ struct FDTransportTests {
         defer { close(w) }
         close(r)
         let transport = FDTransport(input: -1, output: w)
-        #expect(throws: IOError(operation: "write", errno: EPIPE)) { try transport.write([1, 2, 3]) }
+        #expect(throws: SystemError(operation: "write", errno: EPIPE)) { try transport.write([1, 2, 3]) }
     }
 
     @Test("a write that cannot make progress in time throws ETIMEDOUT")
@@ -144,20 +144,20 @@ struct FDTransportTests {
         let transport = FDTransport(input: r, output: w)
         transport.writeTimeoutMilliseconds = 50
         let start = Clock.monotonicMilliseconds()
-        #expect(throws: IOError(operation: "write", errno: ETIMEDOUT)) {
+        #expect(throws: SystemError(operation: "write", errno: ETIMEDOUT)) {
             try transport.write([UInt8](repeating: 0x41, count: 1 << 20))
         }
         #expect(Clock.monotonicMilliseconds() - start >= 50)
         #expect(transport.bytesWritten > 0)
     }
 
-    @Test("reading a closed descriptor throws an IOError instead of crashing")
+    @Test("reading a closed descriptor throws a SystemError instead of crashing")
     func readBadDescriptor() {
         // A number far above anything open: a just-closed fd could be reused by a test running alongside.
         let transport = FDTransport(input: 99_999, output: 99_999)
         var buffer: [UInt8] = []
-        #expect(throws: IOError.self) { try transport.read(into: &buffer, maxCount: 10, timeoutMilliseconds: 10) }
-        #expect(throws: IOError(operation: "write", errno: EBADF)) { try transport.write([1]) }
+        #expect(throws: SystemError.self) { try transport.read(into: &buffer, maxCount: 10, timeoutMilliseconds: 10) }
+        #expect(throws: SystemError(operation: "write", errno: EBADF)) { try transport.write([1]) }
     }
 
     @Test("default descriptors are stdin and stdout")

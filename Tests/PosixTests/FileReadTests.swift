@@ -22,7 +22,7 @@ struct FileReadTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         try Data(repeating: 0x61, count: 101).write(to: URL(fileURLWithPath: dir.file("f")))
-        let error = try #require(throws: IOError.self) { try FileRead.readFile(path: dir.file("f"), maxSize: 100) }
+        let error = try #require(throws: SystemError.self) { try FileRead.readFile(path: dir.file("f"), maxSize: 100) }
         #expect(error.errno == EFBIG)
         #expect(error.description.contains("101"))
         #expect(error.description.contains("100"))
@@ -31,20 +31,20 @@ struct FileReadTests {
 
     @Test("a missing file throws ENOENT naming the path")
     func missing() throws {
-        let error = try #require(throws: IOError.self) {
+        let error = try #require(throws: SystemError.self) {
             try FileRead.readFile(path: "/nonexistent/managesieved.conf", maxSize: 100)
         }
-        #expect(error == IOError(operation: "open /nonexistent/managesieved.conf", errno: ENOENT))
+        #expect(error == SystemError(operation: "open /nonexistent/managesieved.conf", errno: ENOENT))
     }
 
     @Test("a directory or a device is not read")
     func notRegular() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        #expect(throws: IOError(operation: "read \(dir.path)", errno: EISDIR)) {
+        #expect(throws: SystemError(operation: "read \(dir.path)", errno: EISDIR)) {
             try FileRead.readFile(path: dir.path, maxSize: 100)
         }
-        let error = try #require(throws: IOError.self) { try FileRead.readFile(path: "/dev/zero", maxSize: 100) }
+        let error = try #require(throws: SystemError.self) { try FileRead.readFile(path: "/dev/zero", maxSize: 100) }
         #expect(error.errno == EINVAL)
     }
 

@@ -42,8 +42,8 @@ struct FileSystemIdentityTests {
 
     @Test("uid or gid 0 is refused")
     func refusesRoot() {
-        #expect(throws: FileSystemError.self) { try FileSystemIdentity.become(uid: 0, gid: 1, supplementaryGroups: []) }
-        #expect(throws: FileSystemError.self) { try FileSystemIdentity.become(uid: 1, gid: 0, supplementaryGroups: []) }
+        #expect(throws: SystemError.self) { try FileSystemIdentity.become(uid: 0, gid: 1, supplementaryGroups: []) }
+        #expect(throws: SystemError.self) { try FileSystemIdentity.become(uid: 1, gid: 0, supplementaryGroups: []) }
         #expect(FileSystemIdentity.current == (0, 0))
     }
 }

@@ -57,11 +57,11 @@ struct HostsFileTests {
         let port = UInt16(bigEndian: address.sin_port)
         close(probe)
         let start = Date()
-        #expect(throws: IOError.self) {
+        #expect(throws: SystemError.self) {
             try TCPConnect.connect(address: "127.0.0.1", port: port, timeoutMilliseconds: 2000)
         }
         #expect(Date().timeIntervalSince(start) < 1.5)
-        #expect(throws: IOError.self) {
+        #expect(throws: SystemError.self) {
             try TCPConnect.connect(address: "backend-a", port: 4190, timeoutMilliseconds: 100)
         }
     }

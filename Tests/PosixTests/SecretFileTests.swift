@@ -37,6 +37,6 @@ struct SecretFileTests {
         defer { directory.remove() }
         let path = directory.file("secret")
         _ = try SecretFile.loadOrCreate(path: path, minimumLength: 1) { [1, 2, 3] }
-        #expect(throws: IOError.self) { try SecretFile.loadOrCreate(path: path, minimumLength: 16) { [] } }
+        #expect(throws: SystemError.self) { try SecretFile.loadOrCreate(path: path, minimumLength: 16) { [] } }
     }
 }

@@ -301,7 +301,7 @@ struct TLSTransportTests {
         thread.wait()
         transport.writeTimeoutMilliseconds = 50
         let big = [UInt8](repeating: 0x61, count: 8 << 20)
-        #expect(throws: IOError(operation: "TLS write", errno: ETIMEDOUT)) { try transport.write(big) }
+        #expect(throws: SystemError(operation: "TLS write", errno: ETIMEDOUT)) { try transport.write(big) }
         close(client)
         do {
             try transport.write(big)

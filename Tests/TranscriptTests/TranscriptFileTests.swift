@@ -44,15 +44,15 @@ final class FakeTransport: Transport {
 
     init(_ input: [String]) { self.input = input.map { Array($0.utf8) } }
 
-    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(IOError) -> ReadResult {
+    func read(into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?) throws(SystemError) -> ReadResult {
         guard !input.isEmpty else { return .eof }
         let chunk = input.removeFirst()
         buffer += chunk
         return .data(chunk.count)
     }
 
-    func write(_ bytes: [UInt8]) throws(IOError) {
-        if failWrites { throw IOError(operation: "write", errno: EPIPE) }
+    func write(_ bytes: [UInt8]) throws(SystemError) {
+        if failWrites { throw SystemError(operation: "write", errno: EPIPE) }
         written += bytes
     }
 
@@ -141,7 +141,7 @@ struct TranscriptFileTests {
         let inner = FakeTransport([])
         inner.failWrites = true
         let transport = TranscriptTransport(wrapping: inner, file: file)
-        #expect(throws: IOError.self) { try transport.write(Array("BYE\r\n".utf8)) }
+        #expect(throws: SystemError.self) { try transport.write(Array("BYE\r\n".utf8)) }
         #expect(scratch.records(file.name).last?.hasPrefix("*: write error") == true)
     }
 
