@@ -106,9 +106,7 @@ public final class PasswdDatabase {
         }
         loadError = nil
         if version.size <= UInt64(Self.indexThreshold) {
-            source =
-                Self.readWhole(file, size: version.size).map { .text(PasswdFile(parsing: $0)) }
-                ?? .text(PasswdFile(parsing: []))
+            source = .text(PasswdFile(parsing: (try? file.readAll(maxSize: Self.indexThreshold)) ?? []))
             self.notes = notes
             return
         }
@@ -218,22 +216,6 @@ public final class PasswdDatabase {
         case .corrupt(let why): (.warning, "passwd-file index \(indexPath) ignored: damaged (\(why))")
         case .unreadable(let why): (.warning, "passwd-file index \(indexPath) ignored: \(why)")
         }
-    }
-
-    private static func readWhole(_ file: FileSystemFile, size: UInt64) -> [UInt8]? {
-        // One octet more than the size tells a file that grew from one that did not; a grown file is read
-        // by the chunked scan's rules anyway on the next connection.
-        let capacity = Int(size) + 1
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            do {
-                count = try file.read(at: 0, into: UnsafeMutableRawBufferPointer(buffer))
-            } catch {
-                failed = true
-                count = 0
-            }
-        }
-        return failed ? nil : bytes
     }
 
     /// Writes `bytes` as `path` atomically: an exclusive temporary file in the same directory (mode 0600,

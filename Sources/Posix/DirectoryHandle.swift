@@ -76,9 +76,10 @@ public final class DirectoryHandle {
         return FileSystemFile(descriptor: fd, path: display(name))
     }
 
-    /// Reads a whole regular file (see `openForReading`).
-    public func readFile(_ name: String) throws(SystemError) -> [UInt8] {
-        try openForReading(name).readAll()
+    /// Reads a whole regular file of at most `maxSize` octets (see `openForReading` and
+    /// `FileSystemFile.readAll`).
+    public func readFile(_ name: String, maxSize: Int) throws(SystemError) -> [UInt8] {
+        try openForReading(name).readAll(maxSize: maxSize)
     }
 
     /// `renameat` within this directory (replacing `newName` atomically if it exists).

@@ -41,7 +41,10 @@ extension FileSystemFile {
     /// (ELOOP otherwise). O_NONBLOCK keeps a FIFO planted at the path from blocking the open.
     public static func openForReading(path: String, followLinks: Bool) throws(SystemError) -> FileSystemFile {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW)
-        let fd = try FileSystem.retrying("open", path) { open(path, flags) }
+        // withCString hands over a native string's own bytes; passing `path` directly would copy it into a
+        // temporary [CChar] (one more generic array type for the runtime to set up on every connection).
+        let fd = path.withCString { cPath in SystemCall.retryingEINTR { open(cPath, flags) } }
+        guard fd >= 0 else { throw SystemError(operation: "open", path: path, errno: errno) }
         return FileSystemFile(descriptor: fd, path: path)
     }
 

@@ -38,24 +38,38 @@ public final class FileSystemFile {
         }
     }
 
-    /// Reads from the current offset to the end of the file.
-    public func readAll() throws(SystemError) -> [UInt8] {
-        var result: [UInt8] = []
-        let expected = (try? status().size).map { Int(clamping: $0) } ?? 0
-        result.reserveCapacity(min(expected, 64 << 20))
-        // Sized by fstat (plus one, to see the end in the same call): zero-filling 64 KiB for a script of a
-        // few hundred octets cost more than the read itself when a command reads many scripts.
-        var chunk = [UInt8](repeating: 0, count: min(65_536, max(4_096, expected + 1)))
+    /// Reads the whole file (from its start, whatever the offset) into a buffer of its own. Throws EFBIG, with a
+    /// detail naming both sizes, when it holds more than `maxSize` octets: every whole-file read in the
+    /// project goes through here, so none can grow without bound on a mistaken or planted file.
+    public func readAll(maxSize: Int) throws(SystemError) -> [UInt8] {
+        let size = Int(clamping: try status().size)
+        if size > maxSize { throw tooLarge(size: size, maxSize: maxSize) }
+        // Read until EOF rather than trusting st_size: the file may change while we read it. The buffer is
+        // sized to the file plus one octet (to see the end in the same pass), uninitialised (no zero-filling);
+        // if the file grew past that, it is read again into a larger one. One octet over the limit tells
+        // "too large" from "exactly full".
+        var capacity = min(size + 1, maxSize + 1)
         while true {
-            let count = chunk.withUnsafeMutableBytes { raw in Glibc.read(descriptor, raw.baseAddress!, raw.count) }
-            if count < 0 {
-                let code = Glibc.errno
-                if code == EINTR { continue }
-                throw SystemError(operation: "read", path: path, errno: code)
+            var failure: SystemError?
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                do throws(SystemError) {
+                    count = try read(at: 0, into: UnsafeMutableRawBufferPointer(buffer))
+                } catch {
+                    failure = error
+                    count = 0
+                }
             }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
+            if let failure { throw failure }
+            if bytes.count < capacity { return bytes }
+            if bytes.count > maxSize { throw tooLarge(size: bytes.count, maxSize: maxSize) }
+            capacity = min(capacity * 2, maxSize + 1)
         }
+    }
+
+    private func tooLarge(size: Int, maxSize: Int) -> SystemError {
+        SystemError(
+            operation: "read", path: path, errno: EFBIG,
+            detail: "file is \(size) octets or more, larger than the limit of \(maxSize)")
     }
 
     /// fsync: data and metadata reach the disk.

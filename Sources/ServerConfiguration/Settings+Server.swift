@@ -9,8 +9,9 @@ import TLS
 // Config stays pure; this target is where it meets the compiler, the store and TLS.
 
 extension Settings {
-    /// No script is ever larger than this, whatever `sieve_max_script_size` says (0 there means this).
-    public static let hardScriptSizeLimit = 64 << 20
+    /// No script is ever larger than this, whatever `sieve_max_script_size` says (0 there means this): the
+    /// largest script file the store reads.
+    public static let hardScriptSizeLimit = FileScriptStore.maxScriptFileSize
 
     /// `sieve_max_script_size`, with 0 ("unlimited") and larger values capped at `hardScriptSizeLimit`.
     public var effectiveMaxScriptSize: Int {

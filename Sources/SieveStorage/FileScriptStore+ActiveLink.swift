@@ -74,7 +74,9 @@ extension FileScriptStore {
         guard let linkDirectory = try openLinkDirectory(create: false),
             try Self.io({ () throws(SystemError) in try linkDirectory.status(linkName) })?.kind == .regular
         else { return nil }
-        return try Self.io { () throws(SystemError) in try linkDirectory.readFile(linkName) }
+        return try Self.io { () throws(SystemError) in
+            try linkDirectory.readFile(linkName, maxSize: Self.maxScriptFileSize)
+        }
     }
 
     /// The active link's directory when a regular file sits at the link's place; nil (and the migration marked
@@ -96,7 +98,9 @@ extension FileScriptStore {
     func migrateRegularActiveFile(into directory: DirectoryHandle) throws(StorageError) {
         // Checked again here: another session may have rescued the file before this one got the lock.
         guard let linkDirectory = try linkDirectoryHoldingRegularFile() else { return }
-        let content = try Self.io { () throws(SystemError) in try linkDirectory.readFile(linkName) }
+        let content = try Self.io { () throws(SystemError) in
+            try linkDirectory.readFile(linkName, maxSize: Self.maxScriptFileSize)
+        }
         var suffix = 1
         var fileName = Self.migratedScriptName + Self.scriptSuffix
         while try Self.io({ () throws(SystemError) in try directory.status(fileName) }) != nil {

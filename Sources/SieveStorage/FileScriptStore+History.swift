@@ -226,7 +226,7 @@ extension FileScriptStore {
             guard let historyDirectory = try historyDirectory(in: directory, create: false),
                 let scriptDirectory = try subdirectory(fileName, of: historyDirectory, create: false)
             else { return nil }
-            return try scriptDirectory.readFile(id)
+            return try scriptDirectory.readFile(id, maxSize: Self.maxScriptFileSize)
         }
         let content: [UInt8]?
         do {

@@ -43,6 +43,10 @@ public final class FileScriptStore: ScriptStore {
     static let staleTemporaryAge: Int64 = 3600
     /// The name a rescued pre-existing active file gets (then `dovecot.orig-2`, …).
     static let migratedScriptName = "dovecot.orig"
+    /// The largest script file the store reads. No upload can be larger (the server caps
+    /// `sieve_max_script_size` here), so a larger file was put there by hand: reading it fails (EFBIG)
+    /// rather than taking that much memory.
+    public static let maxScriptFileSize = 64 << 20
 
     /// Both paths absolute (the server expands `~` and `%u` first). Creates nothing until the first write.
     /// `readOnly` (the admin tool's list/get/check commands) never writes anything, not even the rescue of a
@@ -112,7 +116,7 @@ public final class FileScriptStore: ScriptStore {
         guard let directory = try openStorage(create: false) else { throw .notFound(name) }
         if try interruptedRenameLeftover(in: directory) == fileName { throw .notFound(name) }
         do {
-            return try directory.readFile(fileName)
+            return try directory.readFile(fileName, maxSize: Self.maxScriptFileSize)
         } catch {
             // A link (ELOOP) or anything but a regular file (EINVAL) is not a script.
             if error.isNotFound || error.isSymbolicLink || error.isInvalidArgument { throw .notFound(name) }

@@ -42,7 +42,7 @@ struct DirectoryHandleTests {
         #expect(home.read("target") == "T")
     }
 
-    @Test("readFile refuses links and reads large files whole")
+    @Test("readFile refuses links and files over its bound, and reads large files whole")
     func readFile() throws {
         let home = TemporaryDirectory()
         defer { home.remove() }
@@ -50,15 +50,20 @@ struct DirectoryHandleTests {
         home.write("big", big)
         home.symlink("link", to: "big")
         let directory = try DirectoryHandle(path: home.path)
-        #expect(try directory.readFile("big") == Array(big.utf8))
+        #expect(try directory.readFile("big", maxSize: big.utf8.count) == Array(big.utf8))
+        let error = try #require(throws: SystemError.self) {
+            try directory.readFile("big", maxSize: big.utf8.count - 1)
+        }
+        #expect(error.errno == EFBIG)
+        #expect(error.path == home.path + "/big")
         do {
-            _ = try directory.readFile("link")
+            _ = try directory.readFile("link", maxSize: 1 << 20)
             Issue.record("a link was followed")
         } catch {
             #expect(error.isSymbolicLink)
         }
         do {
-            _ = try directory.readFile("missing")
+            _ = try directory.readFile("missing", maxSize: 1 << 20)
             Issue.record("a missing file was read")
         } catch {
             #expect(error.isNotFound)

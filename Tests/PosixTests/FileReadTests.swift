@@ -17,6 +17,25 @@ struct FileReadTests {
         #expect(try FileRead.readFile(path: dir.file("empty"), maxSize: 10) == [])
     }
 
+    @Test("a file whose size fstat does not know (procfs) is read whole, past the first buffer")
+    func unknownSize() throws {
+        let bytes = try FileRead.readFile(path: "/proc/self/status", maxSize: 1 << 20)
+        #expect(bytes.count > 64)
+        #expect(bytes.last == 0x0A)
+        #expect(String(decoding: bytes, as: UTF8.self).contains("\nPid:\t\(getpid())\n"))
+    }
+
+    @Test("a FIFO is refused without waiting for a writer")
+    func fifo() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkfifo(dir.file("fifo"), 0o600) == 0)
+        let error = try #require(throws: SystemError.self) {
+            try FileRead.readFile(path: dir.file("fifo"), maxSize: 100)
+        }
+        #expect(error.description == "read \(dir.file("fifo")): not a regular file")
+    }
+
     @Test("refuses a file over the limit with EFBIG and a clear detail")
     func refusesLargeFile() throws {
         let dir = TemporaryDirectory()
@@ -34,14 +53,14 @@ struct FileReadTests {
         let error = try #require(throws: SystemError.self) {
             try FileRead.readFile(path: "/nonexistent/managesieved.conf", maxSize: 100)
         }
-        #expect(error == SystemError(operation: "open /nonexistent/managesieved.conf", errno: ENOENT))
+        #expect(error == SystemError(operation: "open", path: "/nonexistent/managesieved.conf", errno: ENOENT))
     }
 
     @Test("a directory or a device is not read")
     func notRegular() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        #expect(throws: SystemError(operation: "read \(dir.path)", errno: EISDIR)) {
+        #expect(throws: SystemError(operation: "read", path: dir.path, errno: EISDIR)) {
             try FileRead.readFile(path: dir.path, maxSize: 100)
         }
         let error = try #require(throws: SystemError.self) { try FileRead.readFile(path: "/dev/zero", maxSize: 100) }

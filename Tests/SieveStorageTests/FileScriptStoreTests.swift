@@ -64,6 +64,20 @@ struct FileScriptStoreTests {
         #expect(throws: StorageError.notFound("x")) { try store.setActive("x") }
     }
 
+    @Test("a script file larger than any upload (put there by hand) is not read into memory: EFBIG")
+    func oversizedFile() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        try store.putScript("a", content: bytes("keep;"))
+        // Sparse: the size is what counts, not the blocks.
+        #expect(truncate(home.path + "/sieve/a.sieve", off_t(FileScriptStore.maxScriptFileSize + 1)) == 0)
+        #expect(throws: StorageError.io(operation: "read", path: home.path + "/sieve/a.sieve", errno: EFBIG)) {
+            try store.getScript("a")
+        }
+        #expect(truncate(home.path + "/sieve/a.sieve", off_t(FileScriptStore.maxScriptFileSize)) == 0)
+        #expect(try store.getScript("a").count == FileScriptStore.maxScriptFileSize)
+    }
+
     @Test("listing ignores other files, directories, links and temporary files")
     func listingIgnoresOthers() throws {
         let home = TemporaryHome()
