@@ -10,7 +10,7 @@ public final class DirectoryHandle {
 
     /// Opens the directory at an absolute or relative `path` (links in the path are followed).
     public init(path: String) throws(SystemError) {
-        let fd = try FileSystem.retrying("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let fd = try FileSystem.opening("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         self.descriptor = fd
         self.path = path
     }
@@ -28,7 +28,7 @@ public final class DirectoryHandle {
 
     /// Opens the subdirectory `name`, not following a link there.
     public func openDirectory(_ name: String) throws(SystemError) -> DirectoryHandle {
-        let fd = try FileSystem.retrying("open", display(name)) {
+        let fd = try FileSystem.opening("open", display(name)) {
             openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         }
         return DirectoryHandle(descriptor: fd, path: display(name))
@@ -50,7 +50,7 @@ public final class DirectoryHandle {
     /// Opens an existing regular file for reading without following a link (ELOOP if it is one)
     /// and without blocking on a FIFO; anything but a regular file fails with EINVAL.
     public func openForReading(_ name: String) throws(SystemError) -> FileSystemFile {
-        let fd = try FileSystem.retrying("open", display(name)) {
+        let fd = try FileSystem.opening("open", display(name)) {
             openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         }
         let file = FileSystemFile(descriptor: fd, path: display(name))
@@ -60,17 +60,19 @@ public final class DirectoryHandle {
         return file
     }
 
-    /// Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for writing.
-    public func createExclusive(_ name: String, mode: mode_t = 0o600) throws(SystemError) -> FileSystemFile {
-        let fd = try FileSystem.retrying("create", display(name)) {
-            openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        }
+    /// Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for writing; `appending` adds O_APPEND, so
+    /// that every write lands whole at the end.
+    public func createExclusive(
+        _ name: String, mode: mode_t = 0o600, appending: Bool = false
+    ) throws(SystemError) -> FileSystemFile {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | (appending ? O_APPEND : 0)
+        let fd = try FileSystem.opening("create", display(name)) { openat(descriptor, name, flags, mode) }
         return FileSystemFile(descriptor: fd, path: display(name))
     }
 
     /// Opens or creates a file for reading and writing without following a link (for lock files).
     public func openOrCreate(_ name: String, mode: mode_t = 0o600) throws(SystemError) -> FileSystemFile {
-        let fd = try FileSystem.retrying("open", display(name)) {
+        let fd = try FileSystem.opening("open", display(name)) {
             openat(descriptor, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, mode)
         }
         return FileSystemFile(descriptor: fd, path: display(name))

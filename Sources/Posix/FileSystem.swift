@@ -63,6 +63,19 @@ public enum FileSystem {
         }
     }
 
+    /// Runs an open-like `body` (EINTR retried) and moves the descriptor it returns above 2: descriptors 0-2
+    /// belong to the protocol and the log, and a file opened while one of them was closed must not take its
+    /// place (a log line would land in it).
+    static func opening(_ operation: String, _ path: String, _ body: () -> Int32) throws(SystemError) -> Int32 {
+        let fd = try retrying(operation, path, body)
+        guard fd <= 2 else { return fd }
+        let moved = fcntl(fd, F_DUPFD_CLOEXEC, Int32(3))
+        let code = Glibc.errno
+        _ = close(fd)
+        guard moved >= 0 else { throw SystemError(operation: operation, path: path, errno: code) }
+        return moved
+    }
+
     /// `mkdir -p`: creates `path` and any missing parents with `mode`; existing directories are fine.
     /// Each directory created is made durable by an fsync of its parent.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(SystemError) {

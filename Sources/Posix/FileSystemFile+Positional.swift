@@ -43,8 +43,7 @@ extension FileSystemFile {
         let flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW)
         // withCString hands over a native string's own bytes; passing `path` directly would copy it into a
         // temporary [CChar] (one more generic array type for the runtime to set up on every connection).
-        let fd = path.withCString { cPath in SystemCall.retryingEINTR { open(cPath, flags) } }
-        guard fd >= 0 else { throw SystemError(operation: "open", path: path, errno: errno) }
+        let fd = try FileSystem.opening("open", path) { path.withCString { open($0, flags) } }
         return FileSystemFile(descriptor: fd, path: path)
     }
 

@@ -72,6 +72,11 @@ public final class FileSystemFile {
             detail: "file is \(size) octets or more, larger than the limit of \(maxSize)")
     }
 
+    /// Cuts the file to nothing (`ftruncate` to 0).
+    public func truncate() throws(SystemError) {
+        try FileSystem.retrying("truncate", path) { ftruncate(descriptor, 0) }
+    }
+
     /// fsync: data and metadata reach the disk.
     public func sync() throws(SystemError) {
         try FileSystem.retrying("fsync", path) { fsync(descriptor) }

@@ -1,4 +1,3 @@
-import Glibc
 import Posix
 
 /// One session's transcript file: opened (as root, before the privilege drop) by
@@ -14,13 +13,13 @@ public final class TranscriptFile {
     /// The user whose session this turned out to be, once known.
     public private(set) var user: String?
     /// False once recording has stopped (write error, or the session was excluded by `rawlog_users`).
-    public var isRecording: Bool { fd >= 0 }
+    public var isRecording: Bool { file != nil }
 
     let logger: Logger
-    /// The file, or -1 once recording stopped.
-    private var fd: Int32
-    /// The directory, kept open for renameat/unlinkat; -1 when there is none (tests).
-    private var directoryFD: Int32
+    /// The file, or nil once recording stopped.
+    private var file: FileSystemFile?
+    /// The directory, kept open for the rename and the unlink; nil when there is none (tests).
+    private var directory: DirectoryHandle?
     /// The name without the `.transcript` suffix: `20261127T001500.123Z-pid12345`.
     let stem: String
     /// `rawlog_users`; empty: everyone.
@@ -34,23 +33,19 @@ public final class TranscriptFile {
     private var discarded = false
 
     init(
-        fd: Int32, directoryFD: Int32, directoryPath: String, stem: String, users: [String], maxLiteral: Int,
+        file: FileSystemFile, directory: DirectoryHandle?, directoryPath: String, stem: String, users: [String],
+        maxLiteral: Int,
         maxSize: UInt64 = 0, logger: Logger
     ) {
         self.maxSize = maxSize
-        self.fd = fd
-        self.directoryFD = directoryFD
+        self.file = file
+        self.directory = directory
         self.directoryPath = directoryPath
         self.stem = stem
         self.name = stem + ".transcript"
         self.users = users
         self.transcriber = Transcriber(maxLiteral: maxLiteral)
         self.logger = logger
-    }
-
-    deinit {
-        if fd >= 0 { _ = Glibc.close(fd) }
-        if directoryFD >= 0 { _ = Glibc.close(directoryFD) }
     }
 
     // MARK: - Recording
@@ -112,14 +107,15 @@ public final class TranscriptFile {
             discard()
             return
         }
-        guard directoryFD >= 0 else { return }
+        guard let directory else { return }
         let newName = stem + "-" + TranscriptFile.safeFileNamePart(user) + ".transcript"
-        if renameat(directoryFD, name, directoryFD, newName) == 0 {
+        do {
+            try directory.rename(name, to: newName)
             name = newName
-        } else {
-            let code = errno
+        } catch {
             logger.log(
-                .debug, "transcript \(directoryPath)/\(name): cannot rename to \(newName): \(ErrnoText.describe(code))")
+                .debug,
+                "transcript \(directoryPath)/\(name): cannot rename to \(newName): \(ErrnoText.describe(error.errno))")
         }
         // The directory's last use (it was opened as root): the user the process is about to become keeps no
         // handle on it.
@@ -127,8 +123,7 @@ public final class TranscriptFile {
     }
 
     private func closeDirectory() {
-        if directoryFD >= 0 { _ = Glibc.close(directoryFD) }
-        directoryFD = -1
+        directory = nil
     }
 
     /// Ends the transcript: records what a direction left unfinished and the disconnect reason, then
@@ -141,10 +136,7 @@ public final class TranscriptFile {
             write(transcriber.note(.text("disconnect reason=\(reason)")))
         }
         if !users.isEmpty && user == nil { discard() }
-        if fd >= 0 {
-            _ = Glibc.close(fd)
-            fd = -1
-        }
+        file = nil
         closeDirectory()
     }
 
@@ -153,21 +145,16 @@ public final class TranscriptFile {
     /// Drops the transcript: unlinked, or (when the directory no longer permits it) emptied.
     private func discard() {
         discarded = true
-        if directoryFD >= 0 && unlinkat(directoryFD, name, 0) == 0 {
-            // gone
-        } else if fd >= 0 {
-            _ = ftruncate(fd, 0)
+        if (try? directory?.unlink(name)) == nil {
+            try? file?.truncate()
         }
-        if fd >= 0 {
-            _ = Glibc.close(fd)
-            fd = -1
-        }
+        file = nil
         closeDirectory()
     }
 
     private func write(_ entries: [Entry]) {
         for entry in entries {
-            guard fd >= 0 else { return }
+            guard isRecording else { return }
             let record = TranscriptRecord(
                 timeOfDay: TranscriptFile.timeOfDay(), source: entry.source, literalLength: entry.literalLength,
                 text: entry.text)
@@ -177,23 +164,16 @@ public final class TranscriptFile {
 
     /// One write(2) per record: with O_APPEND a record is never split by a kill -9 between records.
     private func writeLine(_ bytes: [UInt8]) {
+        guard let file else { return }
         if maxSize > 0 && size + UInt64(bytes.count) > maxSize {
             stop(because: "rawlog_max_size (\(maxSize) bytes) reached", level: .warning)
             return
         }
         size += UInt64(bytes.count)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 {
-                let code = written < 0 ? errno : ENOSPC
-                stop(because: "write failed: \(ErrnoText.describe(code))")
-                return
-            }
-            offset += written
+        do {
+            try file.write(bytes)
+        } catch {
+            stop(because: "write failed: \(ErrnoText.describe(error.errno))")
         }
     }
 
@@ -203,10 +183,8 @@ public final class TranscriptFile {
         // A last try to say so in the file itself (a short line may still fit where a long one did not).
         let note = TranscriptRecord(
             timeOfDay: TranscriptFile.timeOfDay(), source: .event, text: "transcript stopped: \(reason)")
-        let bytes = Array((note.rendered + "\n").utf8)
-        _ = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress!, raw.count) }
-        _ = Glibc.close(fd)
-        fd = -1
+        try? file?.write(Array((note.rendered + "\n").utf8))
+        file = nil
     }
 
     static func timeOfDay() -> Int {

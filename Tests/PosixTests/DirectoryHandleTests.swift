@@ -42,6 +42,21 @@ struct DirectoryHandleTests {
         #expect(home.read("target") == "T")
     }
 
+    @Test("a file opened while descriptors 0-2 are closed lands above them (they belong to the protocol and the log)")
+    func aboveStandardDescriptors() {
+        let status = runInChild {
+            _ = close(0)
+            _ = close(2)
+            guard let directory = try? DirectoryHandle(path: "/tmp"), directory.descriptor > 2 else { _exit(10) }
+            guard let file = try? FileSystemFile.openForReading(path: "/proc/self/status", followLinks: true),
+                file.descriptor > 2
+            else { _exit(11) }
+            guard fcntl(0, F_GETFD) == -1, fcntl(2, F_GETFD) == -1 else { _exit(12) }
+            _exit(0)
+        }
+        #expect(status == 0)
+    }
+
     @Test("readFile refuses links and files over its bound, and reads large files whole")
     func readFile() throws {
         let home = TemporaryDirectory()

@@ -148,10 +148,9 @@ struct TranscriptFileTests {
     @Test("a file write error is logged once and stops recording; the session's I/O goes on")
     func fullDisk() throws {
         let scratch = Scratch()
-        let fd = open("/dev/full", O_WRONLY | O_APPEND)
-        try #require(fd >= 0)
         let file = TranscriptFile(
-            fd: fd, directoryFD: -1, directoryPath: "/dev", stem: "full", users: [], maxLiteral: 10,
+            file: try DirectoryHandle(path: "/dev").openOrCreate("full"), directory: nil, directoryPath: "/dev",
+            stem: "full", users: [], maxLiteral: 10,
             logger: scratch.logger)
         let inner = FakeTransport(["NOOP\r\n", "NOOP\r\n"])
         let transport = TranscriptTransport(wrapping: inner, file: file)
