@@ -42,7 +42,3 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let readOnly: Int32 = EROFS
 }
 
-/// The name transports used for `SystemError`.
-public typealias IOError = SystemError
-/// The name the file-system calls used for `SystemError`.
-public typealias FileSystemError = SystemError
