@@ -105,7 +105,7 @@ extension Session {
         } catch let error as StorageError {
             return Session.effects(for: error)
         } catch {
-            return Session.effects(for: .io(operation: "\(error)", path: "", errno: 0))
+            return Session.effects(for: .io(SystemError(operation: "storage", errno: 0, detail: "\(error)")))
         }
     }
 
@@ -133,16 +133,16 @@ extension Session {
             ]
         case .invalidName(let name):
             return [.send(.response(Response(.no, Texts.invalidStoredScriptName(name))))]
-        case .io(let operation, let path, let errno):
+        case .io(let error):
             // ENOSPC and EDQUOT: the file system, not us, is out of room.
-            if errno == 28 || errno == 122 {
+            if error.isOutOfSpace {
                 return [
-                    .log(.warning, "storage full: \(operation) \(path): \(ErrnoText.describe(errno))"),
+                    .log(.warning, "storage full: \(error)"),
                     .send(.response(Response(.no, code: .quota, Texts.diskFull))),
                 ]
             }
             return [
-                .log(.error, "storage error: \(operation) \(path): \(ErrnoText.describe(errno))"),
+                .log(.error, "storage error: \(error)"),
                 .send(.response(Response(.no, code: .tryLater, Texts.storageFailure))),
             ]
         }

@@ -8,7 +8,7 @@ extension FileScriptStore {
     /// then gives up with `.tryLater`. Rescues a regular file at the active link's place first.
     func withLock<T>(_ body: (DirectoryHandle) throws(StorageError) -> T) throws(StorageError) -> T {
         guard let directory = try openStorage(create: true) else {
-            throw .io(operation: "open", path: storagePath, errno: SystemError.invalidArgument)
+            throw .io(SystemError(operation: "open", path: storagePath, errno: SystemError.invalidArgument))
         }
         // Inside `exclusively`: this process holds the lock already (a second flock would wait for itself).
         if holdsLock { return try body(directory) }

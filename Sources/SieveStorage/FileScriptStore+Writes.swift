@@ -16,7 +16,7 @@ extension FileScriptStore {
         // Writing and fsyncing the content, the slow part, happens outside the lock, so that two sessions'
         // uploads overlap; only the rename and the directory fsync are serialized.
         guard let directory = try openStorage(create: true) else {
-            throw .io(operation: "open", path: storagePath, errno: SystemError.invalidArgument)
+            throw .io(SystemError(operation: "open", path: storagePath, errno: SystemError.invalidArgument))
         }
         let temporary = try writeTemporary(content, for: fileName, in: directory)
         do {

@@ -57,13 +57,14 @@ public final class FileScriptStore: ScriptStore {
         history: HistoryLimits = .off
     ) throws(StorageError) {
         guard let storagePath = StoragePath.normalize(storageDirectory) else {
-            throw .io(operation: "open storage", path: storageDirectory, errno: SystemError.invalidArgument)
+            throw .io(
+                SystemError(operation: "open storage", path: storageDirectory, errno: SystemError.invalidArgument))
         }
         guard let link = StoragePath.normalize(activeLinkPath).flatMap(StoragePath.split), link.name != ".." else {
-            throw .io(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument)
+            throw .io(SystemError(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument))
         }
         guard StoragePath.normalize(activeLinkPath) != storagePath else {
-            throw .io(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument)
+            throw .io(SystemError(operation: "open storage", path: activeLinkPath, errno: SystemError.invalidArgument))
         }
         self.storagePath = storagePath
         self.linkDirectoryPath = link.directory
@@ -181,7 +182,9 @@ public final class FileScriptStore: ScriptStore {
 
     /// The storage directory, created (mode 0700, parents too) when `create` is set; `nil` if it does not exist.
     func openStorage(create: Bool) throws(StorageError) -> DirectoryHandle? {
-        if create && readOnly { throw .io(operation: "write", path: storagePath, errno: SystemError.readOnly) }
+        if create && readOnly {
+            throw .io(SystemError(operation: "write", path: storagePath, errno: SystemError.readOnly))
+        }
         if let storage { return storage }
         do {
             storage = try DirectoryHandle(path: storagePath)
@@ -201,7 +204,7 @@ public final class FileScriptStore: ScriptStore {
     /// The directory of the active link; created when `create` is set; `nil` if it does not exist.
     func openLinkDirectory(create: Bool) throws(StorageError) -> DirectoryHandle? {
         if create && readOnly {
-            throw .io(operation: "write", path: linkDirectoryPath, errno: SystemError.readOnly)
+            throw .io(SystemError(operation: "write", path: linkDirectoryPath, errno: SystemError.readOnly))
         }
         do {
             return try DirectoryHandle(path: linkDirectoryPath)
@@ -220,7 +223,7 @@ public final class FileScriptStore: ScriptStore {
     // MARK: Errors
 
     static func storageError(_ error: SystemError) -> StorageError {
-        .io(operation: error.operation, path: error.path ?? "", errno: error.errno)
+        .io(error)
     }
 
     /// Runs a file-system call, turning its error into `.io`.

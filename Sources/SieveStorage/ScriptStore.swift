@@ -1,3 +1,5 @@
+import Posix
+
 // The storage seen by the session: one user's scripts and which one is active.
 // Names passed in are already valid ManageSieve script names (the protocol layer checked them);
 // implementations still refuse anything that could escape their directory.
@@ -24,7 +26,7 @@ public enum StorageError: Error, Equatable, Sendable {
     /// A name that cannot be stored (defence in depth; the protocol layer refuses these first).
     case invalidName(String)
     /// A system call failed: which operation, on what, and errno.
-    case io(operation: String, path: String, errno: Int32)
+    case io(SystemError)
 }
 
 /// One script as listed.

@@ -170,7 +170,7 @@ struct UserStorage {
         case .quotaExceeded(let kind, let limit): "quota exceeded (\(kind), limit \(limit))"
         case .tryLater: "the storage is locked by another session; try again"
         case .invalidName(let name): "invalid script name '\(name)'"
-        case .io(let operation, let path, let errno): "\(operation) \(path): \(ErrnoText.describe(errno))"
+        case .io(let error): "\(error)"
         }
     }
 

@@ -159,6 +159,28 @@ struct SessionTests {
         let text = String(decoding: ResponseEncoder.encode(.response(response)), as: UTF8.self)
         #expect(text.hasPrefix(expected + " "))
     }
+
+    @Test("a system error is logged as 'operation path: errno text'; a full disk or quota (EDQUOT) answers QUOTA")
+    func storageErrorLogs() {
+        func logged(_ error: SystemError) -> [String] {
+            Session.effectsForTesting(.io(error)).compactMap { effect in
+                if case .log(_, let text) = effect { return text }
+                return nil
+            }
+        }
+        #expect(
+            logged(SystemError(operation: "write", path: "/x", errno: 28)) == [
+                "storage full: write /x: \(ErrnoText.describe(28))"
+            ])
+        #expect(
+            logged(SystemError(operation: "write", path: "/x", errno: 122)) == [
+                "storage full: write /x: \(ErrnoText.describe(122))"
+            ])
+        #expect(
+            logged(SystemError(operation: "open", path: "/x", errno: 5)) == [
+                "storage error: open /x: \(ErrnoText.describe(5))"
+            ])
+    }
 }
 
 enum StorageErrorCase: Sendable, CustomStringConvertible {
@@ -172,8 +194,8 @@ enum StorageErrorCase: Sendable, CustomStringConvertible {
         case .scripts: .quotaExceeded(.maxScripts, limit: 1)
         case .storage: .quotaExceeded(.maxStorage, limit: 1)
         case .busy: .tryLater
-        case .full: .io(operation: "write", path: "/x", errno: 28)
-        case .io: .io(operation: "open", path: "/x", errno: 5)
+        case .full: .io(SystemError(operation: "write", path: "/x", errno: 28))
+        case .io: .io(SystemError(operation: "open", path: "/x", errno: 5))
         }
     }
     var description: String { "\(value)" }

@@ -71,7 +71,13 @@ struct FileScriptStoreTests {
         try store.putScript("a", content: bytes("keep;"))
         // Sparse: the size is what counts, not the blocks.
         #expect(truncate(home.path + "/sieve/a.sieve", off_t(FileScriptStore.maxScriptFileSize + 1)) == 0)
-        #expect(throws: StorageError.io(operation: "read", path: home.path + "/sieve/a.sieve", errno: EFBIG)) {
+        #expect(
+            throws: StorageError.io(
+                SystemError(
+                    operation: "read", path: home.path + "/sieve/a.sieve", errno: EFBIG,
+                    detail: "file is \(FileScriptStore.maxScriptFileSize + 1) octets or more, larger than the limit of "
+                        + "\(FileScriptStore.maxScriptFileSize)"))
+        ) {
             try store.getScript("a")
         }
         #expect(truncate(home.path + "/sieve/a.sieve", off_t(FileScriptStore.maxScriptFileSize)) == 0)

@@ -53,11 +53,11 @@ struct ReadOnlyStoreTests {
                 try body()
                 Issue.record("a read-only store wrote")
             } catch let error as StorageError {
-                guard case .io(_, _, let code) = error else {
+                guard case .io(let failure) = error else {
                     Issue.record("unexpected \(error)")
                     return
                 }
-                #expect(code == EROFS)
+                #expect(failure.errno == EROFS)
             } catch {
                 Issue.record("unexpected \(error)")
             }
