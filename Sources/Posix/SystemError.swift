@@ -41,4 +41,3 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// EROFS, for a store opened read-only that is asked to write.
     public static let readOnly: Int32 = EROFS
 }
-
