@@ -22,6 +22,15 @@ public enum Clock {
         return UInt64(max(0, now.tv_sec)) &* 1000 &+ UInt64(max(0, now.tv_nsec)) / 1_000_000
     }
 
+    /// The local time zone's offset from UTC at `epochSeconds`, in minutes, as localtime_r finds it (TZ, else
+    /// /etc/localtime). For managesievectl's dry runs only: the server keeps to UTC.
+    public static func localOffsetMinutes(atEpochSeconds epochSeconds: Int64) -> Int {
+        var t = time_t(epochSeconds)
+        var parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return 0 }
+        return Int(parts.tm_gmtoff) / 60
+    }
+
     /// Sleeps at least `milliseconds`, resuming after signals with the remaining time (nanosleep
     /// reports it), so an ignored signal cannot shorten e.g. the failed-login delay.
     public static func sleep(milliseconds: Int) {

@@ -11,8 +11,10 @@ import SieveMessage
 /// actions the script would take (or one JSON object with `--json`), and with `--trace` why: every command
 /// and test executed, with what it compared. Nothing is delivered.
 struct TestCommand: ParsableCommand {
+    // The super-command name: `managesievectl test …` parses this command as the root (ManageSieveCtl.main).
     static let configuration = CommandConfiguration(
         commandName: "test",
+        _superCommandName: "managesievectl",
         abstract: "Run a Sieve script against a message without delivering it.",
         discussion: """
             Lists the actions SCRIPT would take for MESSAGE (a file with the message as delivered) and whether \
@@ -136,12 +138,7 @@ struct TestCommand: ParsableCommand {
     }
 
     private func makeContext(options: CompileOptions) throws -> InterpreterContext {
-        let directory =
-            personalDir
-            ?? {
-                let d = (script as NSString).deletingLastPathComponent
-                return d.isEmpty ? "." : d
-            }()
+        let directory = personalDir ?? Self.directory(of: script)
         let global = globalDir
         let instant = try nowDate()
         var context = InterpreterContext(
@@ -160,13 +157,23 @@ struct TestCommand: ParsableCommand {
         return context
     }
 
+    /// The directory part of a path ("." for a bare name), as dirname(1).
+    static func directory(of path: String) -> String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == 0x2F { bytes.removeLast() }
+        guard let slash = bytes.lastIndex(of: 0x2F) else { return "." }
+        var end = slash
+        while end > 0, bytes[end - 1] == 0x2F { end -= 1 }
+        return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
     private static func stripAngles(_ s: String) -> String {
         s.hasPrefix("<") && s.hasSuffix(">") && s.count >= 2 ? String(s.dropFirst().dropLast()) : s
     }
 
     /// --now, else the clock; the local zone's offset at that instant (a `date` test without :zone uses it).
     private func nowDate() throws -> MessageDate {
-        var seconds = Int64(Date().timeIntervalSince1970)
+        var seconds = Int64(Clock.wallClockMilliseconds() / 1000)
         var explicitZone: Int? = nil
         if let now {
             if let n = Int64(now) {
@@ -181,7 +188,8 @@ struct TestCommand: ParsableCommand {
                 throw Self.usage("--now: '\(now)' is not a time")
             }
         }
-        let local = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))) / 60
+        // localtime_r rather than Foundation's TimeZone, whose first use cost a millisecond of a run.
+        let local = Clock.localOffsetMinutes(atEpochSeconds: seconds)
         return MessageDate(epochSeconds: seconds, zoneMinutes: explicitZone.map { _ in local } ?? local)
     }
 
