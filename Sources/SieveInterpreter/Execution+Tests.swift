@@ -181,7 +181,13 @@ extension Execution {
             return [value] + groups
         case .regex:
             guard let regex = context.regex else { return nil }
-            return regex(key, spec.comparator == .asciiCasemap, value)
+            let caseInsensitive = spec.comparator == .asciiCasemap
+            if let literal = RegexLiteral.required(key),
+                !RegexLiteral.occurs(literal, in: value, caseInsensitive: caseInsensitive)
+            {
+                return nil
+            }
+            return regex(key, caseInsensitive, value)
         case .value(let op): return op.holds(spec.comparator.order(value, key)) ? [] : nil
         case .count: return nil
         }

@@ -179,3 +179,52 @@ enum Wildcard {
         return captures
     }
 }
+
+/// `:regex` keys that are plain text: a match needs that text in the value, which is found without compiling
+/// the expression (a filter script's :regex rules mostly fail, and regcomp costs more than the search).
+enum RegexLiteral {
+    /// The text a POSIX extended expression made only of ASCII literals (an optional leading `^` and trailing
+    /// `$`, metacharacters escaped with `\`) requires; nil for any other expression.
+    static func required(_ pattern: [UInt8]) -> [UInt8]? {
+        var literal: [UInt8] = []
+        var i = 0
+        var end = pattern.count
+        if i < end, pattern[i] == 0x5E { i += 1 }
+        if end > i, pattern[end - 1] == 0x24, end < 2 || pattern[end - 2] != 0x5C { end -= 1 }
+        while i < end {
+            let c = pattern[i]
+            if c == 0x5C {
+                // Only an escaped metacharacter is a literal: glibc gives \w, \b, \1, … other meanings.
+                guard i + 1 < end, isMeta(pattern[i + 1]) else { return nil }
+                literal.append(pattern[i + 1])
+                i += 2
+                continue
+            }
+            guard c >= 0x20, c < 0x7F, !isMeta(c) else { return nil }
+            literal.append(c)
+            i += 1
+        }
+        return literal.isEmpty ? nil : literal
+    }
+
+    private static func isMeta(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x2E, 0x5B, 0x5D, 0x28, 0x29, 0x2A, 0x2B, 0x3F, 0x7B, 0x7D, 0x7C, 0x5E, 0x24, 0x5C: return true
+        default: return false
+        }
+    }
+
+    /// Whether `literal` (ASCII) occurs in `value`, ASCII letters compared case-insensitively when asked.
+    static func occurs(_ literal: [UInt8], in value: [UInt8], caseInsensitive: Bool) -> Bool {
+        guard literal.count <= value.count else { return false }
+        func fold(_ c: UInt8) -> UInt8 { caseInsensitive && c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        let key = literal.map(fold)
+        let first = key[0]
+        for start in 0...(value.count - key.count) where fold(value[start]) == first {
+            var k = 1
+            while k < key.count, fold(value[start + k]) == key[k] { k += 1 }
+            if k == key.count { return true }
+        }
+        return false
+    }
+}

@@ -287,4 +287,30 @@ private func run(
             """, "Received: a; Sat, 1 Jan 2000 00:00:01 +0000\r\nReceived: b; Fri, 31 Dec 1999 23:59:59 -0500\r\n\r\n")
         #expect(r.actions == [.fileinto(mailbox: "04:59:59", flags: [], copy: false, create: false)])
     }
+
+    @Test("a :regex key of plain text is searched for before regcomp; any other key goes to the matcher")
+    func regexLiteral() throws {
+        #expect(RegexLiteral.required(Array("^\\[ticket-7\\]".utf8)) == Array("[ticket-7]".utf8))
+        #expect(RegexLiteral.required(Array("abc$".utf8)) == Array("abc".utf8))
+        for pattern in ["a.c", "a|b", "\\w+", "x*", "(a)", "", "^$", "a\\1", "caf\u{E9}"] {
+            #expect(RegexLiteral.required(Array(pattern.utf8)) == nil, "\(pattern)")
+        }
+        #expect(RegexLiteral.occurs(Array("[tick".utf8), in: Array("re: [TICKET-1]".utf8), caseInsensitive: true))
+        #expect(!RegexLiteral.occurs(Array("[tick".utf8), in: Array("re: [TICKET-1]".utf8), caseInsensitive: false))
+        // A matcher that matches everything: only keys whose text is absent from the value are kept from it.
+        var context = InterpreterContext(compileOptions: CompileOptions(extensions: .all))
+        context.regex = { _, _, subject in [subject] }
+        let r = try run(
+            """
+            require ["fileinto", "regex"];
+            if header :regex "subject" "^absent$" { fileinto "literal-absent"; }
+            if header :regex "subject" "HELLO" { fileinto "literal-present"; }
+            if header :regex "subject" "abs.nt" { fileinto "expression"; }
+            """, context: context)
+        #expect(
+            r.actions == [
+                .fileinto(mailbox: "literal-present", flags: [], copy: false, create: false),
+                .fileinto(mailbox: "expression", flags: [], copy: false, create: false),
+            ])
+    }
 }
