@@ -58,7 +58,8 @@ struct MIMEBuilder {
                     continue
                 }
             }
-            pos = next
+            // Only a line starting with "--" can be a boundary: the lines in between need not be split.
+            pos = Self.nextDashLine(bytes, after: pos)
         }
         for index in open where parts[index].bodyEnd < 0 { parts[index].bodyEnd = end }
         for index in parts.indices where parts[index].bodyEnd < 0 { parts[index].bodyEnd = end }
@@ -176,6 +177,25 @@ struct MIMEBuilder {
         let end = bytes.count
         while i < end && bytes[i] != 0x0A { i += 1 }
         return i
+    }
+
+    /// The start of the first line after `pos` that begins with "--", or the end of the bytes. Looks at every
+    /// other byte: a "--" after an LF has one of its dashes on a looked-at byte (base64 and most text lines
+    /// have no dash, so this is where a large body's scan spends its time).
+    static func nextDashLine(_ bytes: [UInt8], after pos: Int) -> Int {
+        bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var i = pos + 1
+            while i < n {
+                if p[i] == 0x2D {
+                    // The line starts at i - 1 ("\n--" ending at i) or at i ("\n--" starting at i - 1).
+                    if i - 1 > pos, p[i - 2] == 0x0A, p[i - 1] == 0x2D { return i - 1 }
+                    if p[i - 1] == 0x0A, i + 1 < n, p[i + 1] == 0x2D { return i }
+                }
+                i += 2
+            }
+            return n
+        }
     }
 
     /// `pos` (a line start) moved back over the line break before it.

@@ -56,6 +56,26 @@ private func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: 
         #expect(text(m.body(of: 2)).hasSuffix("--inner--\r\nignored"))
     }
 
+    @Test("the boundary search finds every line starting with \"--\", whichever byte parity its dashes have")
+    func dashLines() {
+        for text in ["ab\n--x", "a\n--x", "\n--", "a\r\n--b\n-c\n--d", "--a\n-\n--", "x\n--\n--"] {
+            let bytes = Array(text.utf8)
+            var expected: [Int] = []
+            for q in 1..<max(1, bytes.count - 1) where bytes[q - 1] == 0x0A && bytes[q] == 0x2D && bytes[q + 1] == 0x2D
+            {
+                expected.append(q)
+            }
+            var found: [Int] = []
+            var pos = 0
+            while true {
+                pos = MIMEBuilder.nextDashLine(bytes, after: pos)
+                if pos >= bytes.count { break }
+                found.append(pos)
+            }
+            #expect(found == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test("an outer boundary ends the parts inside it even when the inner multipart is not closed")
     func outerBoundaryClosesInner() throws {
         let m = try parse(
