@@ -32,8 +32,11 @@ public enum ResponseEncoder {
             }
         case .scriptList(let entries):
             // RFC 5804 §2.7: listscripts-line = sieve-name [SP "ACTIVE"] CRLF
+            bytes.reserveCapacity(bytes.count + entries.reduce(0) { $0 + $1.name.utf8.count + 4 } + 7)
             for entry in entries {
-                encodeString(Array(entry.name.utf8), into: &bytes)
+                // The name's own storage, not a copy of it per line.
+                var name = entry.name
+                name.withUTF8 { encodeString($0, into: &bytes) }
                 if entry.isActive {
                     bytes.append(contentsOf: " ACTIVE".utf8)
                 }
@@ -130,11 +133,16 @@ public enum ResponseEncoder {
             return
         }
         bytes.append(Ascii.quote)
-        for byte in content {
-            if byte == Ascii.quote || byte == Ascii.backslash {
-                bytes.append(Ascii.backslash)
+        if content.contains(where: { $0 == Ascii.quote || $0 == Ascii.backslash }) {
+            for byte in content {
+                if byte == Ascii.quote || byte == Ascii.backslash {
+                    bytes.append(Ascii.backslash)
+                }
+                bytes.append(byte)
             }
-            bytes.append(byte)
+        } else {
+            // The common case in one copy: a LISTSCRIPTS of thousands of names otherwise appends byte by byte.
+            bytes.append(contentsOf: content)
         }
         bytes.append(Ascii.quote)
     }

@@ -20,8 +20,7 @@ extension Session {
             ]
         case .listScripts:
             return perform {
-                let scripts = try store.listScripts()
-                let entries = scripts.map { ScriptListEntry(name: $0.name, isActive: $0.isActive) }
+                let entries = try store.listScriptNames().map { ScriptListEntry(name: $0.name, isActive: $0.isActive) }
                 return [.send(.scriptList(entries)), .send(.response(.ok))]
             }
         case .getScript(let rawName):

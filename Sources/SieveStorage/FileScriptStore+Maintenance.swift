@@ -127,51 +127,31 @@ extension FileScriptStore {
     func checkQuota(in directory: DirectoryHandle?, fileName: String, size: UInt64) throws(StorageError) {
         if let limit = quota.maxScriptSize, size > limit { throw .quotaExceeded(.maxSize, limit: limit) }
         guard quota.maxScripts != nil || quota.maxStorage != nil else { return }
-        let files = try directory.map { d throws(StorageError) in try scriptFiles(in: d) } ?? []
-        try checkQuota(files: files, fileName: fileName, size: size)
+        guard let directory else { return try checkQuota(usage: (0, 0, nil), size: size) }
+        let usage = try usage(in: directory, of: fileName, sizes: quota.maxStorage != nil, removingStale: false)
+        try checkQuota(usage: usage, size: size)
     }
 
-    /// `checkQuota` and `removeStaleTemporaries(prefix: ".", kind: .regular)` in one pass over the directory:
-    /// a store of thousands of scripts is listed and stat'ed once per upload, not twice.
+    /// `checkQuota` and `removeStaleTemporaries(prefix: ".", kind: .regular)` in one pass over the directory.
     func checkQuotaRemovingStaleTemporaries(
         in directory: DirectoryHandle, fileName: String, size: UInt64
     ) throws(StorageError) {
         if let limit = quota.maxScriptSize, size > limit { throw .quotaExceeded(.maxSize, limit: limit) }
-        let needFiles = quota.maxScripts != nil || quota.maxStorage != nil
-        var files: [(name: String, size: UInt64)] = []
-        let now = FileSystem.now()
-        for entry in try Self.io({ () throws(SystemError) in try directory.entries() }) {
-            if let name = Self.scriptName(forFile: entry) {
-                guard needFiles else { continue }
-                let status: FileSystemStatus?
-                do {
-                    status = try directory.status(entry)
-                } catch {
-                    throw Self.storageError(error)
-                }
-                guard let status, status.kind == .regular else { continue }
-                files.append((name, status.size))
-            } else if entry.hasPrefix("."), entry.hasSuffix(Self.temporarySuffix) {
-                guard let status = try? directory.status(entry), status.kind == .regular,
-                    Self.isStale(temporary: entry, modificationTime: status.modificationTime, now: now)
-                else { continue }
-                try? directory.unlink(entry)
-            }
-        }
-        if needFiles { try checkQuota(files: files, fileName: fileName, size: size) }
+        let usage = try usage(in: directory, of: fileName, sizes: quota.maxStorage != nil, removingStale: true)
+        if quota.maxScripts != nil || quota.maxStorage != nil { try checkQuota(usage: usage, size: size) }
     }
 
-    private func checkQuota(files: [(name: String, size: UInt64)], fileName: String, size: UInt64) throws(StorageError)
+    private func checkQuota(
+        usage: (count: UInt64, total: UInt64, existing: UInt64?), size: UInt64
+    )
+        throws(StorageError)
     {
-        let name = Self.scriptName(forFile: fileName)
-        let existing = files.first { $0.name == name }
-        if let limit = quota.maxScripts, existing == nil, UInt64(files.count) + 1 > limit {
+        if let limit = quota.maxScripts, usage.existing == nil, usage.count + 1 > limit {
             throw .quotaExceeded(.maxScripts, limit: limit)
         }
         if let limit = quota.maxStorage {
-            let total = files.reduce(UInt64(0)) { $0.addingReportingOverflow($1.size).overflow ? .max : $0 + $1.size }
             // HAVESPACE may ask about any size: saturate instead of trapping on overflow.
-            let (after, overflow) = (total - min(total, existing?.size ?? 0)).addingReportingOverflow(size)
+            let (after, overflow) = (usage.total - min(usage.total, usage.existing ?? 0)).addingReportingOverflow(size)
             if overflow || after > limit { throw .quotaExceeded(.maxStorage, limit: limit) }
         }
     }

@@ -84,31 +84,24 @@ public final class FileScriptStore: ScriptStore {
     // MARK: Reading
 
     public func listScripts() throws(StorageError) -> [StoredScript] {
+        try listing(sizes: true) { StoredScript(name: $0, isActive: $1, size: Int(clamping: $2)) }
+    }
+
+    /// LISTSCRIPTS needs no sizes: no fstatat per script where the file system reports entry types.
+    public func listScriptNames() throws(StorageError) -> [ListedScript] {
+        try listing(sizes: false) { name, isActive, _ in ListedScript(name: name, isActive: isActive) }
+    }
+
+    /// The scripts in the byte order of their names' UTF-8, as `make` makes them from the name, the active flag
+    /// and the size (0 unless `sizes`).
+    private func listing<T>(sizes: Bool, _ make: (String, Bool, UInt64) -> T) throws(StorageError) -> [T] {
         try prepare()
         guard let directory = try openStorage(create: false) else { return [] }
         let active = try resolveActive(in: directory)
         let hidden = try interruptedRenameLeftover(in: directory).flatMap(Self.scriptName(forFile:))
-        let scripts = try scriptFiles(in: directory).filter { $0.name != hidden }.map { file in
-            StoredScript(name: file.name, isActive: file.name == active, size: Int(clamping: file.size))
+        return try scanScripts(in: directory, sizes: sizes) { name, size in
+            name == hidden ? nil : make(name, name == active, size)
         }
-        return scripts.sorted { Self.precedes($0.name, $1.name) }
-    }
-
-    /// Byte order of the names' UTF-8, compared over their contiguous storage: the generic
-    /// `lexicographicallyPrecedes` over two UTF8Views was four fifths of a 1,000-script LISTSCRIPTS.
-    static func precedes(_ first: String, _ second: String) -> Bool {
-        let fast = first.utf8.withContiguousStorageIfAvailable { a in
-            second.utf8.withContiguousStorageIfAvailable { b -> Bool in
-                let count = min(a.count, b.count)
-                var index = 0
-                while index < count {
-                    if a[index] != b[index] { return a[index] < b[index] }
-                    index += 1
-                }
-                return a.count < b.count
-            }
-        }
-        return (fast ?? nil) ?? first.utf8.lexicographicallyPrecedes(second.utf8)
     }
 
     public func getScript(_ name: String) throws(StorageError) -> [UInt8] {
@@ -161,23 +154,6 @@ public final class FileScriptStore: ScriptStore {
     static func scriptName(forFile fileName: String) -> String? {
         guard fileName.hasSuffix(scriptSuffix), fileName.utf8.count > scriptSuffix.utf8.count else { return nil }
         return String(fileName.dropLast(scriptSuffix.count))
-    }
-
-    /// The regular `*.sieve` files of the storage (links and other entries are not scripts).
-    func scriptFiles(in directory: DirectoryHandle) throws(StorageError) -> [(name: String, size: UInt64)] {
-        var result: [(name: String, size: UInt64)] = []
-        for entry in try Self.io({ () throws(SystemError) in try directory.entries() }) {
-            guard let name = Self.scriptName(forFile: entry) else { continue }
-            let status: FileSystemStatus?
-            do {
-                status = try directory.status(entry)
-            } catch {
-                throw Self.storageError(error)
-            }
-            guard let status, status.kind == .regular else { continue }
-            result.append((name, status.size))
-        }
-        return result
     }
 
     /// The storage directory, created (mode 0700, parents too) when `create` is set; `nil` if it does not exist.

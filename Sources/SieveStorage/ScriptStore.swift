@@ -41,6 +41,16 @@ public struct StoredScript: Equatable, Sendable {
     }
 }
 
+/// One script as LISTSCRIPTS shows it.
+public struct ListedScript: Equatable, Sendable {
+    public var name: String
+    public var isActive: Bool
+    public init(name: String, isActive: Bool) {
+        self.name = name
+        self.isActive = isActive
+    }
+}
+
 /// Limits on one user's storage; `nil` means unlimited.
 public struct QuotaLimits: Equatable, Sendable {
     public var maxScriptSize: UInt64?
@@ -57,6 +67,8 @@ public struct QuotaLimits: Equatable, Sendable {
 public protocol ScriptStore: AnyObject {
     /// All scripts, sorted by name, with the active flag.
     func listScripts() throws(StorageError) -> [StoredScript]
+    /// The same without the sizes, which a store may then not need to look up.
+    func listScriptNames() throws(StorageError) -> [ListedScript]
     /// The content of a script.
     func getScript(_ name: String) throws(StorageError) -> [UInt8]
     /// Whether a script of that name exists.
@@ -79,6 +91,10 @@ public protocol ScriptStore: AnyObject {
 }
 
 extension ScriptStore {
+    public func listScriptNames() throws(StorageError) -> [ListedScript] {
+        try listScripts().map { ListedScript(name: $0.name, isActive: $0.isActive) }
+    }
+
     /// A store only one session uses needs no lock.
     public func exclusively<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T { try body() }
 }

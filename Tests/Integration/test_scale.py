@@ -289,6 +289,44 @@ def test_putscript_among_a_thousand_scripts_stats_each_once(server_env):
     assert 1000 <= len(stats) <= 1010, (len(stats), text[-1500:])
 
 
+def test_listscripts_system_calls_do_not_grow_with_the_scripts(server_env):
+    """LISTSCRIPTS reads the storage with getdents and nothing per script (the directory says which entries are
+    regular files; a listing needs no sizes): a session listing 1,000 scripts makes hardly more system calls
+    than one listing 10, and stats none of the scripts."""
+    if shutil.which("strace") is None:
+        pytest.fail("strace is not installed (tools/install-test-deps installs it)")
+    storage = server_env.storage("alice")
+    storage.mkdir()
+    login = f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'
+
+    def session(count):
+        for n in range(count):
+            path = storage / f"script{n:04}.sieve"
+            if not path.exists():
+                path.write_text("keep;\n")
+        # A link and a directory with script names are no scripts (and a listing still tells them apart).
+        if not (storage / "link.sieve").is_symlink():
+            (storage / "link.sieve").symlink_to("script0000.sieve")
+            (storage / "dir.sieve").mkdir()
+        if IS_ROOT:
+            for path in [storage, *storage.iterdir()]:
+                os.chown(path, TEST_UID, TEST_GID, follow_symlinks=False)
+        trace = server_env.root / f"strace-{count}.out"
+        proc = subprocess.run(["strace", "-f", "-o", str(trace), str(SERVER), "-c", str(server_env.config)],
+                              input=f"{login}LISTSCRIPTS\r\nLOGOUT\r\n".encode(), capture_output=True, timeout=60)
+        names = re.findall(rb'^"(script\d{4})"\r$', proc.stdout, re.M)
+        assert len(names) == count and names == sorted(names), proc.stdout[-300:]
+        assert b'"link"' not in proc.stdout and b'"dir"' not in proc.stdout
+        lines = [line for line in trace.read_text().splitlines() if "(" in line and "resumed>" not in line]
+        return lines
+
+    few, many = session(10), session(1000)
+    stats = [line for line in many if re.search(r'stat\w*\(.*"script\d{4}\.sieve"', line)]
+    assert stats == [], stats[:5]
+    # The same session but for the listing: a few more getdents and buffer growth, not one call per script.
+    assert len(many) - len(few) <= 20, (len(few), len(many))
+
+
 # --- many sessions at once ---------------------------------------------------------------------------------
 
 SESSIONS = 200

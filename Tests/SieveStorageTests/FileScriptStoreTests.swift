@@ -341,6 +341,36 @@ struct PlantedLinkTests {
         #expect(throws: StorageError.notFound("f")) { try store.getScript("f") }
         #expect(try store.listScripts().map(\.name) == ["a"])
     }
+
+    @Test("lists in the byte order of the names' UTF-8, past a long shared prefix too, with or without sizes")
+    func listingOrder() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        let names = [
+            "b", "a", "aaaaaaaaaaaaaaaaZ", "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaA", "aaaaaaaaaaaaaaaaAb", "é", "z", "Z",
+            "aaaaaaaa", "aaaaaaaab", "aaaaaaa", "e\u{301}", "日本", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ]
+        for name in names { try store.putScript(name, content: bytes(name)) }
+        try store.setActive("aaaaaaaaaaaaaaaaA")
+        let expected = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(try store.listScripts().map(\.name) == expected)
+        #expect(try store.listScripts().map(\.size) == expected.map(\.utf8.count))
+        #expect(
+            try store.listScriptNames()
+                == expected.map { ListedScript(name: $0, isActive: $0 == "aaaaaaaaaaaaaaaaA") })
+    }
+
+    @Test("a link or a directory named like a script is listed by neither listing")
+    func listingSkipsLinksAndDirectories() throws {
+        let home = TemporaryHome()
+        let store = try home.store()
+        try store.putScript("a", content: bytes("keep;"))
+        home.symlink("sieve/l.sieve", to: "a.sieve")
+        #expect(mkdir(home.storage + "/d.sieve", 0o700) == 0)
+        #expect(try store.listScripts().map(\.name) == ["a"])
+        #expect(try store.listScriptNames() == [ListedScript(name: "a", isActive: false)])
+    }
 }
 
 @Suite("FileScriptStore: quota")
@@ -420,5 +450,20 @@ struct QuotaTests {
         home.write("sieve/big.txt", String(repeating: "x", count: 1000))
         home.write("sieve/other.txt", "x")
         try store.putScript("a", content: Array(repeating: 0x41, count: 10))
+    }
+
+    @Test("links and directories named like scripts do not count; neither do leftover temporary files")
+    func linksFree() throws {
+        let home = TemporaryHome()
+        let store = try home.store(QuotaLimits(maxScripts: 2, maxStorage: 10))
+        try store.putScript("a", content: Array(repeating: 0x41, count: 5))
+        home.write("outside", String(repeating: "x", count: 1000))
+        home.symlink("sieve/l.sieve", to: "../outside")
+        #expect(mkdir(home.storage + "/d.sieve", 0o700) == 0)
+        home.write("sieve/.x.1.0123456789abcdef.tmp", String(repeating: "x", count: 1000))
+        try store.checkSpace(name: "b", size: 5)
+        try store.putScript("b", content: Array(repeating: 0x42, count: 5))
+        #expect(throws: StorageError.quotaExceeded(.maxScripts, limit: 2)) { try store.checkSpace(name: "c", size: 0) }
+        #expect(throws: StorageError.quotaExceeded(.maxStorage, limit: 10)) { try store.checkSpace(name: "a", size: 6) }
     }
 }
