@@ -108,8 +108,16 @@ extension FileScriptStore {
                     time += 1
                 }
             }
-            try scriptDirectory.sync()
-            try pruneHistory(in: historyDirectory)
+            // One fsync of the script's history for the new version and whatever the pruning removed there
+            // (the common case: the oldest version of the same script), before the caller's rename or unlink.
+            let synced: Set<String>
+            do {
+                synced = try pruneHistory(in: historyDirectory)
+            } catch {
+                try? scriptDirectory.sync()
+                throw error
+            }
+            if !synced.contains(fileName) { try scriptDirectory.sync() }
         } catch {
             historyProblem?(
                 "cannot keep the previous version of \(fileName): \(error)")
@@ -165,7 +173,9 @@ extension FileScriptStore {
     }
 
     /// Keeps at most `maxVersions` per script and `maxTotalSize` octets in all, removing the oldest first.
-    private func pruneHistory(in historyDirectory: DirectoryHandle) throws(SystemError) {
+    /// Returns the script directories it changed, each fsynced since.
+    @discardableResult
+    private func pruneHistory(in historyDirectory: DirectoryHandle) throws(SystemError) -> Set<String> {
         let versions = try allVersions(in: historyDirectory).sorted { $0.retiredAt > $1.retiredAt }
         var perScript: [String: Int] = [:]
         var total: UInt64 = 0
@@ -186,12 +196,18 @@ extension FileScriptStore {
             try scriptDirectory.unlink(id)
             touched.insert(name)
         }
+        var removedDirectory = false
         for name in touched {
             let scriptDirectory = try historyDirectory.openDirectory(name)
             try scriptDirectory.sync()
-            if try scriptDirectory.entries().isEmpty { try historyDirectory.removeDirectory(name) }
+            if try scriptDirectory.entries().isEmpty {
+                try historyDirectory.removeDirectory(name)
+                removedDirectory = true
+            }
         }
-        if !touched.isEmpty { try historyDirectory.sync() }
+        // Unlinking a version changes only its script's directory; the history's own only when one is removed.
+        if removedDirectory { try historyDirectory.sync() }
+        return touched
     }
 
     // MARK: Reading the history

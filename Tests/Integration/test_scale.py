@@ -289,6 +289,31 @@ def test_putscript_among_a_thousand_scripts_stats_each_once(server_env):
     assert 1000 <= len(stats) <= 1010, (len(stats), text[-1500:])
 
 
+def test_putscript_with_a_full_history_fsyncs_three_times(server_env):
+    """Replacing a script whose history is full: the upload, the script's history (its new version and the
+    oldest one pruned, together) and the storage after the rename are fsynced, each once; the history's own
+    directory is not, as no directory in it was created or removed."""
+    if shutil.which("strace") is None:
+        pytest.fail("strace is not installed (tools/install-test-deps installs it)")
+    server_env.write_config("sieve_history_max_versions = 2\n")
+    login = f'AUTHENTICATE "PLAIN" "{plain_b64("alice", "secret")}"\r\n'
+
+    def put(content):
+        commands = f'{login}PUTSCRIPT "s" {{{len(content)}+}}\r\n{content}\r\nLOGOUT\r\n'.encode()
+        trace = server_env.root / "strace.out"
+        proc = subprocess.run(["strace", "-f", "-e", "trace=fsync,fdatasync", "-o", str(trace), str(SERVER),
+                               "-c", str(server_env.config)], input=commands, capture_output=True, timeout=60)
+        assert proc.stdout.count(b"\r\nOK") >= 3, proc.stdout[-300:]
+        return [line for line in trace.read_text().splitlines() if "sync(" in line]
+
+    for n in range(4):
+        put(f"# version {n}\r\nkeep;\r\n")
+    syncs = put("# the last\r\nkeep;\r\n")
+    versions = os.listdir(server_env.storage("alice") / ".managesieved.history" / "s.sieve")
+    assert len(versions) == 2, versions
+    assert len(syncs) == 3, syncs
+
+
 def test_listscripts_system_calls_do_not_grow_with_the_scripts(server_env):
     """LISTSCRIPTS reads the storage with getdents and nothing per script (the directory says which entries are
     regular files; a listing needs no sizes): a session listing 1,000 scripts makes hardly more system calls
