@@ -34,6 +34,7 @@ static inline int shim_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
 static inline int shim_SSL_get_extms_support(SSL *ssl) { return (int)SSL_get_extms_support(ssl); }
 static inline const EVP_MD *shim_EVP_get_digestbynid(int nid) { return EVP_get_digestbynid(nid); }
 static inline void shim_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline void shim_OPENSSL_clear_free(void *p, size_t count) { OPENSSL_clear_free(p, count); }
 
 static inline uint64_t shim_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 static inline uint64_t shim_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }

@@ -30,7 +30,10 @@ public final class TLSServerContext: @unchecked Sendable {
         if let reason = Self.unreadable(settings.keyPath) {
             throw .keyUnreadable(path: settings.keyPath, reason: reason)
         }
-        guard SSL_CTX_use_PrivateKey_file(context, settings.keyPath, SSL_FILETYPE_PEM) == 1 else {
+        guard
+            Self.useUnencryptedPKCS8Key(context, path: settings.keyPath)
+                || SSL_CTX_use_PrivateKey_file(context, settings.keyPath, SSL_FILETYPE_PEM) == 1
+        else {
             let reason = OpenSSLError.drain()
             // OpenSSL also refuses a readable key of the wrong pair here ("key values mismatch").
             if reason.contains("values mismatch") { throw .keyMismatch }
@@ -95,6 +98,38 @@ public final class TLSServerContext: @unchecked Sendable {
 
     deinit {
         SSL_CTX_free(context)
+    }
+
+    /// Loads the key when its file starts with an unencrypted PKCS#8 block ("PRIVATE KEY", what `openssl req`
+    /// and `genpkey` write) decoding it as the certificate's key type; false (nothing loaded, the error queue
+    /// cleared) for any other form or failure, which the caller then hands to `SSL_CTX_use_PrivateKey_file`
+    /// for OpenSSL's own reasons. That generic reader tries every decoder OpenSSL has for every key type
+    /// (OSSL_DECODER set-up for "any" type): a quarter of what building the context costs, paid between the
+    /// client's STARTTLS and its handshake, while a key for this certificate can only be of its type. A key of
+    /// another pair but the same type still fails in `SSL_CTX_use_PrivateKey` ("values mismatch").
+    static func useUnencryptedPKCS8Key(_ context: OpaquePointer, path: String) -> Bool {
+        defer { ERR_clear_error() }
+        guard let certificate = SSL_CTX_get0_certificate(context), let publicKey = X509_get0_pubkey(certificate),
+            let file = BIO_new_file(path, "r")
+        else { return false }
+        defer { BIO_free(file) }
+        var name: UnsafeMutablePointer<CChar>? = nil
+        var header: UnsafeMutablePointer<CChar>? = nil
+        var data: UnsafeMutablePointer<UInt8>? = nil
+        var length = 0
+        guard PEM_read_bio(file, &name, &header, &data, &length) == 1 else { return false }
+        defer {
+            shim_OPENSSL_free(name)
+            shim_OPENSSL_free(header)
+            shim_OPENSSL_clear_free(data, length)  // the key itself
+        }
+        guard let name, strcmp(name, "PRIVATE KEY") == 0, let data, length > 0 else { return false }
+        var cursor: UnsafePointer<UInt8>? = UnsafePointer(data)
+        guard let key = d2i_PrivateKey_ex(EVP_PKEY_get_base_id(publicKey), nil, &cursor, length, nil, nil) else {
+            return false
+        }
+        defer { EVP_PKEY_free(key) }
+        return SSL_CTX_use_PrivateKey(context, key) == 1
     }
 
     /// OpenSSL's own set-up, before anything else in the process uses it. `OPENSSL_init_ssl` by default also

@@ -54,6 +54,34 @@ struct TLSServerContextTests {
         }
     }
 
+    @Test(
+        "keys load in every PEM form: PKCS#8, traditional RSA, EC parameters before the key",
+        arguments: [
+            ("rsa.pem", "rsa8.key"), ("rsa.pem", "rsa.key"), ("ecparam.pem", "ecparam.key"),
+            ("ed25519.pem", "ed25519.key"),
+        ])
+    func keyForms(certificate: String, key: String) throws {
+        _ = try TLSServerContext(
+            settings: TLSSettings(
+                certificatePath: files.directory + "/" + certificate, keyPath: files.directory + "/" + key))
+    }
+
+    @Test("a PKCS#8 key of another type than the certificate, or another pair's RSA key, is a key mismatch")
+    func mismatchedType() {
+        #expect(throws: TLSError.keyMismatch) {
+            try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.serverCertificate, keyPath: files.ed25519Key))
+        }
+        #expect(throws: TLSError.keyMismatch) {
+            try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.ed25519Certificate, keyPath: files.rsaPKCS8Key))
+        }
+        #expect(throws: TLSError.keyMismatch) {
+            try TLSServerContext(
+                settings: TLSSettings(certificatePath: files.rsaCertificate, keyPath: files.serverKey))
+        }
+    }
+
     @Test("a key of another pair is a key mismatch")
     func mismatch() {
         #expect(throws: TLSError.keyMismatch) {

@@ -49,6 +49,30 @@ struct TLSTransportTests {
         #expect(peer.handshakeOK)
     }
 
+    @Test("an RSA certificate with its PKCS#8 key: a handshake signed with that key succeeds")
+    func rsaHandshake() throws {
+        let (server, client) = socketPair()
+        defer { close(server); close(client) }
+        let context = try TLSServerContext(
+            settings: TLSSettings(certificatePath: files.rsaCertificate, keyPath: files.rsaPKCS8Key))
+        let peer = TestClient(input: client, output: client)
+        let thread = Background {
+            guard peer.connect() else { return }
+            peer.write("NOOP\r\n")
+            peer.shutdown()
+        }
+        let transport = context.makeTransport(input: server, output: server)
+        try transport.handshake(timeoutMilliseconds: 5000)
+        var buffer: [UInt8] = []
+        while buffer.count < 6 {
+            let result = try transport.read(into: &buffer, maxCount: 100, timeoutMilliseconds: 5000)
+            if result == .timeout || result == .eof { break }
+        }
+        thread.wait()
+        #expect(peer.handshakeOK)
+        #expect(String(decoding: buffer, as: UTF8.self) == "NOOP\r\n")
+    }
+
     @Test("works over two pipes (separate input and output fds) and blocking fds get their flags back")
     func pipes() throws {
         var toServer: [Int32] = [0, 0]

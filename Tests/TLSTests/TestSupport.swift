@@ -22,6 +22,13 @@ struct CertificateFiles: Sendable {
     /// A server leaf signed by the test CA, without the CA in its file.
     var chainedCertificate: String { directory + "/chained.pem" }
     var chainedKey: String { directory + "/chained.key" }
+    /// The same key forms in other encodings: `openssl ecparam -genkey` (an "EC PARAMETERS" block, then
+    /// "EC PRIVATE KEY"), RSA in its traditional form and as PKCS#8.
+    var ecParametersCertificate: String { directory + "/ecparam.pem" }
+    var ecParametersKey: String { directory + "/ecparam.key" }
+    var rsaCertificate: String { directory + "/rsa.pem" }
+    var rsaTraditionalKey: String { directory + "/rsa.key" }
+    var rsaPKCS8Key: String { directory + "/rsa8.key" }
 
     static let shared: CertificateFiles = make()
 
@@ -92,6 +99,11 @@ struct CertificateFiles: Sendable {
             "-out", "chained.pem",
         ])
         run(["pkey", "-in", "server.key", "-aes256", "-passout", "pass:secret", "-out", "encrypted.key"])
+        run(["ecparam", "-name", "prime256v1", "-genkey", "-out", "ecparam.key"])
+        run(["req", "-x509", "-key", "ecparam.key", "-out", "ecparam.pem", "-days", "2", "-subj", "/CN=localhost"])
+        run(["genrsa", "-traditional", "-out", "rsa.key", "2048"])
+        run(["req", "-x509", "-key", "rsa.key", "-out", "rsa.pem", "-days", "2", "-subj", "/CN=localhost"])
+        run(["pkey", "-in", "rsa.key", "-out", "rsa8.key"])
         return CertificateFiles(directory: dir)
     }
 }
