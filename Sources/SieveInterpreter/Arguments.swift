@@ -11,7 +11,7 @@ struct Arguments {
     private static let valued: Set<String> = [
         "comparator", "count", "value", "content", "zone", "index", "param", "over", "under", "days", "seconds",
         "subject", "from", "addresses", "handle", "flags", "importance", "options", "message", "method", "id",
-        "specialuse", "mailboxid", "first", "header",
+        "specialuse", "mailboxid", "first", "header", "uniqueid",
     ]
 
     init(_ arguments: [ScriptArgument]) {

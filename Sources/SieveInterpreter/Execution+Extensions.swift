@@ -298,12 +298,20 @@ extension Arguments {
     var matchCountZero: Bool { has("count") }
 }
 
-/// RFC 6068 mailto URIs as enotify uses them.
+/// RFC 6068 mailto URIs as enotify uses them, read as Pigeonhole's mailto method does: recipients split at
+/// commas after percent-decoding, `bcc` and the other reserved header fields dropped.
 struct Mailto {
     var recipients: [String]
     var headers: [String]
     var subject: String?
     var body: String?
+
+    /// Header fields a mailto URI may not set (Pigeonhole's list: the notification's own trace and origin
+    /// fields); they are ignored with a warning at compile time.
+    static let reservedHeaders: Set<String> = [
+        "auto-submitted", "received", "message-id", "data", "bcc", "in-reply-to", "references", "resent-date",
+        "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc", "resent-msg-id", "from", "sender",
+    ]
 
     static func parse(_ uri: String) -> Mailto? {
         guard uri.lowercased().hasPrefix("mailto:") else { return nil }
@@ -311,9 +319,9 @@ struct Mailto {
         let pieces = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var result = Mailto(recipients: [], headers: [], subject: nil, body: nil)
         func addresses(_ text: Substring, _ field: String) -> Bool {
-            for item in text.split(separator: ",") {
-                guard let decoded = percentDecode(item) else { return false }
-                let trimmed = decoded.trimmingSpaces
+            guard let decoded = percentDecode(text) else { return false }
+            for item in decoded.split(separator: ",") {
+                let trimmed = String(item).trimmingSpaces
                 guard Execution.redirectAddress(Array(trimmed.utf8)) != nil else { return false }
                 result.recipients.append("\(field): \(trimmed)")
             }
@@ -325,12 +333,13 @@ struct Mailto {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard let name = percentDecode(kv[0]) else { return nil }
                 let value = kv.count == 2 ? kv[1] : ""
-                switch name.lowercased() {
+                let lowered = name.lowercased()
+                switch lowered {
                 case "to": guard addresses(value, "To") else { return nil }
                 case "cc": guard addresses(value, "Cc") else { return nil }
-                case "bcc": guard addresses(value, "Bcc") else { return nil }
                 case "subject": result.subject = percentDecode(value)
                 case "body": result.body = percentDecode(value)
+                case _ where reservedHeaders.contains(lowered): continue
                 default:
                     guard let decoded = percentDecode(value) else { return nil }
                     result.headers.append("\(name): \(decoded)")

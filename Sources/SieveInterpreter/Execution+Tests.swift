@@ -71,7 +71,8 @@ extension Execution {
             return try dateTest(node.name, args, &scope, line: line)
         case "mailboxexists":
             let names = args.strings(at: 0).map { String(decoding: expand($0, &scope), as: UTF8.self) }
-            let ok = names.allSatisfy { $0 == "INBOX" || context.mailboxes.contains($0) }
+            // INBOX is one folder whatever its case (RFC 3501 §5.1), as for fileinto.
+            let ok = names.allSatisfy { $0.lowercased() == "inbox" || context.mailboxes.contains($0) }
             note(line, "mailboxexists \(quoted(names)) → \(ok)")
             return ok
         case "environment":
@@ -106,12 +107,39 @@ extension Execution {
             note(line, "specialuse_exists: no folder has a special-use flag in a dry run → false")
             return false
         case "duplicate":
-            note(line, "duplicate: no duplicate state in a dry run → false")
-            return false
+            return duplicate(args, &scope, line: line)
         default:
             note(line, "\(node.name): not evaluated in a dry run → false")
             return false
         }
+    }
+
+    /// RFC 7352: whether the message's unique id (`:uniqueid`, else the `:header` field's value, else the
+    /// Message-ID) is in the injected state (`InterpreterContext.duplicateSeen`). With no state, as
+    /// Pigeonhole's sieve-test, nothing has been seen.
+    func duplicate(_ args: Arguments, _ scope: inout Scope, line: Int) -> Bool {
+        var id: [UInt8]?
+        if let unique = args.string("uniqueid") {
+            id = expand(unique, &scope)
+        } else {
+            let name = args.string("header").map { expand($0, &scope) } ?? Array("message-id".utf8)
+            id = fields([name], Arguments([]), scope).first?.first.map { Execution.trimmed($0.value) }
+        }
+        guard let id, !id.isEmpty else {
+            note(line, "duplicate: no unique id → false")
+            return false
+        }
+        let text = String(decoding: id, as: UTF8.self)
+        let seen = context.duplicateSeen.contains(text)
+        note(line, "duplicate \"\(text)\": \(seen ? "seen before" : "not seen") → \(seen)")
+        return seen
+    }
+
+    static func trimmed(_ value: [UInt8]) -> [UInt8] {
+        var slice = value[...]
+        while let c = slice.first, c == 0x20 || c == 0x09 { slice = slice.dropFirst() }
+        while let c = slice.last, c == 0x20 || c == 0x09 { slice = slice.dropLast() }
+        return Array(slice)
     }
 
     func matchSpec(_ args: Arguments) -> MatchSpec {

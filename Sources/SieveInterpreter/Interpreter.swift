@@ -230,6 +230,11 @@ final class Execution {
             for name in args.strings(at: 0) { scope.globalNames.insert(Execution.lowerName(name)) }
         case "setflag", "addflag", "removeflag":
             try changeFlags(command.name, args, &scope, line: line)
+        case "mark", "unmark":
+            // The deprecated imapflags draft: addflag/removeflag of \Flagged on the internal variable.
+            var flagArgs = args
+            flagArgs.positional = [.string(Array("\\Flagged".utf8))]
+            try changeFlags(command.name == "mark" ? "addflag" : "removeflag", flagArgs, &scope, line: line)
         case "vacation":
             try vacation(args, &scope, line: line)
         case "notify":

@@ -34,6 +34,8 @@ public struct InterpreterContext: Sendable {
     public var environment: [String: String]
     /// Whether to record a trace line for every command and test.
     public var trace: Bool
+    /// The unique ids the `duplicate` test finds as seen before (its state, injected; empty: none).
+    public var duplicateSeen: Set<String> = []
 
     public init(
         envelopeFrom: String? = nil, envelopeTo: String? = nil, mailboxes: Set<String> = [],

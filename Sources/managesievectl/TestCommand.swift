@@ -52,6 +52,11 @@ struct TestCommand: ParsableCommand {
     var now: String?
 
     @Option(
+        name: .customLong("duplicate-seen"),
+        help: "A unique id the duplicate test finds as seen before (:uniqueid, else the :header or Message-ID value).")
+    var duplicateSeen: [String] = []
+
+    @Option(
         name: .customLong("batch"),
         help: "A file listing messages, one path a line ('-': standard input), run after any given as arguments.")
     var batchFile: String?
@@ -154,6 +159,7 @@ struct TestCommand: ParsableCommand {
             },
             compileOptions: options, maxRedirects: options.maxRedirects)
         context.trace = trace
+        context.duplicateSeen = Set(duplicateSeen)
         return context
     }
 

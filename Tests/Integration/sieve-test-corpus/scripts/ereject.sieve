@@ -1,0 +1,3 @@
+require ["ereject", "fileinto"];
+if header :contains "subject" "meeting" { ereject "No meetings, please."; }
+fileinto "after-ereject";

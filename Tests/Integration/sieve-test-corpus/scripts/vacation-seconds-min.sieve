@@ -1,0 +1,2 @@
+require "vacation-seconds";
+vacation :seconds 5 :subject "Away" "Back soon.";
