@@ -59,12 +59,7 @@ struct Replay {
                 try authenticate(command, over: channel)
                 continue
             }
-            show(command.records)
-            do {
-                try channel.transport.write(command.bytes)
-            } catch {
-                throw ReplayError(message: "write to the server: \(error)")
-            }
+            try send(command, over: channel)
             let recorded = nextRecordedAnswer()
             if recorded.isEmpty { break }  // the original session ended before an answer
             let answer = try readAnswer(channel)
@@ -190,9 +185,7 @@ struct Replay {
         func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         func send(_ line: String) throws(ReplayError) {
             print(palette.paint("  C: \(line.hasPrefix("AUTHENTICATE") ? line : "<credentials>")", for: .client))
-            do { try channel.transport.write(Array((line + "\r\n").utf8)) } catch {
-                throw ReplayError(message: "write to the server: \(error)")
-            }
+            try write(Array((line + "\r\n").utf8), over: channel)
         }
         var answer: [String]
         switch mechanism {
@@ -225,12 +218,7 @@ struct Replay {
     /// STARTTLS as recorded; when the server says OK now too, the TLS handshake (verified as `tls` says),
     /// then the capabilities the server sends inside TLS, compared with the recorded ones.
     mutating func startTLS(_ command: Command, over channel: ReplayChannel) throws(ReplayError) {
-        show(command.records)
-        do {
-            try channel.transport.write(command.bytes)
-        } catch {
-            throw ReplayError(message: "write to the server: \(error)")
-        }
+        try send(command, over: channel)
         let recorded = nextRecordedAnswer()
         let answer = try readAnswer(channel)
         compare(recorded: recorded, live: answer)
@@ -243,6 +231,21 @@ struct Replay {
     }
 
     // MARK: Comparison and display
+
+    /// Shows a recorded command and sends it as it was recorded.
+    func send(_ command: Command, over channel: ReplayChannel) throws(ReplayError) {
+        show(command.records)
+        try write(command.bytes, over: channel)
+    }
+
+    /// Writes to the server; a failure ends the replay.
+    func write(_ bytes: [UInt8], over channel: ReplayChannel) throws(ReplayError) {
+        do {
+            try channel.transport.write(bytes)
+        } catch {
+            throw ReplayError(message: "write to the server: \(error)")
+        }
+    }
 
     func show(_ records: [TranscriptRecord]) {
         for record in records {
