@@ -83,10 +83,12 @@ extension Execution {
                         method: "mailto", importance: importance, subject: message ?? mailto.subject, from: from,
                         recipients: mailto.recipients, headers: mailto.headers, body: mailto.body)))
         } else {
-            var importance = 2
-            if args.has("high") { importance = 1 }
+            // Pigeonhole's defaults: importance 1 without :low/:normal/:high, the message "$from$: $subject$".
+            var importance = 1
+            if args.has("normal") { importance = 2 }
             if args.has("low") { importance = 3 }
             let id = args.string("id").map { String(decoding: expand($0, &scope), as: UTF8.self) }
+            let text = deprecatedNotifyMessage(message ?? "$from$: $subject$")
             let recipients = (args.strings("options") ?? []).map {
                 "To: " + String(decoding: expand($0, &scope), as: UTF8.self)
             }
@@ -94,8 +96,73 @@ extension Execution {
             try addEntry(
                 .notifyDeprecated(
                     Action.DeprecatedNotification(
-                        importance: importance, message: message, id: id, recipients: recipients)))
+                        importance: importance, message: text, id: id, recipients: recipients)))
         }
+    }
+
+    /// The deprecated notify draft's message variables: $from$, $env-from$, $subject$, $text$ and $text[N]$
+    /// (the first N characters of the first text part's body).
+    func deprecatedNotifyMessage(_ template: String) -> String {
+        guard template.contains("$") else { return template }
+        func header(_ name: String) -> String {
+            guard let index = message.parts[0].headers.firstIndex(where: { $0.hasName(name) }) else { return "" }
+            return String(decoding: decodedValue(index), as: UTF8.self)
+        }
+        func text() -> String {
+            let index = message.parts.firstIndex { $0.contentType == "text/plain" && $0.children.isEmpty } ?? 0
+            let body = TransferEncoding.decode(message.body(of: index), encoding: message.parts[index].transferEncoding)
+            return String(decoding: body, as: UTF8.self)
+        }
+        var out = ""
+        var rest = Substring(template)
+        while let start = rest.firstIndex(of: "$") {
+            out += rest[..<start]
+            let after = rest[rest.index(after: start)...]
+            guard let end = after.firstIndex(of: "$") else {
+                rest = rest[start...]
+                break
+            }
+            let name = after[..<end].lowercased()
+            var value: String? = nil
+            switch name {
+            case "from": value = header("from")
+            case "env-from": value = context.envelopeFrom ?? ""
+            case "subject": value = header("subject")
+            case "text": value = text()
+            default:
+                if name.hasPrefix("text["), name.hasSuffix("]"), let n = Int(name.dropFirst(5).dropLast()), n >= 0 {
+                    value = String(text().prefix(n))
+                }
+            }
+            if let value {
+                out += value
+                rest = after[after.index(after: end)...]
+            } else {
+                out += "$"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
+    /// The deprecated draft's denotify: cancels the notifications so far whose :id matches (all without a
+    /// match type) and, with :low/:normal/:high, whose importance is that one.
+    func denotify(_ args: Arguments, _ scope: inout Scope, line: Int) {
+        let spec = matchSpec(args)
+        let key = args.positional.isEmpty ? nil : expand(args.strings(at: 0).first ?? [], &scope)
+        var importance: Int? = nil
+        if args.has("high") { importance = 1 }
+        if args.has("normal") { importance = 2 }
+        if args.has("low") { importance = 3 }
+        let before = entries.count
+        entries.removeAll { entry in
+            guard case .notifyDeprecated(let n) = entry else { return false }
+            if let importance, n.importance != importance { return false }
+            guard let key else { return true }
+            guard let id = n.id else { return false }
+            return match(Array(id.utf8), key, spec) != nil
+        }
+        note(line, "denotify: \(before - entries.count) notification(s) cancelled")
     }
 
     private func addEntry(_ entry: Entry) throws(Flow) {

@@ -237,6 +237,8 @@ final class Execution {
             try changeFlags(command.name == "mark" ? "addflag" : "removeflag", flagArgs, &scope, line: line)
         case "vacation":
             try vacation(args, &scope, line: line)
+        case "denotify":
+            denotify(args, &scope, line: line)
         case "notify":
             try notify(args, &scope, line: line)
         case "addheader":

@@ -54,6 +54,11 @@ def normalise(result):
         elif t == "notify":
             actions.append("notify importance=%s subject=%s from=%s recipients=%s headers=%s" % (
                 a["importance"], a["subject"], a["from"], a["recipients"] or None, a["headers"] or None))
+        elif t == "notify_deprecated":
+            # The recorder reads sieve-test's "=> message : …" lines trimmed.
+            message = a["message"].strip() if a["message"] is not None else None
+            actions.append("notify_deprecated importance=%s message=%s id=%s recipients=%s" % (
+                a["importance"], message, a["id"], a["recipients"] or None))
         else:
             actions.append(json.dumps(a))
     return {
