@@ -106,7 +106,8 @@ public final class PasswdDatabase {
         }
         loadError = nil
         if version.size <= UInt64(Self.indexThreshold) {
-            source = .text(PasswdFile(parsing: (try? file.readAll(maxSize: Self.indexThreshold)) ?? []))
+            let bytes = try? file.readAll(maxSize: Self.indexThreshold, knownSize: version.size)
+            source = .text(PasswdFile(parsing: bytes ?? []))
             self.notes = notes
             return
         }

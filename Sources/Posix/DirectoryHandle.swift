@@ -50,14 +50,25 @@ public final class DirectoryHandle {
     /// Opens an existing regular file for reading without following a link (ELOOP if it is one)
     /// and without blocking on a FIFO; anything but a regular file fails with EINVAL.
     public func openForReading(_ name: String) throws(SystemError) -> FileSystemFile {
+        let file = try openNonBlocking(name)
+        _ = try regularSize(of: file, name)
+        return file
+    }
+
+    private func openNonBlocking(_ name: String) throws(SystemError) -> FileSystemFile {
         let fd = try FileSystem.opening("open", display(name)) {
             openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         }
-        let file = FileSystemFile(descriptor: fd, path: display(name))
-        guard try file.status().kind == .regular else {
+        return FileSystemFile(descriptor: fd, path: display(name))
+    }
+
+    /// The open file's size; EINVAL when it is not a regular file.
+    private func regularSize(of file: FileSystemFile, _ name: String) throws(SystemError) -> UInt64 {
+        let status = try file.status()
+        guard status.kind == .regular else {
             throw SystemError(operation: "open", path: display(name), errno: EINVAL)
         }
-        return file
+        return status.size
     }
 
     /// Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) for writing; `appending` adds O_APPEND, so
@@ -81,7 +92,8 @@ public final class DirectoryHandle {
     /// Reads a whole regular file of at most `maxSize` octets (see `openForReading` and
     /// `FileSystemFile.readAll`).
     public func readFile(_ name: String, maxSize: Int) throws(SystemError) -> [UInt8] {
-        try openForReading(name).readAll(maxSize: maxSize)
+        let file = try openNonBlocking(name)
+        return try file.readAll(maxSize: maxSize, knownSize: try regularSize(of: file, name))
     }
 
     /// `renameat` within this directory (replacing `newName` atomically if it exists).

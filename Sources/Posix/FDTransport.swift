@@ -13,9 +13,12 @@ public final class FDTransport: Transport {
     /// The descriptor written to.
     public let output: Int32
     /// How long a `write` may wait each time for the peer to make room, in milliseconds; nil waits forever.
-    /// When set, every `write()` is preceded by a `poll()` for POLLOUT. Only a non-blocking `output` is
-    /// bounded fully: a blocking `write()` may still sleep in the kernel once `poll()` reported some room.
+    /// When set on a blocking `output`, every `write()` is preceded by a `poll()` for POLLOUT, which bounds it
+    /// only partly: a blocking `write()` may still sleep in the kernel once `poll()` reported some room.
     public var writeTimeoutMilliseconds: Int?
+    /// Set by `boundWrites` once `output` is non-blocking: a `write()` then cannot sleep, so it is tried
+    /// first and `poll()` is only called on EAGAIN (no system call spent before every response).
+    private var outputNonBlocking = false
     /// Octets read so far (for the session summary line).
     public private(set) var bytesRead: UInt64 = 0
     /// Octets written so far (for the session summary line).
@@ -81,7 +84,9 @@ public final class FDTransport: Transport {
     /// commands but stops reading the answers then ends its session instead of holding the process for ever.
     public func boundWrites(timeoutMilliseconds: Int) {
         let flags = fcntl(output, F_GETFL)
-        if flags >= 0 && flags & O_NONBLOCK == 0 { _ = fcntl(output, F_SETFL, flags | O_NONBLOCK) }
+        if flags >= 0 {
+            outputNonBlocking = flags & O_NONBLOCK != 0 || fcntl(output, F_SETFL, flags | O_NONBLOCK) == 0
+        }
         writeTimeoutMilliseconds = timeoutMilliseconds
     }
 
@@ -89,7 +94,7 @@ public final class FDTransport: Transport {
     public func write(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            if writeTimeoutMilliseconds != nil { try waitUntilWritable() }
+            if writeTimeoutMilliseconds != nil && !outputNonBlocking { try waitUntilWritable() }
             let result = bytes.withUnsafeBytes { raw in
                 SystemCall.retryingEINTR { Glibc.write(output, raw.baseAddress! + offset, bytes.count - offset) }
             }

@@ -8,8 +8,9 @@ public enum FileRead {
     /// opened, is not a regular file, or holds more than `maxSize` octets (see `FileSystemFile.readAll`).
     public static func readFile(path: String, maxSize: Int) throws(SystemError) -> [UInt8] {
         let file = try FileSystemFile.openForReading(path: path, followLinks: true)
-        switch try file.status().kind {
-        case .regular: return try file.readAll(maxSize: maxSize)
+        let status = try file.status()
+        switch status.kind {
+        case .regular: return try file.readAll(maxSize: maxSize, knownSize: status.size)
         case .directory: throw SystemError(operation: "read", path: path, errno: EISDIR)
         default: throw SystemError(operation: "read", path: path, errno: EINVAL, detail: "not a regular file")
         }

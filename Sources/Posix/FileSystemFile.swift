@@ -38,22 +38,33 @@ public final class FileSystemFile {
         }
     }
 
-    /// Reads the whole file (from its start, whatever the offset) into a buffer of its own. Throws EFBIG, with a
-    /// detail naming both sizes, when it holds more than `maxSize` octets: every whole-file read in the
+    /// Reads the whole regular file (from its start, whatever the offset) into a buffer of its own. Throws EFBIG,
+    /// with a detail naming both sizes, when it holds more than `maxSize` octets: every whole-file read in the
     /// project goes through here, so none can grow without bound on a mistaken or planted file.
     public func readAll(maxSize: Int) throws(SystemError) -> [UInt8] {
-        let size = Int(clamping: try status().size)
+        try readAll(maxSize: maxSize, knownSize: try status().size)
+    }
+
+    /// `readAll(maxSize:)` for a caller that has just taken the open file's status and found it regular:
+    /// `knownSize` is that status's size, so the file is not asked again. It only sizes the first read; the
+    /// file is still read to its end, whether it grew or shrank since.
+    public func readAll(maxSize: Int, knownSize: UInt64) throws(SystemError) -> [UInt8] {
+        let size = Int(clamping: knownSize)
         if size > maxSize { throw tooLarge(size: size, maxSize: maxSize) }
         // Read until EOF rather than trusting st_size: the file may change while we read it. The buffer is
-        // sized to the file plus one octet (to see the end in the same pass), uninitialised (no zero-filling);
-        // if the file grew past that, it is read again into a larger one. One octet over the limit tells
+        // sized to the file plus one octet, uninitialised (no zero-filling), so one pread returning fewer
+        // octets than asked, after at least the size fstat reported, shows the end: a regular file returns
+        // short only there, and an EOF-probing pread costs every connection a system call per file. If the
+        // file grew past that, it is read again into a larger one, to a zero-length read this time (a file
+        // whose size fstat does not know, as in procfs, goes that way). One octet over the limit tells
         // "too large" from "exactly full".
         var capacity = min(size + 1, maxSize + 1)
+        var endAfter = size
         while true {
             var failure: SystemError?
             let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 do throws(SystemError) {
-                    count = try read(at: 0, into: UnsafeMutableRawBufferPointer(buffer))
+                    count = try readFromStart(into: UnsafeMutableRawBufferPointer(buffer), shortAfter: endAfter)
                 } catch {
                     failure = error
                     count = 0
@@ -63,7 +74,26 @@ public final class FileSystemFile {
             if bytes.count < capacity { return bytes }
             if bytes.count > maxSize { throw tooLarge(size: bytes.count, maxSize: maxSize) }
             capacity = min(capacity * 2, maxSize + 1)
+            endAfter = Int.max
         }
+    }
+
+    /// `pread` from offset 0 until `buffer` is full, a read returns nothing, or one returns short once at least
+    /// `shortAfter` octets are in.
+    private func readFromStart(into buffer: UnsafeMutableRawBufferPointer, shortAfter: Int) throws(SystemError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(done))
+            if result < 0 {
+                let code = Glibc.errno
+                if code == EINTR { continue }
+                throw SystemError(operation: "read", path: path, errno: code)
+            }
+            if result == 0 { break }
+            done += result
+            if done >= shortAfter { break }
+        }
+        return done
     }
 
     private func tooLarge(size: Int, maxSize: Int) -> SystemError {

@@ -5,11 +5,12 @@ the start-up did before the greeting, so that a test fails if the cheap path (no
 a file of crypt hashes, no TLS context for a STARTTLS client) silently stops being taken."""
 
 import re
+import subprocess
 import shutil
 
 import pytest
 
-from conftest import ServerEnv, plain_b64, traversable_tmp, wait_for_log
+from conftest import SERVER, ServerEnv, plain_b64, traversable_tmp, wait_for_log
 
 
 def greeting_and_capability(env: ServerEnv) -> tuple[bytes, bytes]:
@@ -94,3 +95,31 @@ def test_login_after_the_greeting(users, server_env):
     assert b"\r\nOK\r\n" in out and b"NO" not in out.split(b"\r\nOK\r\n", 1)[1]
     assert "user=alice" in server_env.log_text()
     assert re.search(r"passwd-file: nothing parsed", server_env.log_text())
+
+
+def test_the_system_calls_before_the_greeting_ask_nothing_twice(server_env):
+    """Each file read before the greeting (the configuration, the passwd-file) is one open, one fstat and one
+    pread: the size from the open's fstat is not asked again and a short pread shows the end (no second one
+    returning 0); and the greeting is written at once on the non-blocking output, with no poll before it."""
+    if shutil.which("strace") is None:
+        pytest.fail("strace is not installed (tools/install-test-deps installs it)")
+    trace = server_env.root / "strace.out"
+    proc = subprocess.run(["strace", "-o", str(trace), str(SERVER), "-c", str(server_env.config)],
+                          input=b"LOGOUT\r\n", capture_output=True, timeout=30)
+    assert proc.stdout.startswith(b'"IMPLEMENTATION"'), proc.stdout
+    calls = trace.read_text().splitlines()
+    first_write = next(i for i, line in enumerate(calls) if line.startswith("write(1,"))
+    before = calls[:first_write]
+    opened = 0
+    for i, line in enumerate(before):
+        m = re.match(r'openat\(AT_FDCWD, "([^"]*)", O_RDONLY.*= (\d+)$', line)
+        if not m or m.group(1) not in (str(server_env.config), str(server_env.passwd)):
+            continue
+        opened += 1
+        fd = m.group(2)
+        closing = next((j for j in range(i + 1, len(before)) if before[j].startswith(f"close({fd})")), len(before))
+        until_close = before[i + 1:closing]
+        uses = [u.split("(")[0] for u in until_close if re.match(rf"(newfstatat|fstat|pread64|read)\({fd},", u)]
+        assert uses == ["newfstatat", "pread64"], (m.group(1), uses)
+    assert opened == 2, before
+    assert not any(line.startswith("poll(") for line in before), before

@@ -151,6 +151,24 @@ struct FDTransportTests {
         #expect(transport.bytesWritten > 0)
     }
 
+    @Test("boundWrites makes a blocking output non-blocking: a stalled peer times out, a reading one gets it all")
+    func boundWritesOnBlockingPipe() throws {
+        let (r, w) = makePipe()
+        defer { close(r); close(w) }
+        let transport = FDTransport(input: r, output: w)
+        transport.boundWrites(timeoutMilliseconds: 50)
+        #expect(fcntl(w, F_GETFL) & O_NONBLOCK != 0)
+        try transport.write(Array("greeting".utf8))
+        var buffer: [UInt8] = []
+        #expect(try transport.read(into: &buffer, maxCount: 100, timeoutMilliseconds: 100) == .data(8))
+        let start = Clock.monotonicMilliseconds()
+        #expect(throws: SystemError(operation: "write", errno: ETIMEDOUT)) {
+            try transport.write([UInt8](repeating: 0x41, count: 1 << 20))
+        }
+        #expect(Clock.monotonicMilliseconds() - start >= 50)
+        #expect(transport.bytesWritten > 8)
+    }
+
     @Test("reading a closed descriptor throws a SystemError instead of crashing")
     func readBadDescriptor() {
         // A number far above anything open: a just-closed fd could be reused by a test running alongside.

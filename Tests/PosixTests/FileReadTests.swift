@@ -25,6 +25,19 @@ struct FileReadTests {
         #expect(String(decoding: bytes, as: UTF8.self).contains("\nPid:\t\(getpid())\n"))
     }
 
+    @Test(
+        "a size known from the caller's fstat only sizes the first read: a file that grew or shrank is read whole",
+        arguments: [0, 1, 999, 1000, 1001, 3000])
+    func knownSize(claimed: UInt64) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let content = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 13) }
+        try Data(content).write(to: URL(fileURLWithPath: dir.file("f")))
+        let file = try FileSystemFile.openForReading(path: dir.file("f"), followLinks: false)
+        #expect(try file.readAll(maxSize: 4000, knownSize: claimed) == content)
+        #expect(throws: SystemError.self) { try file.readAll(maxSize: 999, knownSize: claimed) }
+    }
+
     @Test("a FIFO is refused without waiting for a writer")
     func fifo() throws {
         let dir = TemporaryDirectory()
