@@ -304,7 +304,7 @@ class Ours:
             conf = self.conf[bool(tls)] + (" --implicit-tls" if tls == "implicit" else "")
             p = subprocess.Popen(
                 ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,backlog=256,nodelay",
-                 f"EXEC:{setup.bin}/managesieved -c {conf}"],
+                 f"EXEC:{setup.bin}/managesieved -c {conf},nofork"],
                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             children.append(p)
             self.port[tls], self.listener[tls] = port, p.pid

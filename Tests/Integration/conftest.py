@@ -194,13 +194,15 @@ def free_port() -> int:
 class Socat:
     """socat listening on 127.0.0.1, exec'ing managesieved per connection, as inetd would."""
 
-    def __init__(self, env: ServerEnv, options: str = ""):
-        """`options` are more launcher options (`--implicit-tls`)."""
+    def __init__(self, env: ServerEnv, options: str = "", exec_options: str = ""):
+        """`options` are more launcher options (`--implicit-tls`); `exec_options` more socat EXEC options
+        (`nofork`: the server gets the accepted socket itself, as under inetd)."""
         self.env = env
         self.port = free_port()
         self.proc = subprocess.Popen(
             ["socat", f"TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork",
-             f"EXEC:{SERVER} -c {env.config}{' ' + options if options else ''}"],
+             f"EXEC:{SERVER} -c {env.config}{' ' + options if options else ''}"
+             f"{',' + exec_options if exec_options else ''}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.time() + 10

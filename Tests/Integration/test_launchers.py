@@ -222,6 +222,44 @@ def test_socat(socat_server):
     assert re.search(r"peer=127\.0\.0\.1:\d+ user=alice: session ended: user=alice .*reason=logout", log), log
 
 
+def _children(parent: int) -> list[tuple[int, str]]:
+    """(pid, command name) of the processes whose parent is `parent`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+            found.append((int(entry), name))
+    return found
+
+
+def test_socat_nofork_recipe(server_env):
+    """The README's socat recipe: with `nofork` the server's standard input and output are the accepted
+    socket itself (no relay process), and a whole session works with the peer taken from the socket."""
+    s = Socat(server_env, exec_options="nofork")
+    try:
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as probe:
+            probe.recv(4096)  # the greeting: the server process exists now
+            children = _children(s.proc.pid)
+            servers = [pid for pid, name in children if name == "managesieved"]
+            relays = [pid for pid, name in children if name == "socat"]
+            # (Socat's start-up probe may have left a second session process that is still ending.)
+            assert servers and relays == [], (servers, relays)
+            for pid in servers:
+                stdin = os.readlink(f"/proc/{pid}/fd/0")
+                assert stdin.startswith("socket:"), stdin
+        log = run_session(s.port, server_env)
+        assert re.search(r"peer=127\.0\.0\.1:\d+ user=alice: session ended: user=alice .*reason=logout", log), log
+    finally:
+        s.close()
+
+
 # --- systemd (verified, not run) -------------------------------------------------------------------------
 
 
