@@ -126,3 +126,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Upcoming-language features for every Swift target: `any` spelled out for existentials (their cost is visible
+// where they are used), and members visible only where their module is imported.
+for target in package.targets where target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
+}

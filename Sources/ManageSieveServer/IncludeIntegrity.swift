@@ -8,13 +8,13 @@ import SieveStorage
 /// Everything is derived from the stored scripts when a command asks (one process per connection, and other
 /// sessions change the storage meanwhile), within the include limits the activation check applies.
 public struct IncludeIntegrity {
-    let store: ScriptStore
+    let store: any ScriptStore
     /// The upload options: which includes a script has.
     let compiler: SieveCompiler
     /// The activation options: include problems are errors.
     let activationCompiler: SieveCompiler
 
-    public init(store: ScriptStore, compiler: SieveCompiler, activationCompiler: SieveCompiler) {
+    public init(store: any ScriptStore, compiler: SieveCompiler, activationCompiler: SieveCompiler) {
         self.store = store
         self.compiler = compiler
         self.activationCompiler = activationCompiler

@@ -1,5 +1,6 @@
 import Auth
 import ManageSieveProtocol
+import Posix
 
 /// A login waiting for the connection to reach its backend.
 struct PendingRelay {

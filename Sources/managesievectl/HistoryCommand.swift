@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import Foundation
 import Posix
 import SieveStorage

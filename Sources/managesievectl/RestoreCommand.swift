@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ManageSieveServer
 import Posix
+import SieveCompiler
 import SieveStorage
 
 // `managesievectl restore USER NAME [VERSION]`: a kept version becomes the current script again, through

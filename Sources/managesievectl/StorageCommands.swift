@@ -2,6 +2,7 @@ import ArgumentParser
 import Auth
 import Config
 import Foundation
+import ManageSieveServer
 import ServerConfiguration
 import SieveCompiler
 import SieveStorage

@@ -1,5 +1,6 @@
 import Auth
 import ManageSieveProtocol
+import Posix
 import Testing
 
 @testable import ManageSieveServer
