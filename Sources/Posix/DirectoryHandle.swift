@@ -181,33 +181,11 @@ public final class DirectoryHandle {
 
     /// The names in the directory (without "." and ".."); names that are not valid UTF-8 are skipped.
     public func entries() throws(SystemError) -> [String] {
-        let copy = try FileSystem.retrying("dup", path) { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
-        guard let stream = fdopendir(copy) else {
-            let code = Glibc.errno
-            close(copy)
-            throw SystemError(operation: "opendir", path: path, errno: code)
-        }
-        defer { closedir(stream) }
-        // The duplicate shares the offset with `descriptor`: start from the beginning every time.
-        rewinddir(stream)
         var names: [String] = []
-        while true {
-            Glibc.errno = 0
-            guard let entry = readdir(stream) else {
-                let code = Glibc.errno
-                if code != 0 { throw SystemError(operation: "readdir", path: path, errno: code) }
-                return names
-            }
-            // The name in place (strlen, one validating copy): copying the 256-octet d_name tuple and scanning
-            // it through a generic prefix was half of a 1,000-script quota check.
-            let nameStart = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-            let length = strlen(nameStart.assumingMemoryBound(to: CChar.self))
-            let name = String(
-                validating: UnsafeBufferPointer(start: nameStart.assumingMemoryBound(to: UInt8.self), count: length),
-                as: UTF8.self)
-            guard let name, name != ".", name != ".." else { continue }
-            names.append(name)
+        try scan { entry throws(SystemError) in
+            if let name = String(validating: entry.name, as: UTF8.self) { names.append(name) }
         }
+        return names
     }
 
     /// fsync of the directory itself, making renames and unlinks in it durable.
