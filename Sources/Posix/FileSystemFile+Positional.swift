@@ -62,6 +62,14 @@ extension FileSystemFile {
 
     /// `pread` into `buffer` from `offset` until it is full or the file ends; returns the octets read.
     public func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        try read(at: offset, into: buffer, shortAfter: Int.max)
+    }
+
+    /// `pread` into `buffer` from `offset` until it is full, a read returns nothing, or one returns short once at
+    /// least `shortAfter` octets are in (a regular file returns short only at its end).
+    func read(
+        at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer, shortAfter: Int
+    ) throws(SystemError) -> Int {
         var done = 0
         while done < buffer.count {
             let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
@@ -72,6 +80,7 @@ extension FileSystemFile {
             }
             if result == 0 { break }
             done += result
+            if done >= shortAfter { break }
         }
         return done
     }

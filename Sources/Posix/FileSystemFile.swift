@@ -64,7 +64,7 @@ public final class FileSystemFile {
             var failure: SystemError?
             let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 do throws(SystemError) {
-                    count = try readFromStart(into: UnsafeMutableRawBufferPointer(buffer), shortAfter: endAfter)
+                    count = try read(at: 0, into: UnsafeMutableRawBufferPointer(buffer), shortAfter: endAfter)
                 } catch {
                     failure = error
                     count = 0
@@ -76,24 +76,6 @@ public final class FileSystemFile {
             capacity = min(capacity * 2, maxSize + 1)
             endAfter = Int.max
         }
-    }
-
-    /// `pread` from offset 0 until `buffer` is full, a read returns nothing, or one returns short once at least
-    /// `shortAfter` octets are in.
-    private func readFromStart(into buffer: UnsafeMutableRawBufferPointer, shortAfter: Int) throws(SystemError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(done))
-            if result < 0 {
-                let code = Glibc.errno
-                if code == EINTR { continue }
-                throw SystemError(operation: "read", path: path, errno: code)
-            }
-            if result == 0 { break }
-            done += result
-            if done >= shortAfter { break }
-        }
-        return done
     }
 
     private func tooLarge(size: Int, maxSize: Int) -> SystemError {
