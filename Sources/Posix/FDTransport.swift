@@ -83,10 +83,10 @@ public final class FDTransport: Transport {
     /// write that makes no progress for `timeoutMilliseconds` fails with ETIMEDOUT. A client that sends
     /// commands but stops reading the answers then ends its session instead of holding the process for ever.
     public func boundWrites(timeoutMilliseconds: Int) {
-        let flags = fcntl(output, F_GETFL)
-        if flags >= 0 {
-            outputNonBlocking = flags & O_NONBLOCK != 0 || fcntl(output, F_SETFL, flags | O_NONBLOCK) == 0
-        }
+        // FIONBIO sets O_NONBLOCK alone, leaving the other status flags as they are: one system call where
+        // fcntl needs two (F_GETFL, then F_SETFL with the flags read), before every greeting.
+        var on: Int32 = 1
+        outputNonBlocking = ioctl(output, UInt(FIONBIO), &on) == 0
         writeTimeoutMilliseconds = timeoutMilliseconds
     }
 

@@ -6,10 +6,11 @@ extension Logger {
     /// `tail`, with this logger's context prefix, at error level, to the same destination as other lines.
     /// The parts are fixed now because the signal handler may not allocate.
     func installLastWords(_ head: String, _ tail: String) {
+        openNow()
         let text = Logger.sanitized(contextPrefix() + head)
         let ending = Logger.sanitized(tail)
         switch sink {
-        case .discard:
+        case .discard, .unopenedFile:
             return
         case .syslog(let facility):
             clinux_install_last_words(-1, facility | LogLevel.error.syslogPriority, "", text, ending)

@@ -44,8 +44,10 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
 /// are escaped so a client-chosen name can never forge a line, and nothing is ever written to fd 0, 1
 /// or 2, which carry protocol bytes only (DESIGN.md convention 11).
 ///
-/// Create it before the privilege drop: syslog's socket is connected at once (LOG_NDELAY) and a log
-/// file is opened at once, while the process may still reach /dev/log and open the file.
+/// Create it before the privilege drop: syslog's socket is connected at once (LOG_NDELAY), while the process
+/// may still reach /dev/log. A log file is opened at the first line instead (the connect line, after the
+/// greeting, so a client does not wait for the open), and at the latest by `openNow()`, which
+/// `Privileges.dropPermanently` calls: it is always opened with the privileges the process started with.
 ///
 /// `@unchecked Sendable` because the server is one single-threaded process per connection and its one
 /// logger is shared by every part of it; the mutable context (`peer`, `user`) is not locked, so a
@@ -58,7 +60,11 @@ public final class Logger: @unchecked Sendable {
     /// Lines below this level are dropped.
     public var minimumLevel: LogLevel = .debug
     /// Where lines actually go: differs from the requested destination after a fallback to syslog.
-    public private(set) var destination: LogDestination
+    public var destination: LogDestination {
+        openNow()
+        return resolvedDestination
+    }
+    private var resolvedDestination: LogDestination
 
     /// The name used in file lines (`managesieved[pid]:`) and as the fallback syslog ident.
     let ident: String
@@ -70,6 +76,8 @@ public final class Logger: @unchecked Sendable {
         case syslog(facility: Int32)
         /// An append-only log file on a descriptor above 2.
         case file(fd: Int32)
+        /// A log file not opened yet (`openNow()`).
+        case unopenedFile(path: String)
         /// Lines are dropped.
         case discard
     }
@@ -78,10 +86,10 @@ public final class Logger: @unchecked Sendable {
     /// write() and a hostile client cannot make the log grow by megabytes per line.
     static let maxMessageLength = 8192
 
-    /// Opens the destination now. A log file that cannot be opened, or an unknown facility name, falls
-    /// back to syslog (facility mail) and says so there.
+    /// Opens syslog now, a log file at the first line (or `openNow()`). A log file that cannot be opened, or
+    /// an unknown facility name, falls back to syslog (facility mail) and says so there.
     public init(destination: LogDestination, ident: String = "managesieved") {
-        self.destination = destination
+        self.resolvedDestination = destination
         self.ident = ident
         self.sink = .discard
         switch destination {
@@ -94,12 +102,18 @@ public final class Logger: @unchecked Sendable {
                 fallBackToSyslog(because: "unknown syslog facility '\(facilityName)'", ident: syslogIdent)
             }
         case .file(let path):
-            switch Logger.openLogFile(path) {
-            case .success(let fd):
-                sink = .file(fd: fd)
-            case .failure(let error):
-                fallBackToSyslog(because: "cannot open log file: \(error)", ident: ident)
-            }
+            sink = .unopenedFile(path: path)
+        }
+    }
+
+    /// Opens a log file not opened yet; nothing otherwise.
+    public func openNow() {
+        guard case .unopenedFile(let path) = sink else { return }
+        switch Logger.openLogFile(path) {
+        case .success(let fd):
+            sink = .file(fd: fd)
+        case .failure(let error):
+            fallBackToSyslog(because: "cannot open log file: \(error)", ident: ident)
         }
     }
 
@@ -130,9 +144,10 @@ public final class Logger: @unchecked Sendable {
     /// Logs `message` with the session context prefix.
     public func log(_ level: LogLevel, _ message: String) {
         guard level >= minimumLevel else { return }
+        openNow()
         let text = Logger.sanitized(contextPrefix() + message)
         switch sink {
-        case .discard:
+        case .discard, .unopenedFile:
             return
         case .syslog(let facility):
             text.withCString { pointer in
@@ -197,7 +212,7 @@ public final class Logger: @unchecked Sendable {
     }
 
     private func fallBackToSyslog(because reason: String, ident syslogIdent: String) {
-        destination = .syslog(facility: "mail", ident: syslogIdent)
+        resolvedDestination = .syslog(facility: "mail", ident: syslogIdent)
         sink = Logger.openSyslog(facility: LOG_MAIL, ident: syslogIdent)
         log(.warning, "\(reason); logging to syslog (facility mail) instead")
     }

@@ -44,6 +44,8 @@ public enum Privileges {
             logger.log(.error, "privilege drop to uid=\(uid) gid=\(gid) failed at \(step)\(reason)")
             ProcessControl.exit(failureExitCode)
         }
+        // A log file not written to yet is opened now, while the process may still open it.
+        logger.openNow()
         var groups: [gid_t] = [gid]
         for group in supplementaryGroups where !groups.contains(group) { groups.append(group) }
         if isRoot {

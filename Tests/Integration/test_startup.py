@@ -100,7 +100,8 @@ def test_login_after_the_greeting(users, server_env):
 def test_the_system_calls_before_the_greeting_ask_nothing_twice(server_env):
     """Each file read before the greeting (the configuration, the passwd-file) is one open, one fstat and one
     pread: the size from the open's fstat is not asked again and a short pread shows the end (no second one
-    returning 0); and the greeting is written at once on the non-blocking output, with no poll before it."""
+    returning 0); the greeting is written at once on the output made non-blocking by one ioctl, with no poll
+    before it; and the log file is opened after it."""
     if shutil.which("strace") is None:
         pytest.fail("strace is not installed (tools/install-test-deps installs it)")
     trace = server_env.root / "strace.out"
@@ -123,3 +124,9 @@ def test_the_system_calls_before_the_greeting_ask_nothing_twice(server_env):
         assert uses == ["newfstatat", "pread64"], (m.group(1), uses)
     assert opened == 2, before
     assert not any(line.startswith("poll(") for line in before), before
+    # The log file is opened at the first line, the connect line after the greeting.
+    assert not any(str(server_env.log) in line for line in before), before
+    assert any(line.startswith("openat") and str(server_env.log) in line for line in calls[first_write:])
+    # O_NONBLOCK is set on the output with one ioctl (FIONBIO), not fcntl's F_GETFL and F_SETFL.
+    assert [line.split(",")[1].strip() for line in before if line.startswith(("fcntl(1,", "ioctl(1, FIONBIO"))] \
+        == ["FIONBIO"], before

@@ -156,8 +156,11 @@ struct FDTransportTests {
         let (r, w) = makePipe()
         defer { close(r); close(w) }
         let transport = FDTransport(input: r, output: w)
+        #expect(fcntl(w, F_SETFL, O_APPEND) == 0)
+        let before = fcntl(w, F_GETFL)
         transport.boundWrites(timeoutMilliseconds: 50)
-        #expect(fcntl(w, F_GETFL) & O_NONBLOCK != 0)
+        #expect(before & O_NONBLOCK == 0 && before & O_APPEND != 0)
+        #expect(fcntl(w, F_GETFL) == before | O_NONBLOCK, "O_NONBLOCK added, no other status flag changed")
         try transport.write(Array("greeting".utf8))
         var buffer: [UInt8] = []
         #expect(try transport.read(into: &buffer, maxCount: 100, timeoutMilliseconds: 100) == .data(8))

@@ -56,6 +56,25 @@ struct PrivilegesTests {
         #expect(status == 75)
     }
 
+    @Test("a log file nothing was written to yet is opened before the drop, so later lines still reach it")
+    func logFileOpenedBeforeTheDrop() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // Only root may create a file in this folder: opened after the drop, the file would be out of reach.
+        #expect(chmod(dir.path, 0o700) == 0)
+        let path = dir.file("log")
+        let logger = Logger(destination: .file(path: path))
+        #expect(!FileRead.exists(path), "the file is opened at the first line, not when the logger is made")
+        let status = runInChild {
+            Privileges.dropPermanently(uid: 65534, gid: 65534, supplementaryGroups: [], logger: logger)
+            logger.log(.info, "after the drop")
+            _exit(0)
+        }
+        #expect(status == 0)
+        let text = String(decoding: try FileRead.readFile(path: path, maxSize: 10_000), as: UTF8.self)
+        #expect(text.hasSuffix(": after the drop\n"))
+    }
+
     @Test("the failure is logged before the exit")
     func failureIsLogged() throws {
         let dir = TemporaryDirectory()
