@@ -105,17 +105,17 @@ enum SettingKey {
         case "ssl_verify_client_cert": s.sslVerifyClientCert = try Values.bool(text)
         case "ssl_cert_username_field": s.sslCertUsernameField = try nonEmpty(name, text)
         case "rawlog_dir": s.rawlogDir = optional(text)
-        case "rawlog_users": s.rawlogUsers = Values.list(text)
-        case "rawlog_peers": s.rawlogPeers = Values.list(text)
+        case "rawlog_users": s.rawlogUsers = try Values.list(text)
+        case "rawlog_peers": s.rawlogPeers = try Values.list(text)
         case "rawlog_max_literal": s.rawlogMaxLiteral = try intSize(name, text)
         case "rawlog_max_size": s.rawlogMaxSize = try Values.size(text)
         case "proxy_user": s.proxyUser = optional(text)
-        case "haproxy_trusted_networks": s.haproxyTrustedNetworks = Values.list(text)
+        case "haproxy_trusted_networks": s.haproxyTrustedNetworks = try Values.list(text)
         case "oauth2_jwks_file": s.oauth2JWKSFile = optional(text)
-        case "oauth2_issuers": s.oauth2Issuers = Values.list(text)
+        case "oauth2_issuers": s.oauth2Issuers = try Values.list(text)
         case "oauth2_audience": s.oauth2Audience = optional(text)
         case "oauth2_username_claim": s.oauth2UsernameClaim = try nonEmpty(name, text)
-        case "oauth2_scope": s.oauth2Scope = Values.list(text)
+        case "oauth2_scope": s.oauth2Scope = try Values.list(text)
         case "oauth2_leeway": s.oauth2LeewayMilliseconds = try Values.milliseconds(text)
         case "oauth2_active_attribute": s.oauth2ActiveAttribute = optional(text)
         case "oauth2_active_value": s.oauth2ActiveValue = try nonEmpty(name, text)
@@ -123,7 +123,7 @@ enum SettingKey {
         case "checkpassword_users": s.checkpasswordUsers = try choice(name, text, ["unknown", "all"])
         case "checkpassword_timeout": s.checkpasswordTimeoutMilliseconds = try Values.milliseconds(text)
         case "ssl_client_ca_file": s.sslClientCAFile = optional(text)
-        case "login_trusted_networks": s.loginTrustedNetworks = Values.list(text)
+        case "login_trusted_networks": s.loginTrustedNetworks = try Values.list(text)
         default: return false
         }
         return true
@@ -223,7 +223,7 @@ enum SettingKey {
 
     /// `auth_mechanisms`: Dovecot's list of SASL mechanism names, any case; empty means every mechanism.
     private static func mechanisms(_ text: String) throws(ValueError) -> [String]? {
-        let names = Values.list(text).map { $0.uppercased() }
+        let names = try Values.list(text).map { $0.uppercased() }
         guard !names.isEmpty else { return nil }
         for name in names where !Settings.saslMechanisms.contains(name) {
             throw ValueError(

@@ -151,8 +151,14 @@ enum Values {
     // MARK: lists
 
     /// Space- and/or comma-separated words.
-    static func list(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
+    /// Words separated by blanks or commas. No word may start with '<': printed back, a list whose first word
+    /// did would read as `key = <FILE` (and no address, user, scope, issuer or mechanism starts so).
+    static func list(_ text: String) throws(ValueError) -> [String] {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
+        if let odd = words.first(where: { $0.first == "<" }) {
+            throw ValueError("'\(odd)': a word of a list cannot start with '<'")
+        }
+        return words
     }
 
     static func renderList(_ words: [String]) -> String { words.joined(separator: " ") }

@@ -89,6 +89,14 @@ struct ConfigParserTests {
         #expect(try parse("ssl = yes").effectiveDisablePlaintextAuth == true)
     }
 
+    @Test("a list word cannot start with '<' (printed first, it would read as `<FILE`)")
+    func listWordWithFileMarker() {
+        // FuzzConfig's finding: `,<` parsed as the list ["<", …], printed back as `<, …`, which is refused.
+        #expect(error("haproxy_trusted_networks = ,,<,rawlog_\r\n")?.message.contains("cannot start with '<'") == true)
+        #expect(error("rawlog_users = alice <bob\n")?.message.contains("'<bob'") == true)
+        #expect(error("auth_mechanisms = plain,<x\n") != nil)
+    }
+
     @Test(
         "sizes",
         arguments: [
