@@ -2,6 +2,7 @@ import ArgumentParser
 import Auth
 import Config
 import Glibc
+import ManageSieveProtocol
 import Posix
 import ServerConfiguration
 import SieveCompiler
@@ -134,6 +135,19 @@ struct ConfigCommand: ParsableCommand {
         for (key, template) in [("sieve_storage", settings.sieveStorage), ("sieve", settings.sieve)] {
             if let problem = storageTemplateProblem(template) {
                 findings.append(Finding(isError: true, message: "\(key) = \(template): \(problem)"))
+            }
+        }
+        for (key, words) in [
+            ("haproxy_trusted_networks", settings.haproxyTrustedNetworks),
+            ("login_trusted_networks", settings.loginTrustedNetworks),
+        ] {
+            // The server skips an entry it cannot read, so a typo silently leaves that proxy untrusted.
+            for word in words where NetworkRange(word) == nil {
+                findings.append(
+                    Finding(
+                        isError: true,
+                        message: "\(key): '\(word)' is not an address or ADDRESS/BITS (managesieved skips it: "
+                            + "peers there are not trusted)"))
             }
         }
         findings += passwdFindings(settings)

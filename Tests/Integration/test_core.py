@@ -135,6 +135,21 @@ def test_socat_tcp_session_and_sievelib(socat_server):
     assert "peer=127.0.0.1:" in log
 
 
+def test_config_check_names_a_trusted_network_the_server_would_skip(env_root):
+    from conftest import CTL
+
+    env = ServerEnv(env_root, "haproxy_trusted_networks = 10.0.0.0/8 10.1.0.0/33\n"
+                              "login_trusted_networks = proxy.example.org ::1")
+    check = subprocess.run([str(CTL), "config", "-c", str(env.config), "-n"], capture_output=True, timeout=30)
+    assert check.returncode == 1, check
+    assert b"haproxy_trusted_networks: '10.1.0.0/33' is not an address or ADDRESS/BITS" in check.stderr
+    assert b"login_trusted_networks: 'proxy.example.org' is not an address" in check.stderr
+    assert b"'10.0.0.0/8'" not in check.stderr and b"'::1'" not in check.stderr
+    env.write_config("haproxy_trusted_networks = 10.0.0.0/8 10.1.0.0/16\nlogin_trusted_networks = ::1")
+    good = subprocess.run([str(CTL), "config", "-c", str(env.config), "-n"], capture_output=True, timeout=30)
+    assert good.returncode == 0, good.stderr
+
+
 def test_config_check_builds_the_tls_context_like_the_server(env_root):
     from conftest import CTL, test_pki
 
