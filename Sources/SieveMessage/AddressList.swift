@@ -106,7 +106,7 @@ public enum AddressList {
                 var depth = 0
                 while i < n {
                     if v[i] == 0x5C {
-                        i += 2
+                        i = min(i + 2, n)
                         continue
                     }
                     if v[i] == 0x28 { depth += 1 }

@@ -226,7 +226,11 @@ enum ContentType {
                     // A comment: skipped with its nesting.
                     var depth = 0
                     while i < n {
-                        if value[i] == 0x5C { i += 2; continue }
+                        // An escape takes the next octet, if there is one: a trailing "\" ends the value.
+                        if value[i] == 0x5C {
+                            i = min(i + 2, n)
+                            continue
+                        }
                         if value[i] == 0x28 { depth += 1 }
                         if value[i] == 0x29 { depth -= 1 }
                         i += 1

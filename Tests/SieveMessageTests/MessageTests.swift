@@ -195,6 +195,15 @@ private func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: 
 @Suite struct AddressListTests {
     private func all(_ s: String) -> [String] { AddressList.parse(Array(s.utf8)).map { text($0.full) } }
 
+    @Test("a comment whose last octet is a backslash ends the value (FuzzMessage's finding: it trapped)")
+    func commentEndingInEscape() throws {
+        let m = try parse("Content-Type: multipart/(comment \\\r\n\r\nbody\r\n")
+        #expect(m.parts.count == 1)
+        #expect(ContentType.parse(Array("text/plain (x\\".utf8))?.type == "text/plain")
+        #expect(ContentType.parse(Array("text/plain; a=b (x\\".utf8))?.parameters.count == 1)
+        #expect(all("a@b.c (x\\") == ["a@b.c"])
+    }
+
     @Test("mailboxes, display names, groups, comments, routes and domain literals")
     func forms() {
         #expect(all("Group: x@y.z, \"Q Q\" <Q@Y.Z>;, bare@Host") == ["x@y.z", "Q@Y.Z", "bare@Host"])
