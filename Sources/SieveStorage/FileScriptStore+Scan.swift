@@ -30,6 +30,15 @@ extension FileScriptStore {
         return try entry.status()?.kind == .regular
     }
 
+    /// The entry's size if it is a regular file, nil if it is not; with `sizes` unset the size is 0 and no
+    /// fstatat is made where the file system reports types.
+    static func regularSize(_ entry: DirectoryEntry, sizes: Bool) throws(SystemError) -> UInt64? {
+        guard sizes else { return try isRegular(entry) ? 0 : nil }
+        guard entry.kind == nil || entry.kind == .regular, let status = try entry.status(), status.kind == .regular
+        else { return nil }
+        return status.size
+    }
+
     /// The scripts (regular `NAME.sieve` files with a UTF-8 NAME) in the byte order of their names, each
     /// made into a `T` by `make` (nil leaves it out), with its size when `sizes` is set (one fstatat each;
     /// without it, none where the file system reports types, and the sizes are 0).
@@ -43,15 +52,7 @@ extension FileScriptStore {
         try Self.io { () throws(SystemError) in
             try directory.scan { entry throws(SystemError) in
                 guard let count = Self.scriptNameLength(entry.name) else { return }
-                var size: UInt64 = 0
-                if sizes {
-                    guard entry.kind == nil || entry.kind == .regular, let status = try entry.status(),
-                        status.kind == .regular
-                    else { return }
-                    size = status.size
-                } else {
-                    guard try Self.isRegular(entry) else { return }
-                }
+                guard let size = try Self.regularSize(entry, sizes: sizes) else { return }
                 let name = UnsafeBufferPointer(rebasing: entry.name[..<count])
                 spans.append(NameSpan(name, start: bytes.count, size: size))
                 bytes.append(contentsOf: name)
@@ -97,15 +98,7 @@ extension FileScriptStore {
                     }
                     return
                 }
-                var size: UInt64 = 0
-                if sizes {
-                    guard entry.kind == nil || entry.kind == .regular, let status = try entry.status(),
-                        status.kind == .regular
-                    else { return }
-                    size = status.size
-                } else {
-                    guard try Self.isRegular(entry) else { return }
-                }
+                guard let size = try Self.regularSize(entry, sizes: sizes) else { return }
                 guard Self.isUTF8(name) else { return }
                 count += 1
                 let (sum, overflow) = total.addingReportingOverflow(size)
