@@ -372,15 +372,8 @@ struct RenameCommand: ParsableCommand {
     func run() throws {
         let (user, rest) = try selection.split(arguments, count: 2, names: "OLD NEW")
         let run = try StorageRun(selection)
-        let from: String
-        let to: String
-        do {
-            from = try UserStorage.validName(rest[0])
-            to = try UserStorage.validName(rest[1])
-        } catch {
-            run.report(user: nil, error)
-            throw ExitStatus.failure
-        }
+        let from = try run.validName(rest[0])
+        let to = try run.validName(rest[1])
         run.forEachUser(positional: user, readOnly: false) { storage in
             if let refusal = try storage.keepingIncludes(
                 { integrity throws(StorageError) in try integrity.checkRename(from, to: to) },
