@@ -27,25 +27,13 @@ struct RecheckCommand: ParsableCommand {
               managesievectl recheck -u '*@example.org' -c /etc/managesieved-new.conf
             """)
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file.")
-    var file: String = "/etc/managesieved.conf"
-
-    @Flag(name: [.customShort("A"), .customLong("all-users")], help: "Every user of the passwd-file.")
-    var allUsers = false
-
-    @Option(
-        name: [.customShort("u"), .customLong("user")],
-        help: ArgumentHelp("A user mask with * and ?; may be repeated.", valueName: "mask"))
-    var masks: [String] = []
-
-    @Flag(help: "JSON Lines on standard output.")
-    var json = false
+    @OptionGroup var selection: UserSelection
 
     @Argument(help: "Users (or masks) to check.")
     var users: [String] = []
 
     func validate() throws {
-        let ways = (allUsers ? 1 : 0) + (masks.isEmpty ? 0 : 1) + (users.isEmpty ? 0 : 1)
+        let ways = (selection.allUsers ? 1 : 0) + (selection.masks.isEmpty ? 0 : 1) + (users.isEmpty ? 0 : 1)
         guard ways == 1 else { throw ValidationError("give USER…, -u MASK or --all-users (exactly one of them)") }
     }
 
@@ -66,11 +54,8 @@ struct RecheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        var selection = UserSelection()
-        selection.file = file
-        selection.allUsers = allUsers
-        selection.masks = allUsers ? [] : (masks.isEmpty ? users : masks)
-        selection.json = json
+        var selection = self.selection
+        if !selection.allUsers && selection.masks.isEmpty { selection.masks = users }
         let run: StorageRun
         do {
             run = try StorageRun(selection)
@@ -94,7 +79,7 @@ struct RecheckCommand: ParsableCommand {
         let summary =
             "recheck: \(tally.users) users, \(tally.scripts) scripts, \(tally.broken) broken "
             + "(\(tally.brokenActive) active), \(tally.unreadable) not checked"
-        if json {
+        if selection.json {
             print(
                 JSONValue.object([
                     (
@@ -140,7 +125,7 @@ struct RecheckCommand: ParsableCommand {
             tally.broken += 1
             if script.isActive { tally.brokenActive += 1 }
             let errors = result.diagnostics.filter { $0.severity == .error }
-            if json {
+            if selection.json {
                 print(
                     JSONValue.object([
                         ("user", .string(storage.entry.user)), ("script", .string(script.name)),
