@@ -103,17 +103,7 @@ public enum AddressList {
             case 0x20, 0x09, 0x0D, 0x0A:
                 i += 1
             case 0x28:
-                var depth = 0
-                while i < n {
-                    if v[i] == 0x5C {
-                        i = min(i + 2, n)
-                        continue
-                    }
-                    if v[i] == 0x28 { depth += 1 }
-                    if v[i] == 0x29 { depth -= 1 }
-                    i += 1
-                    if depth == 0 { break }
-                }
+                i = Ascii.endOfComment(v, from: i)
             case 0x22:
                 var q: [UInt8] = []
                 i += 1

@@ -223,19 +223,7 @@ enum ContentType {
                 if Ascii.isWhite(value[i]) {
                     i += 1
                 } else if value[i] == 0x28 {
-                    // A comment: skipped with its nesting.
-                    var depth = 0
-                    while i < n {
-                        // An escape takes the next octet, if there is one: a trailing "\" ends the value.
-                        if value[i] == 0x5C {
-                            i = min(i + 2, n)
-                            continue
-                        }
-                        if value[i] == 0x28 { depth += 1 }
-                        if value[i] == 0x29 { depth -= 1 }
-                        i += 1
-                        if depth == 0 { break }
-                    }
+                    i = Ascii.endOfComment(value, from: i)
                 } else {
                     break
                 }

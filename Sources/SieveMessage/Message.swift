@@ -121,4 +121,23 @@ enum Ascii {
         String(decoding: s.map(lower), as: UTF8.self)
     }
     static func isWhite(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+
+    /// RFC 5322 §3.2.2: the index after the comment that opens at `start` (a "("), nested comments and
+    /// quoted pairs included; the end of `v` when it is not closed. A trailing "\" ends the value.
+    static func endOfComment(_ v: [UInt8], from start: Int) -> Int {
+        let n = v.count
+        var i = start
+        var depth = 0
+        while i < n {
+            if v[i] == 0x5C {
+                i = min(i + 2, n)
+                continue
+            }
+            if v[i] == 0x28 { depth += 1 }
+            if v[i] == 0x29 { depth -= 1 }
+            i += 1
+            if depth == 0 { break }
+        }
+        return i
+    }
 }
