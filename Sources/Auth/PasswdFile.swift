@@ -247,15 +247,29 @@ public struct PasswdFile: Sendable {
     }
 
     /// `user:password:uid:gid[:gecos[:home[:shell[:extra_fields]]]]`; extra fields may contain ':'.
+    /// Split on the octets ':', blank and '=', never on Swift Characters: a combining mark after a ':' or a
+    /// prepended-concatenation mark (U+0600…U+0605) before one makes a grapheme cluster that is not ':', and
+    /// a name ending in such a mark would otherwise swallow the next field.
     static func parseLine(_ bytes: ArraySlice<UInt8>) -> Result<PasswdEntry, LineProblem> {
-        guard let line = String(validating: bytes, as: UTF8.self) else { return .failure(LineProblem("invalid UTF-8")) }
-        let fields = line.split(separator: ":", maxSplits: 7, omittingEmptySubsequences: false).map(String.init)
+        guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(LineProblem("invalid UTF-8")) }
+        // Splitting valid UTF-8 at an ASCII octet leaves valid UTF-8 on both sides.
+        var fields: [String] = []
+        var fieldStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex, fields.count < 7 {
+            if bytes[index] == 0x3A {
+                fields.append(String(decoding: bytes[fieldStart..<index], as: UTF8.self))
+                fieldStart = index + 1
+            }
+            index += 1
+        }
+        fields.append(String(decoding: bytes[fieldStart...], as: UTF8.self))
         guard fields.count >= 4 else {
             return .failure(LineProblem("too few fields (expected user:password:uid:gid[:gecos:home:shell:extra])"))
         }
         let user = fields[0]
         guard !user.isEmpty else { return .failure(LineProblem("empty user name")) }
-        guard !user.contains(where: { $0 == " " || $0 == "\t" || ($0.asciiValue ?? 0x20) < 0x20 }) else {
+        guard !user.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             return .failure(LineProblem("user name contains blanks or control characters"))
         }
         guard let uid = number(fields[2]) else {
@@ -267,19 +281,20 @@ public struct PasswdFile: Sendable {
         var extra: [String: String] = [:]
         var flags: Set<String> = []
         if fields.count > 7 {
-            for word in fields[7].split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                if let equals = word.firstIndex(of: "=") {
+            for word in Array(fields[7].utf8).split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
+                if let equals = word.firstIndex(of: 0x3D) {
                     var key = word[..<equals]
-                    if key.hasPrefix("userdb_") { key = key.dropFirst("userdb_".count) }
-                    extra[String(key)] = String(word[word.index(after: equals)...])
+                    if key.starts(with: "userdb_".utf8) { key = key.dropFirst("userdb_".utf8.count) }
+                    extra[String(decoding: key, as: UTF8.self)] = String(decoding: word[(equals + 1)...], as: UTF8.self)
                 } else {
-                    flags.insert(String(word))
+                    flags.insert(String(decoding: word, as: UTF8.self))
                 }
             }
         }
         if let groups = extra["groups"],
-            groups.split(separator: ",", omittingEmptySubsequences: false).contains(where: { number(String($0)) == nil }
-            )
+            Array(groups.utf8).split(separator: 0x2C, omittingEmptySubsequences: false).contains(where: {
+                number(String(decoding: $0, as: UTF8.self)) == nil
+            })
         {
             return .failure(
                 LineProblem("invalid groups '\(groups)' for user '\(user)' (expected numeric gids separated by commas)")

@@ -68,6 +68,28 @@ struct PasswdFileTests {
         #expect(file.problems[8].message == "duplicate user 'good' (first on line 1); line ignored")
     }
 
+    @Test("fields are split at the octet ':', whatever marks stand next to it (FuzzPasswd's finding)")
+    func marksNextToColons() {
+        // U+0604 before a ':' and U+0301 after one each make a grapheme cluster with it; split on Characters,
+        // the first line read as the user "\u{604}:15" with password "1500" and uid 0.
+        let file = parse(
+            "\u{604}:15:1500:00:00\n"
+                + "mark:\u{301}pw:1000:1000::/home/mark::quota=1G\u{301} userdb_x=\u{301}y flag\n")
+        let odd = file.entry(for: "\u{604}")
+        #expect(odd?.user == "\u{604}")
+        #expect(odd?.password == "15")
+        #expect(odd?.uid == 1500)
+        #expect(odd?.gid == 0)
+        #expect(odd?.gecos == "00")
+        let mark = file.entry(for: "mark")
+        #expect(mark?.password == "\u{301}pw")
+        #expect(mark?.uid == 1000)
+        #expect(mark?.home == "/home/mark")
+        #expect(mark?.extraFields == ["quota": "1G\u{301}", "x": "\u{301}y"])
+        #expect(mark?.flags == ["flag"])
+        #expect(file.problems.isEmpty)
+    }
+
     @Test("invalid UTF-8 on a line is a problem, not a user")
     func invalidUTF8() {
         let file = PasswdFile(parsing: Array("ok:{PLAIN}a:1000:1000\n".utf8) + [0xC3, 0x28] + Array(":x:1:1\n".utf8))
