@@ -251,13 +251,17 @@ public enum ConfigParser {
     /// The closest known key, when it is close enough to be a typo.
     static func suggestion(for key: String) -> String? {
         let lowered = Array(key.lowercased().utf8)
+        let allowed = max(1, min(3, lowered.count / 4))
         var best: (name: String, distance: Int)?
         for name in Settings.allKeys {
-            let distance = editDistance(lowered, Array(name.utf8))
+            // The distance is at least the difference in length: skipping those keeps a long unknown key
+            // (a pasted line, a fuzzer's input) from costing its length times every key's.
+            let candidate = Array(name.utf8)
+            guard abs(candidate.count - lowered.count) <= allowed else { continue }
+            let distance = editDistance(lowered, candidate)
             if distance < (best?.distance ?? Int.max) { best = (name, distance) }
         }
         guard let best else { return nil }
-        let allowed = max(1, min(3, lowered.count / 4))
         return best.distance <= allowed ? best.name : nil
     }
 

@@ -129,6 +129,11 @@ struct ConfigParserTests {
         #expect(e?.description == "test.conf:3: unknown key 'sieve_storge' (did you mean 'sieve_storage'?)")
         #expect(error("PASSWD_FILE = /x")?.message == "unknown key 'PASSWD_FILE' (did you mean 'passwd_file'?)")
         #expect(error("completely_unrelated = 1")?.message == "unknown key 'completely_unrelated'")
+        // Typos that add or drop letters are still found; a key far longer than any known one gets no guess.
+        #expect(error("sieve_storagee = x")?.message == "unknown key 'sieve_storagee' (did you mean 'sieve_storage'?)")
+        #expect(error("passwdfile = x")?.message == "unknown key 'passwdfile' (did you mean 'passwd_file'?)")
+        let long = String(repeating: "passwd_fil", count: 5_000)
+        #expect(error("\(long) = x")?.message == "unknown key '\(long)'")
     }
 
     @Test("a duplicate key is an error naming the first line")
