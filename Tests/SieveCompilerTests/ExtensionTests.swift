@@ -168,6 +168,11 @@ struct ExtensionTests {
             Case("require \"duplicate\"; if duplicate :header \"a\" :uniqueid \"b\" { discard; }", valid: false),
             Case("require [\"duplicate\", \"vnd.dovecot.duplicate\"];", valid: false, "cannot be used together"),
             Case("require \"vnd.dovecot.duplicate\"; if duplicate :value \"x\" { discard; }", valid: true),
+            // Both forms warn about a header name that cannot be one (Pigeonhole's sievec does).
+            Case("require \"duplicate\"; if duplicate :header \"bad header:\" { discard; }", valid: true, "is invalid"),
+            Case(
+                "require \"vnd.dovecot.duplicate\"; if duplicate :header \"bad header:\" { discard; }", valid: true,
+                "is invalid"),
             Case(
                 "require \"spamtestplus\"; if spamtest :percent :value \"gt\" :comparator \"i;ascii-numeric\" \"50\" "
                     + "{ discard; }", valid: false, "relational"),

@@ -3,17 +3,7 @@ struct VndDovecotDuplicate: SieveExtension {
     let name = "vnd.dovecot.duplicate"
     var conflicts: [String] { ["duplicate"] }
     var commands: [CommandDefinition] {
-        // duplicate [":handle" string] [":header" string / ":value" string] [":seconds" number]
-        [
-            .test(
-                "duplicate", [],
-                tags: [
-                    TagDefinition("handle", parameter: .string),
-                    TagDefinition("header", parameter: .string, group: .named("value")),
-                    TagDefinition("value", parameter: .string, group: .named("value")),
-                    TagDefinition("seconds", parameter: .number),
-                    TagDefinition("last"),
-                ])
-        ]
+        // duplicate [":handle" string] [":header" string / ":value" string] [":seconds" number] [":last"]
+        [Duplicate.test(valueTag: "value")]
     }
 }
