@@ -18,19 +18,14 @@ struct TagUse {
 /// A command whose block is being validated: its name and arguments are made only when a check asks.
 struct EnclosingCommand {
     var nameID: Int32
-    let storage: ArgumentStorage
-    let argumentBase: Int
-    let argumentCount: Int
+    let arguments: ArgumentList
 
     init(_ node: Node, in storage: ArgumentStorage) {
         nameID = node.nameID
-        self.storage = storage
-        argumentBase = Int(node.argumentStart)
-        argumentCount = Int(node.argumentCount)
+        arguments = ArgumentList(node, in: storage)
     }
 
-    var name: String { storage.names.name(nameID) }
-    var arguments: ArgumentList { ArgumentList(storage: storage, base: argumentBase, count: argumentCount) }
+    var name: String { arguments.storage.names.name(nameID) }
 }
 
 /// What the uses of one resolved command share: its definition, the tags it accepts and the tree's storage.

@@ -44,6 +44,20 @@ struct Lexer {
             hasDollar: pool[start...].contains(0x24))
     }
 
+    /// The token of a string decoded into the pool from `start` on, whose closing quote or "." line was just
+    /// read: `.invalid` (reported at the string's start, the pool rolled back) when it ran past the length limit.
+    @inline(__always)
+    private mutating func endString(
+        from start: Int, tooLong: Bool, isMultiline: Bool, _ startLine: Int, _ startColumn: Int
+    ) -> Token.Kind {
+        if tooLong {
+            diagnostics.error(.stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
+            pool.removeSubrange(start...)
+            return .invalid
+        }
+        return .string(poolSpan(from: start, isMultiline: isMultiline))
+    }
+
     /// The bytes of a string token.
     func bytes(of span: StringSpan) -> ArraySlice<UInt8> {
         span.inPool ? pool[span.start..<span.end] : bytes[span.start..<span.end]
@@ -454,13 +468,7 @@ struct Lexer {
             var c = bytes[offset]
             if c == 0x22 {
                 offset += 1
-                if tooLong {
-                    diagnostics.error(
-                        .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
-                    pool.removeSubrange(poolStart...)
-                    return .invalid
-                }
-                return .string(poolSpan(from: poolStart, isMultiline: false))
+                return endString(from: poolStart, tooLong: tooLong, isMultiline: false, startLine, startColumn)
             }
             if c == 0x5C {
                 offset += 1
@@ -519,13 +527,7 @@ struct Lexer {
                     // The terminating "." CRLF line.
                     newline(at: end)
                     offset = end + 1
-                    if tooLong {
-                        diagnostics.error(
-                            .stringTooLong(limit: limits.maxStringLength), line: startLine, column: startColumn)
-                        pool.removeSubrange(poolStart...)
-                        return .invalid
-                    }
-                    return .string(poolSpan(from: poolStart, isMultiline: true))
+                    return endString(from: poolStart, tooLong: tooLong, isMultiline: true, startLine, startColumn)
                 }
                 if lineBegin + 1 < contentEnd, bytes[lineBegin + 1] == 0x2E { from = lineBegin + 1 }
             }

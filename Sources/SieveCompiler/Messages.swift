@@ -135,6 +135,10 @@ public enum DiagnosticKind: Equatable, Sendable {
 
     /// Whole megabytes, rounded up (a cost just over a limit must not print as the limit).
     private static func megabytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
+    /// A pattern quoted in a message about its size: its first 60 characters.
+    private static func shortened(_ pattern: String) -> String {
+        pattern.count > 60 ? String(pattern.prefix(60)) + "..." : pattern
+    }
     private static func count(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
 
     /// The text used by `ExtensionSet(parsing:)`.
@@ -236,7 +240,7 @@ public enum DiagnosticKind: Equatable, Sendable {
                 "the :\(m) match-type requires a constant string argument being one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\", but \"\(found)\" was found"
         case .invalidRegex(let p, let reason): return "invalid regular expression '\(p)' for regex match: \(reason)"
         case .regexTooComplex(let p, let size, let limit):
-            let shown = p.count > 60 ? String(p.prefix(60)) + "..." : p
+            let shown = Self.shortened(p)
             let count = size >= 1 << 40 ? "too many" : "\(size)"
             return
                 "regular expression '\(shown)' is too complex: its repetitions expand to \(count) elements (max \(limit))"
@@ -244,7 +248,7 @@ public enum DiagnosticKind: Equatable, Sendable {
             return
                 "the script's regular expressions are too complex together (their repetitions expand past \(limit) elements)"
         case .regexTooCostly(let p, let bytes, let limit):
-            let shown = p.count > 60 ? String(p.prefix(60)) + "..." : p
+            let shown = Self.shortened(p)
             let amount = bytes >= 1 << 40 ? "more than 1 TB" : "about \(Self.megabytes(bytes)) MB"
             return
                 "regular expression '\(shown)' is too expensive to compile: its bounded repetitions would need \(amount) of memory (max \(Self.megabytes(limit)) MB per expression)"

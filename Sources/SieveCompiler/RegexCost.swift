@@ -273,29 +273,24 @@ struct CostEstimator {
 
     /// `{low}`, `{low,}`, `{low,high}` or `{,high}` at `i`; nil when the brace opens no interval.
     static func interval(_ p: [UInt8], _ i: Int) -> (low: Int, high: Int?, end: Int)? {
-        var j = i + 1
-        var low = 0
-        var digits = false
-        while j < p.count, Lexer.isDigit(p[j]) {
-            low = min(1_000_000, low * 10 + Int(p[j] - 0x30))
-            j += 1
-            digits = true
-        }
-        var high: Int? = low
+        let (low, afterLow) = bound(p, from: i + 1)
+        var (high, j) = (low, afterLow)
         if j < p.count, p[j] == 0x2C {
-            j += 1
-            var h = 0
-            var highDigits = false
-            while j < p.count, Lexer.isDigit(p[j]) {
-                h = min(1_000_000, h * 10 + Int(p[j] - 0x30))
-                j += 1
-                highDigits = true
-            }
-            high = highDigits ? h : nil
-            digits = digits || highDigits
+            (high, j) = bound(p, from: j + 1)
         }
-        guard digits, j < p.count, p[j] == 0x7D else { return nil }
-        return (low, high, j + 1)
+        guard low != nil || high != nil, j < p.count, p[j] == 0x7D else { return nil }
+        return (low ?? 0, high, j + 1)
+    }
+
+    /// The decimal bound at `j` (saturating at a million), nil when there are no digits, and the index after it.
+    private static func bound(_ p: [UInt8], from start: Int) -> (Int?, Int) {
+        var j = start
+        var value = 0
+        while j < p.count, Lexer.isDigit(p[j]) {
+            value = min(1_000_000, value * 10 + Int(p[j] - 0x30))
+            j += 1
+        }
+        return (j > start ? value : nil, j)
     }
 
     /// The index after the bracket expression opening at `i` (`[]a]`, `[^]a]` and `[[:alpha:]]` included).

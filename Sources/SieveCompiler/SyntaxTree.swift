@@ -356,8 +356,7 @@ struct SyntaxTree: Sendable {
     private mutating func decodeAllStrings() {
         for k in strings.indices {
             let bytes = Array(bytes(of: strings[k].span))
-            let decoded = VariableSyntax.decodeEncodedCharacters(bytes)
-            let invalid = VariableSyntax.invalidUnicodeEncoding(bytes)
+            let (decoded, invalid) = VariableSyntax.decodeEncodedCharacters(bytes)
             guard decoded != bytes || invalid != nil else { continue }
             strings[k].decoding = Int32(decodings.count)
             decodings.append(StringLiteral.Decoding(raw: bytes, invalidUnicode: invalid))
@@ -456,16 +455,6 @@ struct ArgumentList: RandomAccessCollection, Sendable {
     let base: Int
     let count: Int
 
-    init(storage: ArgumentStorage, base: Int, count: Int) {
-        self.storage = storage
-        self.base = base
-        self.count = count
-    }
-
-    init(_ node: Node, in storage: ArgumentStorage) {
-        self.init(storage: storage, base: Int(node.argumentStart), count: Int(node.argumentCount))
-    }
-
     var startIndex: Int { 0 }
     var endIndex: Int { count }
     subscript(position: Int) -> Argument { storage.argument(base + position) }
@@ -476,5 +465,12 @@ struct ArgumentList: RandomAccessCollection, Sendable {
     /// The arguments from `position` on (a view).
     func suffix(from position: Int) -> ArgumentList {
         ArgumentList(storage: storage, base: base + position, count: count - position)
+    }
+}
+
+extension ArgumentList {
+    /// The arguments of `node` (in an extension, so that the memberwise initializer stays).
+    init(_ node: Node, in storage: ArgumentStorage) {
+        self.init(storage: storage, base: Int(node.argumentStart), count: Int(node.argumentCount))
     }
 }

@@ -288,13 +288,7 @@ final class Validator {
         case .none:
             if node.hasBlock { error(.blockNotAllowed(command: tree.name(of: node)), at: node) }
         }
-        checkSubtests(def, node: node, kind: .command)
-        currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved) {
-            checkCommon(use)
-            def.check?(use, self)
-        }
-        checkStrings(node)
+        checkUse(def, node: node, resolved: resolved, kind: .command)
         var constant: Bool? = nil
         var test = node.firstTest
         while test >= 0 {
@@ -309,6 +303,19 @@ final class Validator {
             enclosingNodes.removeLast()
         }
         return constant
+    }
+
+    /// What a command and a test are checked for alike once resolved: their subtests, their arguments against
+    /// the definition (then the shared checks and the extension's own), and their strings.
+    @inline(__always)
+    func checkUse(_ def: CommandDefinition, node: Node, resolved: Resolved, kind: CommandDefinition.Kind) {
+        checkSubtests(def, node: node, kind: kind)
+        currentNameID = node.nameID
+        if let use = matchArguments(def, node: node, resolved: resolved) {
+            checkCommon(use)
+            def.check?(use, self)
+        }
+        checkStrings(node)
     }
 
     @inline(__always)
@@ -346,13 +353,7 @@ final class Validator {
         }
         var constant: Bool? = nil
         if node.nameID == KnownName.ihave { constant = noteIhave(node) }
-        checkSubtests(def, node: node, kind: .test)
-        currentNameID = node.nameID
-        if let use = matchArguments(def, node: node, resolved: resolved) {
-            checkCommon(use)
-            def.check?(use, self)
-        }
-        checkStrings(node)
+        checkUse(def, node: node, resolved: resolved, kind: .test)
         if resolved.owner == nil {
             switch node.nameID {
             case KnownName.true: return true

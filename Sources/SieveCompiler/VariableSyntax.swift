@@ -98,51 +98,17 @@ enum VariableSyntax {
         return !atStart
     }
 
-    /// The problems in `${hex:…}` / `${unicode:…}` encodings: returns the first invalid code point text.
-    static func invalidUnicodeEncoding(_ s: [UInt8]) -> String? {
-        var i = 0
-        let n = s.count
-        while i + 1 < n {
-            guard s[i] == 0x24, s[i + 1] == 0x7B else { i += 1; continue }
-            var j = i + 2
-            let start = j
-            while j < n, Lexer.isAlpha(s[j]) { j += 1 }
-            let word = String(decoding: s[start..<j].map(Lexer.lower), as: UTF8.self)
-            guard word == "unicode", j < n, s[j] == 0x3A else { i += 2; continue }
-            j += 1
-            var values: [String] = []
-            var ok = true
-            while j < n, s[j] != 0x7D {
-                if s[j] == 0x20 || s[j] == 0x09 || s[j] == 0x0D || s[j] == 0x0A { j += 1; continue }
-                let hs = j
-                while j < n, isHex(s[j]) { j += 1 }
-                if hs == j { ok = false; break }
-                values.append(String(decoding: s[hs..<j], as: UTF8.self))
-            }
-            guard ok, j < n else { i += 2; continue }
-            for v in values {
-                var value: UInt64 = 0
-                var overflow = false
-                for c in v.utf8 {
-                    if value > 0x10FFFF { overflow = true; break }
-                    value = value * 16 + UInt64(hexValue(c))
-                }
-                if overflow || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) { return v }
-            }
-            i = j + 1
-        }
-        return nil
-    }
-
     /// Decodes `${hex:41 42}` and `${unicode:263A}` (case-insensitive, blanks allowed); malformed
-    /// sequences stay as they are.
-    static func decodeEncodedCharacters(_ s: [UInt8]) -> [UInt8] {
-        guard s.count >= 4 else { return s }
+    /// sequences stay as they are. Also returns the first code point of a well-formed `${unicode:…}` that is
+    /// none (above U+10FFFF, or a surrogate), as written; that sequence stays as written too.
+    static func decodeEncodedCharacters(_ s: [UInt8]) -> (bytes: [UInt8], invalidUnicode: String?) {
+        guard s.count >= 4 else { return (s, nil) }
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
+        var invalidUnicode: String? = nil
         var i = 0
         let n = s.count
-        outer: while i < n {
+        while i < n {
             guard i + 1 < n, s[i] == 0x24, s[i + 1] == 0x7B else {
                 out.append(s[i])
                 i += 1
@@ -159,34 +125,40 @@ enum VariableSyntax {
             }
             j += 1
             var decoded: [UInt8] = []
+            // Only blanks and runs of hex digits up to the "}"; at least one value; every value decodable.
+            var wellFormed = true
             var sawValue = false
+            var decodable = true
+            var badCodePoint: String? = nil
             while j < n, s[j] != 0x7D {
                 if s[j] == 0x20 || s[j] == 0x09 || s[j] == 0x0D || s[j] == 0x0A { j += 1; continue }
                 let hs = j
                 while j < n, isHex(s[j]) { j += 1 }
                 if hs == j {
-                    out.append(s[i])
-                    i += 1
-                    continue outer
+                    wellFormed = false
+                    break
                 }
+                sawValue = true
+                guard decodable else { continue }
                 var value: UInt32 = 0
                 for k in hs..<j {
                     value = value > 0x10FFFF ? value : value * 16 + UInt32(hexValue(s[k]))
                 }
-                sawValue = true
                 if word == "hex" {
                     if j - hs > 2 && value > 0xFF {
-                        out.append(s[i]); i += 1; continue outer
+                        decodable = false
+                    } else {
+                        decoded.append(UInt8(truncatingIfNeeded: value))
                     }
-                    decoded.append(UInt8(truncatingIfNeeded: value))
-                } else {
-                    guard let scalar = Unicode.Scalar(value) else {
-                        out.append(s[i]); i += 1; continue outer
-                    }
+                } else if let scalar = Unicode.Scalar(value) {
                     decoded.append(contentsOf: Array(String(Character(scalar)).utf8))
+                } else {
+                    decodable = false
+                    badCodePoint = String(decoding: s[hs..<j], as: UTF8.self)
                 }
             }
-            guard j < n, sawValue else {
+            guard wellFormed, j < n, sawValue, decodable else {
+                if wellFormed, j < n, invalidUnicode == nil { invalidUnicode = badCodePoint }
                 out.append(s[i])
                 i += 1
                 continue
@@ -194,7 +166,7 @@ enum VariableSyntax {
             out.append(contentsOf: decoded)
             i = j + 1
         }
-        return out
+        return (out, invalidUnicode)
     }
 
     static func isHex(_ b: UInt8) -> Bool { Lexer.isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
