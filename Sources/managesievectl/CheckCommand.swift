@@ -1,6 +1,5 @@
 import ArgumentParser
 import Config
-import Foundation
 import Posix
 import ServerConfiguration
 import SieveCompiler
@@ -34,7 +33,7 @@ struct CheckCommand: ParsableCommand {
     var files: [String] = []
 
     static func usage(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("managesievectl check: \(message)\n".utf8))
+        Output.error("managesievectl check: \(message)\n")
         return ExitStatus.usage
     }
 
@@ -53,14 +52,12 @@ struct CheckCommand: ParsableCommand {
                 allValid = false
                 continue
             }
-            let directory = file == "-" ? "." : (file as NSString).deletingLastPathComponent
+            let directory = file == "-" ? "." : TestCommand.directory(of: file)
             let result = compiler.compile(
                 script,
                 includeExists: { ref in
                     // Personal includes are looked up next to the script; global ones are not checked.
-                    ref.isGlobal
-                        || FileManager.default.fileExists(
-                            atPath: (directory.isEmpty ? "." : directory) + "/" + ref.name + ".sieve")
+                    ref.isGlobal || FileRead.exists(directory + "/" + ref.name + ".sieve")
                 })
             for diagnostic in result.diagnostics { print(diagnostic.render(fileName: name)) }
             if !result.isValid { allValid = false }
@@ -102,13 +99,7 @@ struct CheckCommand: ParsableCommand {
     /// Reads a file or standard input, at most `limit` bytes (the compiler reports oversize scripts).
     static func read(_ file: String, limit: Int) -> [UInt8]? {
         if file == "-" {
-            var data = [UInt8]()
-            while data.count < limit {
-                let chunk = FileHandle.standardInput.readData(ofLength: min(65536, limit - data.count))
-                if chunk.isEmpty { break }
-                data.append(contentsOf: chunk)
-            }
-            return data
+            return Output.readStandardInput(limit: limit)
         }
         return try? FileRead.readFile(path: file, maxSize: limit)
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Auth
-import Foundation
 import Posix
 import SieveStorage
 
@@ -63,7 +62,7 @@ struct HistoryCommand: ParsableCommand {
                 }
             }
         } catch let error as AccessError {
-            FileHandle.standardError.write("managesievectl: \(error.message)\n")
+            Output.error("managesievectl: \(error.message)\n")
             throw ExitStatus.failure
         }
     }

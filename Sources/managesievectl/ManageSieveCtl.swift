@@ -35,14 +35,19 @@ struct ManageSieveCtl: ParsableCommand {
 
     /// `test` is handed to the argument parser as a command of its own: parsing from the root first builds
     /// the root's arguments and two parsers looking for --generate-completion-script, and each new argument
-    /// type costs a scan of every protocol conformance in the binary (Foundation's included), which was half
-    /// of a dry run's instructions. Help, usage errors and completion scripts are the same either way.
+    /// type costs a scan of every protocol conformance in the binary, which was half of a dry run's
+    /// instructions. When that parse does not give a command to run (--help, a usage error), the arguments go
+    /// through the root after all, so help and error messages name `managesievectl test` as for every other
+    /// subcommand.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == TestCommand.configuration.commandName {
-            TestCommand.main(Array(arguments.dropFirst()))
-        } else {
-            main(arguments)
+        guard arguments.first == TestCommand.configuration.commandName,
+            let command = try? TestCommand.parse(Array(arguments.dropFirst()))
+        else { return main(arguments) }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Auth
-import Foundation
 import SieveCompiler
 import SieveStorage
 

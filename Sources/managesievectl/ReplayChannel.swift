@@ -1,4 +1,3 @@
-import Foundation
 import Posix
 import TLS
 
@@ -18,9 +17,9 @@ final class ReplayChannel {
     /// The host the certificate must name: as given in HOST:PORT, `localhost` for a spawned server.
     private var host = "localhost"
     private var tlsTransport: TLSClientTransport?
-    private let process: Process?
+    private let process: ShellCommand?
 
-    private init(socket: Int32, process: Process? = nil) {
+    private init(socket: Int32, process: ShellCommand? = nil) {
         transport = FDTransport(input: socket, output: socket)
         self.socket = socket
         self.process = process
@@ -54,14 +53,9 @@ final class ReplayChannel {
         } catch {
             throw ReplayError(message: "cannot run \(command): \(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let child = FileHandle(fileDescriptor: theirs, closeOnDealloc: false)
-        process.standardInput = child
-        process.standardOutput = child
+        let process: ShellCommand
         do {
-            try process.run()
+            process = try ShellCommand.start(command, standardInputOutput: theirs)
         } catch {
             TCPConnect.close(ours)
             TCPConnect.close(theirs)
@@ -96,6 +90,6 @@ final class ReplayChannel {
     func close() {
         tlsTransport?.shutdown()
         TCPConnect.close(socket)
-        process?.waitUntilExit()
+        process?.wait()
     }
 }

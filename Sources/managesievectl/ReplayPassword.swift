@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import Posix
 
@@ -33,7 +32,7 @@ struct ReplayPassword {
             let line = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first ?? []
             return String(decoding: line.last == 0x0D ? line.dropLast() : line[...], as: UTF8.self)
         }
-        if let value = ProcessInfo.processInfo.environment[Self.environmentVariable] { return value }
+        if let value = ProcessControl.environment(Self.environmentVariable) { return value }
         if let typed = Self.prompt("Password for \(user): ") { return typed }
         throw ReplayError(
             message:

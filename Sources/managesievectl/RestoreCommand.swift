@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ManageSieveServer
 import Posix
 import SieveCompiler
@@ -34,7 +33,7 @@ struct RestoreCommand: ParsableCommand {
             let name = try UserStorage.validName(name)
             try context.withStorage(of: entry, readOnly: false) { storage in try restore(name, in: storage) }
         } catch let error as AccessError {
-            FileHandle.standardError.write("managesievectl: \(error.message)\n")
+            Output.error("managesievectl: \(error.message)\n")
             throw ExitStatus.failure
         }
     }

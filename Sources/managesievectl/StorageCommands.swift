@@ -1,7 +1,6 @@
 import ArgumentParser
 import Auth
 import Config
-import Foundation
 import ManageSieveServer
 import ServerConfiguration
 import SieveCompiler
@@ -65,7 +64,7 @@ final class StorageRun {
         do {
             context = try AdminContext.load(configPath: selection.file)
         } catch {
-            FileHandle.standardError.write("managesievectl: \(error.message)\n")
+            Output.error("managesievectl: \(error.message)\n")
             throw ExitStatus.failure
         }
         self.selection = selection
@@ -133,7 +132,7 @@ final class StorageRun {
             print(JSONValue.object(members + extra).text)
         } else {
             let who = user.map { selection.usesOptions ? "\($0): " : "" } ?? ""
-            FileHandle.standardError.write("managesievectl: \(who)\(message)\n")
+            Output.error("managesievectl: \(who)\(message)\n")
         }
     }
 
@@ -230,8 +229,8 @@ struct GetCommand: ParsableCommand {
                 return
             }
             // Through the same unbuffered handle as the script, so the two cannot be reordered.
-            if selection.usesOptions { FileHandle.standardOutput.write("==> \(storage.entry.user) <==\n") }
-            FileHandle.standardOutput.write(Data(content))
+            if selection.usesOptions { Output.standardOutput(Array("==> \(storage.entry.user) <==\n".utf8)) }
+            Output.standardOutput(content)
         }
         try run.finish()
     }

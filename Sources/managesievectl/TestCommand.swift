@@ -1,6 +1,5 @@
 import ArgumentParser
 import Config
-import Foundation
 import Posix
 import ServerConfiguration
 import SieveCompiler
@@ -74,7 +73,7 @@ struct TestCommand: ParsableCommand {
     var messages: [String] = []
 
     static func usage(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("managesievectl test: \(message)\n".utf8))
+        Output.error("managesievectl test: \(message)\n")
         return ExitStatus.usage
     }
 
@@ -84,7 +83,7 @@ struct TestCommand: ParsableCommand {
             let limit = 1 << 30
             let data: [UInt8]?
             if batchFile == "-" {
-                data = Array(FileHandle.standardInput.readDataToEndOfFile().prefix(limit))
+                data = Output.readStandardInput(limit: limit)
             } else {
                 data = try? FileRead.readFile(path: batchFile, maxSize: limit)
             }
@@ -99,7 +98,7 @@ struct TestCommand: ParsableCommand {
         let compiler = SieveCompiler(options: options)
         let compiled = compiler.compileForExecution(scriptBytes)
         for diagnostic in compiled.result.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.render(fileName: script) + "\n").utf8))
+            Output.error((diagnostic.render(fileName: script) + "\n"))
         }
         let batch = messages.count > 1 || batchFile != nil
         guard let executable = compiled.script else {
@@ -116,7 +115,7 @@ struct TestCommand: ParsableCommand {
         for message in messages {
             guard let messageBytes = try? FileRead.readFile(path: message, maxSize: limits.maxSize + 1) else {
                 if !batch { throw Self.usage("cannot read the message \(message)") }
-                FileHandle.standardError.write(Data("managesievectl test: cannot read the message \(message)\n".utf8))
+                Output.error("managesievectl test: cannot read the message \(message)\n")
                 anyFailed = true
                 continue
             }
@@ -125,17 +124,17 @@ struct TestCommand: ParsableCommand {
                 parsed = try Message.parse(messageBytes, limits: limits)
             } catch {
                 if !batch { throw Self.usage("\(message): \(error.message)") }
-                FileHandle.standardError.write(Data("managesievectl test: \(message): \(error.message)\n".utf8))
+                Output.error("managesievectl test: \(message): \(error.message)\n")
                 anyFailed = true
                 continue
             }
             let result = interpreter.run(executable, message: parsed)
             // With --json, stdout carries the objects only: the trace goes to stderr.
             for line in result.trace {
-                if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+                if json { Output.error((line + "\n")) } else { print(line) }
             }
-            for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-            for error in result.errors { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
+            for warning in result.warnings { Output.error("warning: \(warning)\n") }
+            for error in result.errors { Output.error("error: \(error)\n") }
             emit(result, message: batch ? message : nil)
             anyFailed = anyFailed || result.failed
         }

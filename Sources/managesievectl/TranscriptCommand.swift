@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Posix
 import Transcript
 
@@ -72,7 +72,9 @@ struct TranscriptCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        guard let bytes = try? FileRead.readFile(path: file, maxSize: 1 << 32),
+            let text = String(validating: bytes, as: UTF8.self)
+        else {
             Output.error("transcript: cannot read \(file)\n")
             throw ExitStatus.failure
         }

@@ -1,4 +1,3 @@
-import Foundation
 import Transcript
 
 /// ANSI colours for the three kinds of record and for differences.
@@ -15,12 +14,6 @@ struct Palette {
 
     func paint(_ text: String, code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
-}
-
-enum Output {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

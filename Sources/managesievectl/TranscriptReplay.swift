@@ -1,4 +1,4 @@
-import Foundation
+import Auth
 import Posix
 import Transcript
 
@@ -175,14 +175,17 @@ struct Replay {
         try skipRecordedSASLResponses(count: challenges)
         let words = command.firstLine.split(separator: " ", maxSplits: 2)
         guard words.count >= 2 else { throw ReplayError(message: "cannot read \(command.firstLine)") }
-        let mechanism = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).uppercased()
+        var quoted = words[1]
+        while quoted.first == "\"" { quoted.removeFirst() }
+        while quoted.last == "\"" { quoted.removeLast() }
+        let mechanism = quoted.uppercased()
         guard let user else {
             throw ReplayError(
                 message: "the transcript logs in with \(mechanism): give --user and a password (--password-file)",
                 isUsage: true)
         }
         let password = try self.password.get(user: user)
-        func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        func b64(_ text: String) -> String { String(decoding: Base64.encode(Array(text.utf8)), as: UTF8.self) }
         func send(_ line: String) throws(ReplayError) {
             print(palette.paint("  C: \(line.hasPrefix("AUTHENTICATE") ? line : "<credentials>")", for: .client))
             try write(Array((line + "\r\n").utf8), over: channel)

@@ -1,6 +1,6 @@
 import Auth
 import Config
-import Foundation
+import Glibc
 import ManageSieveProtocol
 import ManageSieveServer
 import Posix
@@ -115,8 +115,8 @@ struct AdminContext {
                     try FileSystemIdentity.becomeRoot()
                 } catch {
                     // Going on with a half-switched identity would act on the next user's files as this one.
-                    FileHandle.standardError.write("managesievectl: cannot return to root's identity: \(error)\n")
-                    exit(Privileges.failureExitCode)
+                    Output.error("managesievectl: cannot return to root's identity: \(error)\n")
+                    Glibc.exit(Privileges.failureExitCode)
                 }
             }
         }
@@ -199,7 +199,10 @@ struct UserStorage {
                 return nil
             }
         }
-        return refusal.map { AccessError(message: $0.text.replacingOccurrences(of: "\r\n", with: "\n")) }
+        return refusal.map {
+            AccessError(
+                message: $0.text.split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n"))
+        }
     }
 
     /// A script name as the protocol accepts it.
@@ -244,8 +247,4 @@ enum UserMask {
 
     /// Whether a mask has wildcards (a plain name is looked up directly, also when its entry is a proxy).
     static func isPattern(_ mask: String) -> Bool { mask.contains("*") || mask.contains("?") }
-}
-
-extension FileHandle {
-    func write(_ text: String) { write(Data(text.utf8)) }
 }

@@ -163,6 +163,13 @@ def test_usage_errors_exit_64(tmp_path):
     assert p.returncode == 64 and "cannot read the message" in p.stderr
     p = subprocess.run([str(CTL), "test", "--now", "soon", str(script), str(script)], capture_output=True, text=True)
     assert p.returncode == 64 and "--now" in p.stderr
+    # The argument parser's own usage errors point at the whole command's help, as for other subcommands.
+    p = subprocess.run([str(CTL), "test", "--no-such-option", str(script), str(script)], capture_output=True,
+                       text=True)
+    assert p.returncode == 64 and "Unknown option '--no-such-option'" in p.stderr
+    assert "See 'managesievectl test --help'" in p.stderr, p.stderr
+    p = subprocess.run([str(CTL), "test", "--help"], capture_output=True, text=True)
+    assert p.returncode == 0 and "USAGE: managesievectl test [<options>] <script>" in p.stdout
 
 
 def test_batch_list_from_standard_input(config):
