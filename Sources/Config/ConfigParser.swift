@@ -42,6 +42,13 @@ public enum ConfigParser {
             var bytes = text[lineStart..<lineEnd]
             if bytes.last == 0x0D { bytes = bytes.dropLast() }
             guard isValidUTF8(bytes) else { throw fail("invalid UTF-8") }
+            // A control character inside a setting would be printed back by `managesievectl config` as is: a CR
+            // there ends the printed line early (so it reads back differently), an ESC drives the admin's
+            // terminal. A whole-line comment is never printed and may hold anything.
+            if let control = bytes.first(where: isControl), bytes.drop(while: isBlank).first != UInt8(ascii: "#") {
+                let hex = String(control, radix: 16, uppercase: true)
+                throw fail("control character 0x\(hex.count < 2 ? "0" + hex : hex) in the line")
+            }
             if let block = try blockLine(bytes, fail: fail) {
                 switch block {
                 case .open(let name, let argument):
@@ -180,6 +187,8 @@ public enum ConfigParser {
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    private static func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09) || byte == 0x7F }
 
     private static func trimmingTrailingBlanks(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var end = bytes.endIndex

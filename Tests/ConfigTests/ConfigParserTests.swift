@@ -56,6 +56,27 @@ struct ConfigParserTests {
         #expect(s.sieve == "~/a#b")
     }
 
+    // FuzzConfig's finding: `rawlog_dir =\r ` kept the CR inside the value, and `managesievectl config` printed
+    // it back as a line that ended at the CR and read back as an empty value.
+    @Test(
+        "a control character in a setting's line is an error naming the line; a comment may hold one",
+        arguments: [UInt8(0x0D), 0x00, 0x1B, 0x7F])
+    func controlCharacter(byte: UInt8) throws {
+        let control = String(decoding: [byte], as: UTF8.self)
+        for text in ["\nrawlog_dir =\(control) \n", "rawlog_dir = /var/\(control)log\n", "log_path\(control) = /x\n"] {
+            let found = error(text)
+            #expect(found?.line == (text.first == "\n" ? 2 : 1), "\(Array(text.utf8))")
+            #expect(found?.message.hasPrefix("control character 0x") == true, "\(Array(text.utf8))")
+        }
+        let hex = String(byte, radix: 16, uppercase: true)
+        #expect(
+            error("sieve = a\(control)b\n")?.message
+                == "control character 0x\(hex.count < 2 ? "0" + hex : hex) in the line")
+        #expect(try parse("  # a comment with \(control) in it\nsieve = ~/x\n").sieve == "~/x")
+        // Tabs stay blanks, and a CRLF line end is still a line end.
+        #expect(try parse("sieve\t=\t~/t\r\n").sieve == "~/t")
+    }
+
     @Test("an empty value unsets an optional setting")
     func emptyOptional() throws {
         let s = try parse("log_path =\nssl_cert = \"\"\ndisable_plaintext_auth =\n")
