@@ -65,45 +65,20 @@ public enum Checkpassword {
         }
         defer { closeAll(errors) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-        posix_spawn_file_actions_adddup2(&actions, auth[0], 3)
-        posix_spawn_file_actions_adddup2(&actions, reply[1], 4)
-        _ = withUnsafeMutablePointer(to: &actions) { posix_spawn_file_actions_addclosefrom_np($0, 5) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
         var environment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
         for (key, value) in request.environment.sorted(by: { $0.key < $1.key }) {
             environment.append("\(key)=\(value)")
         }
-        let arguments = request.program + request.reply
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            return .temporaryFailure("cannot run \(path): \(ErrnoText.describe(spawned))")
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                path, arguments: request.program + request.reply, environment: environment,
+                files: [
+                    .null(O_RDONLY), .null(O_WRONLY), .descriptor(errors[1]), .descriptor(auth[0]),
+                    .descriptor(reply[1]),
+                ], ownProcessGroup: true)
+        } catch {
+            return .temporaryFailure("cannot run \(path): \(ErrnoText.describe(error.errno))")
         }
         closeOne(&auth[0])
         closeOne(&reply[1])

@@ -1,4 +1,3 @@
-internal import CLinux
 import Glibc
 
 /// A command run by `/bin/sh -c` with its standard input and output on one descriptor (as inetd hands a server
@@ -13,31 +12,9 @@ public struct ShellCommand {
     ) throws(SystemError)
         -> ShellCommand
     {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, descriptor, 0)
-        posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
-        _ = withUnsafeMutablePointer(to: &actions) { posix_spawn_file_actions_addclosefrom_np($0, 3) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let words: [String] = ["/bin/sh", "-c", command]
-        let argv = words.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
-        guard spawned == 0 else { throw SystemError(operation: "posix_spawn", path: "/bin/sh", errno: spawned) }
+        let pid = try Spawn.start(
+            "/bin/sh", arguments: ["/bin/sh", "-c", command], environment: nil,
+            files: [.descriptor(descriptor), .descriptor(descriptor), .inherited])
         return ShellCommand(pid: pid)
     }
 
