@@ -7,12 +7,6 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong and what was expected.
     public var message: String
 
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
     public var description: String { "\(file):\(line): \(message)" }
 }
 

@@ -21,18 +21,6 @@ public struct InputRecord: Equatable, Sendable {
     public var dropped: UInt64 = 0
     /// The input ended (or the session did) before this piece was complete.
     public var incomplete = false
-
-    public init(
-        kind: Kind, shown: [UInt8] = [], withheld: Int = 0, shownAfter: [UInt8] = [], dropped: UInt64 = 0,
-        incomplete: Bool = false
-    ) {
-        self.kind = kind
-        self.shown = shown
-        self.withheld = withheld
-        self.shownAfter = shownAfter
-        self.dropped = dropped
-        self.incomplete = incomplete
-    }
 }
 
 /// The recording side of `CommandParser`: what is kept of each piece, and whether it is a credential.

@@ -11,13 +11,6 @@ public struct ProxyHeader: Equatable, Sendable {
     public var sourcePort: UInt16?
     /// How many octets the header took: exactly these must be consumed from the stream.
     public var length: Int
-
-    public init(version: Int, sourceAddress: String?, sourcePort: UInt16?, length: Int) {
-        self.version = version
-        self.sourceAddress = sourceAddress
-        self.sourcePort = sourcePort
-        self.length = length
-    }
 }
 
 /// The outcome of looking at the first octets of a connection.

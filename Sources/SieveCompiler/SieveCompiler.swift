@@ -5,13 +5,6 @@ public struct IncludeReference: Equatable, Sendable {
     public var line: Int
     public var once: Bool
     public var optional: Bool
-    public init(name: String, isGlobal: Bool, line: Int, once: Bool, optional: Bool) {
-        self.name = name
-        self.isGlobal = isGlobal
-        self.line = line
-        self.once = once
-        self.optional = optional
-    }
 }
 
 public struct CompileResult: Sendable {

@@ -34,21 +34,12 @@ public struct StoredScript: Equatable, Sendable {
     public var name: String
     public var isActive: Bool
     public var size: Int
-    public init(name: String, isActive: Bool, size: Int) {
-        self.name = name
-        self.isActive = isActive
-        self.size = size
-    }
 }
 
 /// One script as LISTSCRIPTS shows it.
 public struct ListedScript: Equatable, Sendable {
     public var name: String
     public var isActive: Bool
-    public init(name: String, isActive: Bool) {
-        self.name = name
-        self.isActive = isActive
-    }
 }
 
 /// Limits on one user's storage; `nil` means unlimited.

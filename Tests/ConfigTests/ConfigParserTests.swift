@@ -1,5 +1,6 @@
-import Config
 import Testing
+
+@testable import Config
 
 private func parse(_ text: String) throws(ConfigError) -> Settings {
     try ConfigParser.parse(Array(text.utf8), fileName: "test.conf")

@@ -1,5 +1,6 @@
-import ManageSieveProtocol
 import Testing
+
+@testable import ManageSieveProtocol
 
 @Suite("PROXY protocol headers")
 struct ProxyHeaderTests {

@@ -2,7 +2,7 @@ import Auth
 import ManageSieveProtocol
 import ManageSieveServer
 import Posix
-import SieveStorage
+@testable import SieveStorage
 
 /// A `ScriptStore` in memory, with the same rules as the file store.
 final class MemoryStore: ScriptStore {
