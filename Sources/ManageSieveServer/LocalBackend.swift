@@ -116,10 +116,11 @@ public final class LocalBackend: SessionBackend {
     public func externalPasswordCheck() -> ExternalPasswordCheck? {
         guard let configuration = checkpassword else { return nil }
         return ExternalPasswordCheck(forAllUsers: configuration.forAllUsers) { user, password, known in
-            let request = CheckpasswordRequest(
+            let outcome = Checkpassword.run(
                 program: configuration.program, reply: configuration.reply, user: user, password: password,
-                environment: ["SERVICE": "sieve"], timeoutMilliseconds: configuration.timeoutMilliseconds)
-            switch Checkpassword.run(request, logger: self.logger) {
+                environment: ["SERVICE": "sieve"], timeoutMilliseconds: configuration.timeoutMilliseconds,
+                logger: self.logger)
+            switch outcome {
             case .rejected:
                 return .rejected
             case .temporaryFailure(let why):

@@ -6,31 +6,6 @@
 internal import CLinux
 import Glibc
 
-/// One run of a checkpassword program.
-public struct CheckpasswordRequest: Sendable {
-    /// The program and its own arguments (the reply program is appended).
-    public var program: [String]
-    /// The reply program with its arguments.
-    public var reply: [String]
-    public var user: String
-    public var password: [UInt8]
-    /// Extra environment (`TCPREMOTEIP`, `SERVICE`): the program gets only this and a fixed PATH.
-    public var environment: [String: String]
-    public var timeoutMilliseconds: Int
-
-    public init(
-        program: [String], reply: [String], user: String, password: [UInt8], environment: [String: String],
-        timeoutMilliseconds: Int
-    ) {
-        self.program = program
-        self.reply = reply
-        self.user = user
-        self.password = password
-        self.environment = environment
-        self.timeoutMilliseconds = timeoutMilliseconds
-    }
-}
-
 /// What the program said.
 public enum CheckpasswordOutcome: Equatable, Sendable {
     /// Exit 0: the password is right; the reply program's environment (`userdb_uid`, `HOME`, …).
@@ -46,11 +21,15 @@ public enum Checkpassword {
     static let maxReply = 64 * 1024
     static let maxStderr = 8 * 1024
 
-    /// Runs the program (as the current user, normally root before the privilege drop) with a clean
-    /// environment, fds 0/1 on /dev/null, its stderr to `logger`, no other inherited descriptor, in its
-    /// own process group that a timeout kills whole.
-    public static func run(_ request: CheckpasswordRequest, logger: Logger) -> CheckpasswordOutcome {
-        guard let path = request.program.first, path.hasPrefix("/") else {
+    /// Runs `program` (its path and own arguments) with `reply` (the reply program and its arguments) appended,
+    /// as the current user (normally root before the privilege drop), with only `environment` (`TCPREMOTEIP`,
+    /// `SERVICE`) and a fixed PATH, fds 0/1 on /dev/null, its stderr to `logger`, no other inherited
+    /// descriptor, in its own process group that a timeout kills whole.
+    public static func run(
+        program: [String], reply replyProgram: [String], user: String, password: [UInt8],
+        environment extra: [String: String], timeoutMilliseconds: Int, logger: Logger
+    ) -> CheckpasswordOutcome {
+        guard let path = program.first, path.hasPrefix("/") else {
             return .temporaryFailure("checkpassword must be an absolute path")
         }
         var auth: [Int32] = [-1, -1]
@@ -66,13 +45,13 @@ public enum Checkpassword {
         defer { closeAll(errors) }
 
         var environment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
-        for (key, value) in request.environment.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in extra.sorted(by: { $0.key < $1.key }) {
             environment.append("\(key)=\(value)")
         }
         let pid: pid_t
         do {
             pid = try Spawn.start(
-                path, arguments: request.program + request.reply, environment: environment,
+                path, arguments: program + replyProgram, environment: environment,
                 files: [
                     .null(O_RDONLY), .null(O_WRONLY), .descriptor(errors[1]), .descriptor(auth[0]),
                     .descriptor(reply[1]),
@@ -84,9 +63,9 @@ public enum Checkpassword {
         closeOne(&reply[1])
         closeOne(&errors[1])
 
-        let deadline = Deadline.after(milliseconds: request.timeoutMilliseconds)
+        let deadline = Deadline.after(milliseconds: timeoutMilliseconds)
         // user NUL password NUL timestamp NUL; the pipe holds it whole, so the write cannot block.
-        var input = Array(request.user.utf8) + [0] + request.password + [0]
+        var input = Array(user.utf8) + [0] + password + [0]
         input += Array(String(Clock.wallClockMilliseconds() / 1000).utf8) + [0]
         // A program that exits without reading must not take this process with it through SIGPIPE.
         let previous = signal(SIGPIPE, SIG_IGN)
@@ -145,7 +124,7 @@ public enum Checkpassword {
             logger.log(.warning, "checkpassword: \(String(decoding: line, as: UTF8.self))")
         }
         if timedOut {
-            return .temporaryFailure("\(path) did not finish within \(request.timeoutMilliseconds) ms (killed)")
+            return .temporaryFailure("\(path) did not finish within \(timeoutMilliseconds) ms (killed)")
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out (they are macros).
         let signal = status & 0x7F

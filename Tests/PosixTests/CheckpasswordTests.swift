@@ -7,10 +7,10 @@ import Testing
 struct CheckpasswordTests {
     /// Runs `/bin/sh -c SCRIPT sh` as the checkpassword program, with `/bin/sh -c REPLY` as its reply program.
     static func run(_ script: String, reply: String = "exit 0", timeout: Int = 5000) -> CheckpasswordOutcome {
-        let request = CheckpasswordRequest(
+        Checkpassword.run(
             program: ["/bin/sh", "-c", script, "sh"], reply: ["/bin/sh", "-c", reply], user: "dave",
-            password: Array("pw".utf8), environment: ["SERVICE": "sieve"], timeoutMilliseconds: timeout)
-        return Checkpassword.run(request, logger: Logger(destination: .discard))
+            password: Array("pw".utf8), environment: ["SERVICE": "sieve"], timeoutMilliseconds: timeout,
+            logger: Logger(destination: .discard))
     }
 
     @Test("exit codes: 1 rejected, 111 and others temporary, a signal temporary")
@@ -38,10 +38,10 @@ struct CheckpasswordTests {
             if sorted(os.environ) not in (["PATH", "SERVICE"], ["LC_CTYPE", "PATH", "SERVICE"]): sys.exit(3)
             os.execv(sys.argv[1], sys.argv[1:])
             """
-        let request = CheckpasswordRequest(
+        let outcome = Checkpassword.run(
             program: ["/usr/bin/python3", "-c", code], reply: ["/bin/true"], user: "dave", password: [0x70],
-            environment: ["SERVICE": "sieve"], timeoutMilliseconds: 10_000)
-        #expect(Checkpassword.run(request, logger: Logger(destination: .discard)) == .accepted([:]))
+            environment: ["SERVICE": "sieve"], timeoutMilliseconds: 10_000, logger: Logger(destination: .discard))
+        #expect(outcome == .accepted([:]))
     }
 
     @Test("a program that outlives the timeout is killed with its process group")
