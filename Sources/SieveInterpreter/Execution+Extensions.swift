@@ -421,8 +421,8 @@ struct Mailto {
         var bytes = Array(s.utf8)[...]
         while let c = bytes.popFirst() {
             if c == 0x25 {
-                guard bytes.count >= 2, let h = hexValue(bytes[bytes.startIndex]),
-                    let l = hexValue(bytes[bytes.startIndex + 1])
+                guard bytes.count >= 2, let h = TransferEncoding.hex(bytes[bytes.startIndex]),
+                    let l = TransferEncoding.hex(bytes[bytes.startIndex + 1])
                 else { return nil }
                 out.append(h << 4 | l)
                 bytes = bytes.dropFirst(2)
@@ -431,15 +431,6 @@ struct Mailto {
             }
         }
         return String(validating: out, as: UTF8.self)
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
     }
 }
 

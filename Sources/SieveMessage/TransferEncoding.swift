@@ -85,7 +85,8 @@ public enum TransferEncoding {
         return out + pendingWhite
     }
 
-    static func hex(_ c: UInt8) -> UInt8? {
+    /// The value of a hexadecimal digit (either case); nil for any other octet.
+    public static func hex(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: return c - 0x30
         case 0x41...0x46: return c - 0x41 + 10
