@@ -50,13 +50,7 @@ extension FileScriptStore {
         let temporary = Self.temporaryName(base: linkName)
         try Self.io { () throws(SystemError) in
             try linkDirectory.createSymbolicLink(temporary, target: target)
-            do throws(SystemError) {
-                try linkDirectory.rename(temporary, to: linkName)
-            } catch {
-                try? linkDirectory.unlink(temporary)
-                throw error
-            }
-            try linkDirectory.sync()
+            try Self.moveIntoPlace(temporary, as: linkName, in: linkDirectory)
         }
     }
 

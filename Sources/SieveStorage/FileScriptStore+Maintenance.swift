@@ -110,15 +110,18 @@ extension FileScriptStore {
     /// On failure the temporary file is removed and `fileName` is untouched.
     func writeAtomically(_ content: [UInt8], to fileName: String, in directory: DirectoryHandle) throws(StorageError) {
         let temporary = try writeTemporary(content, for: fileName, in: directory)
-        try Self.io { () throws(SystemError) in
-            do throws(SystemError) {
-                try directory.rename(temporary, to: fileName)
-            } catch {
-                try? directory.unlink(temporary)
-                throw error
-            }
-            try directory.sync()
+        try Self.io { () throws(SystemError) in try Self.moveIntoPlace(temporary, as: fileName, in: directory) }
+    }
+
+    /// Renames `temporary` over `name`, then fsyncs the directory; a temporary the rename did not take is removed.
+    static func moveIntoPlace(_ temporary: String, as name: String, in directory: DirectoryHandle) throws(SystemError) {
+        do throws(SystemError) {
+            try directory.rename(temporary, to: name)
+        } catch {
+            try? directory.unlink(temporary)
+            throw error
         }
+        try directory.sync()
     }
 
     /// Throws `.quotaExceeded` if storing `size` octets as `fileName` would break a limit: the size of one
