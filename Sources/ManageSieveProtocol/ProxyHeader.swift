@@ -99,24 +99,21 @@ public enum ProxyHeaderParser {
         if command == 0 {  // LOCAL: the proxy's own connection (health check)
             return .header(ProxyHeader(version: 2, sourceAddress: nil, sourcePort: nil, length: total))
         }
-        let body = Array(bytes[16..<total])
+        let (name, size, address): (String, Int, ([UInt8]) -> IPAddress)
         switch family {
-        case 0x11:  // TCP over IPv4
-            guard body.count >= 12 else { return .invalid("v2 IPv4 addresses too short") }
-            let address = IPAddress.v4(Array(body[0..<4]))
-            let port = UInt16(body[8]) << 8 | UInt16(body[9])
-            return .header(
-                ProxyHeader(version: 2, sourceAddress: IPAddress.format(address), sourcePort: port, length: total))
-        case 0x21:  // TCP over IPv6
-            guard body.count >= 36 else { return .invalid("v2 IPv6 addresses too short") }
-            let address = IPAddress.v6(Array(body[0..<16]))
-            let port = UInt16(body[32]) << 8 | UInt16(body[33])
-            return .header(
-                ProxyHeader(version: 2, sourceAddress: IPAddress.format(address), sourcePort: port, length: total))
+        case 0x11: (name, size, address) = ("IPv4", 4, IPAddress.v4)  // TCP over IPv4
+        case 0x21: (name, size, address) = ("IPv6", 16, IPAddress.v6)  // TCP over IPv6
         case 0x00:
             return .header(ProxyHeader(version: 2, sourceAddress: nil, sourcePort: nil, length: total))
         default:
             return .invalid("v2 header with unsupported address family 0x\(String(family, radix: 16))")
         }
+        // Source address, destination address, source port, destination port (ports in network order).
+        let body = Array(bytes[16..<total])
+        guard body.count >= 2 * size + 4 else { return .invalid("v2 \(name) addresses too short") }
+        let source = address(Array(body[0..<size]))
+        let port = UInt16(body[2 * size]) << 8 | UInt16(body[2 * size + 1])
+        return .header(
+            ProxyHeader(version: 2, sourceAddress: IPAddress.format(source), sourcePort: port, length: total))
     }
 }
