@@ -209,39 +209,45 @@ extension Connection {
                 if !ready.contains(true) { return drainDeadline == nil ? "idle timeout" : "client disconnected" }
             }
             if clientOpen && (ready[0] || client.hasBufferedInput) {
-                buffer.removeAll(keepingCapacity: true)
                 do {
-                    switch try client.read(into: &buffer, maxCount: 65536, timeoutMilliseconds: 0) {
-                    case .data(let count):
-                        try server.write(buffer)
+                    if let count = try relayChunk(from: client, to: server, buffer: &buffer) {
                         toBackend += count
-                    case .eof:
+                    } else {
                         clientOpen = false
                         TCPConnect.shutdownWrite(backend.fd)
                         drainDeadline = Deadline.after(milliseconds: 2000)
-                    case .timeout:
-                        break
                     }
                 } catch {
                     return "I/O error relaying client to backend: \(error)"
                 }
             }
             if ready[1] || server.hasBufferedInput {
-                buffer.removeAll(keepingCapacity: true)
                 do {
-                    switch try server.read(into: &buffer, maxCount: 65536, timeoutMilliseconds: 0) {
-                    case .data(let count):
-                        try client.write(buffer)
-                        toClient += count
-                    case .eof:
+                    guard let count = try relayChunk(from: server, to: client, buffer: &buffer) else {
                         return clientOpen ? "backend disconnected" : "client disconnected"
-                    case .timeout:
-                        break
                     }
+                    toClient += count
                 } catch {
                     return clientOpen ? "I/O error relaying backend to client: \(error)" : "client disconnected"
                 }
             }
+        }
+    }
+
+    /// Writes to `destination` what `source` has ready (at most 64 KiB, without waiting): the octets relayed,
+    /// or nil at the end of `source`'s input.
+    func relayChunk(
+        from source: any PollableTransport, to destination: any PollableTransport, buffer: inout [UInt8]
+    ) throws(SystemError) -> Int? {
+        buffer.removeAll(keepingCapacity: true)
+        switch try source.read(into: &buffer, maxCount: 65536, timeoutMilliseconds: 0) {
+        case .data(let count):
+            try destination.write(buffer)
+            return count
+        case .eof:
+            return nil
+        case .timeout:
+            return 0
         }
     }
 }
