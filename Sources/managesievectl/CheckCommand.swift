@@ -52,7 +52,7 @@ struct CheckCommand: ParsableCommand {
                 allValid = false
                 continue
             }
-            let directory = file == "-" ? "." : TestCommand.directory(of: file)
+            let directory = file == "-" ? "." : TestRun.directory(of: file)
             let result = compiler.compile(
                 script,
                 includeExists: { ref in

@@ -33,19 +33,23 @@ struct ManageSieveCtl: ParsableCommand {
         ]
     )
 
-    /// `test` is handed to the argument parser as a command of its own: parsing from the root first builds
-    /// the root's arguments and two parsers looking for --generate-completion-script, and each new argument
-    /// type costs a scan of every protocol conformance in the binary, which was half of a dry run's
-    /// instructions. When that parse does not give a command to run (--help, a usage error), the arguments go
-    /// through the root after all, so help and error messages name `managesievectl test` as for every other
-    /// subcommand.
+    /// `test` skips the argument parser when its words are in the plain forms (`TestRun.parse`), and is
+    /// otherwise handed to it as a command of its own: parsing from the root first builds the root's
+    /// arguments and two parsers looking for --generate-completion-script, and each new argument type costs a
+    /// scan of every protocol conformance in the binary. When neither gives a command to run (--help, a usage
+    /// error), the arguments go through the root after all, so help and error messages name `managesievectl
+    /// test` as for every other subcommand.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        guard arguments.first == TestCommand.configuration.commandName,
-            let command = try? TestCommand.parse(Array(arguments.dropFirst()))
-        else { return main(arguments) }
+        guard arguments.first == TestCommand.configuration.commandName else { return main(arguments) }
         do {
-            try command.run()
+            if let run = TestRun.parse(Array(arguments.dropFirst())) {
+                try run.run()
+            } else if let command = try? TestCommand.parse(Array(arguments.dropFirst())) {
+                try command.run()
+            } else {
+                main(arguments)
+            }
         } catch {
             exit(withError: error)
         }

@@ -72,6 +72,89 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "The message (several: a batch, one result per message, the script compiled once).")
     var messages: [String] = []
 
+    func run() throws { try options.run() }
+
+    var options: TestRun {
+        TestRun(
+            configFile: configFile, envelopeFrom: envelopeFrom, envelopeTo: envelopeTo, personalDir: personalDir,
+            globalDir: globalDir, mailboxes: mailboxes, now: now, duplicateSeen: duplicateSeen, batchFile: batchFile,
+            json: json, trace: trace, script: script, messages: messages)
+    }
+}
+
+/// A dry run's options as plain values, and the run itself. The argument parser fills them through
+/// `TestCommand`; `parse` reads the plain forms without it (ManageSieveCtl.main).
+struct TestRun: Equatable {
+    var configFile: String?
+    var envelopeFrom: String?
+    var envelopeTo: String?
+    var personalDir: String?
+    var globalDir: String?
+    var mailboxes: [String] = []
+    var now: String?
+    var duplicateSeen: [String] = []
+    var batchFile: String?
+    var json = false
+    var trace = false
+    var script: String
+    var messages: [String] = []
+
+    /// `arguments` (the words after `test`) when every one is in a form the argument parser reads the same
+    /// way: `--NAME VALUE`, `--NAME=VALUE` and `-c VALUE` for TestCommand's options (each single-valued one at
+    /// most once), `--json`, `--trace`, and words that do not start with '-' (the script, then the messages).
+    /// Anything else is nil (help, `--`, an unknown option, a value that is empty or starts with '-', a
+    /// repeated flag or single-valued option, no script), and the argument parser takes the words, with its messages and help.
+    /// Its first parse costs more than the whole run: every new type it meets is a scan of every
+    /// protocol-conformance record in the binary, and it reflects over the command's properties.
+    static func parse(_ arguments: [String]) -> TestRun? {
+        var single: [String: String] = [:]
+        var mailboxes: [String] = []
+        var duplicateSeen: [String] = []
+        var json = false
+        var trace = false
+        var positional: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard word.utf8.first == UInt8(ascii: "-") else {
+                positional.append(word)
+                continue
+            }
+            if word == "--json" || word == "--trace" {
+                guard !(word == "--json" ? json : trace) else { return nil }
+                if word == "--json" { json = true } else { trace = true }
+                continue
+            }
+            var name = word
+            var value: String
+            if let equals = word.utf8.firstIndex(of: UInt8(ascii: "=")), word.hasPrefix("--") {
+                name = String(word[..<equals])
+                value = String(word[word.index(after: equals)...])
+            } else {
+                guard index < arguments.count else { return nil }
+                value = arguments[index]
+                index += 1
+            }
+            if name == "-c" && word == "-c" { name = "--config" }
+            guard let first = value.utf8.first, first != UInt8(ascii: "-") else { return nil }
+            switch name {
+            case "--mailbox": mailboxes.append(value)
+            case "--duplicate-seen": duplicateSeen.append(value)
+            case "--config", "--envelope-from", "--envelope-to", "--personal-dir", "--global-dir", "--now", "--batch":
+                guard single.updateValue(value, forKey: name) == nil else { return nil }
+            default: return nil
+            }
+        }
+        guard let script = positional.first else { return nil }
+        return TestRun(
+            configFile: single["--config"], envelopeFrom: single["--envelope-from"],
+            envelopeTo: single["--envelope-to"], personalDir: single["--personal-dir"],
+            globalDir: single["--global-dir"], mailboxes: mailboxes, now: single["--now"],
+            duplicateSeen: duplicateSeen, batchFile: single["--batch"], json: json, trace: trace, script: script,
+            messages: Array(positional.dropFirst()))
+    }
+
     static func usage(_ message: String) -> ExitCode {
         Output.error("managesievectl test: \(message)\n")
         return ExitStatus.usage
