@@ -2,19 +2,25 @@ internal import COpenSSL
 import Glibc
 import Posix
 
-/// The I/O half of a TLS session shared by the server (`TLSTransport`) and client (`TLSClientTransport`)
-/// transports: owns the SSL object, switches its fds to non-blocking mode for its lifetime (restored in
-/// deinit) and runs handshake, read, write and shutdown with poll(2) deadlines. The transports configure the
-/// role (accept/connect state, SNI, verification) on `ssl` and map handshake failures to their own errors.
-final class SSLStream {
+/// A TLS session over one socket or a pair of fds, and the `Transport` of both roles, the server's
+/// (`TLSTransport`) and the client's (`TLSClientTransport`): owns the SSL object, switches its fds to
+/// non-blocking mode for its lifetime (restored in deinit) and runs handshake, read, write and shutdown with
+/// poll(2) deadlines. The subclasses configure the role (accept/connect state, SNI, verification) on `ssl` and
+/// map handshake failures to their own errors.
+public class SSLStream: PollableTransport {
     let ssl: OpaquePointer
     let input: Int32
     let output: Int32
     private var savedFlags: [(fd: Int32, flags: Int32)] = []
-    /// Plaintext octets read so far.
-    private(set) var bytesRead: UInt64 = 0
+    /// A peer that closes without close_notify ends the input (a backend) instead of failing the read (a client,
+    /// which could otherwise truncate what it sends unnoticed).
+    private let unexpectedEOFIsEOF: Bool
+    /// How long a `write` may wait each time for the peer to make room, in milliseconds; nil waits forever.
+    public var writeTimeoutMilliseconds: Int?
+    /// Plaintext octets read so far (for the session summary line).
+    public private(set) var bytesRead: UInt64 = 0
     /// Plaintext octets written so far.
-    private(set) var bytesWritten: UInt64 = 0
+    public private(set) var bytesWritten: UInt64 = 0
 
     /// The most one `read` appends (a TLS record carries at most 16 KiB anyway).
     static let largestRead = 1 << 16
@@ -22,11 +28,12 @@ final class SSLStream {
     /// A new SSL object from `context` (an SSL_CTX) over `input`/`output` (the same fd for a socket).
     /// TCP_NODELAY is set on the output fd when it is a TCP socket: a handshake flight followed by a small
     /// record must not wait on Nagle + delayed ACK (~40 ms).
-    init(context: OpaquePointer, input: Int32, output: Int32) {
+    init(context: OpaquePointer, input: Int32, output: Int32, unexpectedEOFIsEOF: Bool) {
         guard let ssl = SSL_new(context) else { fatalError("SSL_new failed: \(OpenSSLError.drain())") }
         self.ssl = ssl
         self.input = input
         self.output = output
+        self.unexpectedEOFIsEOF = unexpectedEOFIsEOF
         if input == output {
             _ = SSL_set_fd(ssl, input)
         } else {
@@ -44,8 +51,10 @@ final class SSLStream {
         for saved in savedFlags { DescriptorWait.restoreFlags(saved.fd, saved.flags) }
     }
 
+    /// The descriptor records arrive on (the login proxy polls it together with the other side's).
+    public var readableDescriptor: Int32 { input }
     /// Records already decrypted but not yet read: poll(2) cannot see them.
-    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+    public var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
 
     /// Runs the handshake (in the role set on `ssl`); a negative timeout waits forever. The peer closing or
     /// resetting the connection is `.closed`; `failure` turns the drained OpenSSL error queue of any other
@@ -78,9 +87,8 @@ final class SSLStream {
 
     /// Appends at most `maxCount` (and `largestRead`) plaintext octets to `buffer`. SSL_read first, poll only
     /// when it needs bytes: records already decrypted (SSL_pending) are served without waiting.
-    /// `unexpectedEOFIsEOF`: a peer that closes without close_notify ends the stream instead of failing it.
-    func read(
-        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?, unexpectedEOFIsEOF: Bool
+    public func read(
+        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
     ) throws(SystemError) -> ReadResult {
         guard maxCount > 0 else { return .data(0) }
         let deadline = Deadline(timeoutMilliseconds ?? -1)
@@ -124,9 +132,9 @@ final class SSLStream {
         }
     }
 
-    /// Writes all of `bytes`. `timeoutMilliseconds`: how long each wait for the peer to make room may take
-    /// (ETIMEDOUT after that); nil waits forever.
-    func write(_ bytes: [UInt8], timeoutMilliseconds: Int?) throws(SystemError) {
+    /// Writes all of `bytes`; each wait for the peer to make room may take `writeTimeoutMilliseconds` (ETIMEDOUT
+    /// after that).
+    public func write(_ bytes: [UInt8]) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             ERR_clear_error()
@@ -142,7 +150,7 @@ final class SSLStream {
             switch error {
             case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
                 let (fd, events) = error == SSL_ERROR_WANT_WRITE ? (output, POLLOUT) : (input, POLLIN)
-                guard Deadline(timeoutMilliseconds ?? -1).wait(fd: fd, events: Int16(events)) else {
+                guard Deadline(writeTimeoutMilliseconds ?? -1).wait(fd: fd, events: Int16(events)) else {
                     throw SystemError(operation: "TLS write", errno: ETIMEDOUT)
                 }
             case SSL_ERROR_SYSCALL:
@@ -156,8 +164,9 @@ final class SSLStream {
         }
     }
 
-    /// Sends close_notify, best effort (waits at most 200 ms for the socket to take it; never for the reply).
-    func shutdown() {
+    /// Sends close_notify, best effort (waits at most 200 ms for the socket to take it; never for the reply): the
+    /// peer then sees the end of the session.
+    public func shutdown() {
         let deadline = Deadline(200)
         for _ in 0..<3 {
             ERR_clear_error()
@@ -170,12 +179,12 @@ final class SSLStream {
     }
 
     /// "TLSv1.3".
-    var protocolVersion: String {
+    public var protocolVersion: String {
         String(cString: SSL_get_version(ssl))
     }
 
     /// "TLS_AES_256_GCM_SHA384"; "" before the handshake.
-    var cipherName: String {
+    public var cipherName: String {
         guard let cipher = SSL_get_current_cipher(ssl), let name = SSL_CIPHER_get_name(cipher) else { return "" }
         return String(cString: name)
     }

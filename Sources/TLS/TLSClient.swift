@@ -47,17 +47,14 @@ public final class TLSClientContext: @unchecked Sendable {
 }
 
 /// The client side of TLS over one socket; the fd is non-blocking for the transport's lifetime.
-public final class TLSClientTransport: PollableTransport {
+public final class TLSClientTransport: SSLStream {
     private let context: TLSClientContext
-    private let stream: SSLStream
-    private var ssl: OpaquePointer { stream.ssl }
     private let verify: Bool
 
     init(context: TLSClientContext, fd: Int32, host: String, verify: Bool) {
         self.context = context
-        stream = SSLStream(context: context.context, input: fd, output: fd)
         self.verify = verify
-        let ssl = stream.ssl
+        super.init(context: context.context, input: fd, output: fd, unexpectedEOFIsEOF: true)
         SSL_set_connect_state(ssl)
         var bare = host
         if bare.hasPrefix("[") && bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
@@ -75,13 +72,10 @@ public final class TLSClientTransport: PollableTransport {
         }
     }
 
-    public var readableDescriptor: Int32 { stream.input }
-    public var hasBufferedInput: Bool { stream.hasBufferedInput }
-
     /// Runs the client handshake within `timeoutMilliseconds` (negative: forever). A certificate that does not
     /// verify fails with its reason (`certificate verify failed: unable to get local issuer certificate`).
     public func handshake(timeoutMilliseconds: Int) throws(TLSError) {
-        try stream.handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
+        try handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
             var reason = reason
             let result = SSL_get_verify_result(ssl)
             if verify && result != X509_V_OK, let text = X509_verify_cert_error_string(Int(result)) {
@@ -98,23 +92,5 @@ public final class TLSClientTransport: PollableTransport {
             text += " " + String(cString: name)
         }
         return text
-    }
-
-    public func read(
-        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(SystemError)
-        -> ReadResult
-    {
-        try stream.read(
-            into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds, unexpectedEOFIsEOF: true)
-    }
-
-    public func write(_ bytes: [UInt8]) throws(SystemError) {
-        try stream.write(bytes, timeoutMilliseconds: nil)
-    }
-
-    /// Sends close_notify (best effort, at most 200 ms): the backend then sees the end of the session.
-    public func shutdown() {
-        stream.shutdown()
     }
 }

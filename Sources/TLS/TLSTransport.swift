@@ -16,56 +16,21 @@ public enum ChannelBindingKind: String, Sendable, CaseIterable {
 /// wait is a poll(2) with a deadline whether the caller gave blocking fds or not. TCP_NODELAY is set on the
 /// output fd when it is a TCP socket. Writes to a closed socket raise SIGPIPE unless the process ignores it
 /// (`ProcessControl.ignoreSIGPIPE()`, as the server does).
-public final class TLSTransport: Transport {
+public final class TLSTransport: SSLStream {
     private let context: TLSServerContext
-    private let stream: SSLStream
-    private var ssl: OpaquePointer { stream.ssl }
-    /// How long a `write` may wait each time for the peer to make room, in milliseconds; nil waits forever.
-    public var writeTimeoutMilliseconds: Int?
-    /// Plaintext octets read so far (for the session summary line).
-    public var bytesRead: UInt64 { stream.bytesRead }
-    /// Plaintext octets written so far.
-    public var bytesWritten: UInt64 { stream.bytesWritten }
-
-    /// The most one `read` appends (a TLS record carries at most 16 KiB anyway).
-    static let largestRead = SSLStream.largestRead
 
     init(context: TLSServerContext, input: Int32, output: Int32) {
         self.context = context
-        stream = SSLStream(context: context.context, input: input, output: output)
-        SSL_set_accept_state(stream.ssl)
+        super.init(context: context.context, input: input, output: output, unexpectedEOFIsEOF: false)
+        SSL_set_accept_state(ssl)
     }
 
     /// Runs the server handshake; a negative timeout waits forever.
     public func handshake(timeoutMilliseconds: Int) throws(TLSError) {
-        try stream.handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
+        try handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
             reason.contains("unexpected eof") ? .closed : .handshakeFailed(reason)
         }
     }
-
-    public func read(
-        into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
-    ) throws(SystemError)
-        -> ReadResult
-    {
-        try stream.read(
-            into: &buffer, maxCount: maxCount, timeoutMilliseconds: timeoutMilliseconds, unexpectedEOFIsEOF: false)
-    }
-
-    public func write(_ bytes: [UInt8]) throws(SystemError) {
-        try stream.write(bytes, timeoutMilliseconds: writeTimeoutMilliseconds)
-    }
-
-    /// Sends close_notify, best effort (waits at most 200 ms for the socket to take it; never for the reply).
-    public func shutdown() {
-        stream.shutdown()
-    }
-
-    /// "TLSv1.3".
-    public var protocolVersion: String { stream.protocolVersion }
-
-    /// "TLS_AES_256_GCM_SHA384"; "" before the handshake.
-    public var cipherName: String { stream.cipherName }
 
     /// Channel-binding data for SCRAM-PLUS, or nil when this connection cannot provide that kind.
     public func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? {
@@ -119,11 +84,4 @@ public final class TLSTransport: Transport {
         guard !bytes.contains(0) else { return nil }  // an embedded NUL would let "admin\0.evil" pass as admin
         return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-extension TLSTransport: PollableTransport {
-    /// The descriptor records arrive on (the login proxy polls it together with the backend's).
-    public var readableDescriptor: Int32 { stream.input }
-    /// Records already decrypted but not yet read: poll(2) cannot see them.
-    public var hasBufferedInput: Bool { stream.hasBufferedInput }
 }
