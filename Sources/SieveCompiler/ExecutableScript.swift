@@ -43,8 +43,15 @@ extension SyntaxTree {
     }
 
     private func executableChain(from start: Int32) -> [ScriptNode] {
-        var result: [ScriptNode] = []
+        var count = 0
         var i = start
+        while i >= 0 {
+            count += 1
+            i = nodes[Int(i)].next
+        }
+        var result: [ScriptNode] = []
+        result.reserveCapacity(count)
+        i = start
         while i >= 0 {
             let node = nodes[Int(i)]
             result.append(
@@ -59,6 +66,7 @@ extension SyntaxTree {
 
     private func executableArguments(of node: Node) -> [ScriptArgument] {
         var result: [ScriptArgument] = []
+        result.reserveCapacity(Int(node.argumentCount))
         let start = Int(node.argumentStart)
         for k in start..<(start + Int(node.argumentCount)) {
             let record = arguments[k]

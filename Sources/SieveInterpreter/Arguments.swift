@@ -1,11 +1,12 @@
 import SieveCompiler
 
-/// A command's or test's arguments split into tags (with the value a tag takes) and positional arguments.
+/// A command's or test's arguments seen as tags (with the value a tag takes) and positional arguments.
+/// A node has a handful, so every question is answered by walking them as written: building the split
+/// (two arrays per node evaluated) cost more than all the questions a run asks.
 struct Arguments {
-    /// Tags in order with the value they take (nil for a tag without one). A node has a handful: a linear
-    /// search beats hashing their names.
-    var tags: [(name: String, value: ScriptArgument?)] = []
-    var positional: [ScriptArgument] = []
+    private let all: [ScriptArgument]
+    /// Positional arguments the interpreter substitutes (extracttext's set, mark/unmark's flag).
+    private var replacedPositional: [ScriptArgument]?
 
     /// Tags followed by a value of their own.
     private static let valued: Set<String> = [
@@ -15,29 +16,62 @@ struct Arguments {
     ]
 
     init(_ arguments: [ScriptArgument]) {
-        var i = 0
-        while i < arguments.count {
-            if case .tag(let name) = arguments[i] {
-                if Arguments.valued.contains(name), i + 1 < arguments.count {
-                    if case .tag = arguments[i + 1] {
-                        tags.append((name, nil))
-                    } else {
-                        tags.append((name, arguments[i + 1]))
-                        i += 1
-                    }
-                } else {
-                    tags.append((name, nil))
-                }
-            } else {
-                positional.append(arguments[i])
-            }
-            i += 1
+        all = arguments
+    }
+
+    /// The arguments that are neither tags nor a tag's value, in order.
+    var positional: [ScriptArgument] {
+        get {
+            if let replacedPositional { return replacedPositional }
+            var result: [ScriptArgument] = []
+            forEachPositional { result.append($0) }
+            return result
+        }
+        set { replacedPositional = newValue }
+    }
+
+    /// Whether the argument at `i` is a tag's value: it follows a tag that takes one and is not a tag itself.
+    private func isTagValue(_ i: Int) -> Bool {
+        guard i > 0, case .tag(let name) = all[i - 1] else { return false }
+        if case .tag = all[i] { return false }
+        return Arguments.valued.contains(name)
+    }
+
+    private func forEachPositional(_ body: (ScriptArgument) -> Void) {
+        for i in all.indices {
+            if case .tag = all[i] { continue }
+            if !isTagValue(i) { body(all[i]) }
         }
     }
 
-    func has(_ tag: String) -> Bool { tags.contains { $0.name == tag } }
+    /// The positional argument at `index` (nil past the end).
+    private func positional(at index: Int) -> ScriptArgument? {
+        if let replacedPositional { return index < replacedPositional.count ? replacedPositional[index] : nil }
+        var k = 0
+        for i in all.indices {
+            if case .tag = all[i] { continue }
+            if isTagValue(i) { continue }
+            if k == index { return all[i] }
+            k += 1
+        }
+        return nil
+    }
 
-    private func value(_ tag: String) -> ScriptArgument? { tags.first { $0.name == tag }?.value }
+    func has(_ tag: String) -> Bool {
+        all.contains {
+            if case .tag(let name) = $0 { return name == tag }
+            return false
+        }
+    }
+
+    /// The value of the first `tag` (nil when absent or without a value).
+    private func value(_ tag: String) -> ScriptArgument? {
+        for i in all.indices {
+            guard case .tag(let name) = all[i], name == tag else { continue }
+            return i + 1 < all.count && isTagValue(i + 1) ? all[i + 1] : nil
+        }
+        return nil
+    }
 
     func strings(_ tag: String) -> [[UInt8]]? { value(tag).map(Arguments.strings) }
 
@@ -49,11 +83,11 @@ struct Arguments {
     }
 
     func strings(at index: Int) -> [[UInt8]] {
-        index < positional.count ? Arguments.strings(positional[index]) : []
+        positional(at: index).map(Arguments.strings) ?? []
     }
 
     func number(at index: Int) -> UInt64? {
-        guard index < positional.count, case .number(let n) = positional[index] else { return nil }
+        guard case .number(let n)? = positional(at: index) else { return nil }
         return n
     }
 
