@@ -264,16 +264,24 @@ extension Execution {
 
     /// A message header field's value, RFC 2047-decoded once per run (editheader clears the cache).
     func decodedValue(_ index: Int) -> [UInt8] {
-        if let known = decodedValues[index] { return known }
-        let value = EncodedWords.decode(message.parts[0].headers[index].value, converter: context.charset)
+        if index < decodedValues.count, let known = decodedValues[index] { return known }
+        let headers = message.parts[0].headers
+        let value = EncodedWords.decode(headers[index].value, converter: context.charset)
+        if decodedValues.count < headers.count {
+            decodedValues.append(contentsOf: repeatElement(nil, count: headers.count - decodedValues.count))
+        }
         decodedValues[index] = value
         return value
     }
 
     /// A message header field's addresses, parsed once per run.
     func parsedAddresses(_ index: Int) -> [MailAddress] {
-        if let known = addressLists[index] { return known }
-        let list = AddressList.parse(message.parts[0].headers[index].value)
+        if index < addressLists.count, let known = addressLists[index] { return known }
+        let headers = message.parts[0].headers
+        let list = AddressList.parse(headers[index].value)
+        if addressLists.count < headers.count {
+            addressLists.append(contentsOf: repeatElement(nil, count: headers.count - addressLists.count))
+        }
         addressLists[index] = list
         return list
     }

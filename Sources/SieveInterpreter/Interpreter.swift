@@ -73,9 +73,10 @@ final class Execution {
     var trace: [String] = []
     var globals: [String: [UInt8]] = [:]
     var includedOnce: Set<String> = []
-    /// Per-field caches of the message header (cleared when editheader changes it).
-    var decodedValues: [Int: [UInt8]] = [:]
-    var addressLists: [Int: [MailAddress]] = [:]
+    /// Per-field caches of the message header, by field index (cleared when editheader changes it). Arrays
+    /// rather than dictionaries: the first [Int: …] of a run cost a scan of every conformance record.
+    var decodedValues: [[UInt8]?] = []
+    var addressLists: [[MailAddress]?] = []
     var includeDepth = 0
 
     /// Pigeonhole's sieve_variables_max_variable_size.
