@@ -325,18 +325,33 @@ extension Execution {
     }
 
     func headerValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {
-        fieldIndexes(names, args).flatMap { $0.map(decodedValue) }
+        var values: [[UInt8]] = []
+        forEachField(names, args) { values.append(decodedValue($0)) }
+        return values
+    }
+
+    /// `body` with the position of every field `fieldIndexes` lists, in its order; without :index (nearly every
+    /// test) without building the lists first.
+    func forEachField(_ names: [[UInt8]], _ args: Arguments, _ body: (Int) -> Void) {
+        guard args.number("index") == nil else {
+            for index in fieldIndexes(names, args).joined() { body(index) }
+            return
+        }
+        let headers = message.parts[0].headers
+        for name in names {
+            for i in headers.indices where Execution.sameName(headers[i].name, name) { body(i) }
+        }
     }
 
     func addressValues(_ names: [[UInt8]], _ args: Arguments, _ scope: Scope) -> [[UInt8]] {
         var values: [[UInt8]] = []
-        for index in fieldIndexes(names, args).joined() {
+        forEachField(names, args) { index in
             let addresses = parsedAddresses(index)
             if addresses.isEmpty {
                 if !args.has("localpart") && !args.has("domain") && !args.has("user") && !args.has("detail") {
                     values.append(decodedValue(index))
                 }
-                continue
+                return
             }
             for address in addresses {
                 if let part = addressPart(address, args) { values.append(part) }
