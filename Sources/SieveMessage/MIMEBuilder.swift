@@ -179,23 +179,35 @@ struct MIMEBuilder {
         return i
     }
 
-    /// The start of the first line after `pos` that begins with "--", or the end of the bytes. Eight bytes
-    /// without a dash are passed over at once (base64 and most text lines have none, so this is where a
-    /// large body's scan spends its time); each dash is checked for an LF before it and a dash after it.
+    /// The start of the first line after `pos` that begins with "--", or the end of the bytes. Runs of 32 and
+    /// 8 bytes without a dash are passed over at once (base64 and most text lines have none, so this is where
+    /// a large body's scan spends its time); each dash is checked for an LF before it and a dash after it.
     static func nextDashLine(_ bytes: [UInt8], after pos: Int) -> Int {
-        bytes.withUnsafeBufferPointer { p in
+        // A zero byte in word ^ "--------" is a dash; the subtraction test finds one without missing any (it
+        // may also flag a byte above one, which the byte check then settles).
+        @inline(__always) func mayHaveDash(_ word: UInt64) -> UInt64 {
+            let x = word ^ 0x2D2D_2D2D_2D2D_2D2D
+            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        }
+        return bytes.withUnsafeBufferPointer { p in
             let n = p.count
             var i = pos + 1
             while i < n {
-                if i + 8 <= n {
-                    // A zero byte in word ^ "--------" is a dash; the subtraction test finds one without
-                    // missing any (it may also flag a byte above one, which the byte check then settles).
-                    let word = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    let x = word ^ 0x2D2D_2D2D_2D2D_2D2D
-                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
-                        i += 8
+                if i + 32 <= n {
+                    let at = UnsafeRawPointer(p.baseAddress! + i)
+                    let any =
+                        mayHaveDash(at.loadUnaligned(as: UInt64.self))
+                        | mayHaveDash(at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                        | mayHaveDash(at.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+                        | mayHaveDash(at.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+                    if any == 0 {
+                        i += 32
                         continue
                     }
+                }
+                if i + 8 <= n, mayHaveDash(UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)) == 0 {
+                    i += 8
+                    continue
                 }
                 if p[i] == 0x2D, p[i - 1] == 0x0A, i + 1 < n, p[i + 1] == 0x2D { return i }
                 i += 1

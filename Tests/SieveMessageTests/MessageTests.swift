@@ -56,13 +56,20 @@ private func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: 
         #expect(text(m.body(of: 2)).hasSuffix("--inner--\r\nignored"))
     }
 
-    @Test("the boundary search finds every line starting with \"--\", wherever its dashes fall in an eight-byte word")
+    @Test("the boundary search finds every line starting with \"--\", wherever its dashes fall in an eight- or 32-byte step")
     func dashLines() {
         let long = String(repeating: "abcdefg", count: 5)
-        for text in [
+        var texts = [
             "ab\n--x", "a\n--x", "\n--", "a\r\n--b\n-c\n--d", "--a\n-\n--", "x\n--\n--", long + "\n--b" + long,
             long + "-\n-" + long + "\n--", "0123456\n--" + long, "012345\n--", "01234567\n-", long + "\n-\n--",
-        ] {
+        ]
+        // A dash line, and a lone dash, at every offset around the 32- and 8-octet steps.
+        for k in 0..<80 {
+            let before = String(repeating: "x", count: k)
+            texts.append(before + "\n--" + String(repeating: "y", count: 80 - k))
+            texts.append(before + "-" + String(repeating: "y", count: 70) + "\n--")
+        }
+        for text in texts {
             let bytes = Array(text.utf8)
             var expected: [Int] = []
             for q in 1..<max(1, bytes.count - 1) where bytes[q - 1] == 0x0A && bytes[q] == 0x2D && bytes[q + 1] == 0x2D
