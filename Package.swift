@@ -78,6 +78,16 @@ let package = Package(
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
                 "Posix", "SieveCompiler", "JOSE", "SieveInterpreter", "SieveMessage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // Release only, as for the server: the code and data a dry run (`test`) touches sit together
+            // (tools/ctl-link-order.txt, made by tools/gen-link-order --ctl).
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-use-ld=lld",
+                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/tools/ctl-link-order.txt",
+                        "-Xlinker", "--no-warn-symbol-ordering",
+                    ], .when(configuration: .release))
             ]
         ),
 
