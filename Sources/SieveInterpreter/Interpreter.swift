@@ -45,9 +45,14 @@ struct Scope {
     /// The MIME part `foreverypart` is at (0: the message).
     var part = 0
 
-    init(requires: Set<String>) { self.requires = requires }
+    /// Whether the script requires "variables" (asked for every string a command or test expands: kept
+    /// rather than hashed each time).
+    let variables: Bool
 
-    var variables: Bool { requires.contains("variables") }
+    init(requires: Set<String>) {
+        self.requires = requires
+        variables = requires.contains("variables")
+    }
 }
 
 /// One store, redirect, … as collected (merged into `Action`s at the end).
