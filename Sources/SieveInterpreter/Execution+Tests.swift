@@ -36,19 +36,19 @@ extension Execution {
             note(line, "size \(over ? ":over" : ":under") \(limit): the message has \(message.size) octets → \(ok)")
             return ok
         case "header":
-            let names = args.strings(at: 0).map { expand($0, &scope) }
+            let names = expandAll(args.strings(at: 0), &scope)
             let values = args.has("mime") ? mimeHeaderValues(names, args, scope) : headerValues(names, args, scope)
             return try evaluate("header", names, values, args.strings(at: 1), args, &scope, line: line)
         case "address":
-            let names = args.strings(at: 0).map { expand($0, &scope) }
+            let names = expandAll(args.strings(at: 0), &scope)
             let values = addressValues(names, args, scope)
             return try evaluate("address", names, values, args.strings(at: 1), args, &scope, line: line)
         case "envelope":
-            let names = args.strings(at: 0).map { expand($0, &scope) }
+            let names = expandAll(args.strings(at: 0), &scope)
             let values = envelopeValues(names, args)
             return try evaluate("envelope", names, values, args.strings(at: 1), args, &scope, line: line)
         case "string":
-            let values = args.strings(at: 0).map { expand($0, &scope) }
+            let values = expandAll(args.strings(at: 0), &scope)
             let counted = args.has("count") ? values.filter { !$0.isEmpty } : values
             return try evaluate("string", [], counted, args.strings(at: 1), args, &scope, line: line)
         case "body":
@@ -89,7 +89,7 @@ extension Execution {
             note(line, "ihave \(quoted(names)) → \(ok)")
             return ok
         case "valid_notify_method":
-            let uris = args.strings(at: 0).map { expand($0, &scope) }
+            let uris = expandAll(args.strings(at: 0), &scope)
             let ok = uris.allSatisfy { Mailto.parse(String(decoding: $0, as: UTF8.self)) != nil }
             note(line, "valid_notify_method → \(ok)")
             return ok
@@ -166,7 +166,7 @@ extension Execution {
         _ scope: inout Scope, line: Int
     ) throws(Flow) -> Bool {
         let spec = matchSpec(args)
-        let keys = rawKeys.map { expand($0, &scope) }
+        let keys = expandAll(rawKeys, &scope)
         var outcome = false
         var captured: [[UInt8]]? = nil
         switch spec.matchType {

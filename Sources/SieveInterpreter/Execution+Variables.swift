@@ -1,6 +1,12 @@
 // RFC 5229 (variables): references, match variables, modifiers.
 
 extension Execution {
+    /// Every string of `list` expanded; the list itself when none refers to a variable (no new array).
+    func expandAll(_ list: [[UInt8]], _ scope: inout Scope) -> [[UInt8]] {
+        guard scope.variables, list.contains(where: { $0.contains(0x24) }) else { return list }
+        return list.map { expand($0, &scope) }
+    }
+
     /// A string with its variable references replaced (only in scripts that require "variables").
     func expand(_ s: [UInt8], _ scope: inout Scope) -> [UInt8] {
         guard scope.variables, s.contains(0x24) else { return s }
