@@ -245,8 +245,11 @@ public final class Connection {
             transport = upgraded.transport
             if let cap = transport.clientInputLiteralCap { parser.startRecording(literalCap: cap) }
             transport.note(.tlsStarted(upgraded.info.description))
-            logger.log(.info, "TLS started: \(upgraded.info.description)")
             perform(session.tlsStarted(upgraded.info))
+            // The answer first: over TLS 1.3 it follows the server's handshake flight at once (0.5-RTT) and
+            // its write completes the handshake, so the line is logged once TLS really runs.
+            flush()
+            if closeReason == nil { logger.log(.info, "TLS started: \(upgraded.info.description)") }
         } catch {
             close("TLS handshake failed: \(error)")
         }

@@ -21,6 +21,11 @@ public class SSLStream: PollableTransport {
     public private(set) var bytesRead: UInt64 = 0
     /// Plaintext octets written so far.
     public private(set) var bytesWritten: UInt64 = 0
+    /// A server handshake that stopped after the server's own flight (TLS 1.3, `TLSTransport.handshake`): the
+    /// first write goes out as 0.5-RTT data (RFC 8446 §4.4.4) right behind that flight, and the client's
+    /// Finished is read after it, or before the first read, within `handshakeTimeoutMilliseconds`.
+    var awaitingPeerFinished = false
+    var handshakeTimeoutMilliseconds = -1
 
     /// The most one `read` appends (a TLS record carries at most 16 KiB anyway).
     static let largestRead = 1 << 16
@@ -59,12 +64,15 @@ public class SSLStream: PollableTransport {
     /// Runs the handshake (in the role set on `ssl`); a negative timeout waits forever. The peer closing or
     /// resetting the connection is `.closed`; `failure` turns the drained OpenSSL error queue of any other
     /// protocol failure into the error thrown.
-    func handshake(timeoutMilliseconds: Int, failure: (_ reason: String) -> TLSError) throws(TLSError) {
+    func handshake(
+        timeoutMilliseconds: Int, failure: (_ reason: String) -> TLSError,
+        step: (OpaquePointer) throws(TLSError) -> Int32 = { SSL_do_handshake($0) }
+    ) throws(TLSError) {
         let deadline = Deadline(timeoutMilliseconds)
         while true {
             ERR_clear_error()
             errno = 0
-            let rc = SSL_do_handshake(ssl)
+            let rc = try step(ssl)
             if rc == 1 { return }
             switch SSL_get_error(ssl, rc) {
             case SSL_ERROR_WANT_READ:
@@ -91,6 +99,7 @@ public class SSLStream: PollableTransport {
         into buffer: inout [UInt8], maxCount: Int, timeoutMilliseconds: Int?
     ) throws(SystemError) -> ReadResult {
         guard maxCount > 0 else { return .data(0) }
+        if awaitingPeerFinished { try finishHandshake() }
         let deadline = Deadline(timeoutMilliseconds ?? -1)
         let start = buffer.count
         let count = min(maxCount, Self.largestRead)
@@ -140,7 +149,14 @@ public class SSLStream: PollableTransport {
             ERR_clear_error()
             errno = 0
             let chunk = min(bytes.count - offset, Int(Int32.max))
-            let rc = bytes.withUnsafeBytes { raw in SSL_write(ssl, raw.baseAddress! + offset, Int32(chunk)) }
+            let rc = bytes.withUnsafeBytes { raw in
+                if awaitingPeerFinished {
+                    var written = 0
+                    return SSL_write_early_data(ssl, raw.baseAddress! + offset, chunk, &written) == 1
+                        ? Int32(written) : -1
+                }
+                return SSL_write(ssl, raw.baseAddress! + offset, Int32(chunk))
+            }
             if rc > 0 {
                 offset += Int(rc)
                 bytesWritten &+= UInt64(rc)
@@ -161,6 +177,19 @@ public class SSLStream: PollableTransport {
             default:
                 throw SystemError(operation: "TLS write", errno: 0, detail: OpenSSLError.drain())
             }
+        }
+        if awaitingPeerFinished { try finishHandshake() }
+    }
+
+    /// Reads the client's Finished (and the rest of its flight) after 0.5-RTT data, or before the first read.
+    func finishHandshake() throws(SystemError) {
+        awaitingPeerFinished = false
+        do {
+            try handshake(timeoutMilliseconds: handshakeTimeoutMilliseconds) { reason in
+                reason.contains("unexpected eof") ? .closed : .handshakeFailed(reason)
+            }
+        } catch {
+            throw SystemError(operation: "TLS handshake", errno: 0, detail: error.description)
         }
     }
 

@@ -25,16 +25,39 @@ public final class TLSTransport: SSLStream {
         SSL_set_accept_state(ssl)
     }
 
-    /// Runs the server handshake; a negative timeout waits forever.
+    /// Runs the server handshake; a negative timeout waits forever. With TLS 1.3 and no client certificate
+    /// asked for, it returns once the server's flight (ServerHello … Finished) is written: the session's first
+    /// answer (the capabilities after STARTTLS, the implicit-TLS greeting) then follows that flight at once as
+    /// 0.5-RTT data (RFC 8446 §4.4.4) instead of a round trip later, and the client's Finished is read right
+    /// after it (`SSLStream.finishHandshake`). Nothing in that answer depends on the client's identity, which
+    /// TLS has not confirmed at that point; with `ssl_verify_client_cert` the whole handshake runs first, since
+    /// the certificate can change what is offered (EXTERNAL).
     public func handshake(timeoutMilliseconds: Int) throws(TLSError) {
-        try handshake(timeoutMilliseconds: timeoutMilliseconds) { reason in
+        let failure: (String) -> TLSError = { reason in
             reason.contains("unexpected eof") ? .closed : .handshakeFailed(reason)
         }
+        guard !context.settings.verifyClientCertificate else {
+            return try handshake(timeoutMilliseconds: timeoutMilliseconds, failure: failure)
+        }
+        // SSL_read_early_data stops the server's handshake after its Finished (no early data is accepted:
+        // max_early_data stays 0, there are no tickets and no session cache).
+        try handshake(timeoutMilliseconds: timeoutMilliseconds, failure: failure) { ssl throws(TLSError) in
+            var byte: UInt8 = 0
+            var count = 0
+            switch SSL_read_early_data(ssl, &byte, 1, &count) {
+            case SSL_READ_EARLY_DATA_FINISH: return 1
+            case SSL_READ_EARLY_DATA_SUCCESS: throw .handshakeFailed("unexpected early data")
+            default: return -1
+            }
+        }
+        handshakeTimeoutMilliseconds = timeoutMilliseconds
+        awaitingPeerFinished = SSL_is_init_finished(ssl) != 1
     }
 
     /// Channel-binding data for SCRAM-PLUS, or nil when this connection cannot provide that kind.
     public func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? {
-        guard SSL_is_init_finished(ssl) == 1 else { return nil }
+        // TLS 1.3 derives the exporter secret with the server's Finished, so it is known at 0.5-RTT already.
+        guard SSL_is_init_finished(ssl) == 1 || awaitingPeerFinished else { return nil }
         switch kind {
         case .tlsExporter:
             // RFC 9266 §2: unsafe on TLS 1.2 without the extended master secret.

@@ -335,6 +335,64 @@ struct TLSTransportTests {
         }
     }
 
+    @Test("TLS 1.3: the first write follows the server's flight before the client's Finished is read (0.5-RTT)")
+    func halfRoundTrip() throws {
+        // client -> fromClient -> (this test) -> toServer -> server -> toClient -> client
+        var toServer: [Int32] = [0, 0]
+        var fromClient: [Int32] = [0, 0]
+        var toClient: [Int32] = [0, 0]
+        precondition(pipe(&toServer) == 0 && pipe(&fromClient) == 0 && pipe(&toClient) == 0)
+        defer { for fd in toServer + fromClient + toClient { close(fd) } }
+        let context = try makeContext()
+        let peer = TestClient(input: toClient[0], output: fromClient[1])
+        let answer = Box<String>()
+        let client = Background {
+            guard peer.connect() else { return }
+            answer.set(peer.read(count: 4))
+        }
+        // Only the ClientHello goes through now; the client's second flight (its Finished) is held back until
+        // the client has read the answer, so a server that waited for it would never write that answer.
+        copy(record(from: fromClient[0]), to: toServer[1])
+        let (held, serverInput) = (fromClient[0], toServer[1])
+        let relay = Background {
+            client.wait()
+            var rest = [UInt8](repeating: 0, count: 4096)
+            _ = fcntl(held, F_SETFL, O_NONBLOCK)
+            let n = Glibc.read(held, &rest, rest.count)
+            self.copy(Array(rest.prefix(max(n, 0))), to: serverInput)
+        }
+        let transport = context.makeTransport(input: toServer[0], output: toClient[1])
+        try transport.handshake(timeoutMilliseconds: 5000)
+        #expect(transport.awaitingPeerFinished)
+        #expect(transport.channelBinding(.tlsExporter)?.count == 32)  // TLS 1.3 has it from the server's Finished
+        try transport.write(Array("OK\r\n".utf8))  // returns once the held-back Finished has been read
+        #expect(!transport.awaitingPeerFinished)
+        relay.wait()
+        #expect(peer.handshakeOK)
+        #expect(answer.value == "OK\r\n")
+    }
+
+    /// One TLS record read from a blocking fd.
+    func record(from fd: Int32) -> [UInt8] {
+        func read(_ count: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: count)
+            while bytes.count < count {
+                let n = Glibc.read(fd, &buffer, count - bytes.count)
+                if n <= 0 { break }
+                bytes += buffer.prefix(n)
+            }
+            return bytes
+        }
+        let header = read(5)
+        guard header.count == 5 else { return header }
+        return header + read(Int(header[3]) << 8 | Int(header[4]))
+    }
+
+    func copy(_ bytes: [UInt8], to fd: Int32) {
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+
     @Test("TLS 1.2 with extended master secret still offers tls-exporter")
     func tls12() throws {
         let (server, client) = socketPair()
@@ -349,6 +407,7 @@ struct TLSTransportTests {
         }
         let transport = context.makeTransport(input: server, output: server)
         try transport.handshake(timeoutMilliseconds: 5000)
+        #expect(!transport.awaitingPeerFinished)  // no 0.5-RTT data before TLS 1.3
         try transport.write([0x2a])
         thread.wait()
         #expect(transport.protocolVersion == "TLSv1.2")
@@ -384,6 +443,8 @@ struct TLSTransportTests {
             }
             let transport = context.makeTransport(input: server, output: server)
             try transport.handshake(timeoutMilliseconds: 5000)
+            // The certificate can change the answer (EXTERNAL): the whole handshake runs before it.
+            #expect(!transport.awaitingPeerFinished)
             try transport.write([0x2a])
             thread.wait()
             #expect(transport.peerCertificateUsername == expected)
