@@ -35,6 +35,8 @@ let package = Package(
 
         // The operating system.
         .target(name: "Posix", dependencies: ["CLinux"]),
+        // The Swift runtime's argv and backtracer-helper searches, left out of both executables' start-up.
+        .target(name: "ProcessStart"),
         .target(name: "SieveStorage", dependencies: ["Posix"]),
         .target(name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2", "JOSE"]),
         .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
@@ -59,7 +61,7 @@ let package = Package(
             name: "managesieved",
             dependencies: [
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
-                "Posix",
+                "Posix", "ProcessStart",
             ],
             // Release only: lld places the code and data touched before the greeting together
             // (tools/link-order.txt, made by tools/gen-link-order; symbols it no longer finds are ignored).
@@ -76,7 +78,7 @@ let package = Package(
             name: "managesievectl",
             dependencies: [
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
-                "Posix", "SieveCompiler", "JOSE", "SieveInterpreter", "SieveMessage",
+                "Posix", "SieveCompiler", "JOSE", "SieveInterpreter", "SieveMessage", "ProcessStart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release only, as for the server: the code and data a dry run (`test`) touches sit together

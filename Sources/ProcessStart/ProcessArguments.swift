@@ -1,4 +1,6 @@
-// The command line without the Swift runtime's start-up work for it.
+// The command line without the Swift runtime's start-up work for it. Linked into both executables (managesieved
+// pays it on every connection, `managesievectl test` on every dry run); the tests and fuzz targets keep the
+// runtime's own versions.
 //
 // The standard library asks the runtime for argc/argv (`_swift_stdlib_getUnsafeArgvArgc`), whose Linux version
 // is an object file with a constructor that, in every process, reads /proc/self/maps with sscanf to find the
@@ -36,9 +38,9 @@ func processArguments(_ count: UnsafeMutablePointer<Int32>) -> UnsafeMutablePoin
 
 /// The runtime's search for its helper programs, which only its backtracer uses: in every process that
 /// backtracer's constructor looks for a `swift-backtrace` program next to the executable (a readlink of
-/// /proc/self/exe and eight stats). None is installed with the server, and its stderr is /dev/null anyway, so the
-/// answer here is always "not found", which switches the backtracer off as it would find for itself; defining it
-/// keeps the runtime's path-searching object out of the static link.
+/// /proc/self/exe and eight stats). None is installed with either executable (and the server's stderr is
+/// /dev/null anyway), so the answer here is always "not found", which switches the backtracer off as it would
+/// find for itself; defining it keeps the runtime's path-searching object out of the static link.
 @_cdecl("swift_copyAuxiliaryExecutablePath")
 func auxiliaryExecutablePath(_ name: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     nil
