@@ -163,41 +163,61 @@ def time_logins(port, rounds, tls=False):
 
 
 def measure_users(setup, ours, dovecot, rounds, hash_field, sizes):
-    """{size: {"us": (greeting, logins), "us_tls": …, "them": …}}"""
-    results = {}
+    """{size: {"us": (greeting, logins), "us_tls": …, "them": …}}
+
+    Ours at every size take turns connection by connection (one listener per size and configuration, all
+    started first), so that a load that comes and goes, such as the write-back of the 173 MB file just
+    written, falls on every size alike: the target compares each size with the 10-user one. Dovecot reads one
+    passwd-file per instance, so its sizes follow each other."""
+    results = {size: {} for size in sizes}
     base_conf = open(ours.conf[False]).read()
     tls_conf = open(ours.conf[True]).read()
-    for size in sizes:
-        path = users_file(setup, size, hash_field)
-        entry = {}
-        for key, text in (("us", base_conf), ("us_tls", tls_conf)):
-            text = text.replace(f"passwd_file = {ours.passwd}\n", f"passwd_file = {path}\n")
-            port, p = our_listener(setup, text, f"users-{size}-{key}")
-            try:
+    paths = {size: users_file(setup, size, hash_field) for size in sizes}
+    os.sync()
+    listeners = []
+    try:
+        for size in sizes:
+            for key, text in (("us", base_conf), ("us_tls", tls_conf)):
+                text = text.replace(f"passwd_file = {ours.passwd}\n", f"passwd_file = {paths[size]}\n")
+                port, p = our_listener(setup, text, f"users-{size}-{key}")
+                listeners.append((size, key, port, p))
                 # The first connection after the file was written builds the index (as after any edit).
                 warm = Timed(port)
                 warm.login("last", B.PASSWORD)
                 warm.close()
-                entry[key] = time_logins(port, rounds, tls=key == "us_tls")
-            finally:
-                stop_listener(p)
+        os.sync()
+        samples = {(size, key): ([], {"first": [], "middle": [], "last": []}) for size, key, _, _ in listeners}
+        for r in range(rounds):
+            for size, key, port, _ in listeners:
+                for user in ("first", "middle", "last"):
+                    c = Timed(port)
+                    samples[(size, key)][0].append(c.greeting)
+                    if key == "us_tls":
+                        c.starttls()
+                    samples[(size, key)][1][user].append(c.login(user, B.PASSWORD))
+                    c.close()
+        for (size, key), (greeting, login) in samples.items():
+            results[size][key] = (_median(greeting) * 1000, {u: _median(v) * 1000 for u, v in login.items()})
+    finally:
+        for _, _, _, p in listeners:
+            stop_listener(p)
+    for size in sizes:
         saved = dovecot.passwd
-        dovecot.passwd = path
+        dovecot.passwd = paths[size]
         try:
             dovecot.start(tls=False)
             try:
                 warm = Timed(dovecot.port[False])
                 warm.login("last", B.PASSWORD)  # Dovecot's auth process parses the file on first use
                 warm.close()
-                entry["them"] = time_logins(dovecot.port[False], rounds)
+                results[size]["them"] = time_logins(dovecot.port[False], rounds)
             except (RuntimeError, OSError) as error:
                 # Shown as "—" with the reason in the log, not a failed bench.
                 B.log(f"bench: Dovecot with {size:,} users: {error}")
-                entry["them"] = None
+                results[size]["them"] = None
         finally:
             dovecot.passwd = saved
             dovecot.start(tls=False)
-        results[size] = entry
     return results
 
 
