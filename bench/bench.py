@@ -392,8 +392,17 @@ plugin {{
         conf = self.write_conf(tls)
         cleanups.append(self.stop)
         # The master daemonizes and keeps inherited descriptors: no pipes, or we would wait for it forever.
-        subprocess.run(["dovecot", "-c", conf], check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        # A few tries: after an instance whose auth process held a 10^6-user passwd-file, the next master
+        # sometimes refused to start (exit 89) while the old processes were still going away.
+        for attempt in range(6):
+            done = subprocess.run(["dovecot", "-c", conf], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            if done.returncode == 0:
+                break
+            if attempt == 5:
+                done.check_returncode()
+            log(f"bench: dovecot exited with {done.returncode} at start; trying again")
+            time.sleep(1)
         pidfile = os.path.join(self.dir, "run", "master.pid")
         deadline = time.monotonic() + 10
         while not os.path.exists(pidfile) and time.monotonic() < deadline:
