@@ -33,34 +33,31 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // Pure targets.
-        .target(name: "SieveCompiler", swiftSettings: directMetadataAccess),
-        .target(name: "ManageSieveProtocol", swiftSettings: directMetadataAccess),
-        .target(name: "Config", swiftSettings: directMetadataAccess),
+        .target(name: "SieveCompiler"),
+        .target(name: "ManageSieveProtocol"),
+        .target(name: "Config"),
         // JSON, base64url, JWS compact form, JWK sets and JWT claim checks for OAuth bearer tokens.
-        .target(name: "JOSE", swiftSettings: directMetadataAccess),
+        .target(name: "JOSE"),
         // RFC 5322/2045/2047 messages for the Sieve interpreter (charset conversion supplied by the caller).
-        .target(name: "SieveMessage", swiftSettings: directMetadataAccess),
+        .target(name: "SieveMessage"),
         // Executes compiled scripts against messages (a dry run: the result lists the actions).
         .target(
-            name: "SieveInterpreter", dependencies: ["SieveCompiler", "SieveMessage"],
-            swiftSettings: directMetadataAccess),
+            name: "SieveInterpreter", dependencies: ["SieveCompiler", "SieveMessage"]),
 
         // The operating system.
-        .target(name: "Posix", dependencies: ["CLinux"], swiftSettings: directMetadataAccess),
+        .target(name: "Posix", dependencies: ["CLinux"]),
         // The Swift runtime's argv and backtracer-helper searches, left out of both executables' start-up.
-        .target(name: "ProcessStart", swiftSettings: directMetadataAccess),
-        .target(name: "SieveStorage", dependencies: ["Posix"], swiftSettings: directMetadataAccess),
+        .target(name: "ProcessStart"),
+        .target(name: "SieveStorage", dependencies: ["Posix"]),
         .target(
-            name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2", "JOSE"],
-            swiftSettings: directMetadataAccess),
-        .target(name: "TLS", dependencies: ["Posix", "COpenSSL"], swiftSettings: directMetadataAccess),
-        .target(name: "Transcript", dependencies: ["Posix"], swiftSettings: directMetadataAccess),
+            name: "Auth", dependencies: ["Posix", "CCrypt", "COpenSSL", "CArgon2", "JOSE"]),
+        .target(name: "TLS", dependencies: ["Posix", "COpenSSL"]),
+        .target(name: "Transcript", dependencies: ["Posix"]),
         .target(
             name: "ManageSieveServer",
             dependencies: [
                 "ManageSieveProtocol", "SieveCompiler", "SieveStorage", "Auth", "JOSE", "Transcript", "Posix",
-            ],
-            swiftSettings: directMetadataAccess
+            ]
         ),
 
         // Where the settings meet the compiler, the store and TLS (shared by both executables).
@@ -69,7 +66,7 @@ let package = Package(
             dependencies: [
                 "Config", "Posix", "SieveCompiler", "SieveStorage", "TLS", "Auth", "JOSE", "ManageSieveProtocol",
                 "ManageSieveServer",
-            ], swiftSettings: directMetadataAccess),
+            ]),
 
         // Executables.
         .executableTarget(
@@ -78,7 +75,6 @@ let package = Package(
                 "ManageSieveServer", "Config", "ServerConfiguration", "TLS", "Transcript", "Auth", "SieveStorage",
                 "Posix", "ProcessStart",
             ],
-            swiftSettings: directMetadataAccess,
             // Release only: lld places the code and data touched before the greeting together
             // (tools/link-order.txt, made by tools/gen-link-order; symbols it no longer finds are ignored).
             linkerSettings: [
@@ -97,7 +93,6 @@ let package = Package(
                 "Posix", "SieveCompiler", "JOSE", "SieveInterpreter", "SieveMessage", "ProcessStart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: directMetadataAccess,
             // Release only, as for the server: the code and data a dry run (`test`) touches sit together
             // (tools/ctl-link-order.txt, made by tools/gen-link-order --ctl).
             linkerSettings: [
@@ -156,11 +151,12 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// Upcoming-language features for every Swift target: `any` spelled out for existentials (their cost is visible
-// where they are used), and members visible only where their module is imported.
+// For every Swift target: the upcoming-language features (`any` spelled out for existentials, so their cost is
+// visible where they are used; members visible only where their module is imported), and in release builds
+// `directMetadataAccess` (above).
 for target in package.targets where target.type != .system {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
-        ]
+        ] + directMetadataAccess
 }
