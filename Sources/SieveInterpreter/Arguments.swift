@@ -49,20 +49,21 @@ struct Arguments {
         return Arguments.takesValue(name)
     }
 
+    /// Whether the argument at `i` is positional: neither a tag nor a tag's value.
+    private func isPositional(_ i: Int) -> Bool {
+        if case .tag = all[i] { return false }
+        return !isTagValue(i)
+    }
+
     private func forEachPositional(_ body: (ScriptArgument) -> Void) {
-        for i in all.indices {
-            if case .tag = all[i] { continue }
-            if !isTagValue(i) { body(all[i]) }
-        }
+        for i in all.indices where isPositional(i) { body(all[i]) }
     }
 
     /// The positional argument at `index` (nil past the end).
     private func positional(at index: Int) -> ScriptArgument? {
         if let replacedPositional { return index < replacedPositional.count ? replacedPositional[index] : nil }
         var k = 0
-        for i in all.indices {
-            if case .tag = all[i] { continue }
-            if isTagValue(i) { continue }
+        for i in all.indices where isPositional(i) {
             if k == index { return all[i] }
             k += 1
         }
