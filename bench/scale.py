@@ -148,18 +148,28 @@ def stop_listener(p):
         p.kill()
 
 
+def time_connection(port, user, tls, greeting, login):
+    """One connection: its greeting's time appended to `greeting`, `user`'s PLAIN login's to `login[user]`."""
+    c = Timed(port)
+    greeting.append(c.greeting)
+    if tls:
+        c.starttls()
+    login[user].append(c.login(user, B.PASSWORD))
+    c.close()
+
+
+def medians(greeting, login):
+    """(greeting, {user: login}) medians in ms."""
+    return _median(greeting) * 1000, {u: _median(v) * 1000 for u, v in login.items()}
+
+
 def time_logins(port, rounds, tls=False):
     """Medians (ms) over `rounds` connections of: greeting, and login for first/middle/last."""
     greeting, login = [], {"first": [], "middle": [], "last": []}
     for r in range(rounds):
         for user in ("first", "middle", "last"):
-            c = Timed(port)
-            greeting.append(c.greeting)
-            if tls:
-                c.starttls()
-            login[user].append(c.login(user, B.PASSWORD))
-            c.close()
-    return _median(greeting) * 1000, {u: _median(v) * 1000 for u, v in login.items()}
+            time_connection(port, user, tls, greeting, login)
+    return medians(greeting, login)
 
 
 def measure_users(setup, ours, dovecot, rounds, hash_field, sizes):
@@ -190,14 +200,9 @@ def measure_users(setup, ours, dovecot, rounds, hash_field, sizes):
         for r in range(rounds):
             for size, key, port, _ in listeners:
                 for user in ("first", "middle", "last"):
-                    c = Timed(port)
-                    samples[(size, key)][0].append(c.greeting)
-                    if key == "us_tls":
-                        c.starttls()
-                    samples[(size, key)][1][user].append(c.login(user, B.PASSWORD))
-                    c.close()
+                    time_connection(port, user, key == "us_tls", *samples[(size, key)])
         for (size, key), (greeting, login) in samples.items():
-            results[size][key] = (_median(greeting) * 1000, {u: _median(v) * 1000 for u, v in login.items()})
+            results[size][key] = medians(greeting, login)
     finally:
         for _, _, _, p in listeners:
             stop_listener(p)
